@@ -1,0 +1,206 @@
+"""The application factory: the one place where settings, plugins, stores and routes meet."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    EngineConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
+from litestar import Litestar
+from litestar.config.app import AppConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.logging import LoggingConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Contact, License, Server
+from litestar.plugins import InitPluginProtocol
+from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+from litestar_saq import QueueConfig, SAQConfig, SAQPlugin
+from sqlalchemy import event
+
+from chopchop import __version__
+from chopchop.db.migrate import upgrade_async
+from chopchop.domain.accounts import jobs as account_jobs
+from chopchop.domain.accounts.auth import build_auth
+from chopchop.domain.accounts.controllers import AuthController, MeController
+from chopchop.domain.system.controllers import HealthController
+from chopchop.lib.email import Mailer, OutboxMailer, SmtpMailer
+from chopchop.lib.jobs import InProcessJobQueue, JobContext, JobQueue, SaqJobQueue
+from chopchop.lib.passwords import PasswordHasher
+from chopchop.lib.problems import exception_handlers
+from chopchop.lib.tokens import AccessTokenIssuer
+from chopchop.settings import Settings
+
+logger = logging.getLogger("chopchop")
+
+TASKS = [*account_jobs.TASKS]
+
+
+def build_mailer(settings: Settings) -> Mailer:
+    if settings.smtp_host:
+        return SmtpMailer(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.mail_from,
+            username=settings.smtp_user,
+            password=settings.smtp_password,
+            tls=settings.smtp_tls,
+            timeout=settings.smtp_timeout_seconds,
+        )
+    return OutboxMailer(folder=Path(settings.mail_outbox_dir), sender=settings.mail_from)
+
+
+def build_db_config(settings: Settings) -> SQLAlchemyAsyncConfig:
+    engine = EngineConfig(pool_pre_ping=True) if not settings.uses_sqlite else EngineConfig()
+    config = SQLAlchemyAsyncConfig(
+        connection_string=settings.database_url,
+        before_send_handler="autocommit",
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        engine_config=engine,
+        create_all=False,
+    )
+    if settings.uses_sqlite:
+        # SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked, per connection.
+        @event.listens_for(config.get_engine().sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+    return config
+
+
+class ChopchopPlugin(InitPluginProtocol):
+    """Wires one :class:`Settings` into the app: database, stores, jobs, auth, OpenAPI and routes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings.validate()
+        self.db_config = build_db_config(settings)
+        self.mailer = build_mailer(settings)
+        self.hasher = PasswordHasher(
+            time_cost=settings.argon2_time_cost,
+            memory_kib=settings.argon2_memory_kib,
+            parallelism=settings.argon2_parallelism,
+        )
+        self.token_issuer = AccessTokenIssuer(
+            secret=settings.jwt_secret,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            lifetime=_minutes(settings.access_token_minutes),
+        )
+        self.job_context: JobContext = {"settings": settings, "mailer": self.mailer, "db_config": self.db_config}
+        self.saq: SAQPlugin | None = None
+        self.job_queue: JobQueue
+        if settings.redis_url:
+            self.saq = SAQPlugin(
+                SAQConfig(
+                    queue_configs=[
+                        QueueConfig(
+                            dsn=settings.redis_url,
+                            name=settings.queue_name,
+                            tasks=TASKS,
+                            startup=self._worker_startup,
+                            separate_process=True,
+                            concurrency=10,
+                        )
+                    ],
+                )
+            )
+            self.job_queue = SaqJobQueue(self.saq.get_queue(settings.queue_name))
+        else:
+            self.job_queue = InProcessJobQueue({task.__name__: task for task in TASKS}, self.job_context)
+
+    async def _worker_startup(self, ctx: dict[str, Any]) -> None:
+        ctx.update(self.job_context)
+
+    def build_stores(self) -> dict[str, Store]:
+        if self.settings.redis_url:
+            root = RedisStore.with_client(url=self.settings.redis_url, namespace=self.settings.redis_key_prefix)
+            return {"response_cache": root.with_namespace("cache"), "rate_limit": root.with_namespace("ratelimit")}
+        return {"response_cache": MemoryStore(), "rate_limit": MemoryStore()}
+
+    async def on_startup(self, app: Litestar) -> None:
+        settings = self.settings
+        logger.info(
+            "Chop-chop %s starting in %s mode: database=%s, redis=%s, jobs=%s, email=%s",
+            __version__,
+            settings.mode.upper(),
+            settings.database_url.split("://", 1)[0],
+            "on" if settings.redis_url else "off (in-memory stores)",
+            "SAQ queue %r" % settings.queue_name if self.saq else "in-process",
+            f"SMTP {settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host else
+            f"outbox folder {settings.mail_outbox_dir} and the log",
+        )
+        if settings.should_auto_migrate:
+            await upgrade_async(settings.database_url)
+        if isinstance(self.job_queue, SaqJobQueue):
+            await self.job_queue.queue.connect()
+
+    async def on_shutdown(self, app: Litestar) -> None:
+        if isinstance(self.job_queue, InProcessJobQueue):
+            await self.job_queue.drain()
+        elif isinstance(self.job_queue, SaqJobQueue):
+            await self.job_queue.queue.disconnect()
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        settings = self.settings
+        auth = build_auth(settings, self.db_config)
+        app_config.debug = settings.debug
+        app_config.state = State({"settings": settings, "chopchop": self})
+        app_config.route_handlers.extend([AuthController, MeController, HealthController])
+        app_config.plugins.append(SQLAlchemyPlugin(config=self.db_config))
+        if self.saq is not None:
+            app_config.plugins.append(self.saq)
+        app_config.stores = self.build_stores()  # type: ignore[assignment]
+        app_config.exception_handlers.update(exception_handlers)
+        app_config.dependencies.update(
+            {
+                "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+                "hasher": Provide(lambda: self.hasher, use_cache=True, sync_to_thread=False),
+                "token_issuer": Provide(lambda: self.token_issuer, use_cache=True, sync_to_thread=False),
+                "job_queue": Provide(lambda: self.job_queue, use_cache=True, sync_to_thread=False),
+            }
+        )
+        app_config.signature_types.extend([Settings, PasswordHasher, AccessTokenIssuer, JobQueue])
+        app_config.on_startup.insert(0, self.on_startup)
+        app_config.on_shutdown.append(self.on_shutdown)
+        app_config.openapi_config = OpenAPIConfig(
+            title="Chop-chop API",
+            version=__version__,
+            description="Share recipes: register, publish recipes with ingredients and steps, search, like, comment.",
+            contact=Contact(name="Chop-chop team", url="https://github.com/chopchop"),
+            license=License(name="MIT", identifier="MIT"),
+            servers=[Server(url=settings.public_base_url.rstrip("/") or "/", description="This server")],
+            use_handler_docstrings=True,
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(), RedocRenderPlugin()],
+        )
+        app_config.logging_config = LoggingConfig(
+            root={"level": settings.log_level.upper(), "handlers": ["queue_listener"]},
+            log_exceptions="never",
+            loggers={"chopchop": {"level": settings.log_level.upper(), "propagate": True}},
+        )
+        return auth.on_app_init(app_config)
+
+
+def _minutes(value: int) -> Any:
+    from datetime import timedelta
+
+    return timedelta(minutes=value)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the API for ``settings`` (default: from the ``CHOPCHOP_*`` environment)."""
+    from chopchop.cli import ChopchopCLIPlugin
+
+    return Litestar(plugins=[ChopchopPlugin(settings or Settings.from_env()), ChopchopCLIPlugin()])

@@ -1,0 +1,52 @@
+"""The user account aggregate: users and their single-use email tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from uuid import UUID
+
+from advanced_alchemy.base import UUIDv7AuditBase
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+
+class TokenPurpose(enum.StrEnum):
+    """What a single-use email token may be used for; a token is only valid for its own purpose."""
+
+    CONFIRM_EMAIL = "confirm_email"
+    RESET_PASSWORD = "reset_password"  # noqa: S105
+
+
+class User(UUIDv7AuditBase):
+    """A person with an account. Inactive until the email address is confirmed."""
+
+    __tablename__ = "user_account"
+
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=False)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # Bumped on every password change/reset: access tokens carry it and are refused once it moves on.
+    token_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    tokens: Mapped[list[UserToken]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True, lazy="noload"
+    )
+
+
+class UserToken(UUIDv7AuditBase):
+    """A single-use token sent by email. Only its SHA-256 hash is stored."""
+
+    __tablename__ = "user_token"
+    __table_args__ = (Index("ix_user_token_user_id_purpose", "user_id", "purpose"),)
+
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+    user: Mapped[User] = relationship(back_populates="tokens", lazy="noload")

@@ -1,0 +1,1 @@
+"""Business areas, one package each."""

@@ -1,0 +1,1 @@
+"""Accounts: registration, email confirmation, login, profile and password management."""

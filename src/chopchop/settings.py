@@ -1,0 +1,153 @@
+"""Typed settings read from ``CHOPCHOP_*`` environment variables (and an optional ``.env``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from dotenv import dotenv_values
+
+ENV_PREFIX = "CHOPCHOP_"
+DEV_JWT_SECRET = "chopchop-embedded-dev-secret-do-not-use-in-production"  # noqa: S105
+SmtpTls = Literal["none", "starttls", "tls"]
+
+
+class SettingsError(ValueError):
+    """Raised when the configuration is invalid or unsafe for the selected mode."""
+
+
+def _doc(text: str, **kwargs: Any) -> Any:
+    """A dataclass field with a description (used for the configuration reference)."""
+    return field(metadata={"doc": text}, **kwargs)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """All runtime configuration. Every field maps to ``CHOPCHOP_<FIELD_NAME_UPPERCASE>``."""
+
+    database_url: str = _doc(
+        "SQLAlchemy URL of the database. `sqlite+aiosqlite:///...` (embedded) or `postgresql+asyncpg://...`.",
+        default="sqlite+aiosqlite:///chopchop.sqlite3",
+    )
+    redis_url: str | None = _doc(
+        "Redis URL (`redis://host:6379/0`). Set it, with a PostgreSQL URL, to run in server mode.",
+        default=None,
+    )
+    redis_key_prefix: str = _doc("Prefix of every Redis key the service writes.", default="chopchop")
+    queue_name: str = _doc("Name of the SAQ queue that carries background jobs.", default="chopchop")
+    jwt_secret: str = _doc(
+        "Secret that signs access tokens. Required outside the embedded mode.", default=DEV_JWT_SECRET
+    )
+    jwt_issuer: str = _doc("`iss` claim of issued access tokens.", default="chopchop")
+    jwt_audience: str = _doc("`aud` claim of issued access tokens.", default="chopchop-api")
+    access_token_minutes: int = _doc("Lifetime of an access token, in minutes.", default=60)
+    confirm_token_hours: int = _doc("Lifetime of an email confirmation link, in hours.", default=24)
+    reset_token_minutes: int = _doc("Lifetime of a password reset link, in minutes.", default=60)
+    argon2_time_cost: int = _doc("argon2id iterations (t).", default=2)
+    argon2_memory_kib: int = _doc("argon2id memory in KiB (m); OWASP minimum 19456.", default=19456)
+    argon2_parallelism: int = _doc("argon2id lanes (p).", default=1)
+    public_base_url: str = _doc(
+        "Public URL of the API, used to build the links in emails.", default="http://127.0.0.1:8000"
+    )
+    smtp_host: str | None = _doc("SMTP server host. Unset: emails go to the log and the outbox folder.", default=None)
+    smtp_port: int = _doc("SMTP server port.", default=25)
+    smtp_user: str | None = _doc("SMTP user name (optional).", default=None)
+    smtp_password: str | None = _doc("SMTP password (optional).", default=None)
+    smtp_tls: SmtpTls = _doc("SMTP transport security: `none`, `starttls` or `tls`.", default="none")
+    smtp_timeout_seconds: float = _doc("Timeout of one SMTP conversation, in seconds.", default=30.0)
+    mail_from: str = _doc("Sender address of every email.", default="Chop-chop <no-reply@chopchop.local>")
+    mail_outbox_dir: str = _doc(
+        "Folder where emails are written as .eml files when no SMTP host is set.", default="var/outbox"
+    )
+    auto_migrate: bool | None = _doc(
+        "Run database migrations at start-up. Default: on in embedded mode, off otherwise.", default=None
+    )
+    debug: bool = _doc("Litestar debug mode (tracebacks in error responses). Never in production.", default=False)
+    log_level: str = _doc("Log level: DEBUG, INFO, WARNING, ERROR.", default="INFO")
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def embedded(self) -> bool:
+        """Embedded mode: SQLite and no Redis; everything runs inside the API process."""
+        return self.redis_url is None and self.uses_sqlite
+
+    @property
+    def mode(self) -> str:
+        return "embedded" if self.embedded else "server"
+
+    @property
+    def should_auto_migrate(self) -> bool:
+        return self.embedded if self.auto_migrate is None else self.auto_migrate
+
+    def validate(self) -> Settings:
+        """Refuse configurations that are unsafe for their mode."""
+        if not self.embedded and self.jwt_secret == DEV_JWT_SECRET:
+            msg = "CHOPCHOP_JWT_SECRET must be set in server mode (the built-in development secret is refused)."
+            raise SettingsError(msg)
+        if len(self.jwt_secret) < 32:  # noqa: PLR2004
+            msg = "CHOPCHOP_JWT_SECRET must be at least 32 characters long."
+            raise SettingsError(msg)
+        if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:  # noqa: PLR2004
+            msg = "argon2 parameters are below OWASP's minimum (19456 KiB, t=2)."
+            raise SettingsError(msg)
+        return self
+
+    @classmethod
+    def from_env(cls, environ: typing.Mapping[str, str] | None = None, env_file: str | Path | None = ".env") -> Settings:
+        """Build settings from ``CHOPCHOP_*`` variables; the process environment wins over ``.env``."""
+        values: dict[str, str] = {}
+        if env_file is not None and Path(env_file).is_file():
+            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+        hints = typing.get_type_hints(cls)
+        kwargs: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = values.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                kwargs[f.name] = _convert(f.name, raw, hints[f.name])
+        return cls(**kwargs)
+
+    @classmethod
+    def reference(cls) -> list[tuple[str, str, str]]:
+        """(variable, default, description) for every setting: the configuration reference."""
+        return [
+            (ENV_PREFIX + f.name.upper(), "" if f.default is None else str(f.default), f.metadata["doc"])
+            for f in dataclasses.fields(cls)
+        ]
+
+
+def _convert(name: str, raw: str, hint: Any) -> Any:
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    optional = typing.get_origin(hint) in (typing.Union, types.UnionType)
+    if optional:
+        if raw.strip() == "":
+            return None
+        hint = args[0]
+    if typing.get_origin(hint) is Literal:
+        allowed = typing.get_args(hint)
+        if raw not in allowed:
+            msg = f"{ENV_PREFIX}{name.upper()} must be one of {', '.join(allowed)}, not {raw!r}."
+            raise SettingsError(msg)
+        return raw
+    try:
+        if hint is bool:
+            lowered = raw.strip().lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        if hint in (int, float):
+            return hint(raw)
+    except ValueError as exc:
+        msg = f"{ENV_PREFIX}{name.upper()} has an invalid value {raw!r}."
+        raise SettingsError(msg) from exc
+    return raw
