@@ -9,7 +9,7 @@ from uuid import UUID
 from advanced_alchemy.base import UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 
 class TokenPurpose(enum.StrEnum):
@@ -32,10 +32,6 @@ class User(UUIDv7AuditBase):
     # Bumped on every password change/reset: access tokens carry it and are refused once it moves on.
     token_version: Mapped[int] = mapped_column(Integer, default=0)
 
-    tokens: Mapped[list[UserToken]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", passive_deletes=True, lazy="noload"
-    )
-
 
 class UserToken(UUIDv7AuditBase):
     """A single-use token sent by email. Only its SHA-256 hash is stored."""
@@ -48,5 +44,3 @@ class UserToken(UUIDv7AuditBase):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
-
-    user: Mapped[User] = relationship(back_populates="tokens", lazy="noload")

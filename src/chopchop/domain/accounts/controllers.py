@@ -6,9 +6,8 @@ from typing import Annotated, Any
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, delete, get, patch, post
-from litestar.di import Provide
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody, QueryParameter, URLEncodedBody
 from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from msgspec import UNSET
@@ -73,7 +72,7 @@ class AuthController(Controller):
 
     @post("/register", status_code=HTTP_202_ACCEPTED, operation_id="register")
     async def register(
-        self, data: Registration, users_service: UserService, hasher: PasswordHasher, job_queue: JobQueue
+        self, data: JSONBody[Registration], users_service: NamedDependency[UserService], hasher: NamedDependency[PasswordHasher], job_queue: NamedDependency[JobQueue]
     ) -> Accepted:
         """Create an account; a confirmation email follows.
 
@@ -90,7 +89,7 @@ class AuthController(Controller):
 
     @post("/confirm", status_code=HTTP_200_OK, operation_id="confirmEmail")
     async def confirm(
-        self, data: EmailConfirmation, users_service: UserService, tokens_service: UserTokenService
+        self, data: JSONBody[EmailConfirmation], users_service: NamedDependency[UserService], tokens_service: NamedDependency[UserTokenService]
     ) -> Account:
         """Confirm an email address with the token from the confirmation email; the account becomes active."""
         return await self._confirm(data.token, users_service, tokens_service)
@@ -98,26 +97,26 @@ class AuthController(Controller):
     @get("/confirm", operation_id="confirmEmailLink", cache=False)
     async def confirm_link(
         self,
-        users_service: UserService,
-        tokens_service: UserTokenService,
-        token: Annotated[SecretToken, Parameter(query="token", description="Token from the email link.")],
+        users_service: NamedDependency[UserService],
+        tokens_service: NamedDependency[UserTokenService],
+        token: Annotated[SecretToken, QueryParameter(description="Token from the email link.")],
     ) -> Account:
         """The link in the confirmation email: the same as ``POST /confirm`` for people who click it."""
         return await self._confirm(token, users_service, tokens_service)
 
-    async def _confirm(self, token: str, users_service: UserService, tokens_service: UserTokenService) -> Account:
+    async def _confirm(self, token: str, users_service: NamedDependency[UserService], tokens_service: NamedDependency[UserTokenService]) -> Account:
         user_id = await tokens_service.consume(token, TokenPurpose.CONFIRM_EMAIL)
         return to_account(await users_service.confirm(user_id))
 
     @post("/resend-confirmation", status_code=HTTP_202_ACCEPTED, operation_id="resendConfirmation")
-    async def resend_confirmation(self, data: EmailOnly, job_queue: JobQueue) -> Accepted:
+    async def resend_confirmation(self, data: JSONBody[EmailOnly], job_queue: NamedDependency[JobQueue]) -> Accepted:
         """Send a new confirmation email. Same answer whether or not the address has an account."""
         await job_queue.enqueue("resend_confirmation", email=data.email)
         return Accepted(detail=RESENT)
 
     @post("/login", status_code=HTTP_200_OK, operation_id="login")
     async def login(
-        self, data: Credentials, users_service: UserService, hasher: PasswordHasher, token_issuer: AccessTokenIssuer
+        self, data: JSONBody[Credentials], users_service: NamedDependency[UserService], hasher: NamedDependency[PasswordHasher], token_issuer: NamedDependency[AccessTokenIssuer]
     ) -> AccessToken:
         """Exchange email and password for a bearer access token."""
         user = await users_service.authenticate(email=data.email, password=data.password, hasher=hasher)
@@ -126,17 +125,17 @@ class AuthController(Controller):
     @post("/token", status_code=HTTP_200_OK, operation_id="loginForm")
     async def token(
         self,
-        data: Annotated[OAuth2PasswordForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-        users_service: UserService,
-        hasher: PasswordHasher,
-        token_issuer: AccessTokenIssuer,
+        data: URLEncodedBody[OAuth2PasswordForm],
+        users_service: NamedDependency[UserService],
+        hasher: NamedDependency[PasswordHasher],
+        token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
         """OAuth2 password grant (form encoded; ``username`` is the email): what Swagger's Authorize uses."""
         user = await users_service.authenticate(email=data.username, password=data.password, hasher=hasher)
         return _access_token(token_issuer, user)
 
     @post("/forgot-password", status_code=HTTP_202_ACCEPTED, operation_id="forgotPassword")
-    async def forgot_password(self, data: EmailOnly, job_queue: JobQueue) -> Accepted:
+    async def forgot_password(self, data: JSONBody[EmailOnly], job_queue: NamedDependency[JobQueue]) -> Accepted:
         """Email a password reset link. Same answer, and the same work, whether or not the address exists."""
         await job_queue.enqueue("send_password_reset", email=data.email)
         return Accepted(detail=RESET_REQUESTED)
@@ -144,11 +143,11 @@ class AuthController(Controller):
     @post("/reset-password", status_code=HTTP_200_OK, operation_id="resetPassword")
     async def reset_password(
         self,
-        data: PasswordReset,
-        users_service: UserService,
-        tokens_service: UserTokenService,
-        hasher: PasswordHasher,
-        token_issuer: AccessTokenIssuer,
+        data: JSONBody[PasswordReset],
+        users_service: NamedDependency[UserService],
+        tokens_service: NamedDependency[UserTokenService],
+        hasher: NamedDependency[PasswordHasher],
+        token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
         """Set a new password with the token from the reset email. Every earlier access token stops working."""
         user_id = await tokens_service.consume(data.token, TokenPurpose.RESET_PASSWORD)
@@ -172,7 +171,7 @@ class MeController(Controller):
 
     @patch("/", operation_id="updateMe")
     async def update_me(
-        self, request: Request[User, Token, Any], data: ProfileUpdate, users_service: UserService
+        self, request: Request[User, Token, Any], data: JSONBody[ProfileUpdate], users_service: NamedDependency[UserService]
     ) -> Account:
         """Change profile fields; fields that are absent stay as they are."""
         changes: dict[str, Any] = {}
@@ -186,10 +185,10 @@ class MeController(Controller):
     async def change_password(
         self,
         request: Request[User, Token, Any],
-        data: PasswordChange,
-        users_service: UserService,
-        hasher: PasswordHasher,
-        token_issuer: AccessTokenIssuer,
+        data: JSONBody[PasswordChange],
+        users_service: NamedDependency[UserService],
+        hasher: NamedDependency[PasswordHasher],
+        token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
         """Change the password. Every earlier access token, this one included, stops working: use the new one."""
         user = await users_service.get(request.user.id)
@@ -199,6 +198,6 @@ class MeController(Controller):
         return _access_token(token_issuer, user)
 
     @delete("/", status_code=HTTP_204_NO_CONTENT, operation_id="deleteMe")
-    async def delete_me(self, request: Request[User, Token, Any], users_service: UserService) -> None:
+    async def delete_me(self, request: Request[User, Token, Any], users_service: NamedDependency[UserService]) -> None:
         """Delete the account and everything it owns. Its access tokens stop working at once."""
         await users_service.delete(request.user.id)

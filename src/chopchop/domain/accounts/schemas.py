@@ -28,7 +28,7 @@ NewPassword = Annotated[
 AnyPassword = Annotated[str, Meta(min_length=1, max_length=128, description="The account's password.")]
 DisplayName = Annotated[
     str,
-    Meta(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$",
+    Meta(min_length=1, max_length=100, pattern=r"^(?=.*\S)[^\x00-\x1f\x7f]+$",
          description="Public name shown with recipes and comments.", examples=["Ada Lovelace"]),
 ]
 SecretToken = Annotated[

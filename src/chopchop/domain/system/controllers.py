@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 
 import msgspec
 from litestar import Controller, Response, get
@@ -33,7 +34,7 @@ class HealthController(Controller):
         return Health(status="ok")
 
     @get("/ready", operation_id="ready", cache=False)
-    async def ready(self, db_session: AsyncSession, state: State) -> Response[Health]:
+    async def ready(self, db_session: NamedDependency[AsyncSession], state: State) -> Response[Health]:
         """The database and, in server mode, Redis answer. 503 with the failing checks otherwise."""
         checks: dict[str, str] = {}
         try:

@@ -1,0 +1,114 @@
+"""Offset pagination shared by every list endpoint: bounded ``limit``/``offset``, a page body and RFC 8288 links.
+
+Usage in a controller (the service returns the page's items and the total count)::
+
+    from chopchop.lib.pagination import LIST_RESPONSE_HEADERS, Limit, Offset, Page, page_response
+
+    @get("/", operation_id="listThings", response_headers=LIST_RESPONSE_HEADERS)
+    async def list_things(
+        self, request: Request[Any, Any, Any], service: ThingService, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+    ) -> Response[Page[ThingRead]]:
+        items, total = await service.list_page(limit=limit, offset=offset)
+        return page_response(request, items, total=total, limit=limit, offset=offset)
+
+``limit`` above ``MAX_LIMIT`` (or below 1) and a negative ``offset`` are refused by Litestar's parameter
+validation with a 400 problem+json before the handler runs. The ``Link`` header carries ``next`` and ``prev``
+(when there is such a page), built from the request's own URL so that every other query parameter (filters,
+sort, repeated parameters) is kept as it came.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import msgspec
+from litestar import Request, Response
+from litestar.datastructures import ResponseHeader
+from litestar.params import Parameter
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+Limit = Annotated[
+    int,
+    Parameter(
+        query="limit",
+        ge=1,
+        le=MAX_LIMIT,
+        description=f"Page size: 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}). Larger values are a 400.",
+    ),
+]
+Offset = Annotated[
+    int,
+    Parameter(query="offset", ge=0, le=1_000_000, description="How many items to skip (default 0)."),
+]
+
+LIST_RESPONSE_HEADERS = [
+    ResponseHeader(
+        name="Link",
+        description='RFC 8288 links to the neighbouring pages: `<url>; rel="next"`, `<url>; rel="prev"`.',
+        documentation_only=True,
+        required=False,
+    ),
+]
+
+
+class Page(msgspec.Struct, Generic[T]):
+    """One page of a list: the items, how many there are in all, and the window that was asked for."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+def _with_window(url: str, limit: int, offset: int) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in {"limit", "offset"}]
+    query += [("limit", str(limit)), ("offset", str(offset))]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def link_header(url: str, *, limit: int, offset: int, total: int) -> str | None:
+    """The RFC 8288 ``Link`` value for the page at ``offset`` of ``url``, or None when there is no other page."""
+    links: list[str] = []
+    if offset + limit < total:
+        links.append(f'<{_with_window(url, limit, offset + limit)}>; rel="next"')
+    if offset > 0:
+        # An offset past the end still points back at the last real page.
+        previous = max(0, min(offset - limit, max(total - limit, 0)))
+        links.append(f'<{_with_window(url, limit, previous)}>; rel="prev"')
+    return ", ".join(links) or None
+
+
+def page_response(
+    request: Request[Any, Any, Any],
+    items: Sequence[T],
+    *,
+    total: int,
+    limit: int,
+    offset: int,
+    headers: dict[str, str] | None = None,
+) -> Response[Page[T]]:
+    """A 200 response with the page body and its ``Link`` header."""
+    all_headers = dict(headers or {})
+    link = link_header(str(request.url), limit=limit, offset=offset, total=total)
+    if link is not None:
+        all_headers["Link"] = link
+    return Response(Page(items=list(items), total=total, limit=limit, offset=offset), headers=all_headers)
+
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "LIST_RESPONSE_HEADERS",
+    "MAX_LIMIT",
+    "Limit",
+    "Offset",
+    "Page",
+    "link_header",
+    "page_response",
+]

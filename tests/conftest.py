@@ -1,0 +1,150 @@
+"""Test fixtures: a real PostgreSQL database, Redis, SMTP server and SAQ worker per test run.
+
+Every run gets its own database (``chopchop_test_<run>``), Redis key prefix and SAQ queue name, so runs are
+isolated from each other and from development data, and the suite can run twice in a row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import httpx
+import pytest
+from litestar import Litestar
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from chopchop.app import ChopchopPlugin, create_app
+from chopchop.db.migrate import upgrade
+from chopchop.settings import Settings
+from tests.helpers import Mailbox, start_smtp_server
+
+PG_HOST = os.environ.get("CHOPCHOP_TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("CHOPCHOP_TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("CHOPCHOP_TEST_PG_USER", "postgres")
+REDIS_URL = os.environ.get("CHOPCHOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+def _pg_url(database: str) -> str:
+    return f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{database}"
+
+
+async def _admin(sql: str) -> None:
+    connection = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database="postgres")
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def database_url(run_id: str) -> AsyncIterator[str]:
+    """A new, empty PostgreSQL database migrated with alembic (not ``create_all``) to head."""
+    name = f"chopchop_test_{run_id}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    url = _pg_url(name)
+    await asyncio.to_thread(upgrade, url)
+    yield url
+    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server (aiosmtpd) on a free local port that keeps what it receives."""
+    box = Mailbox()
+    controller = start_smtp_server(box)
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, mailbox: Mailbox, run_id: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        redis_url=REDIS_URL,
+        redis_key_prefix=f"chopchop-test-{run_id}",
+        queue_name=f"chopchop-test-{run_id}",
+        jwt_secret=TEST_JWT_SECRET,
+        smtp_host="127.0.0.1",
+        smtp_port=mailbox.port,
+        public_base_url="http://testserver.local",
+        log_level="WARNING",
+    )
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """HTTP through the ASGI app, in the tests' own event loop (so tests may share the app's engine)."""
+    started, stopping = asyncio.Event(), asyncio.Event()
+
+    async def run_lifespan() -> None:
+        # One task enters and leaves the lifespan: anyio's cancel scopes inside it demand that.
+        async with app.lifespan():
+            started.set()
+            await stopping.wait()
+
+    lifespan = asyncio.create_task(run_lifespan())
+    await asyncio.wait([lifespan, asyncio.create_task(started.wait())], return_when=asyncio.FIRST_COMPLETED)
+    if lifespan.done():
+        lifespan.result()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as http:
+        yield http
+    stopping.set()
+    await lifespan
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def worker(app: Litestar, client: httpx.AsyncClient, settings: Settings) -> AsyncIterator[None]:
+    """A real SAQ worker consuming the run's queue on Redis, as `chopchop worker` would."""
+    plugin = app.plugins.get(ChopchopPlugin)
+    assert plugin.saq is not None
+    saq_worker = plugin.saq.get_workers()[settings.queue_name]
+    saq_worker.SIGNALS = []
+    task = asyncio.create_task(saq_worker.start())
+    yield
+    await saq_worker.stop()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+    redis = Redis.from_url(REDIS_URL)
+    keys = [key async for key in redis.scan_iter(match=f"*{settings.queue_name}*")]
+    keys += [key async for key in redis.scan_iter(match=f"{settings.redis_key_prefix}*")]
+    if keys:
+        await redis.delete(*keys)
+    await redis.aclose()
+
+
+@pytest.fixture(autouse=True)
+async def clean_state(database_url: str, mailbox: Mailbox) -> AsyncIterator[None]:
+    """Each test starts with empty tables and an empty mailbox."""
+    yield
+    engine = create_async_engine(database_url)
+    async with engine.begin() as connection:
+        names = (
+            await connection.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+            )
+        ).scalars()
+        tables = ", ".join(f'"{name}"' for name in names)
+        if tables:
+            await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+    await engine.dispose()
+    mailbox.clear()

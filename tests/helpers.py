@@ -1,0 +1,129 @@
+"""Test helpers: a mailbox behind a real SMTP server, and the account journey steps tests share."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+from urllib.parse import unquote
+
+from aiosmtpd.controller import Controller
+from litestar import Litestar
+import httpx
+
+TOKEN_IN_LINK = re.compile(r"[?&]token=([A-Za-z0-9_%-]+)")
+
+
+@dataclass
+class Mailbox:
+    """Every message the test SMTP server accepted, in arrival order."""
+
+    port: int = 0
+    messages: list[EmailMessage] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self._lock:
+            return [m for m in self.messages if m["To"] == address]
+
+    async def wait_for(self, address: str, subject: str, timeout: float = 15.0) -> EmailMessage:
+        """The first message to ``address`` whose subject contains ``subject``, waiting for it to arrive."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            for message in self.to(address):
+                if subject.lower() in str(message["Subject"]).lower():
+                    return message
+            if asyncio.get_running_loop().time() > deadline:
+                subjects = [str(m["Subject"]) for m in self.to(address)]
+                msg = f"no email {subject!r} to {address} within {timeout}s (got {subjects})"
+                raise AssertionError(msg)
+            await asyncio.sleep(0.05)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_smtp_server(mailbox: Mailbox) -> Controller:
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    return controller
+
+
+def text_part(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def html_part(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("html",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def token_from(message: EmailMessage) -> str:
+    """The token of the link in the email's plain-text part."""
+    found = TOKEN_IN_LINK.search(text_part(message))
+    assert found, f"no link with a token in: {text_part(message)}"
+    return unquote(found.group(1))
+
+
+Client = httpx.AsyncClient
+
+
+async def register(client: Client, email: str, password: str = "correct horse battery", name: str = "Cook") -> None:
+    response = await client.post(
+        "/api/v1/auth/register", json={"email": email, "password": password, "display_name": name}
+    )
+    assert response.status_code == 202, response.text
+
+
+async def register_confirmed(
+    client: Client, mailbox: Mailbox, email: str, password: str = "correct horse battery", name: str = "Cook"
+) -> dict[str, str]:
+    """Register, follow the confirmation email, log in: the Authorization header of the new user."""
+    await register(client, email, password, name)
+    message = await mailbox.wait_for(email, "confirm")
+    confirmed = await client.post("/api/v1/auth/confirm", json={"token": token_from(message)})
+    assert confirmed.status_code == 200, confirmed.text
+    return await login(client, email, password)
+
+
+async def login(client: Client, email: str, password: str = "correct horse battery") -> dict[str, str]:
+    response = await client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def quick_user(app: Litestar, email: str, name: str = "Cook") -> tuple[str, dict[str, str]]:
+    """A confirmed user made directly through the service (no email round trip) and its auth header."""
+    from chopchop.app import ChopchopPlugin
+    from chopchop.domain.accounts.services import UserService
+
+    plugin = app.plugins.get(ChopchopPlugin)
+    async with plugin.db_config.get_session() as session:
+        user = await UserService(session=session).create_confirmed(
+            email=email, display_name=name, password="correct horse battery", hasher=plugin.hasher
+        )
+        await session.commit()
+    token, _ = plugin.token_issuer.issue(user.id, user.token_version)
+    return str(user.id), {"Authorization": f"Bearer {token}"}
