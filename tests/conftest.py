@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from chopchop.app import ChopchopPlugin, create_app
 from chopchop.db.migrate import upgrade
 from chopchop.settings import Settings
-from tests.helpers import Mailbox, start_smtp_server
+from tests.helpers import Mailbox, asgi_client, start_smtp_server
 
 PG_HOST = os.environ.get("CHOPCHOP_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("CHOPCHOP_TEST_PG_PORT", "5432"))
@@ -105,7 +105,7 @@ async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     await asyncio.wait([lifespan, asyncio.create_task(started.wait())], return_when=asyncio.FIRST_COMPLETED)
     if lifespan.done():
         lifespan.result()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as http:
+    async with asgi_client(app) as http:
         yield http
     stopping.set()
     await lifespan

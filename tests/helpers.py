@@ -9,12 +9,12 @@ import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote
 
+import httpx
 from aiosmtpd.controller import Controller
 from litestar import Litestar
-import httpx
 
 TOKEN_IN_LINK = re.compile(r"[?&]token=([A-Za-z0-9_%-]+)")
 
@@ -88,6 +88,11 @@ def token_from(message: EmailMessage) -> str:
 
 
 Client = httpx.AsyncClient
+
+
+def asgi_client(app: Litestar, base_url: str = "http://testserver.local") -> httpx.AsyncClient:
+    """An HTTP client that calls the ASGI app directly, in the caller's event loop."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=cast("Any", app)), base_url=base_url)
 
 
 async def register(client: Client, email: str, password: str = "correct horse battery", name: str = "Cook") -> None:

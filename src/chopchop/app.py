@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
@@ -32,7 +33,10 @@ from chopchop.db.migrate import upgrade_async
 from chopchop.domain.accounts import jobs as account_jobs
 from chopchop.domain.accounts.auth import build_auth
 from chopchop.domain.accounts.controllers import AuthController, MeController
+from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
+from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
 from chopchop.domain.system.controllers import HealthController
+from chopchop.domain.users.controllers import UserController
 from chopchop.lib.email import Mailer, OutboxMailer, SmtpMailer
 from chopchop.lib.jobs import InProcessJobQueue, JobContext, JobQueue, SaqJobQueue
 from chopchop.lib.passwords import PasswordHasher
@@ -42,7 +46,8 @@ from chopchop.settings import Settings
 
 logger = logging.getLogger("chopchop")
 
-TASKS = [*account_jobs.TASKS]
+# SAQ task functions take (ctx, **kwargs); the queue, the worker and the in-process runner share the list.
+TASKS: list[Any] = [*account_jobs.TASKS]
 
 
 def build_mailer(settings: Settings) -> Mailer:
@@ -96,7 +101,7 @@ class ChopchopPlugin(InitPluginProtocol):
             secret=settings.jwt_secret,
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
-            lifetime=_minutes(settings.access_token_minutes),
+            lifetime=timedelta(minutes=settings.access_token_minutes),
         )
         self.job_context: JobContext = {"settings": settings, "mailer": self.mailer, "db_config": self.db_config}
         self.saq: SAQPlugin | None = None
@@ -109,7 +114,7 @@ class ChopchopPlugin(InitPluginProtocol):
                             dsn=settings.redis_url,
                             name=settings.queue_name,
                             tasks=TASKS,
-                            startup=self._worker_startup,
+                            startup=cast("Any", self._worker_startup),
                             separate_process=True,
                             concurrency=10,
                         )
@@ -137,9 +142,10 @@ class ChopchopPlugin(InitPluginProtocol):
             settings.mode.upper(),
             settings.database_url.split("://", 1)[0],
             "on" if settings.redis_url else "off (in-memory stores)",
-            "SAQ queue %r" % settings.queue_name if self.saq else "in-process",
-            f"SMTP {settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host else
-            f"outbox folder {settings.mail_outbox_dir} and the log",
+            f"SAQ queue {settings.queue_name!r}" if self.saq else "in-process",
+            f"SMTP {settings.smtp_host}:{settings.smtp_port}"
+            if settings.smtp_host
+            else f"outbox folder {settings.mail_outbox_dir} and the log",
         )
         if settings.should_auto_migrate:
             await upgrade_async(settings.database_url)
@@ -157,11 +163,23 @@ class ChopchopPlugin(InitPluginProtocol):
         auth = build_auth(settings, self.db_config)
         app_config.debug = settings.debug
         app_config.state = State({"settings": settings, "chopchop": self})
-        app_config.route_handlers.extend([AuthController, MeController, HealthController])
+        app_config.route_handlers.extend(
+            [
+                AuthController,
+                MeController,
+                HealthController,
+                RecipeCommentController,
+                CommentController,
+                UserController,
+                RecipeController,
+                IngredientController,
+                UserRecipesController,
+            ]
+        )
         app_config.plugins.append(SQLAlchemyPlugin(config=self.db_config))
         if self.saq is not None:
             app_config.plugins.append(self.saq)
-        app_config.stores = self.build_stores()  # type: ignore[assignment]
+        app_config.stores = self.build_stores()
         app_config.exception_handlers.update(exception_handlers)
         app_config.dependencies.update(
             {
@@ -191,12 +209,6 @@ class ChopchopPlugin(InitPluginProtocol):
             loggers={"chopchop": {"level": settings.log_level.upper(), "propagate": True}},
         )
         return auth.on_app_init(app_config)
-
-
-def _minutes(value: int) -> Any:
-    from datetime import timedelta
-
-    return timedelta(minutes=value)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -41,8 +41,14 @@ def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     uvicorn.run(
-        APP_PATH, factory=True, host=host, port=port, workers=workers,
-        proxy_headers=False, server_header=False, timeout_graceful_shutdown=20,
+        APP_PATH,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=20,
     )
 
 
@@ -63,7 +69,7 @@ def worker(app: Litestar, concurrency: int) -> None:
     if app.logging_config is not None:
         app.logging_config.configure()
     click.echo(f"Starting SAQ worker on queue {plugin.settings.queue_name!r} (concurrency {concurrency})")
-    run_saq_worker(worker=saq_worker, logging_config=app.logging_config)  # type: ignore[arg-type]
+    run_saq_worker(worker=saq_worker, logging_config=app.logging_config)
 
 
 @click.group(name="db")

@@ -21,9 +21,9 @@ class SettingsError(ValueError):
     """Raised when the configuration is invalid or unsafe for the selected mode."""
 
 
-def _doc(text: str, **kwargs: Any) -> Any:
+def _doc(text: str, *, default: Any) -> Any:
     """A dataclass field with a description (used for the configuration reference)."""
-    return field(metadata={"doc": text}, **kwargs)
+    return field(default=default, metadata={"doc": text})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,16 +92,18 @@ class Settings:
         if not self.embedded and self.jwt_secret == DEV_JWT_SECRET:
             msg = "CHOPCHOP_JWT_SECRET must be set in server mode (the built-in development secret is refused)."
             raise SettingsError(msg)
-        if len(self.jwt_secret) < 32:  # noqa: PLR2004
+        if len(self.jwt_secret) < 32:
             msg = "CHOPCHOP_JWT_SECRET must be at least 32 characters long."
             raise SettingsError(msg)
-        if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:  # noqa: PLR2004
+        if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
             msg = "argon2 parameters are below OWASP's minimum (19456 KiB, t=2)."
             raise SettingsError(msg)
         return self
 
     @classmethod
-    def from_env(cls, environ: typing.Mapping[str, str] | None = None, env_file: str | Path | None = ".env") -> Settings:
+    def from_env(
+        cls, environ: typing.Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+    ) -> Settings:
         """Build settings from ``CHOPCHOP_*`` variables; the process environment wins over ``.env``."""
         values: dict[str, str] = {}
         if env_file is not None and Path(env_file).is_file():

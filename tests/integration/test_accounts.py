@@ -190,9 +190,9 @@ async def test_access_token_claims(client: Client, mailbox: Mailbox, settings: o
     [
         "garbage",
         "a.b.c",
-        # Signed with another secret.
+        # A token signed with another secret:
         jwt.encode({"sub": "x", "exp": 4102444800, "iat": 0, "jti": "j"}, "another-secret-" * 3, algorithm="HS256"),
-        # alg: none
+        # and an unsigned one (alg "none"):
         jwt.encode({"sub": "x", "exp": 4102444800, "iat": 0, "jti": "j"}, None, algorithm="none"),
     ],
 )
@@ -255,7 +255,9 @@ async def test_delete_account(client: Client, mailbox: Mailbox) -> None:
     headers = await register_confirmed(client, mailbox, "bye@example.com")
     assert (await client.delete("/api/v1/me", headers=headers)).status_code == 204
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
-    gone = await client.post("/api/v1/auth/login", json={"email": "bye@example.com", "password": "correct horse battery"})
+    gone = await client.post(
+        "/api/v1/auth/login", json={"email": "bye@example.com", "password": "correct horse battery"}
+    )
     assert gone.status_code == 401
     # The address is free again.
     await register(client, "bye@example.com")

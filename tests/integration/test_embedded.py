@@ -7,13 +7,12 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
-import httpx
 import pytest
 
 from chopchop.app import ChopchopPlugin, create_app
 from chopchop.lib.jobs import InProcessJobQueue
 from chopchop.settings import Settings, SettingsError
-from tests.helpers import token_from
+from tests.helpers import asgi_client, token_from
 
 
 async def _outbox_message(folder: Path, subject: str, timeout: float = 10.0) -> EmailMessage:
@@ -41,7 +40,7 @@ async def test_embedded_mode_register_confirm_login(tmp_path: Path) -> None:
     assert plugin.saq is None
     assert isinstance(plugin.job_queue, InProcessJobQueue)
 
-    async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://x") as http:
+    async with app.lifespan(), asgi_client(app) as http:
         ready = await http.get("/health/ready")
         assert ready.status_code == 200
         assert ready.json()["checks"] == {"database": "ok"}

@@ -61,7 +61,7 @@ class SmtpMailer:
             username=self.username,
             password=self.password,
             use_tls=self.tls == "tls",
-            start_tls=True if self.tls == "starttls" else False,
+            start_tls=self.tls == "starttls",
             timeout=self.timeout,
         )
 
@@ -80,7 +80,10 @@ class OutboxMailer:
         await asyncio.to_thread(self._write, name, data)
         logger.warning(
             "email (no SMTP configured) to=%s subject=%r saved=%s\n%s",
-            email.to, email.subject, self.folder / name, email.text,
+            email.to,
+            email.subject,
+            self.folder / name,
+            email.text,
         )
 
     def _write(self, name: str, data: bytes) -> None:

@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import msgspec
 from litestar import Request, Response
 from litestar.datastructures import ResponseHeader
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 T = TypeVar("T")
 
@@ -35,8 +35,7 @@ MAX_LIMIT = 100
 
 Limit = Annotated[
     int,
-    Parameter(
-        query="limit",
+    QueryParameter(
         ge=1,
         le=MAX_LIMIT,
         description=f"Page size: 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}). Larger values are a 400.",
@@ -44,7 +43,7 @@ Limit = Annotated[
 ]
 Offset = Annotated[
     int,
-    Parameter(query="offset", ge=0, le=1_000_000, description="How many items to skip (default 0)."),
+    QueryParameter(ge=0, le=1_000_000, description="How many items to skip (default 0)."),
 ]
 
 LIST_RESPONSE_HEADERS = [

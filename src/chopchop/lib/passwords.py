@@ -13,9 +13,7 @@ class PasswordHasher:
     """Hashes and verifies passwords in a worker thread so that requests keep flowing meanwhile."""
 
     def __init__(self, *, time_cost: int, memory_kib: int, parallelism: int) -> None:
-        self._hasher = _Argon2Hasher(
-            time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID
-        )
+        self._hasher = _Argon2Hasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID)
         # Verified against when the account does not exist, so both paths cost one argon2 run.
         self._dummy_hash = self._hasher.hash("chopchop-timing-equaliser")
 

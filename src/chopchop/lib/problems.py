@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 from advanced_alchemy.exceptions import DuplicateKeyError, IntegrityError, NotFoundError, RepositoryError
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
@@ -42,8 +42,14 @@ class ProblemError(HTTPException):
 
     problem_slug: str | None = None
 
-    def __init__(self, detail: str = "", *, status_code: int | None = None, slug: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        status_code: int | None = None,
+        slug: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail=detail, status_code=status_code, headers=headers)
         if slug is not None:
             self.problem_slug = slug
@@ -94,8 +100,11 @@ def _field_errors(extra: Any) -> list[FieldError] | None:
         if isinstance(item, dict):
             key = item.get("key")
             errors.append(
-                FieldError(message=str(item.get("message", "invalid")), field=str(key) if key else None,
-                           source=item.get("source"))
+                FieldError(
+                    message=str(item.get("message", "invalid")),
+                    field=str(key) if key else None,
+                    source=item.get("source"),
+                )
             )
     return errors or None
 
@@ -103,7 +112,7 @@ def _field_errors(extra: Any) -> list[FieldError] | None:
 def _http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Problem]:
     status = exc.status_code
     headers = dict(exc.headers or {})
-    if status >= 500:  # noqa: PLR2004
+    if status >= 500:
         logger.error("server error on %s %s: %s", request.method, request.url.path, exc.detail, exc_info=exc)
         return problem_response(status, detail=HTTPStatus(status).phrase, headers=headers, request=request)
     if isinstance(exc, ValidationException):
@@ -127,17 +136,18 @@ def _not_found_handler(request: Request[Any, Any, Any], exc: NotFoundError) -> R
 
 def _integrity_handler(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Problem]:
     logger.info("integrity conflict on %s %s: %s", request.method, request.url.path, exc)
-    return problem_response(409, detail="The request conflicts with the current state of the resource.",
-                            slug="conflict", request=request)
+    return problem_response(
+        409, detail="The request conflicts with the current state of the resource.", slug="conflict", request=request
+    )
 
 
 def _repository_handler(request: Request[Any, Any, Any], exc: RepositoryError) -> Response[Problem]:
-    logger.exception("repository error on %s %s", request.method, request.url.path, exc_info=exc)
+    logger.error("repository error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(500, detail="Internal Server Error", request=request)
 
 
 def _unhandled_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(500, detail="Internal Server Error", request=request)
 
 
@@ -156,7 +166,6 @@ __all__ = [
     "Conflict",
     "FieldError",
     "Forbidden",
-    "MediaType",
     "Problem",
     "ProblemError",
     "Unauthorized",

@@ -12,7 +12,7 @@ from litestar.security.jwt import OAuth2PasswordBearerAuth, Token
 from chopchop.db import User
 from chopchop.settings import Settings
 
-TOKEN_URL = "/api/v1/auth/token"
+TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 JWT_ALGORITHM = "HS256"
 
 

@@ -32,9 +32,7 @@ from chopchop.lib.jobs import JobQueue
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.tokens import AccessTokenIssuer
 
-REGISTERED = (
-    "Thanks! Check your inbox: we sent an email to that address with what to do next."
-)
+REGISTERED = "Thanks! Check your inbox: we sent an email to that address with what to do next."
 RESET_REQUESTED = "If that address has an account, an email with a password reset link is on its way."
 RESENT = "If that address has an unconfirmed account, a new confirmation email is on its way."
 
@@ -72,7 +70,11 @@ class AuthController(Controller):
 
     @post("/register", status_code=HTTP_202_ACCEPTED, operation_id="register")
     async def register(
-        self, data: JSONBody[Registration], users_service: NamedDependency[UserService], hasher: NamedDependency[PasswordHasher], job_queue: NamedDependency[JobQueue]
+        self,
+        data: JSONBody[Registration],
+        users_service: NamedDependency[UserService],
+        hasher: NamedDependency[PasswordHasher],
+        job_queue: NamedDependency[JobQueue],
     ) -> Accepted:
         """Create an account; a confirmation email follows.
 
@@ -89,7 +91,10 @@ class AuthController(Controller):
 
     @post("/confirm", status_code=HTTP_200_OK, operation_id="confirmEmail")
     async def confirm(
-        self, data: JSONBody[EmailConfirmation], users_service: NamedDependency[UserService], tokens_service: NamedDependency[UserTokenService]
+        self,
+        data: JSONBody[EmailConfirmation],
+        users_service: NamedDependency[UserService],
+        tokens_service: NamedDependency[UserTokenService],
     ) -> Account:
         """Confirm an email address with the token from the confirmation email; the account becomes active."""
         return await self._confirm(data.token, users_service, tokens_service)
@@ -104,7 +109,9 @@ class AuthController(Controller):
         """The link in the confirmation email: the same as ``POST /confirm`` for people who click it."""
         return await self._confirm(token, users_service, tokens_service)
 
-    async def _confirm(self, token: str, users_service: NamedDependency[UserService], tokens_service: NamedDependency[UserTokenService]) -> Account:
+    async def _confirm(
+        self, token: str, users_service: NamedDependency[UserService], tokens_service: NamedDependency[UserTokenService]
+    ) -> Account:
         user_id = await tokens_service.consume(token, TokenPurpose.CONFIRM_EMAIL)
         return to_account(await users_service.confirm(user_id))
 
@@ -116,7 +123,11 @@ class AuthController(Controller):
 
     @post("/login", status_code=HTTP_200_OK, operation_id="login")
     async def login(
-        self, data: JSONBody[Credentials], users_service: NamedDependency[UserService], hasher: NamedDependency[PasswordHasher], token_issuer: NamedDependency[AccessTokenIssuer]
+        self,
+        data: JSONBody[Credentials],
+        users_service: NamedDependency[UserService],
+        hasher: NamedDependency[PasswordHasher],
+        token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
         """Exchange email and password for a bearer access token."""
         user = await users_service.authenticate(email=data.email, password=data.password, hasher=hasher)
@@ -171,7 +182,10 @@ class MeController(Controller):
 
     @patch("/", operation_id="updateMe")
     async def update_me(
-        self, request: Request[User, Token, Any], data: JSONBody[ProfileUpdate], users_service: NamedDependency[UserService]
+        self,
+        request: Request[User, Token, Any],
+        data: JSONBody[ProfileUpdate],
+        users_service: NamedDependency[UserService],
     ) -> Account:
         """Change profile fields; fields that are absent stay as they are."""
         changes: dict[str, Any] = {}

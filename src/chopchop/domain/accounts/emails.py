@@ -29,8 +29,10 @@ def _html(greeting: str, paragraphs: list[str], link: str | None = None, button:
 
 def confirmation_email(*, to: str, name: str, token: str, base_url: str, hours: int) -> OutgoingEmail:
     link = _link(base_url, "/api/v1/auth/confirm", token)
-    lines = ["Welcome to Chop-chop! Confirm your email address to activate your account.",
-             f"The link works once and expires in {hours} hours."]
+    lines = [
+        "Welcome to Chop-chop! Confirm your email address to activate your account.",
+        f"The link works once and expires in {hours} hours.",
+    ]
     return OutgoingEmail(
         to=to,
         subject="Confirm your Chop-chop account",
@@ -41,8 +43,7 @@ def confirmation_email(*, to: str, name: str, token: str, base_url: str, hours: 
 
 def already_registered_email(*, to: str, name: str, base_url: str) -> OutgoingEmail:
     lines = [
-        "Someone (hopefully you) tried to create a Chop-chop account with this email address, "
-        "but it already has one.",
+        "Someone (hopefully you) tried to create a Chop-chop account with this email address, but it already has one.",
         "If it was you, log in, or reset your password if you forgot it. "
         "If it was not you, you can ignore this email: nothing has changed.",
     ]

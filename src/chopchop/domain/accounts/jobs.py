@@ -35,8 +35,11 @@ async def send_confirmation_email(ctx: dict[str, Any], *, user_id: str) -> None:
         await session.commit()
     await mailer.send(
         emails.confirmation_email(
-            to=user.email, name=user.display_name, token=token,
-            base_url=settings.public_base_url, hours=settings.confirm_token_hours,
+            to=user.email,
+            name=user.display_name,
+            token=token,
+            base_url=settings.public_base_url,
+            hours=settings.confirm_token_hours,
         )
     )
 
@@ -79,8 +82,11 @@ async def send_password_reset(ctx: dict[str, Any], *, email: str) -> None:
         await session.commit()
     await mailer.send(
         emails.password_reset_email(
-            to=user.email, name=user.display_name, token=token,
-            base_url=settings.public_base_url, minutes=settings.reset_token_minutes,
+            to=user.email,
+            name=user.display_name,
+            token=token,
+            base_url=settings.public_base_url,
+            minutes=settings.reset_token_minutes,
         )
     )
 
@@ -95,5 +101,10 @@ async def purge_expired_tokens(ctx: dict[str, Any]) -> int:
     return removed
 
 
-TASKS = [send_confirmation_email, send_registration_notice, resend_confirmation, send_password_reset,
-         purge_expired_tokens]
+TASKS = [
+    send_confirmation_email,
+    send_registration_notice,
+    resend_confirmation,
+    send_password_reset,
+    purge_expired_tokens,
+]

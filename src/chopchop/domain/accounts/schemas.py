@@ -22,18 +22,26 @@ EmailAddress = Annotated[
 ]
 NewPassword = Annotated[
     str,
-    Meta(min_length=8, max_length=128, pattern=r"^[^\x00]*$", description="8 to 128 characters.",
-         examples=["correct horse battery staple"]),
+    Meta(
+        min_length=8,
+        max_length=128,
+        pattern=r"^[^\x00]*$",
+        description="8 to 128 characters.",
+        examples=["correct horse battery staple"],
+    ),
 ]
 AnyPassword = Annotated[str, Meta(min_length=1, max_length=128, description="The account's password.")]
 DisplayName = Annotated[
     str,
-    Meta(min_length=1, max_length=100, pattern=r"^(?=.*\S)[^\x00-\x1f\x7f]+$",
-         description="Public name shown with recipes and comments.", examples=["Ada Lovelace"]),
+    Meta(
+        min_length=1,
+        max_length=100,
+        pattern=r"^(?=.*\S)[^\x00-\x1f\x7f]+$",
+        description="Public name shown with recipes and comments.",
+        examples=["Ada Lovelace"],
+    ),
 ]
-SecretToken = Annotated[
-    str, Meta(min_length=1, max_length=256, description="The token from the link in the email.")
-]
+SecretToken = Annotated[str, Meta(min_length=1, max_length=256, description="The token from the link in the email.")]
 
 
 class Input(msgspec.Struct, forbid_unknown_fields=True):
@@ -87,7 +95,7 @@ class OAuth2PasswordForm(msgspec.Struct):
 class AccessToken(msgspec.Struct):
     access_token: str
     expires_in: Annotated[int, Meta(description="Lifetime in seconds.")]
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105
 
 
 class Accepted(msgspec.Struct):

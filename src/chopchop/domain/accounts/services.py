@@ -68,9 +68,7 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
         await session.rollback()
         return RegistrationOutcome(user_id=existing, created=False)
 
-    async def create_confirmed(
-        self, *, email: str, display_name: str, password: str, hasher: PasswordHasher
-    ) -> User:
+    async def create_confirmed(self, *, email: str, display_name: str, password: str, hasher: PasswordHasher) -> User:
         """An active account straight away (administrators, seeding): no confirmation email."""
         if await self.get_by_email(email) is not None:
             msg = f"An account with the email address {normalise_email(email)} already exists."
@@ -167,11 +165,9 @@ class UserTokenService(SQLAlchemyAsyncRepositoryService[UserToken]):
             .values(used_at=now)
             .returning(UserToken.user_id)
         )
-        user_id = (await self.repository.session.execute(statement)).scalar_one_or_none()
+        user_id: UUID | None = (await self.repository.session.execute(statement)).scalar_one_or_none()
         if user_id is None:
-            raise BadRequest(
-                "The link is invalid, expired or already used. Ask for a new email.", slug="invalid-token"
-            )
+            raise BadRequest("The link is invalid, expired or already used. Ask for a new email.", slug="invalid-token")
         return user_id
 
     async def purge_expired(self) -> int:

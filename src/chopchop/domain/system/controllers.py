@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from litestar.datastructures import State
-from litestar.di import NamedDependency
 
 import msgspec
 from litestar import Controller, Response, get
+from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
