@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chopchop.settings import DEV_JWT_SECRET, Settings, SettingsError
+from chopchop.settings import DEV_JWT_SECRET, Settings, SettingsError, reference_markdown
 
 
 def test_defaults_are_the_embedded_mode() -> None:
@@ -73,3 +73,8 @@ def test_every_setting_is_documented() -> None:
     reference = Settings.reference()
     assert all(name.startswith("CHOPCHOP_") and doc for name, _, doc in reference)
     assert len(reference) == len(Settings.__dataclass_fields__)
+
+
+def test_configuration_reference_is_up_to_date() -> None:
+    documented = (Path(__file__).parents[2] / "docs" / "configuration.md").read_text()
+    assert documented == reference_markdown(), "run: uv run python -m chopchop.settings > docs/configuration.md"
