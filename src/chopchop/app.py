@@ -15,6 +15,7 @@ from advanced_alchemy.extensions.litestar import (
 )
 from litestar import Litestar
 from litestar.config.app import AppConfig
+from litestar.config.response_cache import ResponseCacheConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
@@ -25,7 +26,9 @@ from litestar.plugins import InitPluginProtocol
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
+from litestar.types import Scope
 from litestar_saq import QueueConfig, SAQConfig, SAQPlugin
+from redis.asyncio import Redis
 from sqlalchemy import event
 
 from chopchop import __version__
@@ -37,14 +40,27 @@ from chopchop.domain.comments.controllers import CommentController, RecipeCommen
 from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
 from chopchop.domain.system.controllers import HealthController
 from chopchop.domain.users.controllers import UserController
+from chopchop.lib.cache import (
+    CacheGenerationMiddleware,
+    FailOpenStore,
+    Generations,
+    bump_invalidated,
+    cache_key,
+    should_store,
+)
+from chopchop.lib.conditional import ConditionalGetMiddleware
 from chopchop.lib.email import Mailer, OutboxMailer, SmtpMailer
 from chopchop.lib.jobs import InProcessJobQueue, JobContext, JobQueue, SaqJobQueue
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import exception_handlers
 from chopchop.lib.tokens import AccessTokenIssuer
+from chopchop.lib.transactions import commit_before_send
 from chopchop.settings import Settings
 
 logger = logging.getLogger("chopchop")
+
+# Entries are invalidated by generation bumps; the TTL only bounds how long dead entries occupy Redis.
+CACHE_TTL_SECONDS = 300
 
 # SAQ task functions take (ctx, **kwargs); the queue, the worker and the in-process runner share the list.
 TASKS: list[Any] = [*account_jobs.TASKS]
@@ -64,15 +80,22 @@ def build_mailer(settings: Settings) -> Mailer:
     return OutboxMailer(folder=Path(settings.mail_outbox_dir), sender=settings.mail_from)
 
 
+def _generations(scope: Scope) -> Generations:
+    return cast("Generations", scope["litestar_app"].state.cache_generations)
+
+
 def build_db_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     engine = EngineConfig(pool_pre_ping=True) if not settings.uses_sqlite else EngineConfig()
     config = SQLAlchemyAsyncConfig(
         connection_string=settings.database_url,
-        before_send_handler="autocommit",
+        before_send_handler=None,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         engine_config=engine,
         create_all=False,
     )
+    # Commit (2xx) or roll back before the response starts, then bump the response-cache generations the
+    # handler invalidated: a read that starts after this response cannot be served what the write replaced.
+    config.before_send_handler = commit_before_send(config.session_scope_key, bump_invalidated(_generations))
     if settings.uses_sqlite:
         # SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked, per connection.
         @event.listens_for(config.get_engine().sync_engine, "connect")
@@ -103,6 +126,12 @@ class ChopchopPlugin(InitPluginProtocol):
             audience=settings.jwt_audience,
             lifetime=timedelta(minutes=settings.access_token_minutes),
         )
+        self.redis: Redis | None = (
+            Redis.from_url(settings.redis_url, socket_connect_timeout=0.5, socket_timeout=2.0, health_check_interval=30)
+            if settings.redis_url
+            else None
+        )
+        self.generations = Generations(self.redis, settings.redis_key_prefix)
         self.job_context: JobContext = {"settings": settings, "mailer": self.mailer, "db_config": self.db_config}
         self.saq: SAQPlugin | None = None
         self.job_queue: JobQueue
@@ -129,9 +158,12 @@ class ChopchopPlugin(InitPluginProtocol):
         ctx.update(self.job_context)
 
     def build_stores(self) -> dict[str, Store]:
-        if self.settings.redis_url:
-            root = RedisStore.with_client(url=self.settings.redis_url, namespace=self.settings.redis_key_prefix)
-            return {"response_cache": root.with_namespace("cache"), "rate_limit": root.with_namespace("ratelimit")}
+        if self.redis is not None:
+            root = RedisStore(self.redis, namespace=self.settings.redis_key_prefix)
+            return {
+                "response_cache": FailOpenStore(root.with_namespace("cache")),
+                "rate_limit": root.with_namespace("ratelimit"),
+            }
         return {"response_cache": MemoryStore(), "rate_limit": MemoryStore()}
 
     async def on_startup(self, app: Litestar) -> None:
@@ -157,12 +189,19 @@ class ChopchopPlugin(InitPluginProtocol):
             await self.job_queue.drain()
         elif isinstance(self.job_queue, SaqJobQueue):
             await self.job_queue.queue.disconnect()
+        if self.redis is not None:
+            await self.redis.aclose()
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         settings = self.settings
         auth = build_auth(settings, self.db_config)
         app_config.debug = settings.debug
-        app_config.state = State({"settings": settings, "chopchop": self})
+        app_config.state = State({"settings": settings, "chopchop": self, "cache_generations": self.generations})
+        app_config.response_cache_config = ResponseCacheConfig(
+            default_expiration=CACHE_TTL_SECONDS, key_builder=cache_key, cache_response_filter=should_store
+        )
+        # Outermost first: conditional GETs see every response, cached or not.
+        app_config.middleware[:0] = [ConditionalGetMiddleware, CacheGenerationMiddleware]
         app_config.route_handlers.extend(
             [
                 AuthController,

@@ -1,0 +1,117 @@
+"""Conditional requests (RFC 9110 §13): strong ETags, 304 Not Modified, If-Match and 412."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import MutableScopeHeaders
+from litestar.exceptions import HTTPException
+from litestar.serialization import encode_json
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+PUBLIC_CACHE_CONTROL = "public, no-cache"  # clients may keep a copy but must revalidate it (cheap: 304)
+PRIVATE_CACHE_CONTROL = "private, no-store"
+
+
+class PreconditionFailed(HTTPException):
+    status_code = 412
+
+
+def etag_of(body: bytes) -> str:
+    """A strong validator: a hash of the exact representation bytes."""
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+def etag_of_struct(value: Any) -> str:
+    """The ETag that a GET of ``value`` carries (the same JSON encoder as responses)."""
+    return etag_of(encode_json(value))
+
+
+def _matches(header: str, etag: str, *, weak: bool) -> bool:
+    if header.strip() == "*":
+        return True
+    for candidate in header.split(","):
+        tag = candidate.strip()
+        if weak and tag.startswith("W/"):
+            tag = tag[2:]
+        if tag == etag:
+            return True
+    return False
+
+
+def require_match(request: Request[Any, Any, Any], current_etag: str) -> None:
+    """Honour ``If-Match`` on a write: 412 when the client's copy is not the current one (no lost update)."""
+    header = request.headers.get("if-match")
+    if header is not None and not _matches(header, current_etag, weak=False):
+        raise PreconditionFailed(
+            detail="The resource changed since you read it (If-Match does not match its ETag). "
+            "Read it again and retry your change.",
+            headers={"ETag": current_etag},
+        )
+
+
+class ConditionalGetMiddleware:
+    """Adds a strong ETag and a Cache-Control header to successful GETs and answers If-None-Match with 304.
+
+    Cached and uncached responses go through it alike, so a cache hit and a database read of the same
+    representation carry the same ETag.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in {"GET", "HEAD"}:
+            await self.app(scope, receive, send)
+            return
+        handler = scope.get("route_handler")
+        public = handler is not None and bool(handler.cache) and bool(handler.opt.get("cache_tags"))
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def buffered_send(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                if message["status"] != 200:
+                    start = None
+                    await send(message)
+                    return
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            headers = MutableScopeHeaders(start)
+            etag = headers.get("etag") or etag_of(body)
+            headers["etag"] = etag
+            if "cache-control" not in headers:
+                headers["cache-control"] = PUBLIC_CACHE_CONTROL if public else PRIVATE_CACHE_CONTROL
+            if_none_match = _request_header(scope, b"if-none-match")
+            if if_none_match is not None and _matches(if_none_match, etag, weak=True):
+                not_modified: Message = {
+                    "type": "http.response.start",
+                    "status": 304,
+                    "headers": [
+                        (k, v) for k, v in start["headers"] if k.lower() not in {b"content-length", b"content-type"}
+                    ],
+                }
+                await send(not_modified)
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
+            await send(start)
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+
+        await self.app(scope, receive, buffered_send)
+
+
+def _request_header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
