@@ -23,7 +23,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from litestar import Request
 from litestar.stores.base import Store
@@ -156,7 +156,7 @@ class FailOpenStore(Store):
 
 
 def _state(scope: Scope | HTTPScope) -> dict[str, Any]:
-    return scope.setdefault("state", {})  # type: ignore[typeddict-item,return-value]
+    return cast("dict[str, Any]", cast("dict[str, Any]", scope).setdefault("state", {}))
 
 
 def cache_key(request: Request[Any, Any, Any]) -> str:
@@ -195,12 +195,13 @@ class CacheGenerationMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in {"GET", "HEAD"}:
-            handler = scope.get("route_handler")
-            tags = handler.opt.get("cache_tags") if handler is not None and handler.cache else None
+        http = cast("dict[str, Any]", scope)
+        if http["type"] == "http" and http["method"] in {"GET", "HEAD"}:
+            handler: Any = http.get("route_handler")
+            tags = handler.opt.get("cache_tags") if getattr(handler, "cache", False) else None
             if tags:
-                params = scope.get("path_params", {})
+                params = http.get("path_params", {})
                 names = [tag.format(**params) for tag in tags]
-                generations: Generations = scope["litestar_app"].state.cache_generations
+                generations: Generations = http["litestar_app"].state.cache_generations
                 _state(scope)[GENERATION_STATE_KEY] = await generations.current(names)
         await self.app(scope, receive, send)

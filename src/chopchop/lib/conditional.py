@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, cast
 
 from litestar import Request
 from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import HTTPException
 from litestar.serialization import encode_json
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 PUBLIC_CACHE_CONTROL = "public, no-cache"  # clients may keep a copy but must revalidate it (cheap: 304)
 PRIVATE_CACHE_CONTROL = "private, no-store"
@@ -63,15 +63,16 @@ class ConditionalGetMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in {"GET", "HEAD"}:
+        http = cast("dict[str, Any]", scope)
+        if http["type"] != "http" or http["method"] not in {"GET", "HEAD"}:
             await self.app(scope, receive, send)
             return
-        handler = scope.get("route_handler")
-        public = handler is not None and bool(handler.cache) and bool(handler.opt.get("cache_tags"))
-        start: Message | None = None
+        handler = http.get("route_handler")
+        public = bool(getattr(handler, "cache", False)) and bool(getattr(handler, "opt", {}).get("cache_tags"))
+        start: dict[str, Any] | None = None
         chunks: list[bytes] = []
 
-        async def buffered_send(message: Message) -> None:
+        async def buffered_send(message: Any) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
                 if message["status"] != 200:
@@ -87,14 +88,14 @@ class ConditionalGetMiddleware:
             if message.get("more_body"):
                 return
             body = b"".join(chunks)
-            headers = MutableScopeHeaders(start)
+            headers = MutableScopeHeaders(cast("Any", start))
             etag = headers.get("etag") or etag_of(body)
             headers["etag"] = etag
             if "cache-control" not in headers:
                 headers["cache-control"] = PUBLIC_CACHE_CONTROL if public else PRIVATE_CACHE_CONTROL
             if_none_match = _request_header(scope, b"if-none-match")
             if if_none_match is not None and _matches(if_none_match, etag, weak=True):
-                not_modified: Message = {
+                not_modified: Any = {
                     "type": "http.response.start",
                     "status": 304,
                     "headers": [
@@ -104,7 +105,7 @@ class ConditionalGetMiddleware:
                 await send(not_modified)
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
                 return
-            await send(start)
+            await send(cast("Any", start))
             await send({"type": "http.response.body", "body": body, "more_body": False})
 
         await self.app(scope, receive, buffered_send)
