@@ -7,11 +7,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
+import click
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
     EngineConfig,
     SQLAlchemyAsyncConfig,
-    SQLAlchemyPlugin,
+    SQLAlchemyInitPlugin,
 )
 from litestar import Litestar
 from litestar.config.app import AppConfig
@@ -32,6 +33,7 @@ from redis.asyncio import Redis
 from sqlalchemy import event
 
 from chopchop import __version__
+from chopchop.cli import ChopchopCLIPlugin
 from chopchop.db.migrate import upgrade_async
 from chopchop.domain.accounts import jobs as account_jobs
 from chopchop.domain.accounts.auth import build_auth
@@ -106,6 +108,13 @@ def build_db_config(settings: Settings) -> SQLAlchemyAsyncConfig:
             cursor.close()
 
     return config
+
+
+class _DatabasePlugin(SQLAlchemyInitPlugin):
+    """advanced-alchemy's session/engine wiring, without its `database` CLI group: `chopchop db` runs ours."""
+
+    def on_cli_init(self, cli: click.Group) -> None:
+        return None
 
 
 class ChopchopPlugin(InitPluginProtocol):
@@ -215,9 +224,10 @@ class ChopchopPlugin(InitPluginProtocol):
                 UserRecipesController,
             ]
         )
-        app_config.plugins.append(SQLAlchemyPlugin(config=self.db_config))
+        app_config.plugins.append(_DatabasePlugin(config=self.db_config))
         if self.saq is not None:
             app_config.plugins.append(self.saq)
+        app_config.plugins.append(ChopchopCLIPlugin())
         app_config.stores = self.build_stores()
         app_config.exception_handlers.update(exception_handlers)
         app_config.dependencies.update(
@@ -252,6 +262,4 @@ class ChopchopPlugin(InitPluginProtocol):
 
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the API for ``settings`` (default: from the ``CHOPCHOP_*`` environment)."""
-    from chopchop.cli import ChopchopCLIPlugin
-
-    return Litestar(plugins=[ChopchopPlugin(settings or Settings.from_env()), ChopchopCLIPlugin()])
+    return Litestar(plugins=[ChopchopPlugin(settings or Settings.from_env())])

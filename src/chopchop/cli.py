@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 import click
+from litestar.cli._utils import LitestarGroup  # the group class that hands `app` to subcommands
 from litestar.plugins import CLIPlugin
 
 if TYPE_CHECKING:
@@ -30,14 +31,24 @@ class ChopchopCLIPlugin(CLIPlugin):
         cli.add_command(worker)
         cli.add_command(db_group)
         cli.add_command(users_group)
+        from chopchop.domain.recipes.seed import seed_command
+
+        cli.add_command(seed_command)
 
 
 @click.command(name="serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="TCP port to listen on.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Worker processes.")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="CHOPCHOP_HOST", help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, envvar="CHOPCHOP_PORT", help="TCP port.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="CHOPCHOP_WORKERS",
+    help="Server processes (server mode; the embedded mode keeps one).",
+)
 def serve(host: str, port: int, workers: int) -> None:
-    """Run the API server (uvicorn)."""
+    """Run the API server (uvicorn). Options also read CHOPCHOP_HOST, CHOPCHOP_PORT, CHOPCHOP_WORKERS."""
     import uvicorn
 
     uvicorn.run(
@@ -72,23 +83,45 @@ def worker(app: Litestar, concurrency: int) -> None:
     run_saq_worker(worker=saq_worker, logging_config=app.logging_config)
 
 
-@click.group(name="db")
+@click.group(name="db", cls=LitestarGroup)
 def db_group() -> None:
     """Database schema management (alembic)."""
 
 
 @db_group.command(name="upgrade")
 @click.option("--revision", default="head", show_default=True, help="Target revision.")
-def db_upgrade(app: Litestar, revision: str) -> None:
+@click.option(
+    "--wait",
+    "wait_seconds",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Keep retrying this many seconds while the database is unreachable (containers start in any order).",
+)
+def db_upgrade(app: Litestar, revision: str, wait_seconds: int) -> None:
     """Apply the migrations up to REVISION. Safe to run again: applied ones are skipped."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
     from chopchop.app import ChopchopPlugin
     from chopchop.db.migrate import upgrade
 
-    upgrade(app.plugins.get(ChopchopPlugin).settings.database_url, revision)
+    url = app.plugins.get(ChopchopPlugin).settings.database_url
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            upgrade(url, revision)
+            break
+        except (OperationalError, OSError) as exc:
+            if time.monotonic() >= deadline:
+                raise click.ClickException(f"database unreachable: {exc}") from exc
+            click.echo(f"database not reachable yet ({type(exc).__name__}); retrying in 2 s", err=True)
+            time.sleep(2)
     click.echo(f"Database is at revision {revision}.")
 
 
-@click.group(name="users")
+@click.group(name="users", cls=LitestarGroup)
 def users_group() -> None:
     """Manage user accounts from the shell."""
 
@@ -99,9 +132,16 @@ def users_group() -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Password (prompted).")
 def users_create(app: Litestar, email: str, display_name: str, password: str) -> None:
     """Create a confirmed, active user."""
+    import msgspec
+
     from chopchop.app import ChopchopPlugin
+    from chopchop.domain.accounts.schemas import Registration
     from chopchop.domain.accounts.services import UserService
 
+    try:  # the same rules as the registration endpoint
+        msgspec.convert({"email": email, "password": password, "display_name": display_name}, Registration)
+    except msgspec.ValidationError as exc:
+        raise click.ClickException(str(exc)) from exc
     plugin = app.plugins.get(ChopchopPlugin)
 
     async def _create() -> str:
