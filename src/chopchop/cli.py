@@ -88,7 +88,7 @@ def db_group() -> None:
     """Database schema management (alembic)."""
 
 
-@db_group.command(name="upgrade")
+@db_group.command(name="upgrade")  # type: ignore[untyped-decorator]
 @click.option("--revision", default="head", show_default=True, help="Target revision.")
 @click.option(
     "--wait",
@@ -126,7 +126,7 @@ def users_group() -> None:
     """Manage user accounts from the shell."""
 
 
-@users_group.command(name="create")
+@users_group.command(name="create")  # type: ignore[untyped-decorator]
 @click.option("--email", required=True, help="Email address (the login).")
 @click.option("--name", "display_name", required=True, help="Display name.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Password (prompted).")

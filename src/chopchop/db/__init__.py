@@ -2,8 +2,27 @@
 
 from advanced_alchemy.base import orm_registry
 
+from chopchop.db import recipes as _recipes
+from chopchop.db import social as _social
+from chopchop.db.recipes import Ingredient, Recipe, RecipeIngredient, RecipeLike, RecipeTag
+from chopchop.db.social import Comment
 from chopchop.db.users import TokenPurpose, User, UserToken
 
 metadata = orm_registry.metadata
 
-__all__ = ["TokenPurpose", "User", "UserToken", "metadata"]
+# Indexes every migration creates on PostgreSQL only: a models-versus-migrations comparison ignores them.
+POSTGRES_ONLY_INDEXES: set[str] = _recipes.POSTGRES_ONLY_INDEXES | _social.POSTGRES_ONLY_INDEXES
+
+__all__ = [
+    "POSTGRES_ONLY_INDEXES",
+    "Comment",
+    "Ingredient",
+    "Recipe",
+    "RecipeIngredient",
+    "RecipeLike",
+    "RecipeTag",
+    "TokenPurpose",
+    "User",
+    "UserToken",
+    "metadata",
+]
