@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -10,14 +11,17 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import select, update
 
-from chopchop.app import ChopchopPlugin
+from chopchop.app import ChopchopPlugin, create_app
 from chopchop.db import User, UserToken
+from chopchop.settings import Settings
 from tests.conftest import TEST_JWT_SECRET
 from tests.helpers import (
     Client,
     Mailbox,
+    asgi_client,
     html_part,
     login,
+    quick_user,
     register,
     register_confirmed,
     text_part,
@@ -322,3 +326,18 @@ async def test_unknown_route_and_method_are_problems(client: Client) -> None:
     wrong_method = await client.put("/api/v1/auth/login", json={})
     assert wrong_method.status_code == 405
     assert wrong_method.headers["content-type"].startswith(PROBLEM)
+
+
+async def test_login_rehashes_when_argon2_parameters_grow(app: Litestar, client: Client, settings: Settings) -> None:
+    await quick_user(app, "rehash@example.com")
+    stronger = create_app(replace(settings, argon2_time_cost=settings.argon2_time_cost + 1))
+    async with stronger.lifespan(), asgi_client(stronger) as http:
+        response = await http.post(
+            "/api/v1/auth/login", json={"email": "rehash@example.com", "password": "correct horse battery"}
+        )
+        assert response.status_code == 200
+    async with app.plugins.get(ChopchopPlugin).db_config.get_session() as session:
+        stored = (await session.execute(select(User.password_hash))).scalar_one()
+    assert f"t={settings.argon2_time_cost + 1}," in stored
+    # The old parameters still verify the new hash: nobody is locked out by the upgrade.
+    await login(client, "rehash@example.com")
