@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from chopchop.app import ChopchopPlugin, create_app
 from chopchop.db.migrate import upgrade
-from chopchop.settings import Settings
+from chopchop.settings import RATE_SETTINGS, Settings
 from tests.helpers import Mailbox, asgi_client, start_smtp_server
 
 PG_HOST = os.environ.get("CHOPCHOP_TEST_PG_HOST", "127.0.0.1")
@@ -82,6 +82,8 @@ def settings(database_url: str, mailbox: Mailbox, run_id: str) -> Settings:
         smtp_port=mailbox.port,
         public_base_url="http://testserver.local",
         log_level="WARNING",
+        # Generous limits: every test goes through the limiter, only test_rate_limits hits its limits.
+        **dict.fromkeys(RATE_SETTINGS, "100000/minute"),
     )
 
 
@@ -133,9 +135,14 @@ async def worker(app: Litestar, client: httpx.AsyncClient, settings: Settings) -
 
 
 @pytest.fixture(autouse=True)
-async def clean_state(database_url: str, mailbox: Mailbox) -> AsyncIterator[None]:
-    """Each test starts with empty tables and an empty mailbox."""
+async def clean_state(database_url: str, mailbox: Mailbox, settings: Settings) -> AsyncIterator[None]:
+    """Each test starts with empty tables, no cache entries or rate-limit counters, and an empty mailbox."""
     yield
+    redis = Redis.from_url(REDIS_URL)
+    keys = [key async for key in redis.scan_iter(match=f"{settings.redis_key_prefix}:*")]
+    if keys:
+        await redis.delete(*keys)
+    await redis.aclose()
     engine = create_async_engine(database_url)
     async with engine.begin() as connection:
         names = (

@@ -55,9 +55,10 @@ from chopchop.lib.email import Mailer, OutboxMailer, SmtpMailer
 from chopchop.lib.jobs import InProcessJobQueue, JobContext, JobQueue, SaqJobQueue
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import exception_handlers
+from chopchop.lib.ratelimit import Rate, RateLimiter, RateLimits, limit_writes
 from chopchop.lib.tokens import AccessTokenIssuer
 from chopchop.lib.transactions import commit_before_send
-from chopchop.settings import Settings
+from chopchop.settings import RATE_SETTINGS, Settings
 
 logger = logging.getLogger("chopchop")
 
@@ -141,8 +142,13 @@ class ChopchopPlugin(InitPluginProtocol):
             else None
         )
         self.generations = Generations(self.redis, settings.redis_key_prefix)
+        self.rate_limits = RateLimits(
+            RateLimiter(self.redis, settings.redis_key_prefix, enabled=settings.rate_limits_enabled),
+            {name.removeprefix("rate_"): Rate.parse(getattr(settings, name)) for name in RATE_SETTINGS},
+            settings.trusted_proxies,
+        )
         self.job_context: JobContext = {"settings": settings, "mailer": self.mailer, "db_config": self.db_config}
-        self.saq: SAQPlugin | None = None
+        self.saq: SAQPlugin | None = None  # the queue and worker configuration, in server mode
         self.job_queue: JobQueue
         if settings.redis_url:
             self.saq = SAQPlugin(
@@ -205,7 +211,15 @@ class ChopchopPlugin(InitPluginProtocol):
         settings = self.settings
         auth = build_auth(settings, self.db_config)
         app_config.debug = settings.debug
-        app_config.state = State({"settings": settings, "chopchop": self, "cache_generations": self.generations})
+        app_config.state = State(
+            {
+                "settings": settings,
+                "chopchop": self,
+                "cache_generations": self.generations,
+                "rate_limits": self.rate_limits,
+            }
+        )
+        app_config.guards.append(limit_writes)
         app_config.response_cache_config = ResponseCacheConfig(
             default_expiration=CACHE_TTL_SECONDS, key_builder=cache_key, cache_response_filter=should_store
         )
@@ -225,8 +239,9 @@ class ChopchopPlugin(InitPluginProtocol):
             ]
         )
         app_config.plugins.append(_DatabasePlugin(config=self.db_config))
-        if self.saq is not None:
-            app_config.plugins.append(self.saq)
+        # The SAQ plugin is deliberately not registered with the API app: its workers run in their own
+        # processes (`chopchop worker` builds them from it), and registering it would start a worker
+        # heartbeat thread in every API process for nothing.
         app_config.plugins.append(ChopchopCLIPlugin())
         app_config.stores = self.build_stores()
         app_config.exception_handlers.update(exception_handlers)
@@ -236,9 +251,10 @@ class ChopchopPlugin(InitPluginProtocol):
                 "hasher": Provide(lambda: self.hasher, use_cache=True, sync_to_thread=False),
                 "token_issuer": Provide(lambda: self.token_issuer, use_cache=True, sync_to_thread=False),
                 "job_queue": Provide(lambda: self.job_queue, use_cache=True, sync_to_thread=False),
+                "rate_limits": Provide(lambda: self.rate_limits, use_cache=True, sync_to_thread=False),
             }
         )
-        app_config.signature_types.extend([Settings, PasswordHasher, AccessTokenIssuer, JobQueue])
+        app_config.signature_types.extend([Settings, PasswordHasher, AccessTokenIssuer, JobQueue, RateLimits])
         app_config.on_startup.insert(0, self.on_startup)
         app_config.on_shutdown.append(self.on_shutdown)
         app_config.openapi_config = OpenAPIConfig(

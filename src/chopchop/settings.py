@@ -15,6 +15,15 @@ from dotenv import dotenv_values
 ENV_PREFIX = "CHOPCHOP_"
 DEV_JWT_SECRET = "chopchop-embedded-dev-secret-do-not-use-in-production"  # noqa: S105
 SmtpTls = Literal["none", "starttls", "tls"]
+RATE_SETTINGS = (
+    "rate_register",
+    "rate_login",
+    "rate_login_account",
+    "rate_email",
+    "rate_email_account",
+    "rate_token",
+    "rate_writes",
+)
 
 
 class SettingsError(ValueError):
@@ -64,6 +73,21 @@ class Settings:
     mail_outbox_dir: str = _doc(
         "Folder where emails are written as .eml files when no SMTP host is set.", default="var/outbox"
     )
+    rate_limits_enabled: bool = _doc("Enforce the rate limits below (429 past them).", default=True)
+    trusted_proxies: int = _doc(
+        "How many reverse proxies of ours stand in front of the API: X-Forwarded-For is believed for that "
+        "many hops, no more. 0: the peer address is the client.",
+        default=0,
+    )
+    rate_register: str = _doc("Registrations per client address.", default="10/hour")
+    rate_login: str = _doc("Login attempts per client address.", default="30/minute")
+    rate_login_account: str = _doc("Login attempts per account (email address).", default="10/15minutes")
+    rate_email: str = _doc("Resend-confirmation and forgot-password requests per client address.", default="10/hour")
+    rate_email_account: str = _doc(
+        "Resend-confirmation and forgot-password requests per email address.", default="5/hour"
+    )
+    rate_token: str = _doc("Confirm and reset-password attempts per client address.", default="30/hour")
+    rate_writes: str = _doc("Writes (POST, PUT, PATCH, DELETE) per signed-in user.", default="120/minute")
     auto_migrate: bool | None = _doc(
         "Run database migrations at start-up. Default: on in embedded mode, off otherwise.", default=None
     )
@@ -95,6 +119,14 @@ class Settings:
         if len(self.jwt_secret) < 32:
             msg = "CHOPCHOP_JWT_SECRET must be at least 32 characters long."
             raise SettingsError(msg)
+        from chopchop.lib.ratelimit import Rate
+
+        for name in RATE_SETTINGS:
+            try:
+                Rate.parse(getattr(self, name))
+            except ValueError as exc:
+                msg = f"{ENV_PREFIX}{name.upper()}: {exc}"
+                raise SettingsError(msg) from exc
         if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
             msg = "argon2 parameters are below OWASP's minimum (19456 KiB, t=2)."
             raise SettingsError(msg)

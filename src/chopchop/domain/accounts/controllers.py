@@ -30,6 +30,7 @@ from chopchop.domain.accounts.schemas import (
 from chopchop.domain.accounts.services import UserService, UserTokenService
 from chopchop.lib.jobs import JobQueue
 from chopchop.lib.passwords import PasswordHasher
+from chopchop.lib.ratelimit import RateLimits
 from chopchop.lib.tokens import AccessTokenIssuer
 
 REGISTERED = "Thanks! Check your inbox: we sent an email to that address with what to do next."
@@ -71,6 +72,8 @@ class AuthController(Controller):
     @post("/register", status_code=HTTP_202_ACCEPTED, operation_id="register")
     async def register(
         self,
+        request: Request[Any, Any, Any],
+        rate_limits: NamedDependency[RateLimits],
         data: JSONBody[Registration],
         users_service: NamedDependency[UserService],
         hasher: NamedDependency[PasswordHasher],
@@ -81,6 +84,7 @@ class AuthController(Controller):
         The answer is the same whether or not the address already has an account: its owner gets an email
         saying so instead, so registration cannot be used to find out who has an account.
         """
+        await rate_limits.check(request, "register")
         outcome = await users_service.register(
             email=data.email, display_name=data.display_name, password=data.password, hasher=hasher
         )
@@ -92,21 +96,27 @@ class AuthController(Controller):
     @post("/confirm", status_code=HTTP_200_OK, operation_id="confirmEmail")
     async def confirm(
         self,
+        request: Request[Any, Any, Any],
+        rate_limits: NamedDependency[RateLimits],
         data: JSONBody[EmailConfirmation],
         users_service: NamedDependency[UserService],
         tokens_service: NamedDependency[UserTokenService],
     ) -> Account:
         """Confirm an email address with the token from the confirmation email; the account becomes active."""
+        await rate_limits.check(request, "token")
         return await self._confirm(data.token, users_service, tokens_service)
 
     @get("/confirm", operation_id="confirmEmailLink", cache=False)
     async def confirm_link(
         self,
+        request: Request[Any, Any, Any],
+        rate_limits: NamedDependency[RateLimits],
         users_service: NamedDependency[UserService],
         tokens_service: NamedDependency[UserTokenService],
         token: Annotated[SecretToken, QueryParameter(description="Token from the email link.")],
     ) -> Account:
         """The link in the confirmation email: the same as ``POST /confirm`` for people who click it."""
+        await rate_limits.check(request, "token")
         return await self._confirm(token, users_service, tokens_service)
 
     async def _confirm(
@@ -116,44 +126,70 @@ class AuthController(Controller):
         return to_account(await users_service.confirm(user_id))
 
     @post("/resend-confirmation", status_code=HTTP_202_ACCEPTED, operation_id="resendConfirmation")
-    async def resend_confirmation(self, data: JSONBody[EmailOnly], job_queue: NamedDependency[JobQueue]) -> Accepted:
+    async def resend_confirmation(
+        self,
+        data: JSONBody[EmailOnly],
+        job_queue: NamedDependency[JobQueue],
+        request: Request[Any, Any, Any],
+        rate_limits: NamedDependency[RateLimits],
+    ) -> Accepted:
         """Send a new confirmation email. Same answer whether or not the address has an account."""
+        await rate_limits.check(request, "email")
+        await rate_limits.check(request, "email_account", key=data.email)
         await job_queue.enqueue("resend_confirmation", email=data.email)
         return Accepted(detail=RESENT)
 
     @post("/login", status_code=HTTP_200_OK, operation_id="login")
     async def login(
         self,
+        request: Request[Any, Any, Any],
+        rate_limits: NamedDependency[RateLimits],
         data: JSONBody[Credentials],
         users_service: NamedDependency[UserService],
         hasher: NamedDependency[PasswordHasher],
         token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
         """Exchange email and password for a bearer access token."""
+        await rate_limits.check(request, "login")
+        await rate_limits.check(request, "login_account", key=data.email)
         user = await users_service.authenticate(email=data.email, password=data.password, hasher=hasher)
         return _access_token(token_issuer, user)
 
     @post("/token", status_code=HTTP_200_OK, operation_id="loginForm")
     async def token(
         self,
+        request: Request[Any, Any, Any],
+        rate_limits: NamedDependency[RateLimits],
         data: URLEncodedBody[OAuth2PasswordForm],
         users_service: NamedDependency[UserService],
         hasher: NamedDependency[PasswordHasher],
         token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
         """OAuth2 password grant (form encoded; ``username`` is the email): what Swagger's Authorize uses."""
+        await rate_limits.check(request, "login")
+        await rate_limits.check(request, "login_account", key=data.username)
         user = await users_service.authenticate(email=data.username, password=data.password, hasher=hasher)
         return _access_token(token_issuer, user)
 
     @post("/forgot-password", status_code=HTTP_202_ACCEPTED, operation_id="forgotPassword")
-    async def forgot_password(self, data: JSONBody[EmailOnly], job_queue: NamedDependency[JobQueue]) -> Accepted:
+    async def forgot_password(
+        self,
+        data: JSONBody[EmailOnly],
+        job_queue: NamedDependency[JobQueue],
+        request: Request[Any, Any, Any],
+        rate_limits: NamedDependency[RateLimits],
+    ) -> Accepted:
         """Email a password reset link. Same answer, and the same work, whether or not the address exists."""
+        await rate_limits.check(request, "email")
+        await rate_limits.check(request, "email_account", key=data.email)
         await job_queue.enqueue("send_password_reset", email=data.email)
         return Accepted(detail=RESET_REQUESTED)
 
     @post("/reset-password", status_code=HTTP_200_OK, operation_id="resetPassword")
     async def reset_password(
         self,
+        request: Request[Any, Any, Any],
+        rate_limits: NamedDependency[RateLimits],
         data: JSONBody[PasswordReset],
         users_service: NamedDependency[UserService],
         tokens_service: NamedDependency[UserTokenService],
@@ -161,6 +197,7 @@ class AuthController(Controller):
         token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
         """Set a new password with the token from the reset email. Every earlier access token stops working."""
+        await rate_limits.check(request, "token")
         user_id = await tokens_service.consume(data.token, TokenPurpose.RESET_PASSWORD)
         # Following a link sent to the address proves it is theirs, as a confirmation would.
         user = await users_service.confirm(user_id)

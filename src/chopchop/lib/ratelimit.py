@@ -1,0 +1,137 @@
+"""Rate limits: fixed-window counters shared by every API process (Redis), or in memory (embedded)."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import HTTPException
+from litestar.handlers.base import BaseRouteHandler
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("chopchop.ratelimit")
+
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+)?\s*(second|minute|hour|day)s?\s*$")
+
+
+class RateLimitExceeded(HTTPException):
+    status_code = 429
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """``limit`` requests per ``window`` seconds, written ``"10/minute"`` or ``"5/15minutes"``."""
+
+    limit: int
+    window: int
+
+    @classmethod
+    def parse(cls, text: str) -> Rate:
+        match = _RATE.match(text)
+        if match is None or int(match.group(1)) < 1:
+            msg = f"invalid rate {text!r}: expected e.g. '10/minute', '5/15minutes', '100/hour'"
+            raise ValueError(msg)
+        count, every, unit = match.groups()
+        return cls(limit=int(count), window=int(every or 1) * _UNITS[unit])
+
+    def __str__(self) -> str:
+        return f"{self.limit};w={self.window}"
+
+
+class RateLimiter:
+    """Counts hits per (rule, identity) in the current window; answers 429 past the limit.
+
+    Fail-open: if Redis cannot be reached, requests are let through (and a warning is logged) rather
+    than refused, so an outage of the cache does not become an outage of logins.
+    """
+
+    def __init__(self, redis: Redis | None, prefix: str, *, enabled: bool = True) -> None:
+        self._redis = redis
+        self._prefix = f"{prefix}:ratelimit:"
+        self._memory: dict[str, int] = {}
+        self._enabled = enabled
+        self._warned_at = 0.0
+
+    async def hit(self, rule: str, identity: str, rate: Rate) -> None:
+        """Count one hit; raise :class:`RateLimitExceeded` (429) if it is over the limit."""
+        if not self._enabled:
+            return
+        now = time.time()
+        window_index = int(now // rate.window)
+        reset = max(1, math.ceil((window_index + 1) * rate.window - now))
+        key = f"{self._prefix}{rule}:{identity}:{window_index}"
+        count = await self._increment(key, rate.window)
+        if count is None or count <= rate.limit:
+            return
+        raise RateLimitExceeded(
+            detail=f"Too many requests ({rule}): at most {rate.limit} every {rate.window} s. Try again in {reset} s.",
+            headers={
+                "Retry-After": str(reset),
+                "RateLimit-Policy": f'"{rule}";q={rate.limit};w={rate.window}',
+                "RateLimit": f'"{rule}";r=0;t={reset}',
+            },
+        )
+
+    async def _increment(self, key: str, window: int) -> int | None:
+        if self._redis is None:
+            self._memory[key] = self._memory.get(key, 0) + 1
+            if len(self._memory) > 100_000:
+                self._memory = {k: v for k, v in self._memory.items() if k == key}
+            return self._memory[key]
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(key)
+                pipe.expire(key, window + 1)
+                count, _ = await pipe.execute()
+            return int(count)
+        except (RedisError, OSError) as exc:
+            if time.monotonic() - self._warned_at > 10:
+                self._warned_at = time.monotonic()
+                logger.warning("rate limits not enforced: Redis unavailable (%s)", exc)
+            return None
+
+
+def client_address(request: Request[Any, Any, Any], trusted_proxies: int) -> str:
+    """The client's address: the peer, or, behind ``trusted_proxies`` proxies, the address they saw.
+
+    ``X-Forwarded-For`` is only believed for as many hops as there are proxies we run ourselves; a
+    client can put anything in the header, but it cannot forge what our own proxy appended.
+    """
+    peer = request.client.host if request.client else "unknown"
+    if trusted_proxies <= 0:
+        return peer
+    hops = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
+    if len(hops) >= trusted_proxies:
+        return hops[-trusted_proxies]
+    return peer
+
+
+async def limit_writes(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """App-wide guard: every write of a signed-in user counts against the ``writes`` rule."""
+    if connection.scope.get("method") in {"GET", "HEAD", "OPTIONS"} or connection.scope.get("user") is None:
+        return
+    limits: RateLimits = connection.app.state.rate_limits
+    user_id = str(getattr(connection.scope["user"], "id", ""))
+    await limits.limiter.hit("writes", user_id, limits.rules["writes"])
+
+
+class RateLimits:
+    """The service's named rules and the limiter that enforces them; given to handlers by DI."""
+
+    def __init__(self, limiter: RateLimiter, rules: dict[str, Rate], trusted_proxies: int) -> None:
+        self.limiter = limiter
+        self.rules = rules
+        self.trusted_proxies = trusted_proxies
+
+    async def check(self, request: Request[Any, Any, Any], rule: str, key: str | None = None) -> None:
+        """Count this request against ``rule``, per ``key`` (default: the client's address)."""
+        identity = key if key is not None else client_address(request, self.trusted_proxies)
+        await self.limiter.hit(rule, identity.lower(), self.rules[rule])
