@@ -11,6 +11,7 @@ import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import asyncpg
 import httpx
@@ -72,7 +73,7 @@ def mailbox() -> Iterator[Mailbox]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, mailbox: Mailbox, run_id: str) -> Settings:
-    generous = {name: "100000/minute" for name in RATE_SETTINGS}
+    generous: dict[str, Any] = dict.fromkeys(RATE_SETTINGS, "100000/minute")
     return Settings(
         database_url=database_url,
         redis_url=REDIS_URL,
@@ -84,7 +85,7 @@ def settings(database_url: str, mailbox: Mailbox, run_id: str) -> Settings:
         public_base_url="http://testserver.local",
         log_level="WARNING",
         # Generous limits: every test goes through the limiter, only test_rate_limits hits its limits.
-        **generous,  # type: ignore[arg-type]
+        **generous,
     )
 
 
