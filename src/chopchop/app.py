@@ -36,7 +36,7 @@ from chopchop import __version__
 from chopchop.cli import ChopchopCLIPlugin
 from chopchop.db.migrate import upgrade_async
 from chopchop.domain.accounts import jobs as account_jobs
-from chopchop.domain.accounts.auth import build_auth
+from chopchop.domain.accounts.auth import REVOKED_TOKENS_STORE, build_auth
 from chopchop.domain.accounts.controllers import AuthController, MeController
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
 from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
@@ -177,9 +177,9 @@ class ChopchopPlugin(InitPluginProtocol):
             root = RedisStore(self.redis, namespace=self.settings.redis_key_prefix)
             return {
                 "response_cache": FailOpenStore(root.with_namespace("cache")),
-                "rate_limit": root.with_namespace("ratelimit"),
+                REVOKED_TOKENS_STORE: root.with_namespace("revoked"),
             }
-        return {"response_cache": MemoryStore(), "rate_limit": MemoryStore()}
+        return {"response_cache": MemoryStore(), REVOKED_TOKENS_STORE: MemoryStore()}
 
     async def on_startup(self, app: Litestar) -> None:
         settings = self.settings

@@ -341,3 +341,11 @@ async def test_login_rehashes_when_argon2_parameters_grow(app: Litestar, client:
     assert f"t={settings.argon2_time_cost + 1}," in stored
     # The old parameters still verify the new hash: nobody is locked out by the upgrade.
     await login(client, "rehash@example.com")
+
+
+async def test_logout_revokes_only_the_current_token(client: Client, mailbox: Mailbox) -> None:
+    first = await register_confirmed(client, mailbox, "logout@example.com")
+    second = await login(client, "logout@example.com")
+    assert (await client.post("/api/v1/me/logout", headers=first)).status_code == 204
+    assert (await client.get("/api/v1/me", headers=first)).status_code == 401
+    assert (await client.get("/api/v1/me", headers=second)).status_code == 200

@@ -2,18 +2,48 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar.connection import ASGIConnection
 from litestar.security.jwt import OAuth2PasswordBearerAuth, Token
+from litestar.stores.base import Store
+from redis.exceptions import RedisError
 
 from chopchop.db import User
 from chopchop.settings import Settings
 
+logger = logging.getLogger("chopchop.auth")
+
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 JWT_ALGORITHM = "HS256"
+
+
+REVOKED_TOKENS_STORE = "revoked_tokens"
+
+
+def _jti(token: Token) -> str:
+    return token.jti if isinstance(token.jti, str) else ",".join(token.jti or ())
+
+
+async def revoke(store: Store, token: Token) -> None:
+    """Deny this one token until it would have expired anyway (logout)."""
+    remaining = int((token.exp - datetime.now(UTC)).total_seconds()) + 1
+    if remaining > 0:
+        await store.set(_jti(token), b"1", expires_in=remaining)
+
+
+async def is_revoked(store: Store, token: Token) -> bool:
+    try:
+        return await store.exists(_jti(token))
+    except (RedisError, OSError):
+        # Fail open: during a Redis outage a logged-out token works until it expires (at most the access
+        # token lifetime) rather than every signed-in request failing. Password changes still revoke.
+        logger.warning("revocation list unavailable; accepting token %s", _jti(token)[:8])
+        return False
 
 
 def build_auth(settings: Settings, db_config: SQLAlchemyAsyncConfig) -> OAuth2PasswordBearerAuth[User, Token]:
@@ -26,6 +56,8 @@ def build_auth(settings: Settings, db_config: SQLAlchemyAsyncConfig) -> OAuth2Pa
         async with db_config.get_session() as session:
             user = await session.get(User, user_id)
         if user is None or not user.is_active or token.extras.get("ver") != user.token_version:
+            return None
+        if await is_revoked(connection.app.stores.get(REVOKED_TOKENS_STORE), token):
             return None
         return user
 

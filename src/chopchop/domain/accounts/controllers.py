@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CO
 from msgspec import UNSET
 
 from chopchop.db import TokenPurpose, User
+from chopchop.domain.accounts.auth import REVOKED_TOKENS_STORE, revoke
 from chopchop.domain.accounts.schemas import (
     Accepted,
     AccessToken,
@@ -247,6 +248,11 @@ class MeController(Controller):
             user, current_password=data.current_password, new_password=data.new_password, hasher=hasher
         )
         return _access_token(token_issuer, user)
+
+    @post("/logout", status_code=HTTP_204_NO_CONTENT, operation_id="logout")
+    async def logout(self, request: Request[User, Token, Any]) -> None:
+        """Revoke the access token of this request; other sessions (other tokens) stay signed in."""
+        await revoke(request.app.stores.get(REVOKED_TOKENS_STORE), request.auth)
 
     @delete("/", status_code=HTTP_204_NO_CONTENT, operation_id="deleteMe")
     async def delete_me(self, request: Request[User, Token, Any], users_service: NamedDependency[UserService]) -> None:
