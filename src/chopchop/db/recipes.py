@@ -1,0 +1,148 @@
+"""The recipe aggregate: recipes with their ingredient lines and tags, the ingredient catalogue, and likes.
+
+Index names follow the typical queries of ``chopchop.domain.recipes.services`` (see docs/database.md). B-tree
+indexes are declared here and created by migration 0002 on every database; PostgreSQL-only indexes (full-text
+GIN over ``recipe.search_text``, trigram GIN over ``ingredient.name``) exist only in the migration and are
+listed in :data:`POSTGRES_ONLY_INDEXES` so that the models-versus-migrations comparison can skip them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+#: Full-text configuration of the search index and of the queries that must use it (they must match).
+FULLTEXT_CONFIG = "english"
+
+#: Indexes created by migration 0002 on PostgreSQL only (expression/GIN indexes the models cannot express).
+POSTGRES_ONLY_INDEXES: set[str] = {"ix_recipe_search_fts", "ix_ingredient_name_trgm"}
+
+COMPLEXITIES = ("easy", "medium", "hard")
+UNITS = (
+    "g",
+    "kg",
+    "mg",
+    "ml",
+    "l",
+    "tsp",
+    "tbsp",
+    "cup",
+    "piece",
+    "pinch",
+    "clove",
+    "slice",
+    "can",
+    "bunch",
+    "dash",
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Ingredient(UUIDv7AuditBase):
+    """A catalogue entry, shared by every recipe. ``name`` is stored normalised (trimmed, single spaces,
+    lower-case), so the unique constraint makes names unique regardless of case and spacing."""
+
+    __tablename__ = "ingredient"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class Recipe(UUIDv7AuditBase):
+    """A published recipe. Counters are maintained by atomic UPDATEs, never by clients."""
+
+    __tablename__ = "recipe"
+    __table_args__ = (
+        # Sort orders of GET /recipes (each ends with id: the tie-breaker of a stable order). B-trees scan both
+        # ways, so one index serves e.g. ``created_at DESC, id DESC`` as well as the ascending order.
+        Index("ix_recipe_created_at_id", "created_at", "id"),
+        Index("ix_recipe_like_count_id", "like_count", "id"),
+        Index("ix_recipe_comment_count_id", "comment_count", "id"),
+        Index("ix_recipe_title_id", "title", "id"),
+        Index("ix_recipe_total_minutes_id", "total_minutes", "id"),
+        # ?author= and GET /users/{id}/recipes (newest first); also the FK's index for ON DELETE CASCADE.
+        Index("ix_recipe_author_id_created_at_id", "author_id", "created_at", "id"),
+        Index("ix_recipe_complexity_created_at_id", "complexity", "created_at", "id"),
+    )
+
+    author_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    complexity: Mapped[str] = mapped_column(String(10))
+    servings: Mapped[int] = mapped_column(Integer)
+    prep_minutes: Mapped[int] = mapped_column(Integer)
+    cook_minutes: Mapped[int] = mapped_column(Integer)
+    # Stored (prep + cook, kept by the service) so that "quickest" and ?max_total_minutes= can use an index.
+    total_minutes: Mapped[int] = mapped_column(Integer)
+    # Ordered steps: read and written as a whole with the recipe, never queried one by one.
+    steps: Mapped[list[str]] = mapped_column(JSON, default=list)
+    like_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    comment_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Title, description, steps and ingredient names in one text, rebuilt on every write: what ?q= searches
+    # (a GIN full-text index on PostgreSQL, LIKE in the embedded SQLite mode).
+    search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
+
+
+class RecipeIngredient(DefaultBase):
+    """One ingredient line of a recipe, at its position in the list."""
+
+    __tablename__ = "recipe_ingredient"
+    __table_args__ = (
+        # ?ingredients_all= / ?ingredients_any= / ?exclude_ingredients= look up recipes by ingredient, and the
+        # catalogue counts recipes per ingredient: both only read this index.
+        Index("ix_recipe_ingredient_ingredient_id_recipe_id", "ingredient_id", "recipe_id"),
+    )
+
+    recipe_id: Mapped[UUID] = mapped_column(ForeignKey("recipe.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ingredient_id: Mapped[UUID] = mapped_column(ForeignKey("ingredient.id", ondelete="RESTRICT"))
+    quantity: Mapped[Decimal | None] = mapped_column(Numeric(12, 3), default=None)
+    unit: Mapped[str | None] = mapped_column(String(10), default=None)
+    note: Mapped[str | None] = mapped_column(String(200), default=None)
+
+
+class RecipeTag(DefaultBase):
+    """A tag of a recipe (normalised lower-case)."""
+
+    __tablename__ = "recipe_tag"
+    __table_args__ = (Index("ix_recipe_tag_tag_recipe_id", "tag", "recipe_id"),)
+
+    recipe_id: Mapped[UUID] = mapped_column(ForeignKey("recipe.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class RecipeLike(DefaultBase):
+    """A user likes a recipe, at most once (the primary key)."""
+
+    __tablename__ = "recipe_like"
+    __table_args__ = (
+        # A user's liked recipes, most recent first; the primary key (user_id, recipe_id) answers "did they like".
+        Index("ix_recipe_like_user_id_created_at_recipe_id", "user_id", "created_at", "recipe_id"),
+        # ON DELETE CASCADE from recipe and likes per recipe.
+        Index("ix_recipe_like_recipe_id", "recipe_id"),
+    )
+
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    recipe_id: Mapped[UUID] = mapped_column(ForeignKey("recipe.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+
+
+__all__ = [
+    "COMPLEXITIES",
+    "FULLTEXT_CONFIG",
+    "POSTGRES_ONLY_INDEXES",
+    "UNITS",
+    "Ingredient",
+    "Recipe",
+    "RecipeIngredient",
+    "RecipeLike",
+    "RecipeTag",
+]

@@ -1,0 +1,1 @@
+"""Comments: what users write under recipes."""

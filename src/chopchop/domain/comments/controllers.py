@@ -1,0 +1,155 @@
+"""HTTP endpoints of comments: write, list, read, edit and delete comments on recipes."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import ResponseHeader
+from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, JSONBody
+from litestar.security.jwt import Token
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from chopchop.db import User
+from chopchop.domain.comments.schemas import CommentAuthor, CommentCreate, CommentRead, CommentUpdate
+from chopchop.domain.comments.services import CommentService, CommentWithAuthor
+from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, Page, page_response
+from chopchop.lib.problems import PROBLEM_JSON, Problem
+
+COMMENTS_PATH = "/api/v1/comments"
+
+comment_dependencies = {"comments_service": Provide(create_service_provider(CommentService))}
+
+_ERRORS = {
+    400: "The request is invalid (see `errors`).",
+    401: "Missing, invalid, expired or revoked access token.",
+    403: "The signed-in user may not do this to this comment.",
+    404: "The recipe or the comment does not exist.",
+}
+
+
+def _problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI descriptions of the problem+json errors an endpoint answers with."""
+    return {
+        status: ResponseSpec(Problem, description=_ERRORS[status], media_type=PROBLEM_JSON, generate_examples=False)
+        for status in statuses
+    }
+
+
+def to_comment_read(found: CommentWithAuthor) -> CommentRead:
+    comment = found.comment
+    return CommentRead(
+        id=comment.id,
+        recipe_id=comment.recipe_id,
+        body=comment.body,
+        author=CommentAuthor(id=comment.author_id, display_name=found.author_name),
+        created_at=comment.created_at,
+        updated_at=comment.updated_at,
+    )
+
+
+class RecipeCommentController(Controller):
+    """A recipe's comments."""
+
+    path = "/api/v1/recipes/{recipe_id:uuid}/comments"
+    tags = ["comments"]
+    dependencies = comment_dependencies
+
+    @post(
+        "/",
+        operation_id="createComment",
+        status_code=HTTP_201_CREATED,
+        response_headers=[
+            ResponseHeader(name="Location", description="URL of the new comment.", documentation_only=True)
+        ],
+        responses=_problems(400, 401, 404),
+    )
+    async def create_comment(
+        self,
+        request: Request[User, Token, Any],
+        recipe_id: FromPath[UUID],
+        data: JSONBody[CommentCreate],
+        comments_service: NamedDependency[CommentService],
+    ) -> Response[CommentRead]:
+        """Comment on a recipe as the signed-in user. The recipe's comment count goes up by one.
+
+        The `Location` header is the new comment's URL.
+        """
+        created = await comments_service.add(recipe_id=recipe_id, author=request.user, body=data.body)
+        return Response(
+            to_comment_read(created),
+            status_code=HTTP_201_CREATED,
+            headers={"Location": f"{COMMENTS_PATH}/{created.comment.id}"},
+        )
+
+    @get(
+        "/",
+        operation_id="listRecipeComments",
+        exclude_from_auth=True,
+        security=[{}],
+        response_headers=LIST_RESPONSE_HEADERS,
+        responses=_problems(400, 404),
+    )
+    async def list_recipe_comments(
+        self,
+        request: Request[Any, Any, Any],
+        recipe_id: FromPath[UUID],
+        comments_service: NamedDependency[CommentService],
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response[Page[CommentRead]]:
+        """A recipe's comments, oldest first (ties broken by id), a page at a time. Public."""
+        found, total = await comments_service.page_for_recipe(recipe_id, limit=limit, offset=offset)
+        return page_response(request, [to_comment_read(f) for f in found], total=total, limit=limit, offset=offset)
+
+
+class CommentController(Controller):
+    """One comment."""
+
+    path = COMMENTS_PATH
+    tags = ["comments"]
+    dependencies = comment_dependencies
+
+    @get(
+        "/{comment_id:uuid}",
+        operation_id="getComment",
+        exclude_from_auth=True,
+        security=[{}],
+        responses=_problems(404),
+    )
+    async def get_comment(
+        self, comment_id: FromPath[UUID], comments_service: NamedDependency[CommentService]
+    ) -> CommentRead:
+        """A comment with its author's public name. Public."""
+        return to_comment_read(await comments_service.get_with_author(comment_id))
+
+    @patch("/{comment_id:uuid}", operation_id="updateComment", responses=_problems(400, 401, 403, 404))
+    async def update_comment(
+        self,
+        request: Request[User, Token, Any],
+        comment_id: FromPath[UUID],
+        data: JSONBody[CommentUpdate],
+        comments_service: NamedDependency[CommentService],
+    ) -> CommentRead:
+        """Edit a comment; only its author may. Fields that are absent stay as they are."""
+        edited = await comments_service.edit(comment_id, editor_id=request.user.id, body=data.body)
+        return to_comment_read(edited)
+
+    @delete(
+        "/{comment_id:uuid}",
+        operation_id="deleteComment",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=_problems(401, 403, 404),
+    )
+    async def delete_comment(
+        self,
+        request: Request[User, Token, Any],
+        comment_id: FromPath[UUID],
+        comments_service: NamedDependency[CommentService],
+    ) -> None:
+        """Delete a comment: its author or the author of its recipe may. The recipe's comment count goes down."""
+        await comments_service.remove(comment_id, remover_id=request.user.id)

@@ -1,0 +1,339 @@
+"""HTTP endpoints of recipes, the ingredient catalogue, likes, and a user's recipes and likes.
+
+Public reads answer the same whatever the caller (they may be cached for everyone): nothing in them depends on
+who asks. Writes need an access token; only a recipe's author may change or delete it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
+from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.security.jwt import Token
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from chopchop.db import User
+from chopchop.domain.recipes.schemas import (
+    Complexity,
+    IngredientRead,
+    LikedRecipe,
+    LikeState,
+    RecipeCreate,
+    RecipeFilters,
+    RecipeRead,
+    RecipeSummary,
+    RecipeUpdate,
+    SortOrder,
+)
+from chopchop.domain.recipes.services import IngredientService, RecipeLikeService, RecipeService, normalise_name
+from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, Page, page_response
+from chopchop.lib.problems import PROBLEM_JSON, BadRequest, Problem
+
+RECIPES_PATH = "/api/v1/recipes"
+MAX_FILTER_VALUES = 20
+
+recipe_dependencies = {
+    "recipes_service": Provide(create_service_provider(RecipeService)),
+    "likes_service": Provide(create_service_provider(RecipeLikeService)),
+    "ingredients_service": Provide(create_service_provider(IngredientService)),
+}
+
+_PROBLEMS = {
+    400: "The request is invalid (see `errors`).",
+    401: "Missing, invalid, expired or revoked access token.",
+    403: "Only the recipe's author may do this.",
+    404: "The recipe or user does not exist.",
+}
+
+
+def problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI documentation of the problem+json errors a handler can answer with."""
+    return {
+        status: ResponseSpec(data_container=Problem, description=_PROBLEMS[status], media_type=PROBLEM_JSON)
+        for status in statuses
+    }
+
+
+PUBLIC: dict[str, Any] = {"opt": {"exclude_from_auth": True}, "security": [{}]}
+
+# Free text in query parameters: bounded and without control characters (NUL included).
+_TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+SearchQuery = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=200,
+        pattern=_TEXT_PATTERN,
+        description="Words to find in titles, descriptions, steps and ingredient names.",
+    ),
+]
+IngredientNames = list[str] | None
+
+
+def _names(values: list[str] | None, parameter: str) -> tuple[str, ...]:
+    """Normalised ingredient names or tags from a repeatable query parameter, bounded in number and size."""
+    if not values:
+        return ()
+    if len(values) > MAX_FILTER_VALUES:
+        msg = f"At most {MAX_FILTER_VALUES} values of `{parameter}`."
+        raise BadRequest(msg, slug="invalid-filter")
+    names = []
+    for value in values:
+        name = normalise_name(value)
+        if not name or len(name) > 100 or any(ord(c) < 32 or ord(c) == 127 for c in name):
+            msg = f"Each `{parameter}` value must be 1 to 100 printable characters."
+            raise BadRequest(msg, slug="invalid-filter")
+        names.append(name)
+    return tuple(dict.fromkeys(names))
+
+
+def _location(recipe_id: UUID) -> dict[str, str]:
+    return {"Location": f"{RECIPES_PATH}/{recipe_id}"}
+
+
+class RecipeController(Controller):
+    """Recipes: public reads, author-only writes, and likes."""
+
+    path = RECIPES_PATH
+    tags = ["recipes"]
+    dependencies = recipe_dependencies
+
+    @get(
+        "/",
+        operation_id="listRecipes",
+        response_headers=LIST_RESPONSE_HEADERS,
+        responses=problems(400),
+        **PUBLIC,
+    )
+    async def list_recipes(
+        self,
+        request: Request[Any, Any, Any],
+        *,
+        recipes_service: NamedDependency[RecipeService],
+        author: Annotated[UUID | None, QueryParameter(description="Only recipes by this user id.")] = None,
+        complexity: Annotated[Complexity | None, QueryParameter(description="Only recipes of this complexity.")] = None,
+        tag: Annotated[
+            list[str] | None, QueryParameter(description="Only recipes with this tag (repeat: with all of them).")
+        ] = None,
+        max_total_minutes: Annotated[
+            int | None, QueryParameter(ge=0, le=10080, description="Only recipes ready within this many minutes.")
+        ] = None,
+        ingredients_all: Annotated[
+            IngredientNames, QueryParameter(description="Ingredient names that must all be in the recipe (repeatable).")
+        ] = None,
+        ingredients_any: Annotated[
+            IngredientNames, QueryParameter(description="Ingredient names at least one of which is in it (repeatable).")
+        ] = None,
+        exclude_ingredients: Annotated[
+            IngredientNames, QueryParameter(description="Ingredient names that must not be in it, e.g. allergens.")
+        ] = None,
+        q: SearchQuery = None,
+        sort: Annotated[
+            SortOrder,
+            QueryParameter(description="newest, most_liked, most_commented, title or quickest; ties broken by id."),
+        ] = "newest",
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response[Page[RecipeSummary]]:
+        """Search and filter recipes; each item is a compact summary (no steps or ingredient lines)."""
+        filters = RecipeFilters(
+            author=author,
+            complexity=complexity,
+            tags=_names(tag, "tag"),
+            max_total_minutes=max_total_minutes,
+            ingredients_all=_names(ingredients_all, "ingredients_all"),
+            ingredients_any=_names(ingredients_any, "ingredients_any"),
+            exclude_ingredients=_names(exclude_ingredients, "exclude_ingredients"),
+            q=q.strip() or None if q is not None else None,
+        )
+        items, total = await recipes_service.list_recipes(filters, sort, limit=limit, offset=offset)
+        return page_response(request, items, total=total, limit=limit, offset=offset)
+
+    @post(
+        "/",
+        operation_id="createRecipe",
+        status_code=HTTP_201_CREATED,
+        responses=problems(400, 401),
+    )
+    async def create_recipe(
+        self,
+        request: Request[User, Token, Any],
+        data: JSONBody[RecipeCreate],
+        recipes_service: NamedDependency[RecipeService],
+    ) -> Response[RecipeRead]:
+        """Publish a recipe; its ingredients join the catalogue on first use. ``Location`` points at it."""
+        recipe_id = await recipes_service.create_recipe(request.user.id, data)
+        recipe = await recipes_service.read_recipe(recipe_id)
+        return Response(recipe, status_code=HTTP_201_CREATED, headers=_location(recipe_id))
+
+    @get("/{recipe_id:uuid}", operation_id="getRecipe", responses=problems(400, 404), **PUBLIC)
+    async def get_recipe(
+        self,
+        recipe_id: FromPath[UUID],
+        recipes_service: NamedDependency[RecipeService],
+        servings: Annotated[
+            int | None,
+            QueryParameter(ge=1, le=1000, description="Scale the quantities to this many servings (1-1000)."),
+        ] = None,
+    ) -> RecipeRead:
+        """The whole recipe: steps in order, ingredient lines in order, tags, counters."""
+        return await recipes_service.read_recipe(recipe_id, servings)
+
+    @put("/{recipe_id:uuid}", operation_id="replaceRecipe", responses=problems(400, 401, 403, 404))
+    async def replace_recipe(
+        self,
+        request: Request[User, Token, Any],
+        recipe_id: FromPath[UUID],
+        data: JSONBody[RecipeCreate],
+        recipes_service: NamedDependency[RecipeService],
+    ) -> RecipeRead:
+        """Replace the whole recipe (author only): fields left out take their defaults."""
+        await recipes_service.replace_recipe(recipe_id, request.user.id, data)
+        return await recipes_service.read_recipe(recipe_id)
+
+    @patch("/{recipe_id:uuid}", operation_id="updateRecipe", responses=problems(400, 401, 403, 404))
+    async def update_recipe(
+        self,
+        request: Request[User, Token, Any],
+        recipe_id: FromPath[UUID],
+        data: JSONBody[RecipeUpdate],
+        recipes_service: NamedDependency[RecipeService],
+    ) -> RecipeRead:
+        """Change some fields (author only); fields that are absent stay as they are."""
+        await recipes_service.update_recipe(recipe_id, request.user.id, data)
+        return await recipes_service.read_recipe(recipe_id)
+
+    @delete(
+        "/{recipe_id:uuid}",
+        operation_id="deleteRecipe",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=problems(401, 403, 404),
+    )
+    async def delete_recipe(
+        self,
+        request: Request[User, Token, Any],
+        recipe_id: FromPath[UUID],
+        recipes_service: NamedDependency[RecipeService],
+    ) -> None:
+        """Delete the recipe (author only), with its likes and comments."""
+        await recipes_service.delete_recipe(recipe_id, request.user.id)
+
+    @put(
+        "/{recipe_id:uuid}/like",
+        operation_id="likeRecipe",
+        status_code=HTTP_200_OK,
+        tags=["likes"],
+        responses=problems(401, 404),
+    )
+    async def like_recipe(
+        self,
+        request: Request[User, Token, Any],
+        recipe_id: FromPath[UUID],
+        likes_service: NamedDependency[RecipeLikeService],
+    ) -> LikeState:
+        """Like the recipe. Idempotent: liking it again changes nothing."""
+        return await likes_service.like(recipe_id, request.user.id)
+
+    @delete(
+        "/{recipe_id:uuid}/like",
+        operation_id="unlikeRecipe",
+        status_code=HTTP_200_OK,
+        tags=["likes"],
+        responses=problems(401, 404),
+    )
+    async def unlike_recipe(
+        self,
+        request: Request[User, Token, Any],
+        recipe_id: FromPath[UUID],
+        likes_service: NamedDependency[RecipeLikeService],
+    ) -> LikeState:
+        """Take the like back. Idempotent: unliking a recipe one does not like changes nothing."""
+        return await likes_service.unlike(recipe_id, request.user.id)
+
+
+class IngredientController(Controller):
+    """The shared ingredient catalogue."""
+
+    path = "/api/v1/ingredients"
+    tags = ["ingredients"]
+    dependencies = recipe_dependencies
+
+    @get(
+        "/",
+        operation_id="listIngredients",
+        response_headers=LIST_RESPONSE_HEADERS,
+        responses=problems(400),
+        **PUBLIC,
+    )
+    async def list_ingredients(
+        self,
+        request: Request[Any, Any, Any],
+        ingredients_service: NamedDependency[IngredientService],
+        prefix: Annotated[
+            str, QueryParameter(max_length=100, pattern=_TEXT_PATTERN, description="Start of the name (autocomplete).")
+        ] = "",
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response[Page[IngredientRead]]:
+        """Catalogue entries whose name starts with ``prefix``, alphabetically, with how many recipes use each."""
+        items, total = await ingredients_service.search(prefix, limit=limit, offset=offset)
+        return page_response(request, items, total=total, limit=limit, offset=offset)
+
+
+class UserRecipesController(Controller):
+    """What a user published and what they liked: public, like their profile."""
+
+    path = "/api/v1/users/{user_id:uuid}"
+    dependencies = recipe_dependencies
+
+    @get(
+        "/recipes",
+        operation_id="listUserRecipes",
+        tags=["recipes"],
+        response_headers=LIST_RESPONSE_HEADERS,
+        responses=problems(400, 404),
+        **PUBLIC,
+    )
+    async def list_user_recipes(
+        self,
+        request: Request[Any, Any, Any],
+        *,
+        user_id: FromPath[UUID],
+        recipes_service: NamedDependency[RecipeService],
+        sort: Annotated[SortOrder, QueryParameter(description="As for GET /recipes.")] = "newest",
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response[Page[RecipeSummary]]:
+        """The user's recipes, newest first by default."""
+        await recipes_service.require_active_user(user_id)
+        items, total = await recipes_service.list_recipes(
+            RecipeFilters(author=user_id), sort, limit=limit, offset=offset
+        )
+        return page_response(request, items, total=total, limit=limit, offset=offset)
+
+    @get(
+        "/likes",
+        operation_id="listUserLikes",
+        tags=["likes"],
+        response_headers=LIST_RESPONSE_HEADERS,
+        responses=problems(400, 404),
+        **PUBLIC,
+    )
+    async def list_user_likes(
+        self,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[UUID],
+        recipes_service: NamedDependency[RecipeService],
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response[Page[LikedRecipe]]:
+        """The recipes the user liked, most recently liked first."""
+        items, total = await recipes_service.list_liked(user_id, limit=limit, offset=offset)
+        return page_response(request, items, total=total, limit=limit, offset=offset)
+
+
+__all__ = ["IngredientController", "RecipeController", "UserRecipesController"]

@@ -1,0 +1,87 @@
+"""HTTP endpoints of the public user directory and profiles. Public fields only: emails stay on /me."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, QueryParameter
+
+from chopchop.db import User
+from chopchop.domain.users.schemas import SEARCH_MAX_LENGTH, SEARCH_PATTERN, UserProfile, UserSummary
+from chopchop.domain.users.services import UserDirectoryService
+from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, Page, page_response
+from chopchop.lib.problems import PROBLEM_JSON, Problem
+
+_ERRORS = {
+    400: "The request is invalid (see `errors`).",
+    404: "No active user has this id.",
+}
+
+
+def _problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI descriptions of the problem+json errors an endpoint answers with."""
+    return {
+        status: ResponseSpec(Problem, description=_ERRORS[status], media_type=PROBLEM_JSON, generate_examples=False)
+        for status in statuses
+    }
+
+
+def to_user_summary(user: User) -> UserSummary:
+    return UserSummary(id=user.id, display_name=user.display_name, created_at=user.created_at)
+
+
+class UserController(Controller):
+    """Who is on Chop-chop: public, the same answer for every caller."""
+
+    path = "/api/v1/users"
+    tags = ["users"]
+    dependencies = {"directory_service": Provide(create_service_provider(UserDirectoryService))}
+    opt = {"exclude_from_auth": True}
+    security = [{}]
+
+    @get("/", operation_id="listUsers", response_headers=LIST_RESPONSE_HEADERS, responses=_problems(400))
+    async def list_users(
+        self,
+        request: Request[Any, Any, Any],
+        directory_service: NamedDependency[UserDirectoryService],
+        q: Annotated[
+            str | None,
+            QueryParameter(
+                description="Only users whose display name contains this text, ignoring case.",
+                max_length=SEARCH_MAX_LENGTH,
+                pattern=SEARCH_PATTERN,
+            ),
+        ] = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response[Page[UserSummary]]:
+        """Active users, by display name ignoring case (ties broken by id), a page at a time.
+
+        Accounts whose email address is not confirmed yet are not listed.
+        """
+        users, total = await directory_service.page(query=q, limit=limit, offset=offset)
+        return page_response(request, [to_user_summary(u) for u in users], total=total, limit=limit, offset=offset)
+
+    @get("/{user_id:uuid}", operation_id="getUser", responses=_problems(404))
+    async def get_user(
+        self, user_id: FromPath[UUID], directory_service: NamedDependency[UserDirectoryService]
+    ) -> UserProfile:
+        """A user's public profile: name, member since, and how many recipes, likes and comments they have.
+
+        Unconfirmed accounts are a 404, as if they did not exist.
+        """
+        profile = await directory_service.profile(user_id)
+        user = profile.user
+        return UserProfile(
+            id=user.id,
+            display_name=user.display_name,
+            created_at=user.created_at,
+            recipe_count=profile.recipe_count,
+            likes_received=profile.likes_received,
+            comment_count=profile.comment_count,
+        )

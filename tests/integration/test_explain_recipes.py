@@ -1,0 +1,250 @@
+"""EXPLAIN every typical recipe query on tens of thousands of rows: none may scan recipes, lines or likes.
+
+The statements come from the service's own builders (``recipe_page_statement`` and friends), so the test
+checks the SQL the endpoints run, not a copy of it. The data is made by ``INSERT ... SELECT generate_series``
+in a few seconds; the suite's ``clean_state`` fixture truncates it afterwards.
+
+Run as a script against a seeded database (``chopchop seed``) to measure each query with and without its
+index (the index is dropped inside a transaction that is rolled back)::
+
+    uv run python -m tests.integration.test_explain_recipes postgresql+asyncpg://postgres@127.0.0.1/chopchop_seed
+"""
+
+# The SQL strings below are built from this module's own constants, never from input.
+# ruff: noqa: S608
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import uuid
+from collections.abc import Iterator
+from typing import Any, get_args
+
+from sqlalchemy import Select, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+
+from chopchop.domain.recipes.schemas import RecipeFilters, SortOrder
+from chopchop.domain.recipes.services import (
+    ingredient_count_statement,
+    ingredient_statement,
+    liked_count_statement,
+    liked_page_statement,
+    recipe_count_statement,
+    recipe_page_statement,
+    tags_statement,
+)
+
+RECIPES = 20_000
+USERS = 500
+INGREDIENTS = 300
+LINES_PER_RECIPE = 6
+TAGS = 30
+#: Tables that must never be read by a sequential scan in the typical queries.
+BIG_TABLES = {"recipe", "recipe_ingredient", "recipe_like", "recipe_tag", "comment"}
+
+SEED_SQL = [
+    f"""
+    INSERT INTO user_account (id, email, display_name, password_hash, is_active, confirmed_at, token_version,
+                              created_at, updated_at)
+    SELECT gen_random_uuid(), 'explain' || i || '@example.com', 'Cook ' || i, 'x', true, now(), 0, now(), now()
+    FROM generate_series(1, {USERS}) AS i
+    """,
+    f"""
+    INSERT INTO ingredient (id, name, created_at, updated_at)
+    SELECT gen_random_uuid(), CASE i WHEN 1 THEN 'tomato' WHEN 2 THEN 'garlic' WHEN 3 THEN 'peanut butter'
+                                     WHEN 4 THEN 'basil' ELSE 'ingredient ' || lpad(i::text, 4, '0') END,
+           now(), now()
+    FROM generate_series(1, {INGREDIENTS}) AS i
+    """,
+    f"""
+    INSERT INTO recipe (id, author_id, title, description, complexity, servings, prep_minutes, cook_minutes,
+                        total_minutes, steps, like_count, comment_count, search_text, created_at, updated_at)
+    SELECT gen_random_uuid(), u.ids[1 + i % {USERS}],
+           (ARRAY['Tomato', 'Smoky', 'Quick', 'Creamy', 'Spicy'])[1 + i % 5] || ' '
+               || (ARRAY['soup', 'stew', 'pasta', 'curry', 'salad', 'pie', 'tacos'])[1 + i % 7] || ' ' || i,
+           repeat('A description of a fine dish, with some words in it. ', 4),
+           (ARRAY['easy', 'medium', 'hard'])[1 + i % 3], 1 + i % 8, i % 60, (i * 7) % 180,
+           i % 60 + (i * 7) % 180,
+           '["Chop everything.", "Cook it for a while.", "Serve it hot."]',
+           (i * 7919) % 97, (i * 31) % 13,
+           (ARRAY['Tomato', 'Smoky', 'Quick', 'Creamy', 'Spicy'])[1 + i % 5] || ' '
+               || (ARRAY['soup', 'stew', 'pasta', 'curry', 'salad', 'pie', 'tacos'])[1 + i % 7]
+               || ' chop cook serve simmer ' || md5(i::text),
+           now() - i * interval '1 minute', now() - i * interval '1 minute'
+    FROM generate_series(1, {RECIPES}) AS i,
+         (SELECT array_agg(id ORDER BY email) AS ids FROM user_account) AS u
+    """,
+    f"""
+    INSERT INTO recipe_ingredient (recipe_id, position, ingredient_id, quantity, unit, note)
+    SELECT r.id, p, ing.ids[1 + (r.n * 13 + p * 37) % {INGREDIENTS}], 100, 'g', NULL
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM recipe) AS r,
+         generate_series(1, {LINES_PER_RECIPE}) AS p,
+         (SELECT array_agg(id ORDER BY name) AS ids FROM ingredient) AS ing
+    """,
+    f"""
+    INSERT INTO recipe_tag (recipe_id, tag)
+    SELECT r.id, 'tag' || ((r.n + k * 7) % {TAGS})
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM recipe) AS r, generate_series(0, 2) AS k
+    """,
+    f"""
+    INSERT INTO recipe_like (user_id, recipe_id, created_at)
+    SELECT u.ids[1 + (r.n + k * 41) % {USERS}], r.id, now() - (r.n + k) * interval '1 second'
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM recipe) AS r, generate_series(0, 1) AS k,
+         (SELECT array_agg(id ORDER BY email) AS ids FROM user_account) AS u
+    """,
+]
+ANALYZED = ["user_account", "ingredient", "recipe", "recipe_ingredient", "recipe_tag", "recipe_like"]
+
+
+def typical_queries(
+    author: uuid.UUID, liker: uuid.UUID, page_ids: list[uuid.UUID], tags: tuple[str, str] = ("tag7", "tag3")
+) -> Iterator[tuple[str, Select[Any]]]:
+    """(name, statement) of every query the recipe lists issue, with realistic parameters."""
+    for sort in get_args(SortOrder):
+        yield (
+            f"list sorted by {sort}",
+            recipe_page_statement(
+                RecipeFilters(),
+                sort,
+                limit=20,
+                offset=0,
+                dialect="postgresql",
+            ),
+        )
+    yield (
+        "deep page (offset 2000)",
+        recipe_page_statement(RecipeFilters(), "newest", limit=20, offset=2000, dialect="postgresql"),
+    )
+    cases: dict[str, RecipeFilters] = {
+        "no filter": RecipeFilters(),
+        "author": RecipeFilters(author=author),
+        "complexity": RecipeFilters(complexity="hard"),
+        "tag": RecipeFilters(tags=(tags[0],)),
+        "max_total_minutes": RecipeFilters(max_total_minutes=15),
+        "ingredients_all": RecipeFilters(ingredients_all=("tomato", "garlic")),
+        "ingredients_any": RecipeFilters(ingredients_any=("tomato", "basil")),
+        "exclude_ingredients": RecipeFilters(exclude_ingredients=("peanut butter",)),
+        "full-text q": RecipeFilters(q="smoky curry"),
+        "q + tag + complexity": RecipeFilters(q="tomato", tags=(tags[1],), complexity="easy"),
+    }
+    for name, filters in cases.items():
+        yield f"page, {name}", recipe_page_statement(filters, "newest", limit=20, offset=0, dialect="postgresql")
+        yield f"count, {name}", recipe_count_statement(filters, "postgresql")
+    yield (
+        "page, author, most liked",
+        recipe_page_statement(RecipeFilters(author=author), "most_liked", limit=20, offset=0, dialect="postgresql"),
+    )
+    yield "tags of a page", tags_statement(page_ids)
+    yield "liked recipes of a user", liked_page_statement(liker, limit=20, offset=0)
+    yield "count of a user's likes", liked_count_statement(liker)
+    yield "ingredient autocomplete", ingredient_statement("tom", limit=20, offset=0)
+    yield "ingredient autocomplete count", ingredient_count_statement("tom")
+
+
+def sql_of(statement: Select[Any]) -> str:
+    dialect = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
+    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def scans(plan: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(node type, relation) of every node of a JSON plan."""
+    yield plan["Node Type"], plan.get("Relation Name", "")
+    for child in plan.get("Plans", []):
+        yield from scans(child)
+
+
+async def explain(connection: AsyncConnection, sql: str, *, analyze: bool = False) -> dict[str, Any]:
+    options = "ANALYZE, BUFFERS, FORMAT JSON" if analyze else "FORMAT JSON"
+    raw = (await connection.execute(text(f"EXPLAIN ({options}) {sql}"))).scalar_one()
+    document = json.loads(raw) if isinstance(raw, str) else raw
+    return dict(document[0])
+
+
+async def _parameters(connection: AsyncConnection) -> tuple[uuid.UUID, uuid.UUID, list[uuid.UUID]]:
+    author = (await connection.execute(text("SELECT author_id FROM recipe LIMIT 1"))).scalar_one()
+    liker = (await connection.execute(text("SELECT user_id FROM recipe_like LIMIT 1"))).scalar_one()
+    page = list((await connection.execute(text("SELECT id FROM recipe ORDER BY created_at DESC LIMIT 20"))).scalars())
+    return author, liker, page
+
+
+async def test_typical_recipe_queries_use_indexes(database_url: str) -> None:
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            # Bulk load: the generated rows are consistent, so the per-row foreign-key triggers are skipped
+            # (for this transaction only; the suite connects as a superuser).
+            await connection.execute(text("SET LOCAL session_replication_role = replica"))
+            for seed_sql in SEED_SQL:
+                await connection.execute(text(seed_sql))
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            # What autovacuum does on a live database: statistics, and the visibility map for index-only scans.
+            await autocommit.execute(text(f"VACUUM ANALYZE {', '.join(ANALYZED)}"))
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT count(*) FROM recipe"))).scalar_one() == RECIPES
+            author, liker, page = await _parameters(connection)
+            failures: list[str] = []
+            for name, statement in typical_queries(author, liker, page):
+                plan = (await explain(connection, sql_of(statement)))["Plan"]
+                seq = sorted({rel for node, rel in scans(plan) if node == "Seq Scan" and rel in BIG_TABLES})
+                if seq:
+                    failures.append(f"{name}: Seq Scan on {', '.join(seq)}\n{json.dumps(plan, indent=1)[:3000]}")
+            assert not failures, "\n\n".join(failures)
+    finally:
+        await engine.dispose()
+
+
+async def measure(database_url: str) -> None:
+    """Print each query's plan and time with its indexes, and without the recipe indexes it uses."""
+    engine = create_async_engine(database_url)
+    async with engine.connect() as connection:
+        author, liker, page = await _parameters(connection)
+        popular = await connection.execute(text("SELECT tag FROM recipe_tag GROUP BY tag ORDER BY count(*) DESC"))
+        tags = list(popular.scalars())
+        for name, statement in typical_queries(author, liker, page, (tags[0], tags[1])):
+            sql = sql_of(statement)
+            await explain(connection, sql, analyze=True)  # warm the cache: both runs read from memory
+            with_index = await explain(connection, sql, analyze=True)
+            await connection.rollback()
+            used = sorted({idx for idx in _indexes(with_index["Plan"]) if not idx.startswith(("pk_", "uq_"))})
+            line = f"{name}: {with_index['Execution Time']:.2f} ms [{_shape(with_index['Plan'])}]"
+            if used:
+                for index in used:  # DROP INDEX is transactional: the rollback below brings it back
+                    await connection.execute(text(f'DROP INDEX "{index}"'))
+                await explain(connection, sql, analyze=True)
+                without = await explain(connection, sql, analyze=True)
+                await connection.rollback()
+                line += f" | without {', '.join(used)}: {without['Execution Time']:.2f} ms [{_shape(without['Plan'])}]"
+            print(line)
+    await engine.dispose()
+
+
+def _indexes(plan: dict[str, Any]) -> Iterator[str]:
+    if "Index Name" in plan:
+        yield plan["Index Name"]
+    for child in plan.get("Plans", []):
+        yield from _indexes(child)
+
+
+def _shape(plan: dict[str, Any]) -> str:
+    """The plan's scan nodes, compactly: ``Index Scan Backward ix_recipe_created_at_id on recipe; ...``."""
+    parts = []
+    for node in _walk(plan):
+        if "Scan" in node["Node Type"]:
+            direction = " Backward" if node.get("Scan Direction") == "Backward" else ""
+            index = f" {node['Index Name']}" if "Index Name" in node else ""
+            relation = f" on {node['Relation Name']}" if "Relation Name" in node else ""
+            parts.append(f"{node['Node Type']}{direction}{index}{relation}")
+    return "; ".join(parts)
+
+
+def _walk(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _walk(child)
+
+
+if __name__ == "__main__":
+    asyncio.run(measure(sys.argv[1]))
