@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from chopchop.app import ChopchopPlugin, create_app
 from chopchop.db.migrate import upgrade
 from chopchop.settings import RATE_SETTINGS, Settings
-from tests.helpers import Mailbox, asgi_client, start_smtp_server
+from tests.helpers import Mailbox, running, start_smtp_server
 
 PG_HOST = os.environ.get("CHOPCHOP_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("CHOPCHOP_TEST_PG_PORT", "5432"))
@@ -97,22 +97,8 @@ def app(settings: Settings) -> Litestar:
 @pytest.fixture(scope="session")
 async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     """HTTP through the ASGI app, in the tests' own event loop (so tests may share the app's engine)."""
-    started, stopping = asyncio.Event(), asyncio.Event()
-
-    async def run_lifespan() -> None:
-        # One task enters and leaves the lifespan: anyio's cancel scopes inside it demand that.
-        async with app.lifespan():
-            started.set()
-            await stopping.wait()
-
-    lifespan = asyncio.create_task(run_lifespan())
-    await asyncio.wait([lifespan, asyncio.create_task(started.wait())], return_when=asyncio.FIRST_COMPLETED)
-    if lifespan.done():
-        lifespan.result()
-    async with asgi_client(app) as http:
+    async with running(app) as http:
         yield http
-    stopping.set()
-    await lifespan
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -141,7 +127,7 @@ async def clean_state(database_url: str, mailbox: Mailbox, settings: Settings) -
     """Each test starts with empty tables, no cache entries or rate-limit counters, and an empty mailbox."""
     yield
     redis = Redis.from_url(REDIS_URL)
-    keys = [key async for key in redis.scan_iter(match=f"{settings.redis_key_prefix}:*")]
+    keys = [key async for key in redis.scan_iter(match=f"{settings.redis_key_prefix}[:_]*")]
     if keys:
         await redis.delete(*keys)
     await redis.aclose()

@@ -6,6 +6,8 @@ import asyncio
 import re
 import socket
 import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -15,6 +17,7 @@ from urllib.parse import unquote
 import httpx
 from aiosmtpd.controller import Controller
 from litestar import Litestar
+from sqlalchemy import event
 
 TOKEN_IN_LINK = re.compile(r"[?&]token=([A-Za-z0-9_%-]+)")
 
@@ -132,3 +135,49 @@ async def quick_user(app: Litestar, email: str, name: str = "Cook") -> tuple[str
         await session.commit()
     token, _ = plugin.token_issuer.issue(user.id, user.token_version)
     return str(user.id), {"Authorization": f"Bearer {token}"}
+
+
+@contextmanager
+def count_statements(app: Litestar) -> Iterator[list[str]]:
+    """Every SQL statement the app sends while the block runs (a cache hit sends none)."""
+    from chopchop.app import ChopchopPlugin
+
+    engine = app.plugins.get(ChopchopPlugin).db_config.get_engine().sync_engine
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+@asynccontextmanager
+async def running(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """The app started (lifespan) and an HTTP client for it; usable from pytest fixtures.
+
+    The lifespan runs in a task of its own: anyio's cancel scopes inside it must be left by the task
+    that entered them, and pytest-asyncio may tear a fixture down in another task than set it up.
+    """
+    started, stopping = asyncio.Event(), asyncio.Event()
+
+    async def run_lifespan() -> None:
+        async with app.lifespan():
+            started.set()
+            await stopping.wait()
+
+    lifespan = asyncio.create_task(run_lifespan())
+    waiter = asyncio.create_task(started.wait())
+    await asyncio.wait([lifespan, waiter], return_when=asyncio.FIRST_COMPLETED)
+    if lifespan.done():
+        waiter.cancel()
+        lifespan.result()
+    try:
+        async with asgi_client(app) as http:
+            yield http
+    finally:
+        stopping.set()
+        await lifespan

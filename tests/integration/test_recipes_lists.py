@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from litestar import Litestar
-from sqlalchemy import event
 
-from chopchop.app import ChopchopPlugin
 from tests.factories import recipe_payload
-from tests.helpers import Client, quick_user
+from tests.helpers import Client, count_statements, quick_user
 
 RECIPES = "/api/v1/recipes"
 
@@ -229,21 +225,6 @@ async def test_pagination_limits_and_link_headers(client: Client, app: Litestar)
     beyond = await client.get(RECIPES, params={"offset": 1000})
     assert beyond.json()["items"] == []
     assert beyond.json()["total"] == 25
-
-
-@contextmanager
-def count_statements(app: Litestar) -> Iterator[list[str]]:
-    engine = app.plugins.get(ChopchopPlugin).db_config.get_engine().sync_engine
-    statements: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 async def test_statements_per_list_do_not_grow_with_the_page(client: Client, app: Litestar) -> None:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from uuid import UUID, uuid4
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import event
 
 from chopchop.app import ChopchopPlugin
 from chopchop.db import Recipe
-from tests.helpers import quick_user, register
+from tests.helpers import count_statements, quick_user, register
 
 Client = AsyncTestClient[Litestar]
 
@@ -38,21 +35,6 @@ async def insert_recipe(app: Litestar, author_id: str, *, like_count: int = 0, t
         session.add(recipe)
         await session.commit()
         return str(recipe.id)
-
-
-@contextmanager
-def counting_statements(app: Litestar) -> Iterator[list[str]]:
-    engine = app.plugins.get(ChopchopPlugin).db_config.get_engine().sync_engine
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def names(response: Any) -> list[str]:
@@ -124,9 +106,9 @@ async def test_listing_users_costs_the_same_statements_whatever_the_page_size(ap
     for i in range(25):
         await quick_user(app, f"cook{i}@example.com", f"Cook {i}")
 
-    with counting_statements(app) as small:
+    with count_statements(app) as small:
         assert len(names(await client.get("/api/v1/users", params={"limit": 2}))) == 2
-    with counting_statements(app) as large:
+    with count_statements(app) as large:
         assert len(names(await client.get("/api/v1/users", params={"limit": 25}))) == 25
 
     assert len(small) == len(large) <= 2, large

@@ -59,49 +59,75 @@ class _Breaker:
             logger.warning("Redis unavailable (%s: %s): serving without the cache", what, exc)
 
 
+# Generations must never go back: if a counter were lost (Redis eviction, a restart that kept the cache
+# entries, an operator deleting keys) and restarted from 0, old entries stamped with 0, 1, 2 ... would be
+# served again. So a missing counter starts at the Redis server's clock in microseconds, and a bump moves
+# it to max(value + 1, clock): always above every value it ever had.
+_READ_SCRIPT = """
+local t = redis.call('TIME')
+local now = t[1] * 1000000 + t[2]
+local values = {}
+for i, key in ipairs(KEYS) do
+  local value = redis.call('GET', key)
+  if not value then
+    redis.call('SET', key, string.format('%.0f', now), 'NX')
+    value = redis.call('GET', key)
+  end
+  values[i] = value
+end
+return values
+"""
+_BUMP_SCRIPT = """
+local t = redis.call('TIME')
+local now = t[1] * 1000000 + t[2]
+for _, key in ipairs(KEYS) do
+  local current = tonumber(redis.call('GET', key) or '0')
+  redis.call('SET', key, string.format('%.0f', math.max(current + 1, now)))
+end
+return #KEYS
+"""
+
+
 class Generations:
     """Generation counters of cache tags, in Redis (shared by every process) or in memory (embedded)."""
 
     def __init__(self, redis: Redis | None = None, prefix: str = "chopchop") -> None:
-        self._redis = redis
         self._prefix = f"{prefix}:gen:"
         self._memory: dict[str, int] = {}
         self._breaker = _Breaker()
         self._dirty = False
+        self._read = redis.register_script(_READ_SCRIPT) if redis is not None else None
+        self._bump = redis.register_script(_BUMP_SCRIPT) if redis is not None else None
 
     async def current(self, tags: Sequence[str]) -> str | None:
         """A stamp of the tags' generations, or None when they cannot be known (the cache is then bypassed)."""
-        if self._redis is None:
+        if self._read is None or self._bump is None:
             return ".".join(str(self._memory.get(tag, 0)) for tag in (EPOCH_TAG, *tags))
         if self._breaker.open:
             return None
         try:
             if self._dirty:
-                await self._redis.incr(self._prefix + EPOCH_TAG)
+                await self._bump(keys=[self._prefix + EPOCH_TAG])
                 self._dirty = False
-            values = await self._redis.mget([self._prefix + tag for tag in (EPOCH_TAG, *tags)])
+            values = await self._read(keys=[self._prefix + tag for tag in (EPOCH_TAG, *tags)])
         except (RedisError, OSError) as exc:
             self._breaker.trip("read generations", exc)
             return None
-        return ".".join((value.decode() if isinstance(value, bytes) else str(value or 0)) for value in values)
+        return ".".join(value.decode() if isinstance(value, bytes) else str(value) for value in values)
 
     async def bump(self, tags: Iterable[str]) -> None:
         unique = sorted(set(tags))
         if not unique:
             return
-        if self._redis is None:
+        if self._bump is None:
             for tag in unique:
                 self._memory[tag] = self._memory.get(tag, 0) + 1
             return
         try:
             if self._breaker.open:
                 raise ConnectionError("Redis recently unreachable")
-            async with self._redis.pipeline(transaction=False) as pipe:
-                if self._dirty:
-                    pipe.incr(self._prefix + EPOCH_TAG)
-                for tag in unique:
-                    pipe.incr(self._prefix + tag)
-                await pipe.execute()
+            keys = [self._prefix + tag for tag in ([EPOCH_TAG] if self._dirty else []) + unique]
+            await self._bump(keys=keys)
             self._dirty = False
         except (RedisError, OSError) as exc:
             # The entries of these tags may now be stale; bump the epoch as soon as Redis is back.
@@ -205,3 +231,12 @@ class CacheGenerationMiddleware:
                 generations: Generations = http["litestar_app"].state.cache_generations
                 _state(scope)[GENERATION_STATE_KEY] = await generations.current(names)
         await self.app(scope, receive, send)
+
+
+def cached_public(*tags: str) -> dict[str, Any]:
+    """Route kwargs of a public GET whose response is the same for everyone and cached under ``tags``.
+
+    Tags may name path parameters (``"recipe:{recipe_id}"``). Every write that changes what such a
+    response shows must :func:`invalidate` one of its tags.
+    """
+    return {"cache": True, "opt": {"exclude_from_auth": True, "cache_tags": tags}, "security": [{}]}

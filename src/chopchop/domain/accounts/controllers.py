@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CO
 from msgspec import UNSET
 
 from chopchop.db import TokenPurpose, User
+from chopchop.domain import cache_tags
 from chopchop.domain.accounts.auth import REVOKED_TOKENS_STORE, revoke
 from chopchop.domain.accounts.schemas import (
     Accepted,
@@ -29,6 +30,9 @@ from chopchop.domain.accounts.schemas import (
     SecretToken,
 )
 from chopchop.domain.accounts.services import UserService, UserTokenService
+from chopchop.domain.comments.services import CommentService
+from chopchop.domain.recipes.services import forget_likes_of
+from chopchop.lib.cache import invalidate
 from chopchop.lib.jobs import JobQueue
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.ratelimit import RateLimits
@@ -105,7 +109,7 @@ class AuthController(Controller):
     ) -> Account:
         """Confirm an email address with the token from the confirmation email; the account becomes active."""
         await rate_limits.check(request, "token")
-        return await self._confirm(data.token, users_service, tokens_service)
+        return await self._confirm(request, data.token, users_service, tokens_service)
 
     @get("/confirm", operation_id="confirmEmailLink", cache=False)
     async def confirm_link(
@@ -118,13 +122,19 @@ class AuthController(Controller):
     ) -> Account:
         """The link in the confirmation email: the same as ``POST /confirm`` for people who click it."""
         await rate_limits.check(request, "token")
-        return await self._confirm(token, users_service, tokens_service)
+        return await self._confirm(request, token, users_service, tokens_service)
 
     async def _confirm(
-        self, token: str, users_service: NamedDependency[UserService], tokens_service: NamedDependency[UserTokenService]
+        self,
+        request: Request[Any, Any, Any],
+        token: str,
+        users_service: NamedDependency[UserService],
+        tokens_service: NamedDependency[UserTokenService],
     ) -> Account:
         user_id = await tokens_service.consume(token, TokenPurpose.CONFIRM_EMAIL)
-        return to_account(await users_service.confirm(user_id))
+        account = to_account(await users_service.confirm(user_id))
+        invalidate(request, cache_tags.USERS)  # the user directory lists active accounts only
+        return account
 
     @post("/resend-confirmation", status_code=HTTP_202_ACCEPTED, operation_id="resendConfirmation")
     async def resend_confirmation(
@@ -203,6 +213,7 @@ class AuthController(Controller):
         # Following a link sent to the address proves it is theirs, as a confirmation would.
         user = await users_service.confirm(user_id)
         user = await users_service.set_password(user, data.password, hasher=hasher)
+        invalidate(request, cache_tags.USERS)
         return _access_token(token_issuer, user)
 
 
@@ -211,7 +222,7 @@ class MeController(Controller):
 
     path = "/api/v1/me"
     tags = ["me"]
-    dependencies = account_dependencies
+    dependencies = {**account_dependencies, "comments_service": Provide(create_service_provider(CommentService))}
 
     @get("/", operation_id="getMe", cache=False)
     async def get_me(self, request: Request[User, Token, Any]) -> Account:
@@ -231,7 +242,9 @@ class MeController(Controller):
             changes["display_name"] = data.display_name.strip()
         if not changes:
             return to_account(request.user)
-        return to_account(await users_service.update(changes, item_id=request.user.id))
+        account = to_account(await users_service.update(changes, item_id=request.user.id))
+        invalidate(request, cache_tags.USERS, cache_tags.PROFILES)
+        return account
 
     @post("/password", status_code=HTTP_200_OK, operation_id="changePassword")
     async def change_password(
@@ -255,6 +268,19 @@ class MeController(Controller):
         await revoke(request.app.stores.get(REVOKED_TOKENS_STORE), request.auth)
 
     @delete("/", status_code=HTTP_204_NO_CONTENT, operation_id="deleteMe")
-    async def delete_me(self, request: Request[User, Token, Any], users_service: NamedDependency[UserService]) -> None:
-        """Delete the account and everything it owns. Its access tokens stop working at once."""
-        await users_service.delete(request.user.id)
+    async def delete_me(
+        self,
+        request: Request[User, Token, Any],
+        users_service: NamedDependency[UserService],
+        comments_service: NamedDependency[CommentService],
+    ) -> None:
+        """Delete the account and everything it owns. Its access tokens stop working at once.
+
+        Its recipes, comments and likes go with it, and the counters of other people's recipes follow.
+        """
+        user_id = request.user.id
+        # ON DELETE CASCADE removes the rows but not what they counted on other people's recipes.
+        await forget_likes_of(users_service.repository.session, user_id)
+        await comments_service.remove_all_by_author(user_id)
+        await users_service.delete(user_id)
+        invalidate(request, cache_tags.RECIPES, cache_tags.USERS, cache_tags.PROFILES, cache_tags.COMMENTS)

@@ -15,8 +15,10 @@ from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from chopchop.db import User
+from chopchop.domain import cache_tags
 from chopchop.domain.comments.schemas import CommentAuthor, CommentCreate, CommentRead, CommentUpdate
 from chopchop.domain.comments.services import CommentService, CommentWithAuthor
+from chopchop.lib.cache import cached_public, invalidate
 from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, Page, page_response
 from chopchop.lib.problems import PROBLEM_JSON, Problem
 
@@ -38,6 +40,17 @@ def _problems(*statuses: int) -> dict[int, ResponseSpec]:
         status: ResponseSpec(Problem, description=_ERRORS[status], media_type=PROBLEM_JSON, generate_examples=False)
         for status in statuses
     }
+
+
+def _comment_tags(recipe_id: UUID) -> tuple[str, ...]:
+    """What a new or deleted comment changes: the lists and counts that show it."""
+    return (
+        cache_tags.COMMENTS,
+        cache_tags.RECIPES,
+        cache_tags.USERS,
+        cache_tags.recipe(recipe_id),
+        cache_tags.recipe_comments(recipe_id),
+    )
 
 
 def to_comment_read(found: CommentWithAuthor) -> CommentRead:
@@ -80,6 +93,7 @@ class RecipeCommentController(Controller):
         The `Location` header is the new comment's URL.
         """
         created = await comments_service.add(recipe_id=recipe_id, author=request.user, body=data.body)
+        invalidate(request, *_comment_tags(recipe_id))
         return Response(
             to_comment_read(created),
             status_code=HTTP_201_CREATED,
@@ -89,8 +103,7 @@ class RecipeCommentController(Controller):
     @get(
         "/",
         operation_id="listRecipeComments",
-        exclude_from_auth=True,
-        security=[{}],
+        **cached_public(cache_tags.RECIPE_COMMENTS_TEMPLATE, cache_tags.PROFILES),
         response_headers=LIST_RESPONSE_HEADERS,
         responses=_problems(400, 404),
     )
@@ -117,8 +130,7 @@ class CommentController(Controller):
     @get(
         "/{comment_id:uuid}",
         operation_id="getComment",
-        exclude_from_auth=True,
-        security=[{}],
+        **cached_public(cache_tags.COMMENTS, cache_tags.PROFILES),
         responses=_problems(404),
     )
     async def get_comment(
@@ -137,6 +149,7 @@ class CommentController(Controller):
     ) -> CommentRead:
         """Edit a comment; only its author may. Fields that are absent stay as they are."""
         edited = await comments_service.edit(comment_id, editor_id=request.user.id, body=data.body)
+        invalidate(request, cache_tags.COMMENTS, cache_tags.recipe_comments(edited.comment.recipe_id))
         return to_comment_read(edited)
 
     @delete(
@@ -152,4 +165,5 @@ class CommentController(Controller):
         comments_service: NamedDependency[CommentService],
     ) -> None:
         """Delete a comment: its author or the author of its recipe may. The recipe's comment count goes down."""
-        await comments_service.remove(comment_id, remover_id=request.user.id)
+        recipe_id = await comments_service.remove(comment_id, remover_id=request.user.id)
+        invalidate(request, *_comment_tags(recipe_id))

@@ -110,8 +110,8 @@ class CommentService(SQLAlchemyAsyncRepositoryService[Comment]):
             await self.session.flush()  # the audit listener moves updated_at
         return found
 
-    async def remove(self, comment_id: UUID, *, remover_id: UUID) -> None:
-        """Delete a comment: its author or the recipe's author may."""
+    async def remove(self, comment_id: UUID, *, remover_id: UUID) -> UUID:
+        """Delete a comment: its author or the recipe's author may. Returns the id of its recipe."""
         owners = (
             await self.session.execute(
                 select(Comment.author_id, Recipe.author_id)
@@ -134,6 +134,7 @@ class CommentService(SQLAlchemyAsyncRepositoryService[Comment]):
             msg = "No such comment."
             raise NotFoundError(msg)
         await self._uncount({recipe_id: 1})
+        return recipe_id
 
     async def remove_all_by_author(self, author_id: UUID) -> int:
         """Delete every comment of a user and uncount them; returns how many went.

@@ -18,6 +18,7 @@ from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from chopchop.db import User
+from chopchop.domain import cache_tags
 from chopchop.domain.recipes.schemas import (
     Complexity,
     IngredientRead,
@@ -31,6 +32,8 @@ from chopchop.domain.recipes.schemas import (
     SortOrder,
 )
 from chopchop.domain.recipes.services import IngredientService, RecipeLikeService, RecipeService, normalise_name
+from chopchop.lib.cache import cached_public, invalidate
+from chopchop.lib.conditional import etag_of_struct, require_match
 from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, Page, page_response
 from chopchop.lib.problems import PROBLEM_JSON, BadRequest, Problem
 
@@ -58,8 +61,6 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
         for status in statuses
     }
 
-
-PUBLIC: dict[str, Any] = {"opt": {"exclude_from_auth": True}, "security": [{}]}
 
 # Free text in query parameters: bounded and without control characters (NUL included).
 _TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
@@ -107,7 +108,7 @@ class RecipeController(Controller):
         operation_id="listRecipes",
         response_headers=LIST_RESPONSE_HEADERS,
         responses=problems(400),
-        **PUBLIC,
+        **cached_public(cache_tags.RECIPES, cache_tags.PROFILES),
     )
     async def list_recipes(
         self,
@@ -167,10 +168,16 @@ class RecipeController(Controller):
     ) -> Response[RecipeRead]:
         """Publish a recipe; its ingredients join the catalogue on first use. ``Location`` points at it."""
         recipe_id = await recipes_service.create_recipe(request.user.id, data)
+        invalidate(request, cache_tags.RECIPES, cache_tags.USERS)
         recipe = await recipes_service.read_recipe(recipe_id)
         return Response(recipe, status_code=HTTP_201_CREATED, headers=_location(recipe_id))
 
-    @get("/{recipe_id:uuid}", operation_id="getRecipe", responses=problems(400, 404), **PUBLIC)
+    @get(
+        "/{recipe_id:uuid}",
+        operation_id="getRecipe",
+        responses=problems(400, 404),
+        **cached_public(cache_tags.RECIPE_TEMPLATE, cache_tags.PROFILES),
+    )
     async def get_recipe(
         self,
         recipe_id: FromPath[UUID],
@@ -191,8 +198,13 @@ class RecipeController(Controller):
         data: JSONBody[RecipeCreate],
         recipes_service: NamedDependency[RecipeService],
     ) -> RecipeRead:
-        """Replace the whole recipe (author only): fields left out take their defaults."""
+        """Replace the whole recipe (author only): fields left out take their defaults.
+
+        Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
+        """
+        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
         await recipes_service.replace_recipe(recipe_id, request.user.id, data)
+        invalidate(request, cache_tags.RECIPES, cache_tags.recipe(recipe_id))
         return await recipes_service.read_recipe(recipe_id)
 
     @patch("/{recipe_id:uuid}", operation_id="updateRecipe", responses=problems(400, 401, 403, 404))
@@ -203,8 +215,13 @@ class RecipeController(Controller):
         data: JSONBody[RecipeUpdate],
         recipes_service: NamedDependency[RecipeService],
     ) -> RecipeRead:
-        """Change some fields (author only); fields that are absent stay as they are."""
+        """Change some fields (author only); fields that are absent stay as they are.
+
+        Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
+        """
+        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
         await recipes_service.update_recipe(recipe_id, request.user.id, data)
+        invalidate(request, cache_tags.RECIPES, cache_tags.recipe(recipe_id))
         return await recipes_service.read_recipe(recipe_id)
 
     @delete(
@@ -219,8 +236,17 @@ class RecipeController(Controller):
         recipe_id: FromPath[UUID],
         recipes_service: NamedDependency[RecipeService],
     ) -> None:
-        """Delete the recipe (author only), with its likes and comments."""
+        """Delete the recipe (author only), with its likes and comments. Honours `If-Match` (412)."""
+        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
         await recipes_service.delete_recipe(recipe_id, request.user.id)
+        invalidate(
+            request,
+            cache_tags.RECIPES,
+            cache_tags.USERS,
+            cache_tags.COMMENTS,
+            cache_tags.recipe(recipe_id),
+            cache_tags.recipe_comments(recipe_id),
+        )
 
     @put(
         "/{recipe_id:uuid}/like",
@@ -236,7 +262,9 @@ class RecipeController(Controller):
         likes_service: NamedDependency[RecipeLikeService],
     ) -> LikeState:
         """Like the recipe. Idempotent: liking it again changes nothing."""
-        return await likes_service.like(recipe_id, request.user.id)
+        state = await likes_service.like(recipe_id, request.user.id)
+        invalidate(request, cache_tags.RECIPES, cache_tags.USERS, cache_tags.recipe(recipe_id))
+        return state
 
     @delete(
         "/{recipe_id:uuid}/like",
@@ -252,7 +280,9 @@ class RecipeController(Controller):
         likes_service: NamedDependency[RecipeLikeService],
     ) -> LikeState:
         """Take the like back. Idempotent: unliking a recipe one does not like changes nothing."""
-        return await likes_service.unlike(recipe_id, request.user.id)
+        state = await likes_service.unlike(recipe_id, request.user.id)
+        invalidate(request, cache_tags.RECIPES, cache_tags.USERS, cache_tags.recipe(recipe_id))
+        return state
 
 
 class IngredientController(Controller):
@@ -267,7 +297,7 @@ class IngredientController(Controller):
         operation_id="listIngredients",
         response_headers=LIST_RESPONSE_HEADERS,
         responses=problems(400),
-        **PUBLIC,
+        **cached_public(cache_tags.RECIPES),
     )
     async def list_ingredients(
         self,
@@ -296,7 +326,7 @@ class UserRecipesController(Controller):
         tags=["recipes"],
         response_headers=LIST_RESPONSE_HEADERS,
         responses=problems(400, 404),
-        **PUBLIC,
+        **cached_public(cache_tags.RECIPES, cache_tags.USERS, cache_tags.PROFILES),
     )
     async def list_user_recipes(
         self,
@@ -321,7 +351,7 @@ class UserRecipesController(Controller):
         tags=["likes"],
         response_headers=LIST_RESPONSE_HEADERS,
         responses=problems(400, 404),
-        **PUBLIC,
+        **cached_public(cache_tags.RECIPES, cache_tags.USERS, cache_tags.PROFILES),
     )
     async def list_user_likes(
         self,

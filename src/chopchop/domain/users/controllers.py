@@ -12,8 +12,10 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
 from chopchop.db import User
+from chopchop.domain import cache_tags
 from chopchop.domain.users.schemas import SEARCH_MAX_LENGTH, SEARCH_PATTERN, UserProfile, UserSummary
 from chopchop.domain.users.services import UserDirectoryService
+from chopchop.lib.cache import cached_public
 from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, Page, page_response
 from chopchop.lib.problems import PROBLEM_JSON, Problem
 
@@ -41,10 +43,14 @@ class UserController(Controller):
     path = "/api/v1/users"
     tags = ["users"]
     dependencies = {"directory_service": Provide(create_service_provider(UserDirectoryService))}
-    opt = {"exclude_from_auth": True}
-    security = [{}]
 
-    @get("/", operation_id="listUsers", response_headers=LIST_RESPONSE_HEADERS, responses=_problems(400))
+    @get(
+        "/",
+        operation_id="listUsers",
+        response_headers=LIST_RESPONSE_HEADERS,
+        responses=_problems(400),
+        **cached_public(cache_tags.USERS, cache_tags.PROFILES),
+    )
     async def list_users(
         self,
         request: Request[Any, Any, Any],
@@ -67,7 +73,12 @@ class UserController(Controller):
         users, total = await directory_service.page(query=q, limit=limit, offset=offset)
         return page_response(request, [to_user_summary(u) for u in users], total=total, limit=limit, offset=offset)
 
-    @get("/{user_id:uuid}", operation_id="getUser", responses=_problems(404))
+    @get(
+        "/{user_id:uuid}",
+        operation_id="getUser",
+        responses=_problems(404),
+        **cached_public(cache_tags.USERS, cache_tags.PROFILES),
+    )
     async def get_user(
         self, user_id: FromPath[UUID], directory_service: NamedDependency[UserDirectoryService]
     ) -> UserProfile:

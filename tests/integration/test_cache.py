@@ -1,0 +1,273 @@
+"""The response cache: hits skip the database, writes are visible at once, in one process and across two."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar import Litestar
+
+from chopchop.app import create_app
+from chopchop.settings import Settings
+from tests.factories import recipe_payload
+from tests.helpers import Client, asgi_client, count_statements, quick_user, running
+
+RECIPES = "/api/v1/recipes"
+
+
+@pytest.fixture
+async def second_app(settings: Settings) -> AsyncIterator[tuple[Litestar, Client]]:
+    """Another API process in all but name: its own engine, pools and memory, the same PostgreSQL and Redis."""
+    other = create_app(settings)
+    async with running(other) as http:
+        yield other, http
+
+
+async def _create(client: Client, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:
+    response = await client.post(RECIPES, json=recipe_payload(**overrides), headers=headers)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def _cached_get(app: Litestar, client: Client, path: str, **params: Any) -> Any:
+    """GET twice; assert the second answer came from the cache (no SQL) and equals the first."""
+    first = await client.get(path, params=params)
+    with count_statements(app) as statements:
+        second = await client.get(path, params=params)
+    assert statements == [], f"{path} was not served from the cache"
+    assert (first.status_code, first.content) == (second.status_code, second.content)
+    return second.json()
+
+
+async def test_hits_skip_the_database_and_writes_show_at_once(app: Litestar, client: Client) -> None:
+    _, headers = await quick_user(app, "cook@example.com")
+    recipe = await _create(client, headers, title="Pea soup")
+    path = f"{RECIPES}/{recipe['id']}"
+    assert (await _cached_get(app, client, path))["title"] == "Pea soup"
+    assert [r["title"] for r in (await _cached_get(app, client, RECIPES))["items"]] == ["Pea soup"]
+
+    patched = await client.patch(path, json={"title": "Green pea soup"}, headers=headers)
+    assert patched.status_code == 200
+    assert (await client.get(path)).json()["title"] == "Green pea soup"
+    assert [r["title"] for r in (await client.get(RECIPES)).json()["items"]] == ["Green pea soup"]
+
+
+async def test_freshness_across_two_api_processes(
+    app: Litestar, client: Client, second_app: tuple[Litestar, Client]
+) -> None:
+    """Write through one process, read through the other, immediately: never the old answer."""
+    other_app, other = second_app
+    author_id, author = await quick_user(app, "author@example.com", "Author")
+    _, fan = await quick_user(app, "fan@example.com", "Fan")
+    recipe = await _create(client, author, title="Lentil stew")
+    rid = recipe["id"]
+    detail, comments = f"{RECIPES}/{rid}", f"{RECIPES}/{rid}/comments"
+    profile, users = f"/api/v1/users/{author_id}", "/api/v1/users"
+
+    # Warm the other process's view of everything.
+    for path in (detail, RECIPES, comments, profile, users, f"/api/v1/users/{author_id}/recipes"):
+        await _cached_get(other_app, other, path)
+
+    # A like through this process shows in the other's detail, list and profile.
+    assert (await client.put(f"{detail}/like", headers=fan)).status_code == 200
+    assert (await other.get(detail)).json()["like_count"] == 1
+    assert (await other.get(RECIPES)).json()["items"][0]["like_count"] == 1
+    assert (await other.get(profile)).json()["likes_received"] == 1
+
+    # A comment shows in the comment list and the counters.
+    posted = await client.post(comments, json={"body": "Lovely."}, headers=fan)
+    assert posted.status_code == 201
+    assert [c["body"] for c in (await other.get(comments)).json()["items"]] == ["Lovely."]
+    assert (await other.get(detail)).json()["comment_count"] == 1
+
+    # A new display name shows wherever the author appears.
+    assert (await client.patch("/api/v1/me", json={"display_name": "Chef"}, headers=author)).status_code == 200
+    assert (await other.get(detail)).json()["author"]["display_name"] == "Chef"
+    assert [u["display_name"] for u in (await other.get(users)).json()["items"]] == ["Chef", "Fan"]
+
+    # Writes through the other process show here too.
+    assert (await other.patch(detail, json={"title": "Red lentil stew"}, headers=author)).status_code == 200
+    assert (await client.get(detail)).json()["title"] == "Red lentil stew"
+
+    # Deletion: gone from the detail, the lists and the counts, in both.
+    assert (await client.delete(detail, headers=author)).status_code == 204
+    assert (await other.get(detail)).status_code == 404
+    assert (await other.get(RECIPES)).json()["items"] == []
+    assert (await other.get(comments)).status_code == 404
+    assert (await other.get(profile)).json()["recipe_count"] == 0
+
+
+async def test_account_deletion_refreshes_counters_of_other_recipes(
+    app: Litestar, client: Client, second_app: tuple[Litestar, Client]
+) -> None:
+    other_app, other = second_app
+    _, author = await quick_user(app, "owner@example.com")
+    _, leaver = await quick_user(app, "leaver@example.com")
+    rid = (await _create(client, author))["id"]
+    await client.put(f"{RECIPES}/{rid}/like", headers=leaver)
+    await client.post(f"{RECIPES}/{rid}/comments", json={"body": "Bye"}, headers=leaver)
+    warmed = await _cached_get(other_app, other, f"{RECIPES}/{rid}")
+    assert (warmed["like_count"], warmed["comment_count"]) == (1, 1)
+
+    assert (await client.delete("/api/v1/me", headers=leaver)).status_code == 204
+    after = (await other.get(f"{RECIPES}/{rid}")).json()
+    assert (after["like_count"], after["comment_count"]) == (0, 0)
+    assert (await other.get(f"{RECIPES}/{rid}/comments")).json()["items"] == []
+
+
+async def test_query_strings_are_normalised_and_private_responses_never_cached(app: Litestar, client: Client) -> None:
+    _, headers = await quick_user(app, "q@example.com")
+    await _create(client, headers, title="Tomato salad", complexity="easy")
+    await client.get(RECIPES, params={"complexity": "easy", "sort": "title"})
+    with count_statements(app) as statements:
+        reordered = await client.get(f"{RECIPES}?sort=title&complexity=easy")
+    assert reordered.status_code == 200
+    assert statements == []
+
+    assert (await client.get("/api/v1/me", headers=headers)).headers["cache-control"] == "private, no-store"
+    with count_statements(app) as statements:
+        await client.get("/api/v1/me", headers=headers)
+    assert statements, "/me must never come from the shared cache"
+
+
+async def test_etag_and_304(app: Litestar, client: Client) -> None:
+    _, headers = await quick_user(app, "etag@example.com")
+    rid = (await _create(client, headers))["id"]
+    first = await client.get(f"{RECIPES}/{rid}")
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    assert first.headers["cache-control"] == "public, no-cache"
+
+    not_modified = await client.get(f"{RECIPES}/{rid}", headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert not_modified.headers["etag"] == etag
+    # The same representation from the database (cache flushed by a write elsewhere) has the same ETag.
+    assert (await client.get(RECIPES)).status_code == 200
+    weak = await client.get(f"{RECIPES}/{rid}", headers={"If-None-Match": f'W/{etag}, "other"'})
+    assert weak.status_code == 304
+
+    await client.patch(f"{RECIPES}/{rid}", json={"servings": 6}, headers=headers)
+    changed = await client.get(f"{RECIPES}/{rid}", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != etag
+
+
+async def test_if_match_prevents_lost_updates(app: Litestar, client: Client) -> None:
+    _, headers = await quick_user(app, "match@example.com")
+    rid = (await _create(client, headers, title="Bread"))["id"]
+    etag = (await client.get(f"{RECIPES}/{rid}")).headers["etag"]
+
+    first = await client.patch(f"{RECIPES}/{rid}", json={"title": "Rye bread"}, headers={**headers, "If-Match": etag})
+    assert first.status_code == 200
+    # A second writer still holding the old copy is refused, and told the current ETag.
+    stale = await client.patch(f"{RECIPES}/{rid}", json={"title": "Wheat"}, headers={**headers, "If-Match": etag})
+    assert stale.status_code == 412
+    assert stale.headers["content-type"].startswith("application/problem+json")
+    current = (await client.get(f"{RECIPES}/{rid}")).headers["etag"]
+    assert stale.headers["etag"] == current
+    assert (await client.get(f"{RECIPES}/{rid}")).json()["title"] == "Rye bread"
+
+    stale_delete = await client.delete(f"{RECIPES}/{rid}", headers={**headers, "If-Match": etag})
+    assert stale_delete.status_code == 412
+    assert (await client.delete(f"{RECIPES}/{rid}", headers={**headers, "If-Match": current})).status_code == 204
+
+
+async def test_password_hashing_does_not_block_reads(app: Litestar, client: Client) -> None:
+    """While 8 logins hash passwords, cached reads keep answering in well under one hash's time."""
+    _, headers = await quick_user(app, "reader@example.com")
+    rid = (await _create(client, headers))["id"]
+    await _cached_get(app, client, f"{RECIPES}/{rid}")
+    body = {"email": "reader@example.com", "password": "correct horse battery"}
+
+    started = time.perf_counter()
+    assert (await client.post("/api/v1/auth/login", json=body)).status_code == 200
+    one_login = time.perf_counter() - started
+
+    async def timed_read() -> float:
+        begin = time.perf_counter()
+        assert (await client.get(f"{RECIPES}/{rid}")).status_code == 200
+        return time.perf_counter() - begin
+
+    logins = [asyncio.create_task(client.post("/api/v1/auth/login", json=body)) for _ in range(8)]
+    await asyncio.sleep(0)
+    reads = []
+    while not all(task.done() for task in logins):
+        reads.append(await timed_read())
+    assert all(r.status_code == 200 for r in await asyncio.gather(*logins))
+    assert len(reads) >= 3, "the logins finished before any read could overlap them"
+    reads.sort()
+    # If hashing ran on the event loop, a read would wait for at least one whole hash.
+    assert reads[len(reads) // 2] < one_login / 2, (reads, one_login)
+
+
+# --- Redis outages -------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_redis(port: int, workdir: Path) -> subprocess.Popen[bytes]:
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is needed for the outage tests"
+    process = subprocess.Popen(  # noqa: S603 - our own binary, fixed arguments
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return process
+        time.sleep(0.05)
+    process.kill()
+    msg = f"redis-server did not start on port {port}"
+    raise RuntimeError(msg)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=10)
+
+
+async def test_redis_outage_fails_open_and_caching_resumes(app: Litestar, settings: Settings, tmp_path: Path) -> None:
+    """Redis stops under a running API: reads answer from the database, writes succeed; it returns: caching too."""
+    port = _free_port()
+    _, headers = await quick_user(app, "outage@example.com")
+    server = _start_redis(port, tmp_path)
+    try:
+        outage_app = create_app(replace(settings, redis_url=f"redis://127.0.0.1:{port}/0"))
+        async with outage_app.lifespan(), asgi_client(outage_app) as http:
+            rid = (await _create(http, headers, title="Before"))["id"]
+            detail = f"{RECIPES}/{rid}"
+            await _cached_get(outage_app, http, detail)
+
+            _stop(server)
+            started = time.perf_counter()
+            assert (await http.get(detail)).status_code == 200
+            assert time.perf_counter() - started < 2, "a dead Redis must not stall reads"
+            assert (await http.patch(detail, json={"title": "During"}, headers=headers)).status_code == 200
+            assert (await http.get(detail)).json()["title"] == "During"
+            assert (await http.get(RECIPES)).json()["items"][0]["title"] == "During"
+
+            server = _start_redis(port, tmp_path)
+            await asyncio.sleep(1.2)  # past the back-off after the last failure
+            assert (await http.get(detail)).json()["title"] == "During"
+            await _cached_get(outage_app, http, detail)
+            assert (await http.patch(detail, json={"title": "After"}, headers=headers)).status_code == 200
+            assert (await http.get(detail)).json()["title"] == "After"
+    finally:
+        _stop(server)
