@@ -88,7 +88,19 @@ def _generations(scope: Scope) -> Generations:
 
 
 def build_db_config(settings: Settings) -> SQLAlchemyAsyncConfig:
-    engine = EngineConfig(pool_pre_ping=True) if not settings.uses_sqlite else EngineConfig()
+    engine = (
+        EngineConfig()
+        if settings.uses_sqlite
+        # Bounded waits: a dead or saturated database is a quick 503, never a hung request. No pre-ping
+        # (a round trip per request): a connection found dead invalidates the pool and the next one is new.
+        else EngineConfig(
+            pool_size=10,
+            max_overflow=10,
+            pool_timeout=5,
+            pool_recycle=1800,
+            connect_args={"timeout": 5, "command_timeout": 60},
+        )
+    )
     config = SQLAlchemyAsyncConfig(
         connection_string=settings.database_url,
         before_send_handler=None,

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from advanced_alchemy.exceptions import DuplicateKeyError, IntegrityError, NotFoundError, RepositoryError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
 from litestar.types import ExceptionHandlersMap
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLTimeoutError
 
 logger = logging.getLogger("chopchop.errors")
 
@@ -21,20 +26,35 @@ PROBLEM_TYPE_BASE = "https://chopchop.dev/problems/"
 class FieldError(msgspec.Struct, omit_defaults=True):
     """One invalid input: where it is and what is wrong with it."""
 
-    message: str
-    field: str | None = None
-    source: str | None = None
+    message: Annotated[str, msgspec.Meta(description="What is wrong.", examples=["Expected `str` of length >= 8"])]
+    field: Annotated[
+        str | None, msgspec.Meta(description="The field or parameter at fault, if known.", examples=["password"])
+    ] = None
+    source: Annotated[
+        str | None, msgspec.Meta(description="Where it was: `body`, `query`, `path`, `header` or `cookie`.")
+    ] = None
 
 
 class Problem(msgspec.Struct, omit_defaults=True):
-    """An RFC 9457 problem details object."""
+    """An RFC 9457 problem details object: the body of every error response (``application/problem+json``)."""
 
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
-    instance: str | None = None
-    errors: list[FieldError] | None = None
+    type: Annotated[
+        str,
+        msgspec.Meta(
+            description="A URI naming the problem type: ours are under `https://chopchop.dev/problems/`, "
+            "plain HTTP errors are `about:blank`. Switch on it, not on `title` or `detail`.",
+            examples=["https://chopchop.dev/problems/validation-error"],
+        ),
+    ]
+    title: Annotated[str, msgspec.Meta(description="Short summary of the problem type.", examples=["Validation error"])]
+    status: Annotated[int, msgspec.Meta(ge=100, le=599, description="The HTTP status code.", examples=[400])]
+    detail: Annotated[str | None, msgspec.Meta(description="What happened this time, for people.")] = None
+    instance: Annotated[
+        str | None, msgspec.Meta(description="The path of the request.", examples=["/api/v1/auth/register"])
+    ] = None
+    errors: Annotated[
+        list[FieldError] | None, msgspec.Meta(description="Each invalid input (validation errors only).")
+    ] = None
 
 
 class ProblemError(HTTPException):
@@ -92,6 +112,64 @@ def problem_response(
     return Response(content=problem, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+# What each status means when a handler does not say more (see :func:`problems`), and the problem type of
+# the example shown in the OpenAPI document.
+_DESCRIPTIONS: dict[int, tuple[str, str | None]] = {
+    304: ("Not Modified: the representation still has the ETag sent in `If-None-Match`. No body.", None),
+    400: (
+        "The request is invalid: malformed JSON, wrong types, unknown fields or values out of range "
+        "(see `errors`).",
+        "validation-error",
+    ),
+    401: ("Missing, malformed, expired or revoked access token.", "unauthorized"),
+    403: ("The signed-in user may not do this.", None),
+    404: ("The resource does not exist.", None),
+    409: ("The request conflicts with the current state of the resource.", "conflict"),
+    412: (
+        "Precondition failed: `If-Match` does not match the current ETag (someone changed the resource since "
+        "you read it). Read it again and retry.",
+        None,
+    ),
+    429: ("Too many requests: wait `Retry-After` seconds.", None),
+    503: ("Service unavailable.", None),
+}
+
+
+def _example(status: int, slug: str | None, detail: str) -> Example:
+    problem = Problem(
+        type=PROBLEM_TYPE_BASE + slug if slug else "about:blank",
+        title=slug.replace("-", " ").capitalize() if slug else HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+    )
+    return Example(summary=problem.title, value=msgspec.to_builtins(problem))
+
+
+def problems(*statuses: int, descriptions: Mapping[int, str] | None = None) -> dict[int, ResponseSpec]:
+    """OpenAPI ``responses=`` of a handler: the problem+json errors (and the 304) it can answer with.
+
+    ``descriptions`` replaces the generic text of a status with what it means for this operation, e.g.
+    ``{403: "Only the recipe's author may do this."}``. Response headers (``WWW-Authenticate`` on 401,
+    ``Retry-After`` on 429, ``ETag`` on 304 and 412) are added by :class:`chopchop.lib.apidoc.ApiOperation`.
+    Examples are fixed (never generated) so that the document is deterministic.
+    """
+    specs: dict[int, ResponseSpec] = {}
+    for status in statuses:
+        default, slug = _DESCRIPTIONS[status]
+        description = (descriptions or {}).get(status, default)
+        if status < 400:
+            specs[status] = ResponseSpec(None, description=description, generate_examples=False)
+            continue
+        specs[status] = ResponseSpec(
+            Problem,
+            description=description,
+            media_type=PROBLEM_JSON,
+            generate_examples=False,
+            examples=[_example(status, slug, description)],
+        )
+    return specs
+
+
 def _field_errors(extra: Any) -> list[FieldError] | None:
     if not isinstance(extra, list):
         return None
@@ -141,12 +219,53 @@ def _integrity_handler(request: Request[Any, Any, Any], exc: IntegrityError) -> 
     )
 
 
+# The database (or the network to it) is down or overloaded: the client may retry, so say 503, not 500.
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    SQLTimeoutError,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+)
+RETRY_AFTER_SECONDS = "5"
+
+
+def _is_unavailable(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, UNAVAILABLE_ERRORS) or (
+            isinstance(current, DBAPIError) and current.connection_invalidated
+        ):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _unavailable(request: Request[Any, Any, Any], exc: BaseException) -> Response[Problem]:
+    logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(
+        503,
+        detail="The service cannot reach its database right now. Retry in a few seconds.",
+        slug="service-unavailable",
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+        request=request,
+    )
+
+
 def _repository_handler(request: Request[Any, Any, Any], exc: RepositoryError) -> Response[Problem]:
+    if _is_unavailable(exc):
+        return _unavailable(request, exc)
     logger.error("repository error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(500, detail="Internal Server Error", request=request)
 
 
 def _unhandled_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    if _is_unavailable(exc):
+        return _unavailable(request, exc)
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(500, detail="Internal Server Error", request=request)
 
@@ -171,4 +290,5 @@ __all__ = [
     "Unauthorized",
     "exception_handlers",
     "problem_response",
+    "problems",
 ]
