@@ -16,13 +16,15 @@ from advanced_alchemy.extensions.litestar import (
 )
 from litestar import Litestar
 from litestar.config.app import AppConfig
+from litestar.config.cors import CORSConfig
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.openapi.spec import Contact, License, Server
+from litestar.openapi.spec import Components, Contact, License, OAuthFlow, OAuthFlows, SecurityScheme, Server, Tag
 from litestar.plugins import InitPluginProtocol
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
@@ -36,12 +38,13 @@ from chopchop import __version__
 from chopchop.cli import ChopchopCLIPlugin
 from chopchop.db.migrate import upgrade_async
 from chopchop.domain.accounts import jobs as account_jobs
-from chopchop.domain.accounts.auth import REVOKED_TOKENS_STORE, build_auth
+from chopchop.domain.accounts.auth import REVOKED_TOKENS_STORE, TOKEN_URL, build_auth
 from chopchop.domain.accounts.controllers import AuthController, MeController
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
 from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
 from chopchop.domain.system.controllers import HealthController
 from chopchop.domain.users.controllers import UserController
+from chopchop.lib.apidoc import OPENAPI_DESCRIPTION, OPENAPI_TAGS
 from chopchop.lib.cache import (
     CacheGenerationMiddleware,
     FailOpenStore,
@@ -52,6 +55,7 @@ from chopchop.lib.cache import (
 )
 from chopchop.lib.conditional import ConditionalGetMiddleware
 from chopchop.lib.email import Mailer, OutboxMailer, SmtpMailer
+from chopchop.lib.headers import SecurityHeadersMiddleware
 from chopchop.lib.jobs import InProcessJobQueue, JobContext, JobQueue, SaqJobQueue
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import exception_handlers
@@ -236,7 +240,21 @@ class ChopchopPlugin(InitPluginProtocol):
             default_expiration=CACHE_TTL_SECONDS, key_builder=cache_key, cache_response_filter=should_store
         )
         # Outermost first: conditional GETs see every response, cached or not.
-        app_config.middleware[:0] = [ConditionalGetMiddleware, CacheGenerationMiddleware]
+        app_config.middleware[:0] = [
+            DefineMiddleware(SecurityHeadersMiddleware, hsts=settings.public_base_url.startswith("https://")),
+            ConditionalGetMiddleware,
+            CacheGenerationMiddleware,
+        ]
+        origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
+        if origins:
+            app_config.cors_config = CORSConfig(
+                allow_origins=origins,
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-ID"],
+                expose_headers=["ETag", "Link", "Location", "Retry-After", "RateLimit", "RateLimit-Policy"],
+                allow_credentials=False,
+                max_age=600,
+            )
         app_config.route_handlers.extend(
             [
                 AuthController,
@@ -269,14 +287,32 @@ class ChopchopPlugin(InitPluginProtocol):
         app_config.signature_types.extend([Settings, PasswordHasher, AccessTokenIssuer, JobQueue, RateLimits])
         app_config.on_startup.insert(0, self.on_startup)
         app_config.on_shutdown.append(self.on_shutdown)
+        # The contract: docs/openapi.json is this document exported with the default settings
+        # (`uv run python -m chopchop.openapi`); tests/integration/test_contract.py fails when they differ.
         app_config.openapi_config = OpenAPIConfig(
             title="Chop-chop API",
             version=__version__,
-            description="Share recipes: register, publish recipes with ingredients and steps, search, like, comment.",
-            contact=Contact(name="Chop-chop team", url="https://github.com/chopchop"),
+            summary="A recipe-sharing REST API.",
+            description=OPENAPI_DESCRIPTION,
+            contact=Contact(name="Chop-chop team", url="https://github.com/chopchop", email="api@chopchop.dev"),
             license=License(name="MIT", identifier="MIT"),
             servers=[Server(url=settings.public_base_url.rstrip("/") or "/", description="This server")],
+            tags=[Tag(name=name, description=text) for name, text in OPENAPI_TAGS.items()],
+            # The auth config adds the same scheme name; this one wins (components merge in order): a valid
+            # OAuth2 password flow (`scopes` is required) without the `in`/`name`/`scheme` fields of other types.
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(
+                        type="oauth2",
+                        description="Bearer access token (a JWT). Get one from `POST /api/v1/auth/login` (JSON) "
+                        "or `POST /api/v1/auth/token` (OAuth2 password form: `username` is the email address; "
+                        "what Swagger UI's Authorize button uses), then send `Authorization: Bearer <token>`.",
+                        flows=OAuthFlows(password=OAuthFlow(token_url=TOKEN_URL, scopes={})),
+                    )
+                }
+            ),
             use_handler_docstrings=True,
+            create_examples=False,
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(), RedocRenderPlugin()],
         )
@@ -290,4 +326,6 @@ class ChopchopPlugin(InitPluginProtocol):
 
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the API for ``settings`` (default: from the ``CHOPCHOP_*`` environment)."""
-    return Litestar(plugins=[ChopchopPlugin(settings or Settings.from_env())])
+    settings = settings or Settings.from_env()
+    # Litestar reads the body limit from its constructor only (not from a plugin's AppConfig).
+    return Litestar(plugins=[ChopchopPlugin(settings)], request_max_body_size=settings.max_body_bytes)

@@ -73,6 +73,11 @@ class Settings:
     mail_outbox_dir: str = _doc(
         "Folder where emails are written as .eml files when no SMTP host is set.", default="var/outbox"
     )
+    cors_origins: str = _doc(
+        "Comma-separated origins allowed to call the API from a browser (CORS). Empty: no cross-origin access.",
+        default="",
+    )
+    max_body_bytes: int = _doc("Largest request body accepted, in bytes (413 above).", default=1_048_576)
     rate_limits_enabled: bool = _doc("Enforce the rate limits below (429 past them).", default=True)
     trusted_proxies: int = _doc(
         "How many reverse proxies of ours stand in front of the API: X-Forwarded-For is believed for that "

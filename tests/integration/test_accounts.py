@@ -349,3 +349,29 @@ async def test_logout_revokes_only_the_current_token(client: Client, mailbox: Ma
     assert (await client.post("/api/v1/me/logout", headers=first)).status_code == 204
     assert (await client.get("/api/v1/me", headers=first)).status_code == 401
     assert (await client.get("/api/v1/me", headers=second)).status_code == 200
+
+
+async def test_security_headers_and_body_limit(client: Client) -> None:
+    response = await client.get("/health/live")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    docs = await client.get("/schema/swagger")
+    assert "cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+
+    huge = b'{"email": "a@b.co", "password": "' + b"x" * 2_000_000 + b'"}'
+    too_big = await client.post("/api/v1/auth/login", content=huge, headers={"content-type": "application/json"})
+    assert too_big.status_code == 413
+    assert too_big.headers["content-type"].startswith(PROBLEM)
+
+
+async def test_cors_only_for_configured_origins(client: Client, settings: Settings) -> None:
+    preflight = {"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    refused = await client.options("/api/v1/auth/login", headers=preflight)
+    assert "access-control-allow-origin" not in refused.headers
+    allowed_app = create_app(replace(settings, cors_origins="https://app.example"))
+    async with allowed_app.lifespan(), asgi_client(allowed_app) as http:
+        ok = await http.options("/api/v1/auth/login", headers={**preflight, "Origin": "https://app.example"})
+        assert ok.headers["access-control-allow-origin"] == "https://app.example"
+        evil = await http.options("/api/v1/auth/login", headers=preflight)
+        assert evil.headers.get("access-control-allow-origin") != "https://evil.example"
