@@ -30,7 +30,7 @@ PG_HOST = os.environ.get("CHOPCHOP_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("CHOPCHOP_TEST_PG_PORT", "5432"))
 PG_USER = os.environ.get("CHOPCHOP_TEST_PG_USER", "postgres")
 REDIS_URL = os.environ.get("CHOPCHOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-and-hs512-0123456789abcdefghij"
 
 
 @pytest.fixture(scope="session")

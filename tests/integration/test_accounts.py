@@ -213,8 +213,13 @@ async def test_expired_and_foreign_audience_tokens_are_refused(client: Client, m
     base = {"sub": me["id"], "iat": 1, "jti": "j", "iss": "chopchop", "aud": "chopchop-api", "extras": {"ver": 0}}
     expired = jwt.encode({**base, "exp": 2}, TEST_JWT_SECRET, algorithm="HS256")
     other_aud = jwt.encode({**base, "exp": 4102444800, "aud": "someone-else"}, TEST_JWT_SECRET, algorithm="HS256")
+    other_iss = jwt.encode({**base, "exp": 4102444800, "iss": "someone-else"}, TEST_JWT_SECRET, algorithm="HS256")
+    not_yet = jwt.encode({**base, "exp": 4102444800, "nbf": 4102444000}, TEST_JWT_SECRET, algorithm="HS256")
+    hs512 = jwt.encode({**base, "exp": 4102444800}, TEST_JWT_SECRET, algorithm="HS512")
+    no_jti = jwt.encode({k: v for k, v in base.items() if k != "jti"} | {"exp": 4102444800}, TEST_JWT_SECRET)
     valid = jwt.encode({**base, "exp": 4102444800}, TEST_JWT_SECRET, algorithm="HS256")
-    for token, status in ((expired, 401), (other_aud, 401), (valid, 200)):
+    cases = ((expired, 401), (other_aud, 401), (other_iss, 401), (not_yet, 401), (hs512, 401), (no_jti, 401))
+    for token, status in (*cases, (valid, 200)):
         response = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == status, token
 
