@@ -9,11 +9,16 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from chopchop.db import metadata
+from chopchop.db import POSTGRES_ONLY_INDEXES, metadata
 from chopchop.settings import Settings
 
 config = context.config
 database_url: str = config.attributes.get("database_url") or Settings.from_env().database_url
+
+
+def _include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave out the PostgreSQL-only indexes (created by hand in migrations): autogenerate cannot model them."""
+    return not (type_ == "index" and name in POSTGRES_ONLY_INDEXES)
 
 
 def _configure(connection: Connection | None = None) -> None:
@@ -25,6 +30,7 @@ def _configure(connection: Connection | None = None) -> None:
         render_as_batch=database_url.startswith("sqlite"),
         literal_binds=connection is None,
         user_module_prefix="advanced_alchemy.types.",
+        include_object=_include_object,
     )
 
 

@@ -65,8 +65,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_smtp_server(mailbox: Mailbox) -> Controller:
-    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+def start_smtp_server(mailbox: Mailbox, port: int | None = None) -> Controller:
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port or _free_port())
     controller.start()
     return controller
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -30,8 +31,9 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.types import Scope
-from litestar_saq import QueueConfig, SAQConfig, SAQPlugin
+from litestar_saq import CronJob, QueueConfig, SAQConfig, SAQPlugin
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import event
 
 from chopchop import __version__
@@ -44,6 +46,7 @@ from chopchop.domain.comments.controllers import CommentController, RecipeCommen
 from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
 from chopchop.domain.system.controllers import HealthController
 from chopchop.domain.users.controllers import UserController
+from chopchop.lib import outbox
 from chopchop.lib.apidoc import OPENAPI_DESCRIPTION, OPENAPI_TAGS
 from chopchop.lib.cache import (
     CacheGenerationMiddleware,
@@ -69,8 +72,20 @@ logger = logging.getLogger("chopchop")
 # Entries are invalidated by generation bumps; the TTL only bounds how long dead entries occupy Redis.
 CACHE_TTL_SECONDS = 300
 
+# Tasks an outbox row may name (they run at least once, through deliver_outbox).
+OUTBOX_TASKS: dict[str, Any] = {task.__name__: task for task in account_jobs.TASKS}
 # SAQ task functions take (ctx, **kwargs); the queue, the worker and the in-process runner share the list.
-TASKS: list[Any] = [*account_jobs.TASKS]
+TASKS: list[Any] = [
+    *account_jobs.TASKS,
+    outbox.make_deliver(lambda: OUTBOX_TASKS),
+    outbox.sweep_outbox,
+    outbox.purge_outbox,
+]
+CRON_JOBS = [
+    CronJob(cast("Any", outbox.sweep_outbox), cron="* * * * *", timeout=50),
+    CronJob(cast("Any", outbox.purge_outbox), cron="17 * * * *"),
+    CronJob(cast("Any", account_jobs.purge_expired_tokens), cron="23 * * * *"),
+]
 
 
 def build_mailer(settings: Settings) -> Mailer:
@@ -174,6 +189,7 @@ class ChopchopPlugin(InitPluginProtocol):
                             dsn=settings.redis_url,
                             name=settings.queue_name,
                             tasks=TASKS,
+                            scheduled_tasks=CRON_JOBS,
                             startup=cast("Any", self._worker_startup),
                             separate_process=True,
                             concurrency=10,
@@ -184,6 +200,7 @@ class ChopchopPlugin(InitPluginProtocol):
             self.job_queue = SaqJobQueue(self.saq.get_queue(settings.queue_name))
         else:
             self.job_queue = InProcessJobQueue({task.__name__: task for task in TASKS}, self.job_context)
+        self.job_context["job_queue"] = self.job_queue
 
     async def _worker_startup(self, ctx: dict[str, Any]) -> None:
         ctx.update(self.job_context)
@@ -216,12 +233,15 @@ class ChopchopPlugin(InitPluginProtocol):
             await self.job_queue.queue.connect()
 
     async def on_shutdown(self, app: Litestar) -> None:
+        # Each step on its own: a Redis that is already gone must not keep the rest from closing.
         if isinstance(self.job_queue, InProcessJobQueue):
             await self.job_queue.drain()
         elif isinstance(self.job_queue, SaqJobQueue):
-            await self.job_queue.queue.disconnect()
+            with contextlib.suppress(RedisError, OSError):
+                await self.job_queue.queue.disconnect()
         if self.redis is not None:
-            await self.redis.aclose()
+            with contextlib.suppress(RedisError, OSError):
+                await self.redis.aclose()
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         settings = self.settings
@@ -296,7 +316,15 @@ class ChopchopPlugin(InitPluginProtocol):
             description=OPENAPI_DESCRIPTION,
             contact=Contact(name="Chop-chop team", url="https://github.com/chopchop", email="api@chopchop.dev"),
             license=License(name="MIT", identifier="MIT"),
-            servers=[Server(url=settings.public_base_url.rstrip("/") or "/", description="This server")],
+            # Relative first: Swagger UI's "Try it out" and Authorize then call the origin the page came from,
+            # whatever host name or port the browser used (127.0.0.1 vs localhost would be a CORS failure).
+            servers=[
+                Server(url="/", description="The server that serves this document"),
+                Server(
+                    url=settings.public_base_url.rstrip("/") or "/",
+                    description="The public URL (CHOPCHOP_PUBLIC_BASE_URL)",
+                ),
+            ],
             tags=[Tag(name=name, description=text) for name, text in OPENAPI_TAGS.items()],
             # The auth config adds the same scheme name; this one wins (components merge in order): a valid
             # OAuth2 password flow (`scopes` is required) without the `in`/`name`/`scheme` fields of other types.

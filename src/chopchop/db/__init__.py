@@ -4,6 +4,7 @@ from advanced_alchemy.base import orm_registry
 
 from chopchop.db import recipes as _recipes
 from chopchop.db import social as _social
+from chopchop.db.outbox import OutboxMessage, OutboxStatus
 from chopchop.db.recipes import Ingredient, Recipe, RecipeIngredient, RecipeLike, RecipeTag
 from chopchop.db.social import Comment
 from chopchop.db.users import TokenPurpose, User, UserToken
@@ -17,6 +18,8 @@ __all__ = [
     "POSTGRES_ONLY_INDEXES",
     "Comment",
     "Ingredient",
+    "OutboxMessage",
+    "OutboxStatus",
     "Recipe",
     "RecipeIngredient",
     "RecipeLike",

@@ -23,6 +23,8 @@ class OutgoingEmail:
     subject: str
     text: str
     html: str
+    # Stable across retries of one outbox message, so that a receiver can recognise a duplicate.
+    message_id: str | None = None
 
 
 def build_message(email: OutgoingEmail, sender: str) -> EmailMessage:
@@ -31,7 +33,7 @@ def build_message(email: OutgoingEmail, sender: str) -> EmailMessage:
     message["To"] = email.to
     message["Subject"] = email.subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="chopchop.local")
+    message["Message-ID"] = email.message_id or make_msgid(domain="chopchop.local")
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
     return message

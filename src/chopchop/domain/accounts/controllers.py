@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
@@ -32,11 +33,15 @@ from chopchop.domain.accounts.schemas import (
 from chopchop.domain.accounts.services import UserService, UserTokenService
 from chopchop.domain.comments.services import CommentService
 from chopchop.domain.recipes.services import forget_likes_of
+from chopchop.lib import outbox
+from chopchop.lib.apidoc import ApiOperation
 from chopchop.lib.cache import invalidate
 from chopchop.lib.jobs import JobQueue
 from chopchop.lib.passwords import PasswordHasher
+from chopchop.lib.problems import problems
 from chopchop.lib.ratelimit import RateLimits
 from chopchop.lib.tokens import AccessTokenIssuer
+from chopchop.lib.transactions import after_commit
 
 REGISTERED = "Thanks! Check your inbox: we sent an email to that address with what to do next."
 RESET_REQUESTED = "If that address has an account, an email with a password reset link is on its way."
@@ -45,6 +50,17 @@ RESENT = "If that address has an unconfirmed account, a new confirmation email i
 account_dependencies = {
     "users_service": Provide(create_service_provider(UserService)),
     "tokens_service": Provide(create_service_provider(UserTokenService)),
+}
+
+
+_INVALID_TOKEN = {
+    400: "Invalid body, or the token is unknown, used, expired or for another purpose "
+    "(type `.../invalid-token`): ask for a new email."
+}
+_LOGIN_ERRORS = {
+    401: "Wrong email address or password, one answer for both (type `.../invalid-credentials`).",
+    403: "The email address is not confirmed yet (type `.../email-not-confirmed`).",
+    429: "Too many login attempts from this address or for this account: wait `Retry-After` seconds.",
 }
 
 
@@ -58,6 +74,18 @@ def to_account(user: User) -> Account:
         created_at=user.created_at,
         updated_at=user.updated_at,
     )
+
+
+def _send_after_commit(
+    request: Request[Any, Any, Any], users_service: UserService, job_queue: JobQueue, task: str, **payload: str
+) -> None:
+    """Record the email task in this request's transaction; queue it once that has committed.
+
+    The job can never look for an account that is not committed yet, and if the queue is down the
+    task waits in the outbox table instead of being lost.
+    """
+    message = outbox.record(users_service.repository.session, task, **payload)
+    after_commit(request, partial(outbox.dispatch, job_queue, [message.id]))
 
 
 def _access_token(issuer: AccessTokenIssuer, user: User) -> AccessToken:
@@ -74,7 +102,14 @@ class AuthController(Controller):
     opt = {"exclude_from_auth": True}
     security = [{}]
 
-    @post("/register", status_code=HTTP_202_ACCEPTED, operation_id="register")
+    @post(
+        "/register",
+        status_code=HTTP_202_ACCEPTED,
+        operation_id="register",
+        operation_class=ApiOperation,
+        summary="Register",
+        responses=problems(400, 429),
+    )
     async def register(
         self,
         request: Request[Any, Any, Any],
@@ -93,12 +128,17 @@ class AuthController(Controller):
         outcome = await users_service.register(
             email=data.email, display_name=data.display_name, password=data.password, hasher=hasher
         )
-        # The account is committed by now: the job can never look for a user that is not there yet.
         task = "send_confirmation_email" if outcome.created else "send_registration_notice"
-        await job_queue.enqueue(task, user_id=str(outcome.user_id))
+        _send_after_commit(request, users_service, job_queue, task, user_id=str(outcome.user_id))
         return Accepted(detail=REGISTERED)
 
-    @post("/confirm", status_code=HTTP_200_OK, operation_id="confirmEmail")
+    @post(
+        "/confirm",
+        status_code=HTTP_200_OK,
+        operation_id="confirmEmail",
+        operation_class=ApiOperation,
+        responses=problems(400, 429, descriptions=_INVALID_TOKEN),
+    )
     async def confirm(
         self,
         request: Request[Any, Any, Any],
@@ -111,7 +151,14 @@ class AuthController(Controller):
         await rate_limits.check(request, "token")
         return await self._confirm(request, data.token, users_service, tokens_service)
 
-    @get("/confirm", operation_id="confirmEmailLink", cache=False)
+    @get(
+        "/confirm",
+        operation_id="confirmEmailLink",
+        operation_class=ApiOperation,
+        summary="Confirm email (the link of the email)",
+        cache=False,
+        responses=problems(400, 429, descriptions=_INVALID_TOKEN),
+    )
     async def confirm_link(
         self,
         request: Request[Any, Any, Any],
@@ -136,10 +183,17 @@ class AuthController(Controller):
         invalidate(request, cache_tags.USERS)  # the user directory lists active accounts only
         return account
 
-    @post("/resend-confirmation", status_code=HTTP_202_ACCEPTED, operation_id="resendConfirmation")
+    @post(
+        "/resend-confirmation",
+        status_code=HTTP_202_ACCEPTED,
+        operation_id="resendConfirmation",
+        operation_class=ApiOperation,
+        responses=problems(400, 429),
+    )
     async def resend_confirmation(
         self,
         data: JSONBody[EmailOnly],
+        users_service: NamedDependency[UserService],
         job_queue: NamedDependency[JobQueue],
         request: Request[Any, Any, Any],
         rate_limits: NamedDependency[RateLimits],
@@ -147,10 +201,17 @@ class AuthController(Controller):
         """Send a new confirmation email. Same answer whether or not the address has an account."""
         await rate_limits.check(request, "email")
         await rate_limits.check(request, "email_account", key=data.email)
-        await job_queue.enqueue("resend_confirmation", email=data.email)
+        _send_after_commit(request, users_service, job_queue, "resend_confirmation", email=data.email)
         return Accepted(detail=RESENT)
 
-    @post("/login", status_code=HTTP_200_OK, operation_id="login")
+    @post(
+        "/login",
+        status_code=HTTP_200_OK,
+        operation_id="login",
+        operation_class=ApiOperation,
+        summary="Log in",
+        responses=problems(400, 401, 403, 429, descriptions=_LOGIN_ERRORS),
+    )
     async def login(
         self,
         request: Request[Any, Any, Any],
@@ -166,7 +227,14 @@ class AuthController(Controller):
         user = await users_service.authenticate(email=data.email, password=data.password, hasher=hasher)
         return _access_token(token_issuer, user)
 
-    @post("/token", status_code=HTTP_200_OK, operation_id="loginForm")
+    @post(
+        "/token",
+        status_code=HTTP_200_OK,
+        operation_id="loginForm",
+        operation_class=ApiOperation,
+        summary="Log in (OAuth2 password form)",
+        responses=problems(400, 401, 403, 429, descriptions=_LOGIN_ERRORS),
+    )
     async def token(
         self,
         request: Request[Any, Any, Any],
@@ -182,10 +250,17 @@ class AuthController(Controller):
         user = await users_service.authenticate(email=data.username, password=data.password, hasher=hasher)
         return _access_token(token_issuer, user)
 
-    @post("/forgot-password", status_code=HTTP_202_ACCEPTED, operation_id="forgotPassword")
+    @post(
+        "/forgot-password",
+        status_code=HTTP_202_ACCEPTED,
+        operation_id="forgotPassword",
+        operation_class=ApiOperation,
+        responses=problems(400, 429),
+    )
     async def forgot_password(
         self,
         data: JSONBody[EmailOnly],
+        users_service: NamedDependency[UserService],
         job_queue: NamedDependency[JobQueue],
         request: Request[Any, Any, Any],
         rate_limits: NamedDependency[RateLimits],
@@ -193,10 +268,16 @@ class AuthController(Controller):
         """Email a password reset link. Same answer, and the same work, whether or not the address exists."""
         await rate_limits.check(request, "email")
         await rate_limits.check(request, "email_account", key=data.email)
-        await job_queue.enqueue("send_password_reset", email=data.email)
+        _send_after_commit(request, users_service, job_queue, "send_password_reset", email=data.email)
         return Accepted(detail=RESET_REQUESTED)
 
-    @post("/reset-password", status_code=HTTP_200_OK, operation_id="resetPassword")
+    @post(
+        "/reset-password",
+        status_code=HTTP_200_OK,
+        operation_id="resetPassword",
+        operation_class=ApiOperation,
+        responses=problems(400, 429, descriptions=_INVALID_TOKEN),
+    )
     async def reset_password(
         self,
         request: Request[Any, Any, Any],
@@ -224,12 +305,25 @@ class MeController(Controller):
     tags = ["me"]
     dependencies = {**account_dependencies, "comments_service": Provide(create_service_provider(CommentService))}
 
-    @get("/", operation_id="getMe", cache=False)
+    @get(
+        "/",
+        operation_id="getMe",
+        operation_class=ApiOperation,
+        summary="Get my account",
+        cache=False,
+        responses=problems(304, 401),
+    )
     async def get_me(self, request: Request[User, Token, Any]) -> Account:
         """The account of the access token's user, with its private fields."""
         return to_account(request.user)
 
-    @patch("/", operation_id="updateMe")
+    @patch(
+        "/",
+        operation_id="updateMe",
+        operation_class=ApiOperation,
+        summary="Update my profile",
+        responses=problems(400, 401, 429),
+    )
     async def update_me(
         self,
         request: Request[User, Token, Any],
@@ -246,7 +340,18 @@ class MeController(Controller):
         invalidate(request, cache_tags.USERS, cache_tags.PROFILES)
         return account
 
-    @post("/password", status_code=HTTP_200_OK, operation_id="changePassword")
+    @post(
+        "/password",
+        status_code=HTTP_200_OK,
+        operation_id="changePassword",
+        operation_class=ApiOperation,
+        responses=problems(
+            400,
+            401,
+            429,
+            descriptions={400: "Invalid body, or the current password is wrong (type `.../invalid-current-password`)."},
+        ),
+    )
     async def change_password(
         self,
         request: Request[User, Token, Any],
@@ -262,12 +367,26 @@ class MeController(Controller):
         )
         return _access_token(token_issuer, user)
 
-    @post("/logout", status_code=HTTP_204_NO_CONTENT, operation_id="logout")
+    @post(
+        "/logout",
+        status_code=HTTP_204_NO_CONTENT,
+        operation_id="logout",
+        operation_class=ApiOperation,
+        summary="Log out",
+        responses=problems(401, 429),
+    )
     async def logout(self, request: Request[User, Token, Any]) -> None:
         """Revoke the access token of this request; other sessions (other tokens) stay signed in."""
         await revoke(request.app.stores.get(REVOKED_TOKENS_STORE), request.auth)
 
-    @delete("/", status_code=HTTP_204_NO_CONTENT, operation_id="deleteMe")
+    @delete(
+        "/",
+        status_code=HTTP_204_NO_CONTENT,
+        operation_id="deleteMe",
+        operation_class=ApiOperation,
+        summary="Delete my account",
+        responses=problems(401, 429),
+    )
     async def delete_me(
         self,
         request: Request[User, Token, Any],

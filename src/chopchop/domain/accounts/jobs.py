@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -12,17 +13,21 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from chopchop.db import TokenPurpose
 from chopchop.domain.accounts import emails
 from chopchop.domain.accounts.services import UserService, UserTokenService
-from chopchop.lib.email import Mailer
+from chopchop.lib.email import Mailer, OutgoingEmail
 from chopchop.settings import Settings
 
 logger = logging.getLogger("chopchop.jobs.accounts")
+
+
+async def _send(mailer: Mailer, message_id: str | None, email: OutgoingEmail) -> None:
+    await mailer.send(replace(email, message_id=message_id))
 
 
 def _deps(ctx: dict[str, Any]) -> tuple[Settings, Mailer, SQLAlchemyAsyncConfig]:
     return ctx["settings"], ctx["mailer"], ctx["db_config"]
 
 
-async def send_confirmation_email(ctx: dict[str, Any], *, user_id: str) -> None:
+async def send_confirmation_email(ctx: dict[str, Any], *, user_id: str, message_id: str | None = None) -> None:
     """Issue a confirmation token for a new account and email the link."""
     settings, mailer, db = _deps(ctx)
     async with db.get_session() as session:
@@ -33,18 +38,20 @@ async def send_confirmation_email(ctx: dict[str, Any], *, user_id: str) -> None:
             user.id, TokenPurpose.CONFIRM_EMAIL, timedelta(hours=settings.confirm_token_hours)
         )
         await session.commit()
-    await mailer.send(
+    await _send(
+        mailer,
+        message_id,
         emails.confirmation_email(
             to=user.email,
             name=user.display_name,
             token=token,
             base_url=settings.public_base_url,
             hours=settings.confirm_token_hours,
-        )
+        ),
     )
 
 
-async def send_registration_notice(ctx: dict[str, Any], *, user_id: str) -> None:
+async def send_registration_notice(ctx: dict[str, Any], *, user_id: str, message_id: str | None = None) -> None:
     """Someone registered with an address that already has an account: tell its owner, reveal nothing."""
     settings, mailer, db = _deps(ctx)
     async with db.get_session() as session:
@@ -53,23 +60,25 @@ async def send_registration_notice(ctx: dict[str, Any], *, user_id: str) -> None
         return
     if not user.is_active:
         # Still unconfirmed: the useful answer is a fresh confirmation link.
-        await send_confirmation_email(ctx, user_id=user_id)
+        await send_confirmation_email(ctx, user_id=user_id, message_id=message_id)
         return
-    await mailer.send(
-        emails.already_registered_email(to=user.email, name=user.display_name, base_url=settings.public_base_url)
+    await _send(
+        mailer,
+        message_id,
+        emails.already_registered_email(to=user.email, name=user.display_name, base_url=settings.public_base_url),
     )
 
 
-async def resend_confirmation(ctx: dict[str, Any], *, email: str) -> None:
+async def resend_confirmation(ctx: dict[str, Any], *, email: str, message_id: str | None = None) -> None:
     """Resend the confirmation link if the address belongs to an unconfirmed account; otherwise nothing."""
     _, _, db = _deps(ctx)
     async with db.get_session() as session:
         user = await UserService(session=session).get_by_email(email)
     if user is not None and not user.is_active:
-        await send_confirmation_email(ctx, user_id=str(user.id))
+        await send_confirmation_email(ctx, user_id=str(user.id), message_id=message_id)
 
 
-async def send_password_reset(ctx: dict[str, Any], *, email: str) -> None:
+async def send_password_reset(ctx: dict[str, Any], *, email: str, message_id: str | None = None) -> None:
     """Email a reset link if the address has an account. The request that asked for it cannot tell."""
     settings, mailer, db = _deps(ctx)
     async with db.get_session() as session:
@@ -80,14 +89,16 @@ async def send_password_reset(ctx: dict[str, Any], *, email: str) -> None:
             user.id, TokenPurpose.RESET_PASSWORD, timedelta(minutes=settings.reset_token_minutes)
         )
         await session.commit()
-    await mailer.send(
+    await _send(
+        mailer,
+        message_id,
         emails.password_reset_email(
             to=user.email,
             name=user.display_name,
             token=token,
             base_url=settings.public_base_url,
             minutes=settings.reset_token_minutes,
-        )
+        ),
     )
 
 

@@ -41,7 +41,15 @@ DisplayName = Annotated[
         examples=["Ada Lovelace"],
     ),
 ]
-SecretToken = Annotated[str, Meta(min_length=1, max_length=256, description="The token from the link in the email.")]
+SecretToken = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=256,
+        description="The token from the link in the email (its `token` query parameter).",
+        examples=["m5Zr0Jq7n3bQe1Xw9aU2sVt6yK8pL4dC0fH1gJ2kM3o"],
+    ),
+]
 
 
 class Input(msgspec.Struct, forbid_unknown_fields=True):
@@ -49,30 +57,42 @@ class Input(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Registration(Input):
+    """A new account: its address gets a confirmation email."""
+
     email: EmailAddress
     password: NewPassword
     display_name: DisplayName
 
 
 class EmailConfirmation(Input):
+    """The token of a confirmation email."""
+
     token: SecretToken
 
 
 class EmailOnly(Input):
+    """An email address to send a link to (new confirmation, password reset)."""
+
     email: EmailAddress
 
 
 class Credentials(Input):
+    """Email address and password, to log in."""
+
     email: EmailAddress
     password: AnyPassword
 
 
 class PasswordReset(Input):
+    """The token of a password reset email and the new password."""
+
     token: SecretToken
     password: NewPassword
 
 
 class PasswordChange(Input):
+    """The current password, to prove it is you, and the new one."""
+
     current_password: AnyPassword
     new_password: NewPassword
 
@@ -86,29 +106,36 @@ class ProfileUpdate(Input):
 class OAuth2PasswordForm(msgspec.Struct):
     """OAuth2 password grant form (RFC 6749 §4.3): ``username`` is the email address."""
 
-    username: Annotated[str, Meta(min_length=1, max_length=320)]
+    username: Annotated[
+        str,
+        Meta(min_length=1, max_length=320, description="The account's email address.", examples=["ada@example.com"]),
+    ]
     password: AnyPassword
-    grant_type: Literal["password"] | None = None
-    scope: Annotated[str, Meta(max_length=1000)] = ""
+    grant_type: Annotated[Literal["password"] | None, Meta(description="`password` (optional).")] = None
+    scope: Annotated[str, Meta(max_length=1000, description="Ignored: tokens have no scopes.")] = ""
 
 
 class AccessToken(msgspec.Struct):
-    access_token: str
-    expires_in: Annotated[int, Meta(description="Lifetime in seconds.")]
-    token_type: Literal["bearer"] = "bearer"  # noqa: S105
+    """A bearer access token: send it as `Authorization: Bearer <access_token>`."""
+
+    access_token: Annotated[str, Meta(description="The token (a JWT; treat it as opaque).")]
+    expires_in: Annotated[int, Meta(description="Lifetime in seconds.", examples=[3600])]
+    token_type: Annotated[Literal["bearer"], Meta(description="Always `bearer`.")] = "bearer"  # noqa: S105
 
 
 class Accepted(msgspec.Struct):
-    detail: str
+    """The request was accepted; an email may follow. The same answer whatever the address."""
+
+    detail: Annotated[str, Meta(description="What happens next, for people.")]
 
 
 class Account(msgspec.Struct):
     """The signed-in user's own account, private fields included."""
 
     id: UUID
-    email: str
-    display_name: str
-    is_active: bool
-    confirmed_at: datetime | None
+    email: Annotated[str, Meta(description="Email address (lower-case).", examples=["ada@example.com"])]
+    display_name: Annotated[str, Meta(description="Public name.", examples=["Ada Lovelace"])]
+    is_active: Annotated[bool, Meta(description="False until the email address is confirmed.")]
+    confirmed_at: Annotated[datetime | None, Meta(description="When the email address was confirmed.")]
     created_at: datetime
     updated_at: datetime

@@ -62,10 +62,8 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
         )
         created_id = (await session.execute(statement)).scalar_one_or_none()
         if created_id is not None:
-            await session.commit()
             return RegistrationOutcome(user_id=created_id, created=True)
         existing = (await session.execute(select(User.id).where(User.email == values["email"]))).scalar_one()
-        await session.rollback()
         return RegistrationOutcome(user_id=existing, created=False)
 
     async def create_confirmed(self, *, email: str, display_name: str, password: str, hasher: PasswordHasher) -> User:

@@ -1,0 +1,160 @@
+"""Transactional outbox: background tasks that must not be lost, even when Redis (the queue) is down.
+
+A request records the task in the ``outbox_message`` table, in its own transaction, next to the change
+that calls for it (an account, a reset request). Only after the commit is a ``deliver_outbox`` job put
+on the queue. If that fails, the row waits: a periodic sweep (``sweep_outbox``) puts every pending row
+back on the queue once Redis answers again. A worker first *claims* the row (a lease, so that one
+killed mid-task is retaken after ``LEASE``), runs the task, and marks it sent; a failure sends it back to
+pending with its error, and after ``MAX_ATTEMPTS`` it is ``dead``: logged and queryable, never silent.
+Duplicates are bounded by the claim; each email carries a Message-ID derived from the row's id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from uuid_utils.compat import uuid7
+
+from chopchop.db import OutboxMessage, OutboxStatus
+from chopchop.lib.jobs import JobFunction, JobQueue
+
+logger = logging.getLogger("chopchop.outbox")
+
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=2)
+SWEEP_AFTER = timedelta(seconds=30)  # a pending row untouched this long lost its queue job: enqueue it again
+KEEP_SENT = timedelta(days=7)
+DELIVER_TASK = "deliver_outbox"
+
+
+def message_id_for(outbox_id: UUID | str) -> str:
+    """A stable Message-ID: a retried email is recognisably the same email."""
+    return f"<{outbox_id}@chopchop.local>"
+
+
+def record(session: AsyncSession, task: str, **payload: Any) -> OutboxMessage:
+    """Add a task to the outbox in the caller's transaction; :func:`dispatch` it after the commit."""
+    message = OutboxMessage(id=uuid7(), task=task, payload=payload, status=OutboxStatus.PENDING.value, attempts=0)
+    session.add(message)
+    return message
+
+
+async def dispatch(job_queue: JobQueue, outbox_ids: list[UUID]) -> None:
+    """Hand committed outbox rows to the queue. A failure is not an error: the sweep retries later."""
+    for outbox_id in outbox_ids:
+        try:
+            await job_queue.enqueue(DELIVER_TASK, outbox_id=str(outbox_id))
+        except Exception as exc:  # noqa: BLE001 - Redis down, network... the row is safe in the database
+            logger.warning("queue unavailable, email %s waits in the outbox: %s", outbox_id, exc)
+
+
+async def _claim(db: SQLAlchemyAsyncConfig, outbox_id: UUID) -> OutboxMessage | None:
+    now = datetime.now(UTC)
+    async with db.get_session() as session:
+        claimed = (
+            await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == outbox_id,
+                    or_(
+                        OutboxMessage.status == OutboxStatus.PENDING.value,
+                        (OutboxMessage.status == OutboxStatus.SENDING.value) & (OutboxMessage.claimed_at < now - LEASE),
+                    ),
+                )
+                .values(status=OutboxStatus.SENDING.value, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+                .returning(OutboxMessage)
+            )
+        ).scalar_one_or_none()
+        await session.commit()
+        return claimed
+
+
+async def _finish(db: SQLAlchemyAsyncConfig, outbox_id: UUID, **values: Any) -> None:
+    async with db.get_session() as session:
+        await session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(**values))
+        await session.commit()
+
+
+def make_deliver(tasks: Callable[[], Mapping[str, JobFunction]]) -> JobFunction:
+    """The ``deliver_outbox`` job, over the registry of tasks an outbox row may name."""
+
+    async def deliver_outbox(ctx: dict[str, Any], *, outbox_id: str) -> str:
+        db: SQLAlchemyAsyncConfig = ctx["db_config"]
+        message = await _claim(db, UUID(outbox_id))
+        if message is None:
+            return "already handled"
+        try:
+            await tasks()[message.task](ctx, **message.payload, message_id=message_id_for(message.id))
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts >= MAX_ATTEMPTS:
+                logger.error(
+                    "outbox %s (%s) is dead after %d attempts: %s", message.id, message.task, message.attempts, error
+                )
+                await _finish(db, message.id, status=OutboxStatus.DEAD.value, last_error=error)
+                return "dead"
+            await _finish(db, message.id, status=OutboxStatus.PENDING.value, last_error=error)
+            raise  # the queue retries with backoff
+        await _finish(db, message.id, status=OutboxStatus.SENT.value, sent_at=datetime.now(UTC), last_error=None)
+        return "sent"
+
+    deliver_outbox.__name__ = deliver_outbox.__qualname__ = DELIVER_TASK  # SAQ finds tasks by name
+    return deliver_outbox
+
+
+async def sweep_outbox(ctx: dict[str, Any], *, older_than_seconds: float | None = None) -> int:
+    """Cron: put pending rows that lost their queue job (and expired leases) back on the queue."""
+    db: SQLAlchemyAsyncConfig = ctx["db_config"]
+    now = datetime.now(UTC)
+    age = SWEEP_AFTER if older_than_seconds is None else timedelta(seconds=older_than_seconds)
+    async with db.get_session() as session:
+        ids = list(
+            (
+                await session.execute(
+                    select(OutboxMessage.id)
+                    .where(
+                        or_(
+                            (OutboxMessage.status == OutboxStatus.PENDING.value)
+                            & (OutboxMessage.updated_at <= now - age),
+                            (OutboxMessage.status == OutboxStatus.SENDING.value)
+                            & (OutboxMessage.claimed_at < now - LEASE),
+                        )
+                    )
+                    .order_by(OutboxMessage.created_at)
+                    .limit(500)
+                )
+            ).scalars()
+        )
+    await dispatch(ctx["job_queue"], ids)
+    return len(ids)
+
+
+async def purge_outbox(ctx: dict[str, Any]) -> int:
+    """Cron: forget sent messages after a week (dead ones stay until someone looks at them)."""
+    db: SQLAlchemyAsyncConfig = ctx["db_config"]
+    async with db.get_session() as session:
+        result = await session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.status == OutboxStatus.SENT.value, OutboxMessage.sent_at < datetime.now(UTC) - KEEP_SENT
+            )
+        )
+        await session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def backlog(db: SQLAlchemyAsyncConfig) -> dict[str, int]:
+    """How many messages wait, are in flight, or are dead (for /metrics and operators)."""
+    async with db.get_session() as session:
+        rows = await session.execute(
+            select(OutboxMessage.status, func.count())
+            .where(OutboxMessage.status != OutboxStatus.SENT.value)
+            .group_by(OutboxMessage.status)
+        )
+        return {status: int(count) for status, count in rows.tuples()}

@@ -1,0 +1,157 @@
+"""Durable email: nothing the service decided to send is lost when Redis, SMTP or a worker fails."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from litestar import Litestar
+from sqlalchemy import select, update
+
+from chopchop.app import ChopchopPlugin, create_app
+from chopchop.db import OutboxMessage, OutboxStatus
+from chopchop.lib import outbox
+from chopchop.settings import Settings
+from tests.helpers import Mailbox, asgi_client, quick_user, start_smtp_server, token_from
+from tests.integration.test_cache import _free_port, _start_redis, _stop
+
+
+@contextlib.asynccontextmanager
+async def saq_worker(app: Litestar) -> AsyncIterator[None]:
+    """A real SAQ worker of this app's queue, as `chopchop worker` runs it."""
+    plugin = app.plugins.get(ChopchopPlugin)
+    assert plugin.saq is not None
+    worker = plugin.saq.get_workers()[plugin.settings.queue_name]
+    worker.SIGNALS = []
+    task = asyncio.create_task(worker.start())
+    try:
+        yield
+    finally:
+        await worker.stop()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+async def _rows(app: Litestar) -> list[OutboxMessage]:
+    async with app.plugins.get(ChopchopPlugin).db_config.get_session() as session:
+        return list((await session.execute(select(OutboxMessage).order_by(OutboxMessage.created_at))).scalars())
+
+
+async def _wait_all_sent(app: Litestar, timeout: float = 10.0) -> list[OutboxMessage]:
+    """The mail server has the email a moment before the worker marks its row sent."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        rows = await _rows(app)
+        if all(r.status == OutboxStatus.SENT.value for r in rows) or asyncio.get_running_loop().time() > deadline:
+            return rows
+        await asyncio.sleep(0.05)
+
+
+async def test_emails_wait_in_the_outbox_while_redis_is_down(
+    settings: Settings, mailbox: Mailbox, tmp_path: Path
+) -> None:
+    port = _free_port()
+    own = replace(settings, redis_url=f"redis://127.0.0.1:{port}/0", queue_name=f"{settings.queue_name}-outage")
+    app = create_app(own)
+    async with app.lifespan(), asgi_client(app) as http:
+        # No Redis at all: the registration still succeeds and its email is kept.
+        body = {"email": "patient@example.com", "password": "long enough!", "display_name": "Patient"}
+        assert (await http.post("/api/v1/auth/register", json=body)).status_code == 202
+        assert (await http.post("/api/v1/auth/forgot-password", json={"email": "x@example.com"})).status_code == 202
+        rows = await _rows(app)
+        assert [(r.task, r.status) for r in rows] == [
+            ("send_confirmation_email", "pending"),
+            ("send_password_reset", "pending"),
+        ]
+
+        server = _start_redis(port, tmp_path)
+        try:
+            await asyncio.sleep(1.1)  # the back-off after the failures
+            async with saq_worker(app):
+                # The periodic sweep (every minute in production) finds the waiting rows.
+                await app.plugins.get(ChopchopPlugin).job_queue.enqueue("sweep_outbox", older_than_seconds=0)
+                message = await mailbox.wait_for("patient@example.com", "confirm")
+                assert {r.status for r in await _wait_all_sent(app)} == {"sent"}
+            confirmed = await http.post("/api/v1/auth/confirm", json={"token": token_from(message)})
+            assert confirmed.status_code == 200
+            # One message per outbox row, with the row's stable Message-ID.
+            assert message["Message-ID"] == outbox.message_id_for(rows[0].id)
+        finally:
+            _stop(server)
+
+
+async def test_smtp_down_then_up_the_email_arrives(settings: Settings, app: Litestar) -> None:
+    late_box = Mailbox()
+    port = _free_port()
+    own = replace(settings, smtp_port=port, queue_name=f"{settings.queue_name}-smtp")
+    smtp_app = create_app(own)
+    async with smtp_app.lifespan(), asgi_client(smtp_app) as http, saq_worker(smtp_app):
+        body = {"email": "late@example.com", "password": "long enough!", "display_name": "Late"}
+        assert (await http.post("/api/v1/auth/register", json=body)).status_code == 202
+        # The first tries fail: nothing listens on the SMTP port. The row keeps the error and waits.
+        for _ in range(100):
+            failed = await _rows(smtp_app)
+            if failed[0].last_error:
+                break
+            await asyncio.sleep(0.05)
+        assert failed[0].status in {"pending", "sending"}
+        assert failed[0].attempts >= 1
+        assert "SMTP" in (failed[0].last_error or "")
+
+        late_box.port = port
+        controller = start_smtp_server(late_box, port=port)
+        try:
+            message = await late_box.wait_for("late@example.com", "confirm", timeout=20)
+        finally:
+            controller.stop()
+    assert token_from(message)
+    assert [r.status for r in await _wait_all_sent(app)] == ["sent"]
+
+
+async def test_a_message_that_keeps_failing_ends_dead_and_visible(settings: Settings, app: Litestar) -> None:
+    own = replace(settings, smtp_port=_free_port(), queue_name=f"{settings.queue_name}-dead")
+    dead_app = create_app(own)
+    plugin = dead_app.plugins.get(ChopchopPlugin)
+    async with dead_app.lifespan(), asgi_client(dead_app) as http:
+        body = {"email": "bounce@example.com", "password": "long enough!", "display_name": "B"}
+        assert (await http.post("/api/v1/auth/register", json=body)).status_code == 202
+        async with plugin.db_config.get_session() as session:
+            await session.execute(update(OutboxMessage).values(attempts=outbox.MAX_ATTEMPTS - 1))
+            await session.commit()
+        row = (await _rows(dead_app))[0]
+        deliver = outbox.make_deliver(lambda: {"send_confirmation_email": _failing})
+        assert await deliver(plugin.job_context, outbox_id=str(row.id)) == "dead"
+        dead = (await _rows(dead_app))[0]
+        assert (dead.status, dead.attempts) == (OutboxStatus.DEAD.value, outbox.MAX_ATTEMPTS)
+        assert "SMTP refused" in (dead.last_error or "")
+        assert await outbox.backlog(plugin.db_config) == {"dead": 1}
+        # Dead messages are not swept back onto the queue.
+        assert await outbox.sweep_outbox(plugin.job_context, older_than_seconds=0) == 0
+
+
+async def _failing(ctx: object, **kwargs: object) -> None:
+    raise ConnectionRefusedError("SMTP refused")
+
+
+async def test_a_worker_killed_mid_job_does_not_lose_the_email(app: Litestar, mailbox: Mailbox, client: object) -> None:
+    plugin = app.plugins.get(ChopchopPlugin)
+    async with plugin.db_config.get_session() as session:
+        message = outbox.record(session, "send_password_reset", email="nobody@example.com")
+        await session.commit()
+    await quick_user(app, "nobody@example.com")
+    # A worker claimed it, then died: the row is 'sending' with a lease that has run out.
+    async with plugin.db_config.get_session() as session:
+        stale = datetime.now(UTC) - outbox.LEASE - timedelta(seconds=1)
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == message.id).values(status="sending", claimed_at=stale)
+        )
+        await session.commit()
+    assert await outbox.sweep_outbox(plugin.job_context, older_than_seconds=0) == 1
+    arrived = await mailbox.wait_for("nobody@example.com", "reset")
+    assert arrived["Message-ID"] == outbox.message_id_for(message.id)
+    assert [r.status for r in await _wait_all_sent(app)] == ["sent"]
