@@ -4,12 +4,15 @@ Usage in a controller (the service returns the page's items and the total count)
 
     from chopchop.lib.pagination import LIST_RESPONSE_HEADERS, Limit, Offset, Page, page_response
 
+    class ThingPage(Page[ThingRead]):  # in schemas.py: the OpenAPI schema is named "ThingPage"
+        items: list[ThingRead]
+
     @get("/", operation_id="listThings", response_headers=LIST_RESPONSE_HEADERS)
     async def list_things(
         self, request: Request[Any, Any, Any], service: ThingService, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
-    ) -> Response[Page[ThingRead]]:
+    ) -> Response[ThingPage]:
         items, total = await service.list_page(limit=limit, offset=offset)
-        return page_response(request, items, total=total, limit=limit, offset=offset)
+        return page_response(request, items, total=total, limit=limit, offset=offset, page_type=ThingPage)
 
 ``limit`` above ``MAX_LIMIT`` (or below 1) and a negative ``offset`` are refused by Litestar's parameter
 validation with a 400 problem+json before the handler runs. The ``Link`` header carries ``next`` and ``prev``
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, overload
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
@@ -60,12 +63,20 @@ LIST_RESPONSE_HEADERS = [
 
 
 class Page(msgspec.Struct, Generic[T]):
-    """One page of a list: the items, how many there are in all, and the window that was asked for."""
+    """One page of a list: the items, how many there are in all, and the window that was asked for.
+
+    Each list declares a named subclass (``class RecipeSummaryPage(Page[RecipeSummary])`` redeclaring ``items``)
+    and passes it as ``page_type``: the OpenAPI document then has a readable schema name for it instead of
+    ``Page_chopchop.domain...RecipeSummary_``. The JSON is the same.
+    """
 
     items: list[T]
-    total: int
-    limit: int
-    offset: int
+    total: Annotated[int, msgspec.Meta(ge=0, description="How many items match, on all pages.")]
+    limit: Annotated[int, msgspec.Meta(ge=1, description="The page size that was asked for.")]
+    offset: Annotated[int, msgspec.Meta(ge=0, description="How many items were skipped.")]
+
+
+PageT = TypeVar("PageT", bound=Page[Any])
 
 
 def _with_window(url: str, limit: int, offset: int) -> str:
@@ -87,6 +98,7 @@ def link_header(url: str, *, limit: int, offset: int, total: int) -> str | None:
     return ", ".join(links) or None
 
 
+@overload
 def page_response(
     request: Request[Any, Any, Any],
     items: Sequence[T],
@@ -95,13 +107,38 @@ def page_response(
     limit: int,
     offset: int,
     headers: dict[str, str] | None = None,
-) -> Response[Page[T]]:
-    """A 200 response with the page body and its ``Link`` header."""
+) -> Response[Page[T]]: ...
+
+
+@overload
+def page_response(
+    request: Request[Any, Any, Any],
+    items: Sequence[Any],
+    *,
+    total: int,
+    limit: int,
+    offset: int,
+    headers: dict[str, str] | None = None,
+    page_type: type[PageT],
+) -> Response[PageT]: ...
+
+
+def page_response(
+    request: Request[Any, Any, Any],
+    items: Sequence[Any],
+    *,
+    total: int,
+    limit: int,
+    offset: int,
+    headers: dict[str, str] | None = None,
+    page_type: type[Page[Any]] = Page,
+) -> Response[Any]:
+    """A 200 response with the page body (a ``page_type``, by default a plain :class:`Page`) and its ``Link``."""
     all_headers = dict(headers or {})
     link = link_header(str(request.url), limit=limit, offset=offset, total=total)
     if link is not None:
         all_headers["Link"] = link
-    return Response(Page(items=list(items), total=total, limit=limit, offset=offset), headers=all_headers)
+    return Response(page_type(items=list(items), total=total, limit=limit, offset=offset), headers=all_headers)
 
 
 __all__ = [
@@ -111,6 +148,7 @@ __all__ = [
     "Limit",
     "Offset",
     "Page",
+    "PageT",
     "link_header",
     "page_response",
 ]

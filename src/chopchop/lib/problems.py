@@ -17,6 +17,8 @@ from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLTimeoutError
 
+from chopchop.lib.observability import request_id_of
+
 logger = logging.getLogger("chopchop.errors")
 
 PROBLEM_JSON = "application/problem+json"
@@ -91,6 +93,14 @@ class Conflict(ProblemError):
     status_code = 409
 
 
+def _instance(request: Request[Any, Any, Any] | None) -> str | None:
+    """This occurrence: the request id that the response's X-Request-ID header and the logs carry."""
+    if request is None:
+        return None
+    request_id = request_id_of(request.scope)
+    return f"urn:chopchop:request:{request_id}" if request_id else request.url.path
+
+
 def problem_response(
     status: int,
     *,
@@ -106,7 +116,7 @@ def problem_response(
         title=slug.replace("-", " ").capitalize() if slug else phrase,
         status=status,
         detail=detail,
-        instance=request.url.path if request is not None else None,
+        instance=_instance(request),
         errors=errors,
     )
     return Response(content=problem, status_code=status, media_type=PROBLEM_JSON, headers=headers)
@@ -117,8 +127,7 @@ def problem_response(
 _DESCRIPTIONS: dict[int, tuple[str, str | None]] = {
     304: ("Not Modified: the representation still has the ETag sent in `If-None-Match`. No body.", None),
     400: (
-        "The request is invalid: malformed JSON, wrong types, unknown fields or values out of range "
-        "(see `errors`).",
+        "The request is invalid: malformed JSON, wrong types, unknown fields or values out of range (see `errors`).",
         "validation-error",
     ),
     401: ("Missing, malformed, expired or revoked access token.", "unauthorized"),
@@ -130,8 +139,12 @@ _DESCRIPTIONS: dict[int, tuple[str, str | None]] = {
         "you read it). Read it again and retry.",
         None,
     ),
+    413: ("The request body is larger than the service accepts (`CHOPCHOP_MAX_BODY_BYTES`).", None),
     429: ("Too many requests: wait `Retry-After` seconds.", None),
-    503: ("Service unavailable.", None),
+    503: (
+        "The service cannot reach its database right now: retry after `Retry-After` seconds.",
+        "service-unavailable",
+    ),
 }
 
 
@@ -151,10 +164,11 @@ def problems(*statuses: int, descriptions: Mapping[int, str] | None = None) -> d
     ``descriptions`` replaces the generic text of a status with what it means for this operation, e.g.
     ``{403: "Only the recipe's author may do this."}``. Response headers (``WWW-Authenticate`` on 401,
     ``Retry-After`` on 429, ``ETag`` on 304 and 412) are added by :class:`chopchop.lib.apidoc.ApiOperation`.
-    Examples are fixed (never generated) so that the document is deterministic.
+    Examples are fixed (never generated) so that the document is deterministic. Every operation that documents
+    its problems reaches the database, so 503 (database unreachable) is always added.
     """
     specs: dict[int, ResponseSpec] = {}
-    for status in statuses:
+    for status in sorted({*statuses, 503}):
         default, slug = _DESCRIPTIONS[status]
         description = (descriptions or {}).get(status, default)
         if status < 400:

@@ -9,37 +9,31 @@ from advanced_alchemy.extensions.litestar.providers import create_service_provid
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency, Provide
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from chopchop.db import User
 from chopchop.domain import cache_tags
-from chopchop.domain.comments.schemas import CommentAuthor, CommentCreate, CommentRead, CommentUpdate
+from chopchop.domain.comments.schemas import CommentAuthor, CommentCreate, CommentPage, CommentRead, CommentUpdate
 from chopchop.domain.comments.services import CommentService, CommentWithAuthor
+from chopchop.lib.apidoc import ApiOperation
 from chopchop.lib.cache import cached_public, invalidate
-from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, Page, page_response
-from chopchop.lib.problems import PROBLEM_JSON, Problem
+from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, page_response
+from chopchop.lib.problems import problems
 
 COMMENTS_PATH = "/api/v1/comments"
+LOCATION_OF_COMMENT = ResponseHeader(
+    name="Location", description="Path of the new comment (`/api/v1/comments/{comment_id}`).", documentation_only=True
+)
 
 comment_dependencies = {"comments_service": Provide(create_service_provider(CommentService))}
 
-_ERRORS = {
-    400: "The request is invalid (see `errors`).",
-    401: "Missing, invalid, expired or revoked access token.",
+_RECIPE_ERRORS = {404: "The recipe does not exist."}
+_COMMENT_ERRORS = {
     403: "The signed-in user may not do this to this comment.",
-    404: "The recipe or the comment does not exist.",
+    404: "The comment does not exist.",
 }
-
-
-def _problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI descriptions of the problem+json errors an endpoint answers with."""
-    return {
-        status: ResponseSpec(Problem, description=_ERRORS[status], media_type=PROBLEM_JSON, generate_examples=False)
-        for status in statuses
-    }
 
 
 def _comment_tags(recipe_id: UUID) -> tuple[str, ...]:
@@ -75,11 +69,10 @@ class RecipeCommentController(Controller):
     @post(
         "/",
         operation_id="createComment",
+        operation_class=ApiOperation,
         status_code=HTTP_201_CREATED,
-        response_headers=[
-            ResponseHeader(name="Location", description="URL of the new comment.", documentation_only=True)
-        ],
-        responses=_problems(400, 401, 404),
+        response_headers=[LOCATION_OF_COMMENT],
+        responses=problems(400, 401, 404, 429, descriptions=_RECIPE_ERRORS),
     )
     async def create_comment(
         self,
@@ -103,9 +96,10 @@ class RecipeCommentController(Controller):
     @get(
         "/",
         operation_id="listRecipeComments",
+        operation_class=ApiOperation,
         **cached_public(cache_tags.RECIPE_COMMENTS_TEMPLATE, cache_tags.PROFILES),
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=_problems(400, 404),
+        responses=problems(304, 400, 404, descriptions=_RECIPE_ERRORS),
     )
     async def list_recipe_comments(
         self,
@@ -114,10 +108,17 @@ class RecipeCommentController(Controller):
         comments_service: NamedDependency[CommentService],
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
-    ) -> Response[Page[CommentRead]]:
+    ) -> Response[CommentPage]:
         """A recipe's comments, oldest first (ties broken by id), a page at a time. Public."""
         found, total = await comments_service.page_for_recipe(recipe_id, limit=limit, offset=offset)
-        return page_response(request, [to_comment_read(f) for f in found], total=total, limit=limit, offset=offset)
+        return page_response(
+            request,
+            [to_comment_read(f) for f in found],
+            total=total,
+            limit=limit,
+            offset=offset,
+            page_type=CommentPage,
+        )
 
 
 class CommentController(Controller):
@@ -130,8 +131,9 @@ class CommentController(Controller):
     @get(
         "/{comment_id:uuid}",
         operation_id="getComment",
+        operation_class=ApiOperation,
         **cached_public(cache_tags.COMMENTS, cache_tags.PROFILES),
-        responses=_problems(404),
+        responses=problems(304, 400, 404, descriptions=_COMMENT_ERRORS),
     )
     async def get_comment(
         self, comment_id: FromPath[UUID], comments_service: NamedDependency[CommentService]
@@ -139,7 +141,12 @@ class CommentController(Controller):
         """A comment with its author's public name. Public."""
         return to_comment_read(await comments_service.get_with_author(comment_id))
 
-    @patch("/{comment_id:uuid}", operation_id="updateComment", responses=_problems(400, 401, 403, 404))
+    @patch(
+        "/{comment_id:uuid}",
+        operation_id="updateComment",
+        operation_class=ApiOperation,
+        responses=problems(400, 401, 403, 404, 429, descriptions=_COMMENT_ERRORS),
+    )
     async def update_comment(
         self,
         request: Request[User, Token, Any],
@@ -155,8 +162,16 @@ class CommentController(Controller):
     @delete(
         "/{comment_id:uuid}",
         operation_id="deleteComment",
+        operation_class=ApiOperation,
         status_code=HTTP_204_NO_CONTENT,
-        responses=_problems(401, 403, 404),
+        responses=problems(
+            400,
+            401,
+            403,
+            404,
+            429,
+            descriptions={**_COMMENT_ERRORS, 403: "Only the comment's author or the recipe's author may delete it."},
+        ),
     )
     async def delete_comment(
         self,

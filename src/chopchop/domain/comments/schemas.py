@@ -9,6 +9,8 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from chopchop.lib.pagination import Page
+
 COMMENT_MAX_LENGTH = 5000
 
 # Newlines and tabs are fine in a comment; NUL and the other control characters are not. At least one
@@ -31,6 +33,8 @@ class Input(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class CommentCreate(Input):
+    """A new comment on a recipe."""
+
     body: CommentBody
 
 
@@ -43,14 +47,22 @@ class CommentUpdate(Input):
 class CommentAuthor(msgspec.Struct):
     """Who wrote a comment: public fields only."""
 
-    id: UUID
-    display_name: str
+    id: Annotated[UUID, Meta(description="The author's user id.")]
+    display_name: Annotated[str, Meta(description="The author's public name.", examples=["Ada Lovelace"])]
 
 
 class CommentRead(msgspec.Struct):
+    """A comment on a recipe, with its author's public name."""
+
     id: UUID
-    recipe_id: UUID
-    body: str
+    recipe_id: Annotated[UUID, Meta(description="The recipe it is about.")]
+    body: Annotated[str, Meta(examples=["Made it tonight: a pinch more salt and it was perfect."])]
     author: CommentAuthor
     created_at: datetime
-    updated_at: datetime
+    updated_at: Annotated[datetime, Meta(description="When it was last edited (`created_at` if never).")]
+
+
+class CommentPage(Page[CommentRead]):
+    """A page of a recipe's comments, oldest first."""
+
+    items: list[CommentRead]

@@ -12,7 +12,6 @@ from uuid import UUID
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -21,21 +20,22 @@ from chopchop.db import User
 from chopchop.domain import cache_tags
 from chopchop.domain.recipes.schemas import (
     Complexity,
-    IngredientRead,
-    LikedRecipe,
+    IngredientPage,
+    LikedRecipePage,
     LikeState,
     RecipeCreate,
     RecipeFilters,
     RecipeRead,
-    RecipeSummary,
+    RecipeSummaryPage,
     RecipeUpdate,
     SortOrder,
 )
 from chopchop.domain.recipes.services import IngredientService, RecipeLikeService, RecipeService, normalise_name
+from chopchop.lib.apidoc import LOCATION, ApiOperation
 from chopchop.lib.cache import cached_public, invalidate
 from chopchop.lib.conditional import etag_of_struct, require_match
-from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, Page, page_response
-from chopchop.lib.problems import PROBLEM_JSON, BadRequest, Problem
+from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, page_response
+from chopchop.lib.problems import BadRequest, problems
 
 RECIPES_PATH = "/api/v1/recipes"
 MAX_FILTER_VALUES = 20
@@ -46,20 +46,8 @@ recipe_dependencies = {
     "ingredients_service": Provide(create_service_provider(IngredientService)),
 }
 
-_PROBLEMS = {
-    400: "The request is invalid (see `errors`).",
-    401: "Missing, invalid, expired or revoked access token.",
-    403: "Only the recipe's author may do this.",
-    404: "The recipe or user does not exist.",
-}
-
-
-def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI documentation of the problem+json errors a handler can answer with."""
-    return {
-        status: ResponseSpec(data_container=Problem, description=_PROBLEMS[status], media_type=PROBLEM_JSON)
-        for status in statuses
-    }
+_RECIPE_ERRORS = {403: "Only the recipe's author may do this.", 404: "The recipe does not exist."}
+_USER_ERRORS = {404: "No active user has this id."}
 
 
 # Free text in query parameters: bounded and without control characters (NUL included).
@@ -100,14 +88,15 @@ class RecipeController(Controller):
     """Recipes: public reads, author-only writes, and likes."""
 
     path = RECIPES_PATH
-    tags = ["recipes"]
     dependencies = recipe_dependencies
 
     @get(
         "/",
         operation_id="listRecipes",
+        operation_class=ApiOperation,
+        tags=["recipes"],
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(400),
+        responses=problems(304, 400, descriptions={400: "Invalid filter, sort or page parameters (see `errors`)."}),
         **cached_public(cache_tags.RECIPES, cache_tags.PROFILES),
     )
     async def list_recipes(
@@ -139,8 +128,12 @@ class RecipeController(Controller):
         ] = "newest",
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
-    ) -> Response[Page[RecipeSummary]]:
-        """Search and filter recipes; each item is a compact summary (no steps or ingredient lines)."""
+    ) -> Response[RecipeSummaryPage]:
+        """Search and filter recipes; each item is a compact summary (no steps or ingredient lines).
+
+        All filters combine (AND). `q` is full-text search over titles, descriptions, steps and ingredient
+        names; the `ingredients_*` filters take catalogue names and may be repeated. Public and cached.
+        """
         filters = RecipeFilters(
             author=author,
             complexity=complexity,
@@ -152,13 +145,16 @@ class RecipeController(Controller):
             q=q.strip() or None if q is not None else None,
         )
         items, total = await recipes_service.list_recipes(filters, sort, limit=limit, offset=offset)
-        return page_response(request, items, total=total, limit=limit, offset=offset)
+        return page_response(request, items, total=total, limit=limit, offset=offset, page_type=RecipeSummaryPage)
 
     @post(
         "/",
         operation_id="createRecipe",
+        operation_class=ApiOperation,
+        tags=["recipes"],
         status_code=HTTP_201_CREATED,
-        responses=problems(400, 401),
+        response_headers=[LOCATION],
+        responses=problems(400, 401, 429),
     )
     async def create_recipe(
         self,
@@ -175,7 +171,9 @@ class RecipeController(Controller):
     @get(
         "/{recipe_id:uuid}",
         operation_id="getRecipe",
-        responses=problems(400, 404),
+        operation_class=ApiOperation,
+        tags=["recipes"],
+        responses=problems(304, 400, 404, descriptions=_RECIPE_ERRORS),
         **cached_public(cache_tags.RECIPE_TEMPLATE, cache_tags.PROFILES),
     )
     async def get_recipe(
@@ -190,7 +188,13 @@ class RecipeController(Controller):
         """The whole recipe: steps in order, ingredient lines in order, tags, counters."""
         return await recipes_service.read_recipe(recipe_id, servings)
 
-    @put("/{recipe_id:uuid}", operation_id="replaceRecipe", responses=problems(400, 401, 403, 404))
+    @put(
+        "/{recipe_id:uuid}",
+        operation_id="replaceRecipe",
+        operation_class=ApiOperation,
+        tags=["recipes"],
+        responses=problems(400, 401, 403, 404, 412, 429, descriptions=_RECIPE_ERRORS),
+    )
     async def replace_recipe(
         self,
         request: Request[User, Token, Any],
@@ -207,7 +211,13 @@ class RecipeController(Controller):
         invalidate(request, cache_tags.RECIPES, cache_tags.recipe(recipe_id))
         return await recipes_service.read_recipe(recipe_id)
 
-    @patch("/{recipe_id:uuid}", operation_id="updateRecipe", responses=problems(400, 401, 403, 404))
+    @patch(
+        "/{recipe_id:uuid}",
+        operation_id="updateRecipe",
+        operation_class=ApiOperation,
+        tags=["recipes"],
+        responses=problems(400, 401, 403, 404, 412, 429, descriptions=_RECIPE_ERRORS),
+    )
     async def update_recipe(
         self,
         request: Request[User, Token, Any],
@@ -227,8 +237,10 @@ class RecipeController(Controller):
     @delete(
         "/{recipe_id:uuid}",
         operation_id="deleteRecipe",
+        operation_class=ApiOperation,
+        tags=["recipes"],
         status_code=HTTP_204_NO_CONTENT,
-        responses=problems(401, 403, 404),
+        responses=problems(400, 401, 403, 404, 412, 429, descriptions=_RECIPE_ERRORS),
     )
     async def delete_recipe(
         self,
@@ -251,9 +263,10 @@ class RecipeController(Controller):
     @put(
         "/{recipe_id:uuid}/like",
         operation_id="likeRecipe",
+        operation_class=ApiOperation,
         status_code=HTTP_200_OK,
         tags=["likes"],
-        responses=problems(401, 404),
+        responses=problems(400, 401, 404, 429, descriptions=_RECIPE_ERRORS),
     )
     async def like_recipe(
         self,
@@ -269,9 +282,10 @@ class RecipeController(Controller):
     @delete(
         "/{recipe_id:uuid}/like",
         operation_id="unlikeRecipe",
+        operation_class=ApiOperation,
         status_code=HTTP_200_OK,
         tags=["likes"],
-        responses=problems(401, 404),
+        responses=problems(400, 401, 404, 429, descriptions=_RECIPE_ERRORS),
     )
     async def unlike_recipe(
         self,
@@ -295,8 +309,9 @@ class IngredientController(Controller):
     @get(
         "/",
         operation_id="listIngredients",
+        operation_class=ApiOperation,
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(400),
+        responses=problems(304, 400),
         **cached_public(cache_tags.RECIPES),
     )
     async def list_ingredients(
@@ -308,10 +323,10 @@ class IngredientController(Controller):
         ] = "",
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
-    ) -> Response[Page[IngredientRead]]:
+    ) -> Response[IngredientPage]:
         """Catalogue entries whose name starts with ``prefix``, alphabetically, with how many recipes use each."""
         items, total = await ingredients_service.search(prefix, limit=limit, offset=offset)
-        return page_response(request, items, total=total, limit=limit, offset=offset)
+        return page_response(request, items, total=total, limit=limit, offset=offset, page_type=IngredientPage)
 
 
 class UserRecipesController(Controller):
@@ -323,9 +338,10 @@ class UserRecipesController(Controller):
     @get(
         "/recipes",
         operation_id="listUserRecipes",
+        operation_class=ApiOperation,
         tags=["recipes"],
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(400, 404),
+        responses=problems(304, 400, 404, descriptions=_USER_ERRORS),
         **cached_public(cache_tags.RECIPES, cache_tags.USERS, cache_tags.PROFILES),
     )
     async def list_user_recipes(
@@ -337,20 +353,21 @@ class UserRecipesController(Controller):
         sort: Annotated[SortOrder, QueryParameter(description="As for GET /recipes.")] = "newest",
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
-    ) -> Response[Page[RecipeSummary]]:
+    ) -> Response[RecipeSummaryPage]:
         """The user's recipes, newest first by default."""
         await recipes_service.require_active_user(user_id)
         items, total = await recipes_service.list_recipes(
             RecipeFilters(author=user_id), sort, limit=limit, offset=offset
         )
-        return page_response(request, items, total=total, limit=limit, offset=offset)
+        return page_response(request, items, total=total, limit=limit, offset=offset, page_type=RecipeSummaryPage)
 
     @get(
         "/likes",
         operation_id="listUserLikes",
+        operation_class=ApiOperation,
         tags=["likes"],
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(400, 404),
+        responses=problems(304, 400, 404, descriptions=_USER_ERRORS),
         **cached_public(cache_tags.RECIPES, cache_tags.USERS, cache_tags.PROFILES),
     )
     async def list_user_likes(
@@ -360,10 +377,10 @@ class UserRecipesController(Controller):
         recipes_service: NamedDependency[RecipeService],
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
-    ) -> Response[Page[LikedRecipe]]:
+    ) -> Response[LikedRecipePage]:
         """The recipes the user liked, most recently liked first."""
         items, total = await recipes_service.list_liked(user_id, limit=limit, offset=offset)
-        return page_response(request, items, total=total, limit=limit, offset=offset)
+        return page_response(request, items, total=total, limit=limit, offset=offset, page_type=LikedRecipePage)
 
 
 __all__ = ["IngredientController", "RecipeController", "UserRecipesController"]

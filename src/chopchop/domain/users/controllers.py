@@ -8,29 +8,16 @@ from uuid import UUID
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
 from chopchop.db import User
 from chopchop.domain import cache_tags
-from chopchop.domain.users.schemas import SEARCH_MAX_LENGTH, SEARCH_PATTERN, UserProfile, UserSummary
+from chopchop.domain.users.schemas import SEARCH_MAX_LENGTH, SEARCH_PATTERN, UserProfile, UserSummary, UserSummaryPage
 from chopchop.domain.users.services import UserDirectoryService
+from chopchop.lib.apidoc import ApiOperation
 from chopchop.lib.cache import cached_public
-from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, Page, page_response
-from chopchop.lib.problems import PROBLEM_JSON, Problem
-
-_ERRORS = {
-    400: "The request is invalid (see `errors`).",
-    404: "No active user has this id.",
-}
-
-
-def _problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI descriptions of the problem+json errors an endpoint answers with."""
-    return {
-        status: ResponseSpec(Problem, description=_ERRORS[status], media_type=PROBLEM_JSON, generate_examples=False)
-        for status in statuses
-    }
+from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, page_response
+from chopchop.lib.problems import problems
 
 
 def to_user_summary(user: User) -> UserSummary:
@@ -47,8 +34,9 @@ class UserController(Controller):
     @get(
         "/",
         operation_id="listUsers",
+        operation_class=ApiOperation,
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=_problems(400),
+        responses=problems(304, 400),
         **cached_public(cache_tags.USERS, cache_tags.PROFILES),
     )
     async def list_users(
@@ -65,18 +53,26 @@ class UserController(Controller):
         ] = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
-    ) -> Response[Page[UserSummary]]:
+    ) -> Response[UserSummaryPage]:
         """Active users, by display name ignoring case (ties broken by id), a page at a time.
 
         Accounts whose email address is not confirmed yet are not listed.
         """
         users, total = await directory_service.page(query=q, limit=limit, offset=offset)
-        return page_response(request, [to_user_summary(u) for u in users], total=total, limit=limit, offset=offset)
+        return page_response(
+            request,
+            [to_user_summary(u) for u in users],
+            total=total,
+            limit=limit,
+            offset=offset,
+            page_type=UserSummaryPage,
+        )
 
     @get(
         "/{user_id:uuid}",
         operation_id="getUser",
-        responses=_problems(404),
+        operation_class=ApiOperation,
+        responses=problems(304, 400, 404, descriptions={404: "No active user has this id."}),
         **cached_public(cache_tags.USERS, cache_tags.PROFILES),
     )
     async def get_user(

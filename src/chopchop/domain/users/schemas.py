@@ -9,6 +9,8 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
+from chopchop.lib.pagination import Page
+
 # The ?q= of the directory: no longer than a display name, no control characters.
 SEARCH_MAX_LENGTH = 100
 SEARCH_PATTERN = r"^[^\x00-\x1f\x7f]*$"
@@ -18,7 +20,7 @@ class UserSummary(msgspec.Struct):
     """A user in the public directory."""
 
     id: UUID
-    display_name: str
+    display_name: Annotated[str, Meta(description="Public name.", examples=["Ada Lovelace"])]
     created_at: Annotated[datetime, Meta(description="When the account was created (member since).")]
 
 
@@ -26,8 +28,14 @@ class UserProfile(msgspec.Struct):
     """A user's public profile with the counts of what they published."""
 
     id: UUID
-    display_name: str
+    display_name: Annotated[str, Meta(description="Public name.", examples=["Ada Lovelace"])]
     created_at: Annotated[datetime, Meta(description="When the account was created (member since).")]
     recipe_count: Annotated[int, Meta(description="Recipes this user published.")]
     likes_received: Annotated[int, Meta(description="Likes on all of this user's recipes.")]
     comment_count: Annotated[int, Meta(description="Comments this user wrote.")]
+
+
+class UserSummaryPage(Page[UserSummary]):
+    """A page of the user directory."""
+
+    items: list[UserSummary]

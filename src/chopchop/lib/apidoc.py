@@ -1,0 +1,154 @@
+"""OpenAPI documentation helpers: the headers and conditional-request parameters every operation shares.
+
+Handlers declare ``operation_class=ApiOperation`` and their errors with :func:`chopchop.lib.problems.problems`;
+this class then fills in what follows from those status codes, so that it is written once:
+
+* a short ``summary`` from the ``operationId`` (``listRecipes`` -> "List recipes"), unless one is given;
+* ``WWW-Authenticate`` on 401, ``Retry-After``/``RateLimit-Policy``/``RateLimit`` on 429, ``ETag`` on 412 and 304,
+  ``Retry-After`` on a problem 503, and a 413 on operations that take a body;
+* the bearer security requirement on operations that do not say they are public (``security=[{}]``);
+* the ``If-None-Match`` request header where a 304 is documented (with ``ETag``/``Cache-Control`` on the 200),
+  and ``If-Match`` where a 412 is.
+
+Nothing here changes behaviour: it only describes what the middleware and handlers already do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from litestar.datastructures import ResponseHeader
+from litestar.openapi.spec import (
+    OpenAPIHeader,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Parameter,
+    Reference,
+    Schema,
+)
+
+PROBLEM_JSON = "application/problem+json"
+SECURITY_SCHEME = "BearerToken"  # the name the auth config (domain/accounts/auth.py) gives the scheme
+_STRING = Schema(type=OpenAPIType.STRING)
+_INTEGER = Schema(type=OpenAPIType.INTEGER, minimum=1)
+
+WWW_AUTHENTICATE = OpenAPIHeader(
+    schema=_STRING, description='`Bearer realm="chopchop"`: send `Authorization: Bearer <access_token>`.'
+)
+ETAG = OpenAPIHeader(
+    schema=_STRING, description="Strong validator of the representation: send it back in `If-None-Match` or `If-Match`."
+)
+CACHE_CONTROL = OpenAPIHeader(
+    schema=_STRING,
+    description="`public, no-cache` on public reads (keep a copy, revalidate it with `If-None-Match`), "
+    "`private, no-store` on private ones.",
+)
+RATE_LIMIT_HEADERS = {
+    "Retry-After": OpenAPIHeader(schema=_INTEGER, description="Seconds to wait before trying again.", required=True),
+    "RateLimit-Policy": OpenAPIHeader(
+        schema=_STRING, description='The rule that was exceeded: `"login";q=30;w=60` (q requests per w seconds).'
+    ),
+    "RateLimit": OpenAPIHeader(
+        schema=_STRING, description='What is left of it: `"login";r=0;t=42` (t: seconds to reset).'
+    ),
+}
+IF_NONE_MATCH = Parameter(
+    name="If-None-Match",
+    param_in="header",
+    required=False,
+    schema=_STRING,
+    description="ETag(s) of the copy you have: if the representation still matches, the answer is 304 with no body.",
+)
+IF_MATCH = Parameter(
+    name="If-Match",
+    param_in="header",
+    required=False,
+    schema=_STRING,
+    description="ETag of the copy you changed (from a GET): the write is refused with 412 if the resource has "
+    "changed since. Without it, the last write wins.",
+)
+
+OPENAPI_DESCRIPTION = """\
+Share recipes: register, publish recipes with ingredients and steps, search and filter them, like them and
+comment on them.
+
+* **Authentication**: `POST /api/v1/auth/login` (or the OAuth2 password form `POST /api/v1/auth/token`)
+  returns a bearer token; send it as `Authorization: Bearer <token>`. Public operations need none.
+* **Errors** are RFC 9457 `application/problem+json`; switch on `type`.
+* **Lists** are paged with `limit` (1-100) and `offset`; the `Link` header points at the next and previous pages.
+* **Caching**: every successful GET has a strong `ETag`; send it back in `If-None-Match` for a `304`, or in
+  `If-Match` on a recipe write to be refused with `412` if someone changed it meanwhile.
+* **Rate limits**: authentication endpoints and every write are limited; past a limit the answer is `429` with
+  `Retry-After`.
+"""
+# The tags of the operations, in the order the documentation shows them.
+OPENAPI_TAGS = {
+    "auth": "Registration, email confirmation, log in, password reset. Public.",
+    "me": "The signed-in user's own account.",
+    "recipes": "Recipes: public reads (search, filters, sort), author-only writes.",
+    "likes": "Liking recipes, and what a user liked.",
+    "comments": "Comments on recipes.",
+    "ingredients": "The shared ingredient catalogue (autocomplete).",
+    "users": "The public user directory and profiles.",
+    "health": "Liveness and readiness probes.",
+}
+
+LOCATION = ResponseHeader(name="Location", description="Path of the created resource.", documentation_only=True)
+
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def summary_of(operation_id: str) -> str:
+    """``listRecipes`` -> ``List recipes``; ``loginOAuth2`` -> ``Login o auth2`` is avoided by explicit summaries."""
+    words = _WORD.findall(operation_id)
+    text = " ".join(word if word.isupper() and len(word) > 1 else word.lower() for word in words)
+    return text[:1].upper() + text[1:]
+
+
+def _add_headers(response: OpenAPIResponse, headers: dict[str, OpenAPIHeader]) -> None:
+    response.headers = {**(response.headers or {}), **headers}
+
+
+@dataclass
+class ApiOperation(Operation):
+    """An :class:`Operation` that documents the headers implied by its status codes (see the module docstring)."""
+
+    def __post_init__(self) -> None:
+        if self.operation_id and (not self.summary or " " not in self.summary):
+            self.summary = summary_of(self.operation_id)
+        responses = self.responses or {}
+        parameters = list(self.parameters or [])
+        for status, response in responses.items():
+            if not isinstance(response, OpenAPIResponse):
+                continue
+            if status == "401":
+                _add_headers(response, {"WWW-Authenticate": WWW_AUTHENTICATE})
+            elif status == "429":
+                _add_headers(response, RATE_LIMIT_HEADERS)
+            elif status == "503" and PROBLEM_JSON in (response.content or {}):
+                _add_headers(response, {"Retry-After": RATE_LIMIT_HEADERS["Retry-After"]})
+            elif status == "412":
+                _add_headers(response, {"ETag": ETAG})
+            elif status == "304":
+                _add_headers(response, {"ETag": ETAG, "Cache-Control": CACHE_CONTROL})
+                ok = responses.get("200")
+                if isinstance(ok, OpenAPIResponse):
+                    _add_headers(ok, {"ETag": ETAG, "Cache-Control": CACHE_CONTROL})
+                parameters.append(IF_NONE_MATCH)
+        if self.request_body is not None and "413" not in responses and self.responses is not None:
+            self.responses["413"] = OpenAPIResponse(
+                description="The request body is larger than the service accepts (`CHOPCHOP_MAX_BODY_BYTES`).",
+                content={PROBLEM_JSON: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))},
+            )
+        if "412" in responses:
+            parameters.append(IF_MATCH)
+        self.parameters = parameters or None
+        if self.security is None:
+            # Say it on the operation, not only document-wide: generators (openapi-python-client) look only here.
+            self.security = [{SECURITY_SCHEME: []}]
+
+
+__all__ = ["LOCATION", "OPENAPI_DESCRIPTION", "OPENAPI_TAGS", "ApiOperation", "summary_of"]
