@@ -27,6 +27,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, Contact, License, OAuthFlow, OAuthFlows, SecurityScheme, Server, Tag
 from litestar.plugins import InitPluginProtocol
+from litestar.plugins.prometheus import PrometheusConfig
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
@@ -44,7 +45,7 @@ from chopchop.domain.accounts.auth import REVOKED_TOKENS_STORE, TOKEN_URL, build
 from chopchop.domain.accounts.controllers import AuthController, MeController
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
 from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
-from chopchop.domain.system.controllers import HealthController
+from chopchop.domain.system.controllers import HealthController, MetricsController
 from chopchop.domain.users.controllers import UserController
 from chopchop.lib import outbox
 from chopchop.lib.apidoc import OPENAPI_DESCRIPTION, OPENAPI_TAGS
@@ -60,6 +61,7 @@ from chopchop.lib.conditional import ConditionalGetMiddleware
 from chopchop.lib.email import Mailer, OutboxMailer, SmtpMailer
 from chopchop.lib.headers import SecurityHeadersMiddleware
 from chopchop.lib.jobs import InProcessJobQueue, JobContext, JobQueue, SaqJobQueue
+from chopchop.lib.observability import RequestContextMiddleware, configure_structlog, formatter
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import exception_handlers
 from chopchop.lib.ratelimit import Rate, RateLimiter, RateLimits, limit_writes
@@ -68,6 +70,9 @@ from chopchop.lib.transactions import commit_before_send
 from chopchop.settings import RATE_SETTINGS, Settings
 
 logger = logging.getLogger("chopchop")
+
+# Request rate and latency by route template (not raw path: ids would explode the series) and status.
+PROMETHEUS = PrometheusConfig(app_name="chopchop", prefix="chopchop", group_path=True, exclude=["^/metrics$"])
 
 # Entries are invalidated by generation bumps; the TTL only bounds how long dead entries occupy Redis.
 CACHE_TTL_SECONDS = 300
@@ -193,6 +198,10 @@ class ChopchopPlugin(InitPluginProtocol):
                             startup=cast("Any", self._worker_startup),
                             separate_process=True,
                             concurrency=10,
+                            # On SIGTERM, running jobs get 20 s to finish before they are cancelled (and
+                            # re-queued): fewer emails sent twice when a worker is replaced.
+                            shutdown_grace_period_s=20,
+                            cancellation_hard_deadline_s=5,
                         )
                     ],
                 )
@@ -261,6 +270,8 @@ class ChopchopPlugin(InitPluginProtocol):
         )
         # Outermost first: conditional GETs see every response, cached or not.
         app_config.middleware[:0] = [
+            RequestContextMiddleware,
+            PROMETHEUS.middleware,
             DefineMiddleware(SecurityHeadersMiddleware, hsts=settings.public_base_url.startswith("https://")),
             ConditionalGetMiddleware,
             CacheGenerationMiddleware,
@@ -280,6 +291,7 @@ class ChopchopPlugin(InitPluginProtocol):
                 AuthController,
                 MeController,
                 HealthController,
+                MetricsController,
                 RecipeCommentController,
                 CommentController,
                 UserController,
@@ -344,7 +356,9 @@ class ChopchopPlugin(InitPluginProtocol):
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(), RedocRenderPlugin()],
         )
+        configure_structlog()
         app_config.logging_config = LoggingConfig(
+            formatters={"standard": formatter(settings.json_logs)},
             root={"level": settings.log_level.upper(), "handlers": ["queue_listener"]},
             log_exceptions="never",
             loggers={"chopchop": {"level": settings.log_level.upper(), "propagate": True}},

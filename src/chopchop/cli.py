@@ -59,6 +59,7 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         proxy_headers=False,
         server_header=False,
+        access_log=False,  # the app logs one structured access line per request (with its request id)
         timeout_graceful_shutdown=20,
     )
 

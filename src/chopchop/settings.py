@@ -15,6 +15,7 @@ from dotenv import dotenv_values
 ENV_PREFIX = "CHOPCHOP_"
 DEV_JWT_SECRET = "chopchop-embedded-dev-secret-do-not-use-in-production"  # noqa: S105
 SmtpTls = Literal["none", "starttls", "tls"]
+LogFormat = Literal["auto", "json", "console"]
 RATE_SETTINGS = (
     "rate_register",
     "rate_login",
@@ -98,6 +99,11 @@ class Settings:
     )
     debug: bool = _doc("Litestar debug mode (tracebacks in error responses). Never in production.", default=False)
     log_level: str = _doc("Log level: DEBUG, INFO, WARNING, ERROR.", default="INFO")
+    log_format: LogFormat = _doc(
+        "Log lines as `json` (one object per line, for collectors) or `console` (for people). "
+        "`auto`: console in embedded mode, json otherwise.",
+        default="auto",
+    )
 
     @property
     def uses_sqlite(self) -> bool:
@@ -111,6 +117,10 @@ class Settings:
     @property
     def mode(self) -> str:
         return "embedded" if self.embedded else "server"
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_format == "json" or (self.log_format == "auto" and not self.embedded)
 
     @property
     def should_auto_migrate(self) -> bool:

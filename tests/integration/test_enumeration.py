@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import statistics
+import json
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -34,11 +34,14 @@ async def _compare(
         for call, times in ((known, known_times), (unknown, unknown_times)):
             elapsed, response = await _timed(call)
             times.append(elapsed)
-            answers.add((response.status_code, response.text))
+            body = response.json()
+            body.pop("instance", None)  # names this request (its id): differs on every call by design
+            answers.add((response.status_code, json.dumps(body, sort_keys=True)))
     assert len(answers) == 1, f"the two paths answer differently: {answers}"
-    a, b = statistics.median(known_times), statistics.median(unknown_times)
-    # Within 35 % or 15 ms of each other, whichever is larger: far below the 5 ms vs 290 ms of the reference.
-    assert abs(a - b) <= max(0.35 * max(a, b), 0.015), f"known {a * 1000:.1f} ms vs unknown {b * 1000:.1f} ms"
+    # The fastest of each path: what the code costs, with the least of the machine's noise on top.
+    a, b = min(known_times), min(unknown_times)
+    # Within 40 % or 10 ms of each other: a skipped argon2 run (or the reference's 5 ms vs 290 ms) is far outside.
+    assert abs(a - b) <= max(0.4 * max(a, b), 0.010), f"known {a * 1000:.1f} ms vs unknown {b * 1000:.1f} ms"
 
 
 def _post(client: Client, path: str, body: dict[str, Any]) -> Callable[[], Awaitable[httpx.Response]]:

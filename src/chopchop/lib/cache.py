@@ -31,6 +31,8 @@ from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from chopchop.lib.observability import CACHE_LOOKUPS
+
 logger = logging.getLogger("chopchop.cache")
 
 GENERATION_STATE_KEY = "chopchop_cache_generation"
@@ -146,10 +148,12 @@ class FailOpenStore(Store):
         if self._breaker.open:
             return None
         try:
-            return await self._inner.get(key, renew_for)
+            value = await self._inner.get(key, renew_for)
         except (RedisError, OSError) as exc:
             self._breaker.trip("cache get", exc)
             return None
+        CACHE_LOOKUPS.labels("hit" if value is not None else "miss").inc()
+        return value
 
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
         if self._breaker.open:

@@ -1,0 +1,115 @@
+"""Structured JSON logs with request ids, and Prometheus metrics."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+
+import structlog
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import ASGIApp, Receive, Scope, Send
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, generate_latest
+
+REQUEST_ID_HEADER = "x-request-id"
+REQUEST_ID_STATE_KEY = "chopchop_request_id"
+# A client's id is kept only if it is short and plain: it ends up in logs and headers.
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+access_log = structlog.get_logger("chopchop.access")
+
+CACHE_LOOKUPS = Counter("chopchop_cache_lookups", "Response-cache lookups by result", ["result"])
+QUEUE_DEPTH = Gauge("chopchop_queue_jobs", "Jobs in the SAQ queue by state", ["state"])
+OUTBOX_BACKLOG = Gauge("chopchop_outbox_messages", "Outbox messages not yet sent, by status", ["status"])
+
+
+def shared_processors() -> list[Any]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+
+
+def formatter(json_logs: bool) -> dict[str, Any]:
+    """A logging dictConfig formatter: stdlib records and structlog events, rendered as JSON or for humans."""
+    renderer: Any = structlog.processors.JSONRenderer() if json_logs else structlog.dev.ConsoleRenderer(colors=False)
+    return {
+        "()": structlog.stdlib.ProcessorFormatter,
+        "foreign_pre_chain": [*shared_processors(), structlog.stdlib.ExtraAdder()],
+        "processors": [
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+    }
+
+
+def configure_structlog() -> None:
+    structlog.configure(
+        processors=[*shared_processors(), structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+
+
+def request_id_of(scope: Scope) -> str | None:
+    value = cast("dict[str, Any]", scope).get("state", {}).get(REQUEST_ID_STATE_KEY)
+    return str(value) if value is not None else None
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (the client's ``X-Request-ID`` if sane), echoes it, logs one access line.
+
+    The id and, once known, the user id are bound to the log context, so every log line of the request
+    carries them. Tokens, passwords and bodies are never logged: only method, path, status and timing.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        http = cast("dict[str, Any]", scope)
+        if http["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        supplied = next((v.decode("latin-1") for k, v in http.get("headers", []) if k.lower() == b"x-request-id"), "")
+        request_id = supplied if _VALID_REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        http.setdefault("state", {})[REQUEST_ID_STATE_KEY] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableScopeHeaders(message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            try:
+                await self.app(scope, receive, send_with_id)
+            finally:
+                user: Any = http.get("user")
+                access_log.info(
+                    "request",
+                    method=http.get("method"),
+                    path=http.get("path"),
+                    status=status,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                    user_id=str(getattr(user, "id", "")) or None,
+                )
+
+
+async def metrics_body(refresh: Callable[[], Awaitable[None]]) -> tuple[bytes, str]:
+    """The Prometheus exposition, after refreshing the gauges that are read at scrape time."""
+    try:
+        await refresh()
+    except Exception:
+        logging.getLogger("chopchop.metrics").warning("could not refresh queue/outbox gauges", exc_info=True)
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
