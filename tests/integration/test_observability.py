@@ -51,7 +51,8 @@ async def test_metrics(app: Litestar, client: Client) -> None:
     assert scrape.status_code == 200
     assert scrape.headers["content-type"].startswith("text/plain")
     body = scrape.text
-    assert "chopchop_requests_total{" in body or "chopchop_request_" in body
+    assert "chopchop_requests_total{" in body
+    assert "chopchop_request_duration_seconds_bucket{" in body
     assert 'path="/api/v1/recipes/{recipe_id}"' in body  # route templates, not raw ids
     assert rid not in body
     assert 'chopchop_cache_lookups_total{result="hit"}' in body
