@@ -181,3 +181,29 @@ async def running(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     finally:
         stopping.set()
         await lifespan
+
+
+async def insert_recipe(app: Litestar, author_id: str, *, title: str = "Soup", like_count: int = 0) -> str:
+    """A recipe row straight in the database (for tests about what hangs off recipes, not about writing them)."""
+    from uuid import UUID
+
+    from chopchop.app import ChopchopPlugin
+    from chopchop.db import Recipe
+
+    async with app.plugins.get(ChopchopPlugin).db_config.get_session() as session:
+        recipe = Recipe(
+            author_id=UUID(author_id),
+            title=title,
+            description="",
+            complexity="easy",
+            servings=2,
+            prep_minutes=5,
+            cook_minutes=10,
+            total_minutes=15,
+            steps=["Cook."],
+            search_text=title,
+            like_count=like_count,
+        )
+        session.add(recipe)
+        await session.commit()
+        return str(recipe.id)

@@ -13,30 +13,9 @@ from sqlalchemy import select
 from chopchop.app import ChopchopPlugin
 from chopchop.db import Recipe
 from chopchop.domain.comments.services import CommentService
-from tests.helpers import count_statements, quick_user
+from tests.helpers import count_statements, insert_recipe, quick_user
 
 Client = AsyncTestClient[Litestar]
-
-
-async def insert_recipe(app: Litestar, author_id: str, title: str = "Tomato soup") -> str:
-    """A recipe row straight in the database: these tests are about comments, not about writing recipes."""
-    plugin = app.plugins.get(ChopchopPlugin)
-    async with plugin.db_config.get_session() as session:
-        recipe = Recipe(
-            author_id=UUID(author_id),
-            title=title,
-            description="",
-            complexity="easy",
-            servings=2,
-            prep_minutes=5,
-            cook_minutes=10,
-            total_minutes=15,
-            steps=["Cook."],
-            search_text=title,
-        )
-        session.add(recipe)
-        await session.commit()
-        return str(recipe.id)
 
 
 async def comment_count(app: Litestar, recipe_id: str) -> int:
@@ -133,7 +112,7 @@ async def test_list_a_recipes_comments_oldest_first_with_pages(app: Litestar, cl
     _, ada = await quick_user(app, "ada@example.com", "Ada")
     _, bob = await quick_user(app, "bob@example.com", "Bob")
     recipe_id = await insert_recipe(app, chef_id)
-    other_recipe = await insert_recipe(app, chef_id, "Other")
+    other_recipe = await insert_recipe(app, chef_id, title="Other")
     await post_comment(client, other_recipe, ada, "elsewhere")
     bodies = [f"comment {i}" for i in range(7)]
     for i, body in enumerate(bodies):
@@ -315,7 +294,7 @@ async def test_comments_are_in_the_openapi_document(client: Client) -> None:
 async def test_removing_all_of_a_users_comments_uncounts_them(app: Litestar, client: Client) -> None:
     chef_id, chef = await quick_user(app, "chef@example.com", "Chef")
     ada_id, ada = await quick_user(app, "ada@example.com", "Ada")
-    soup, stew = await insert_recipe(app, chef_id, "Soup"), await insert_recipe(app, chef_id, "Stew")
+    soup, stew = await insert_recipe(app, chef_id, title="Soup"), await insert_recipe(app, chef_id, title="Stew")
     for recipe_id, body in ((soup, "a"), (soup, "b"), (stew, "c")):
         await post_comment(client, recipe_id, ada, body)
     kept = await post_comment(client, soup, chef, "thanks")

@@ -247,5 +247,7 @@ async def test_social_queries_use_indexes(seeded: AsyncEngine) -> None:
             report.append(f"{name}: {plan.milliseconds:.2f} ms {plan.scans()}")
             if plan.seq_scans() and not is_whole_directory_count(plan.statement):
                 offenders[name] = [*plan.seq_scans(), plan.statement]
-    print("\n".join(report))  # shown with -s / on failure: the numbers of docs/database.md (comments and the user directory)
+    print(
+        "\n".join(report)
+    )  # shown with -s / on failure: the numbers of docs/database.md (comments and the user directory)
     assert offenders == {}

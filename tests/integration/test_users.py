@@ -9,32 +9,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from chopchop.app import ChopchopPlugin
-from chopchop.db import Recipe
-from tests.helpers import count_statements, quick_user, register
+from tests.helpers import count_statements, insert_recipe, quick_user, register
 
 Client = AsyncTestClient[Litestar]
-
-
-async def insert_recipe(app: Litestar, author_id: str, *, like_count: int = 0, title: str = "Soup") -> str:
-    """A recipe row straight in the database, with the like count it would have after that many likes."""
-    plugin = app.plugins.get(ChopchopPlugin)
-    async with plugin.db_config.get_session() as session:
-        recipe = Recipe(
-            author_id=UUID(author_id),
-            title=title,
-            description="",
-            complexity="easy",
-            servings=2,
-            prep_minutes=5,
-            cook_minutes=10,
-            total_minutes=15,
-            steps=["Cook."],
-            search_text=title,
-            like_count=like_count,
-        )
-        session.add(recipe)
-        await session.commit()
-        return str(recipe.id)
 
 
 def names(response: Any) -> list[str]:

@@ -88,6 +88,22 @@ def _send_after_commit(
     after_commit(request, partial(outbox.dispatch, job_queue, [message.id]))
 
 
+async def _login(
+    request: Request[Any, Any, Any],
+    rate_limits: RateLimits,
+    email: str,
+    password: str,
+    users_service: UserService,
+    hasher: PasswordHasher,
+    token_issuer: AccessTokenIssuer,
+) -> AccessToken:
+    """Both login endpoints: limited per address and per account, then the same argon2 work for anyone."""
+    await rate_limits.check(request, "login")
+    await rate_limits.check(request, "login_account", key=email)
+    user = await users_service.authenticate(email=email, password=password, hasher=hasher)
+    return _access_token(token_issuer, user)
+
+
 def _access_token(issuer: AccessTokenIssuer, user: User) -> AccessToken:
     encoded, lifetime = issuer.issue(user.id, user.token_version)
     return AccessToken(access_token=encoded, expires_in=lifetime)
@@ -222,10 +238,7 @@ class AuthController(Controller):
         token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
         """Exchange email and password for a bearer access token."""
-        await rate_limits.check(request, "login")
-        await rate_limits.check(request, "login_account", key=data.email)
-        user = await users_service.authenticate(email=data.email, password=data.password, hasher=hasher)
-        return _access_token(token_issuer, user)
+        return await _login(request, rate_limits, data.email, data.password, users_service, hasher, token_issuer)
 
     @post(
         "/token",
@@ -245,10 +258,7 @@ class AuthController(Controller):
         token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
         """OAuth2 password grant (form encoded; ``username`` is the email): what Swagger's Authorize uses."""
-        await rate_limits.check(request, "login")
-        await rate_limits.check(request, "login_account", key=data.username)
-        user = await users_service.authenticate(email=data.username, password=data.password, hasher=hasher)
-        return _access_token(token_issuer, user)
+        return await _login(request, rate_limits, data.username, data.password, users_service, hasher, token_issuer)
 
     @post(
         "/forgot-password",
