@@ -166,4 +166,11 @@ def main() -> None:
     os.environ.setdefault("LITESTAR_APP", APP_PATH)
     from litestar.cli.main import litestar_group
 
-    litestar_group()
+    from chopchop.settings import SettingsError
+
+    try:
+        litestar_group()
+    except SettingsError as exc:
+        # A configuration mistake is the operator's to fix: one clear line, no traceback.
+        click.echo(f"chopchop: configuration error: {exc}", err=True)
+        sys.exit(2)
