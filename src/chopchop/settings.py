@@ -94,6 +94,9 @@ class Settings:
     )
     rate_token: str = _doc("Confirm and reset-password attempts per client address.", default="30/hour")
     rate_writes: str = _doc("Writes (POST, PUT, PATCH, DELETE) per signed-in user.", default="120/minute")
+    outbox_lease_seconds: int = _doc(
+        "How long a worker may take over one email before another worker takes it over (it died).", default=120
+    )
     auto_migrate: bool | None = _doc(
         "Run database migrations at start-up. Default: on in embedded mode, off otherwise.", default=None
     )

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from litestar import Litestar
 from sqlalchemy import select, update
@@ -155,3 +159,71 @@ async def test_a_worker_killed_mid_job_does_not_lose_the_email(app: Litestar, ma
     arrived = await mailbox.wait_for("nobody@example.com", "reset")
     assert arrived["Message-ID"] == outbox.message_id_for(message.id)
     assert [r.status for r in await _wait_all_sent(app)] == ["sent"]
+
+
+class SlowMailbox(Mailbox):
+    """An SMTP server that takes its time over DATA (while `slow` is set): a worker can be killed mid-send."""
+
+    slow: bool = True
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
+        if self.slow:
+            await asyncio.sleep(30)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def _worker_process(settings: Settings) -> subprocess.Popen[bytes]:
+    """`chopchop worker` as its own OS process, configured like a deployment would configure it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHOPCHOP_")} | {
+        "CHOPCHOP_DATABASE_URL": settings.database_url,
+        "CHOPCHOP_REDIS_URL": settings.redis_url or "",
+        "CHOPCHOP_REDIS_KEY_PREFIX": settings.redis_key_prefix,
+        "CHOPCHOP_QUEUE_NAME": settings.queue_name,
+        "CHOPCHOP_JWT_SECRET": settings.jwt_secret,
+        "CHOPCHOP_SMTP_HOST": settings.smtp_host or "",
+        "CHOPCHOP_SMTP_PORT": str(settings.smtp_port),
+        "CHOPCHOP_OUTBOX_LEASE_SECONDS": str(settings.outbox_lease_seconds),
+        "CHOPCHOP_LOG_LEVEL": "WARNING",
+    }
+    chopchop = str(Path(sys.executable).with_name("chopchop"))
+    return subprocess.Popen(  # noqa: S603 - our own console script
+        [chopchop, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+async def test_a_worker_process_killed_mid_send_loses_nothing(settings: Settings, app: Litestar) -> None:
+    box = SlowMailbox()
+    box.port = _free_port()
+    controller = start_smtp_server(box, port=box.port)
+    own = replace(settings, smtp_port=box.port, queue_name=f"{settings.queue_name}-kill", outbox_lease_seconds=2)
+    killed_app = create_app(own)
+    first = _worker_process(own)
+    try:
+        async with killed_app.lifespan(), asgi_client(killed_app) as http:
+            body = {"email": "survivor@example.com", "password": "long enough!", "display_name": "S"}
+            assert (await http.post("/api/v1/auth/register", json=body)).status_code == 202
+            # Wait until the worker process has claimed the email and sits in the SMTP conversation ...
+            for _ in range(1800):  # the worker process needs a few seconds to start, more on a busy machine
+                rows = await _rows(killed_app)
+                if rows and rows[0].status == OutboxStatus.SENDING.value:
+                    break
+                await asyncio.sleep(0.05)
+            assert rows[0].status == OutboxStatus.SENDING.value, "the worker never picked the email up"
+            await asyncio.sleep(0.3)
+            first.kill()  # ... and kill it there, as the OOM killer or a node failure would.
+            first.wait(timeout=10)
+            box.slow = False
+
+            # Another worker takes over once the lease ran out; the sweep (every minute) finds the row.
+            await asyncio.sleep(2.1)
+            async with saq_worker(killed_app):
+                await killed_app.plugins.get(ChopchopPlugin).job_queue.enqueue("sweep_outbox", older_than_seconds=0)
+                message = await box.wait_for("survivor@example.com", "confirm", timeout=20)
+                rows = await _wait_all_sent(killed_app)
+        assert [r.status for r in rows] == ["sent"]
+        assert rows[0].attempts == 2
+        assert message["Message-ID"] == outbox.message_id_for(rows[0].id)
+    finally:
+        if first.poll() is None:
+            first.kill()
+        controller.stop()

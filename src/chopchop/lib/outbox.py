@@ -55,7 +55,12 @@ async def dispatch(job_queue: JobQueue, outbox_ids: list[UUID]) -> None:
             logger.warning("queue unavailable, email %s waits in the outbox: %s", outbox_id, exc)
 
 
-async def _claim(db: SQLAlchemyAsyncConfig, outbox_id: UUID) -> OutboxMessage | None:
+def _lease(ctx: dict[str, Any]) -> timedelta:
+    seconds = getattr(ctx.get("settings"), "outbox_lease_seconds", None)
+    return LEASE if seconds is None else timedelta(seconds=seconds)
+
+
+async def _claim(db: SQLAlchemyAsyncConfig, outbox_id: UUID, lease: timedelta) -> OutboxMessage | None:
     now = datetime.now(UTC)
     async with db.get_session() as session:
         claimed = (
@@ -65,7 +70,7 @@ async def _claim(db: SQLAlchemyAsyncConfig, outbox_id: UUID) -> OutboxMessage | 
                     OutboxMessage.id == outbox_id,
                     or_(
                         OutboxMessage.status == OutboxStatus.PENDING.value,
-                        (OutboxMessage.status == OutboxStatus.SENDING.value) & (OutboxMessage.claimed_at < now - LEASE),
+                        (OutboxMessage.status == OutboxStatus.SENDING.value) & (OutboxMessage.claimed_at < now - lease),
                     ),
                 )
                 .values(status=OutboxStatus.SENDING.value, claimed_at=now, attempts=OutboxMessage.attempts + 1)
@@ -87,7 +92,7 @@ def make_deliver(tasks: Callable[[], Mapping[str, JobFunction]]) -> JobFunction:
 
     async def deliver_outbox(ctx: dict[str, Any], *, outbox_id: str) -> str:
         db: SQLAlchemyAsyncConfig = ctx["db_config"]
-        message = await _claim(db, UUID(outbox_id))
+        message = await _claim(db, UUID(outbox_id), _lease(ctx))
         if message is None:
             return "already handled"
         try:
@@ -124,7 +129,7 @@ async def sweep_outbox(ctx: dict[str, Any], *, older_than_seconds: float | None 
                             (OutboxMessage.status == OutboxStatus.PENDING.value)
                             & (OutboxMessage.updated_at <= now - age),
                             (OutboxMessage.status == OutboxStatus.SENDING.value)
-                            & (OutboxMessage.claimed_at < now - LEASE),
+                            & (OutboxMessage.claimed_at < now - _lease(ctx)),
                         )
                     )
                     .order_by(OutboxMessage.created_at)
