@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import click
+import msgspec
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
     EngineConfig,
@@ -48,7 +49,7 @@ from chopchop.domain.recipes.controllers import IngredientController, RecipeCont
 from chopchop.domain.system.controllers import HealthController, MetricsController
 from chopchop.domain.users.controllers import UserController
 from chopchop.lib import outbox
-from chopchop.lib.apidoc import OPENAPI_DESCRIPTION, OPENAPI_TAGS
+from chopchop.lib.apidoc import OPENAPI_DESCRIPTION, OPENAPI_TAGS, tighten_request_bodies
 from chopchop.lib.cache import (
     CacheGenerationMiddleware,
     FailOpenStore,
@@ -262,6 +263,7 @@ class ChopchopPlugin(InitPluginProtocol):
                 "chopchop": self,
                 "cache_generations": self.generations,
                 "rate_limits": self.rate_limits,
+                "cache_namespace": f"{settings.redis_key_prefix}:cache:",
             }
         )
         app_config.guards.append(limit_writes)
@@ -370,4 +372,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """Build the API for ``settings`` (default: from the ``CHOPCHOP_*`` environment)."""
     settings = settings or Settings.from_env()
     # Litestar reads the body limit from its constructor only (not from a plugin's AppConfig).
-    return Litestar(plugins=[ChopchopPlugin(settings)], request_max_body_size=settings.max_body_bytes)
+    app = Litestar(plugins=[ChopchopPlugin(settings)], request_max_body_size=settings.max_body_bytes)
+    tighten_request_bodies(app.openapi_schema, _request_bodies(app))
+    return app
+
+
+def _request_bodies(app: Litestar) -> list[type[msgspec.Struct]]:
+    """The msgspec Structs the handlers take as their ``data`` (request body)."""
+    bodies: list[type[msgspec.Struct]] = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            data = handler.parsed_fn_signature.parameters.get("data")
+            annotation = data.annotation if data is not None else None
+            if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+                bodies.append(annotation)
+    return bodies

@@ -11,15 +11,21 @@ this class then fills in what follows from those status codes, so that it is wri
   and ``If-Match`` where a 412 is.
 
 Nothing here changes behaviour: it only describes what the middleware and handlers already do.
+:func:`tighten_request_bodies` makes the request body schemas say what msgspec enforces and Litestar's schema
+generation leaves out (unknown fields, constraints of list items, ``minimum: 0`` of optional fields).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+import msgspec
 from litestar.datastructures import ResponseHeader
 from litestar.openapi.spec import (
+    OpenAPI,
     OpenAPIHeader,
     OpenAPIMediaType,
     OpenAPIResponse,
@@ -151,4 +157,58 @@ class ApiOperation(Operation):
             self.security = [{SECURITY_SCHEME: []}]
 
 
-__all__ = ["LOCATION", "OPENAPI_DESCRIPTION", "OPENAPI_TAGS", "ApiOperation", "summary_of"]
+# JSON Schema keywords of msgspec's schema -> attributes of Litestar's Schema, for the constraints copied over.
+_CONSTRAINTS = {
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "exclusiveMinimum": "exclusive_minimum",
+    "exclusiveMaximum": "exclusive_maximum",
+    "minLength": "min_length",
+    "maxLength": "max_length",
+    "pattern": "pattern",
+}
+
+
+def _copy_constraints(target: Schema, expected: dict[str, Any]) -> None:
+    for keyword, attribute in _CONSTRAINTS.items():
+        if keyword in expected and getattr(target, attribute) is None:
+            setattr(target, attribute, expected[keyword])
+
+
+def _array_of(schema: Schema) -> Schema | None:
+    """The array schema of a property: itself, or the one alternative of an optional (``UNSET``) field."""
+    if schema.type == OpenAPIType.ARRAY:
+        return schema
+    alternatives = [s for s in schema.one_of or [] if isinstance(s, Schema) and s.type == OpenAPIType.ARRAY]
+    return alternatives[0] if len(alternatives) == 1 else None
+
+
+def tighten_request_bodies(document: OpenAPI, bodies: Iterable[type[msgspec.Struct]]) -> None:
+    """Make the component schemas of request bodies promise no more than msgspec accepts.
+
+    Litestar's generated schemas leave out ``additionalProperties: false`` of ``forbid_unknown_fields`` structs,
+    the ``Meta`` constraints of list items (``list[Step]``) and a ``minimum`` of 0 on ``X | UnsetType`` fields, so a
+    client (or a fuzzer) following the document sends bodies that are refused with 400. msgspec's own JSON schema
+    of the same structs has them: copy what is missing from it.
+    """
+    types = list(dict.fromkeys(bodies))
+    if document.components is None or not document.components.schemas or not types:
+        return
+    _, expected_schemas = msgspec.json.schema_components(types, ref_template="#/components/schemas/{name}")
+    for name, expected in expected_schemas.items():
+        schema = document.components.schemas.get(name)
+        if not isinstance(schema, Schema):
+            continue
+        if expected.get("additionalProperties") is False:  # forbid_unknown_fields
+            schema.additional_properties = False
+        for field, expected_field in expected.get("properties", {}).items():
+            actual = (schema.properties or {}).get(field)
+            if not isinstance(actual, Schema):
+                continue
+            _copy_constraints(actual, expected_field)
+            array, items = _array_of(actual), expected_field.get("items")
+            if array is not None and isinstance(array.items, Schema) and isinstance(items, dict):
+                _copy_constraints(array.items, items)
+
+
+__all__ = ["LOCATION", "OPENAPI_DESCRIPTION", "OPENAPI_TAGS", "ApiOperation", "summary_of", "tighten_request_bodies"]

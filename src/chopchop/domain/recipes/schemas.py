@@ -46,7 +46,9 @@ Step = Annotated[
     Meta(
         min_length=1,
         max_length=2000,
-        pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*\S[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
+        # A lookahead for the visible character: a bare `\S` between the allowed runs also matched one control
+        # character (NUL included, a 500 from PostgreSQL), and JSON Schema's `\S` differs from Python's on \x1c-\x1f.
+        pattern=r"^(?=\s*\S)[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
         description="One step of the method, 1 to 2000 characters.",
         examples=["Chop the onion finely."],
     ),
