@@ -24,13 +24,16 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any, cast
+from urllib.parse import parse_qsl
 
+import msgspec
 from litestar import Request
 from litestar.stores.base import Store
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from chopchop.lib.conditional import etag_of
 from chopchop.lib.observability import CACHE_LOOKUPS
 
 logger = logging.getLogger("chopchop.cache")
@@ -40,6 +43,7 @@ INVALIDATE_STATE_KEY = "chopchop_cache_invalidate"
 EPOCH_TAG = "_epoch"
 # How long to leave Redis alone after a failure before trying again (keeps requests fast in an outage).
 RETRY_AFTER_SECONDS = 1.0
+CACHE_TTL_SECONDS = 300
 
 
 class _Breaker:
@@ -90,6 +94,29 @@ return #KEYS
 """
 
 
+# One round trip for a cached GET: the generations of its tags (as _READ_SCRIPT) and the entry stored under the
+# key they make: ARGV[1] .. stamp .. ARGV[2]. The entry key is not in KEYS: fine on a single Redis server (not
+# Redis Cluster, which this service does not use).
+_LOOKUP_SCRIPT = """
+local t = redis.call('TIME')
+local now = t[1] * 1000000 + t[2]
+local values = {}
+for i, key in ipairs(KEYS) do
+  local value = redis.call('GET', key)
+  if not value then
+    redis.call('SET', key, string.format('%.0f', now), 'NX')
+    value = redis.call('GET', key)
+  end
+  values[i] = value
+end
+local stamp = table.concat(values, '.')
+if stamp == ARGV[3] then
+  return {stamp, false}
+end
+return {stamp, redis.call('GET', ARGV[1] .. stamp .. ARGV[2])}
+"""
+
+
 class Generations:
     """Generation counters of cache tags, in Redis (shared by every process) or in memory (embedded)."""
 
@@ -100,6 +127,34 @@ class Generations:
         self._dirty = False
         self._read = redis.register_script(_READ_SCRIPT) if redis is not None else None
         self._bump = redis.register_script(_BUMP_SCRIPT) if redis is not None else None
+        self._lookup = redis.register_script(_LOOKUP_SCRIPT) if redis is not None else None
+        self.redis = redis
+
+    def trip(self, what: str, exc: BaseException) -> None:
+        self._breaker.trip(what, exc)
+
+    async def lookup(
+        self, tags: Sequence[str], before: str, after: str, known: str = ""
+    ) -> tuple[str | None, bytes | None]:
+        """The tags' generation stamp and the entry stored at ``before + stamp + after`` (Redis), in one call.
+
+        (None, None) when Redis cannot be asked (the cache is bypassed); in memory the entry is left to the caller.
+        """
+        if self._lookup is None or self._bump is None:
+            return await self.current(tags), None
+        if self._breaker.open:
+            return None, None
+        try:
+            if self._dirty:
+                await self._bump(keys=[self._prefix + EPOCH_TAG])
+                self._dirty = False
+            stamp, entry = await self._lookup(
+                keys=[self._prefix + tag for tag in (EPOCH_TAG, *tags)], args=[before, after, known]
+            )
+        except (RedisError, OSError) as exc:
+            self._breaker.trip("read generations", exc)
+            return None, None
+        return (stamp.decode() if isinstance(stamp, bytes) else str(stamp)), entry
 
     async def current(self, tags: Sequence[str]) -> str | None:
         """A stamp of the tags' generations, or None when they cannot be known (the cache is then bypassed)."""
@@ -218,29 +273,137 @@ def bump_invalidated(generations: Callable[[Scope], Generations]) -> Callable[[M
     return handler
 
 
-class CacheGenerationMiddleware:
-    """Reads the generations of a cached GET's tags before the cache lookup (they are part of the key)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        http = cast("dict[str, Any]", scope)
-        if http["type"] == "http" and http["method"] in {"GET", "HEAD"}:
-            handler: Any = http.get("route_handler")
-            tags = handler.opt.get("cache_tags") if getattr(handler, "cache", False) else None
-            if tags:
-                params = http.get("path_params", {})
-                names = [tag.format(**params) for tag in tags]
-                generations: Generations = http["litestar_app"].state.cache_generations
-                _state(scope)[GENERATION_STATE_KEY] = await generations.current(names)
-        await self.app(scope, receive, send)
-
-
 def cached_public(*tags: str) -> dict[str, Any]:
     """Route kwargs of a public GET whose response is the same for everyone and cached under ``tags``.
 
     Tags may name path parameters (``"recipe:{recipe_id}"``). Every write that changes what such a
     response shows must :func:`invalidate` one of its tags.
     """
-    return {"cache": True, "opt": {"exclude_from_auth": True, "cache_tags": tags}, "security": [{}]}
+    return {"opt": {"exclude_from_auth": True, "cache_tags": tags}, "security": [{}]}
+
+
+_ENTRY = msgspec.msgpack.Encoder()
+_DECODE_ENTRY = msgspec.msgpack.Decoder(tuple[int, list[tuple[bytes, bytes]], bytes])
+
+
+class _LocalEntries:
+    """Recently served entries of this process, by ``<handler>:<path>?<query>``: (stamp, entry). Bounded in bytes.
+
+    Only an optimisation of the transfer: the stamp is still read from Redis on every request, and the local
+    entry is used only when it was stored under that same stamp (same generations, same key).
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024, max_entry: int = 4 * 1024 * 1024) -> None:
+        from collections import OrderedDict
+
+        self._entries: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._max_bytes = max_bytes
+        self._max_entry = max_entry
+
+    def get(self, key: str) -> tuple[str, bytes] | None:
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+        return found
+
+    def put(self, key: str, stamp: str, entry: bytes) -> None:
+        if len(entry) > self._max_entry:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old[1])
+        self._entries[key] = (stamp, entry)
+        self._bytes += len(entry)
+        while self._bytes > self._max_bytes and self._entries:
+            _, (_, dropped) = self._entries.popitem(last=False)
+            self._bytes -= len(dropped)
+
+
+class CacheGenerationMiddleware:
+    """The response cache of public GETs: one Redis call per hit (generations and entry), ETag stored with it.
+
+    A hit is answered here, before routing reaches the handler (no request parsing, guards or DI). A miss runs
+    the handler, and a 200 is stored with its ETag (so hits never hash the body again) under
+    ``<handler>:<generations>:<path>?<sorted query>``.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.local = _LocalEntries()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: PLR0915 - the hot path, inline on purpose
+        http = cast("dict[str, Any]", scope)
+        handler: Any = http.get("route_handler") if http["type"] == "http" and http["method"] == "GET" else None
+        tags = handler.opt.get("cache_tags") if handler is not None else None
+        if not tags:
+            await self.app(scope, receive, send)
+            return
+        params = http.get("path_params") or {}
+        names = [tag.format(**params) for tag in tags] if params else list(tags)
+        litestar_app = http["litestar_app"]
+        generations: Generations = litestar_app.state.cache_generations
+        query = http.get("query_string", b"")
+        if query:
+            query = "&".join(f"{k}={v}" for k, v in sorted(parse_qsl(query.decode("latin-1"), keep_blank_values=True)))
+        else:
+            query = ""
+        namespace = litestar_app.state.cache_namespace
+        before = f"{namespace}{handler.handler_name}:"
+        after = f":{http['path']}?{query}"
+        local_key = f"{handler.handler_name}{after}"
+        local = self.local.get(local_key) if generations.redis is not None else None
+        stamp, entry = await generations.lookup(names, before, after, local[0] if local else "")
+        if local is not None and stamp == local[0]:
+            entry = local[1]
+        elif entry is not None and stamp is not None:
+            self.local.put(local_key, stamp, entry)
+        if stamp is not None and generations.redis is None:
+            entry = await litestar_app.stores.get("response_cache").get(f"{handler.handler_name}:{stamp}{after}")
+        if stamp is not None:
+            CACHE_LOOKUPS.labels("hit" if entry is not None else "miss").inc()
+        if entry is not None:
+            status, headers, body = _DECODE_ENTRY.decode(entry)
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+            return
+        if stamp is None:
+            await self.app(scope, receive, send)
+            return
+        key = f"{before}{stamp}{after}"
+        start: dict[str, Any] | None = None
+        chunks: list[bytes] = []
+
+        async def storing_send(message: Any) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                if message["status"] != 200:
+                    start = None
+                    await send(message)
+                    return
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"etag"]
+            headers.append((b"etag", etag_of(body).encode("latin-1")))
+            blob = _ENTRY.encode((200, headers, body))
+            self.local.put(f"{handler.handler_name}{after}", stamp, blob)
+            if generations.redis is not None:
+                try:
+                    await generations.redis.set(key, blob, ex=CACHE_TTL_SECONDS)
+                except (RedisError, OSError) as exc:
+                    generations.trip("cache set", exc)
+            else:
+                await litestar_app.stores.get("response_cache").set(
+                    key[len(namespace) :], blob, expires_in=CACHE_TTL_SECONDS
+                )
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+
+        await self.app(scope, receive, storing_send)

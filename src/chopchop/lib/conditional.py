@@ -68,7 +68,7 @@ class ConditionalGetMiddleware:
             await self.app(scope, receive, send)
             return
         handler = http.get("route_handler")
-        public = bool(getattr(handler, "cache", False)) and bool(getattr(handler, "opt", {}).get("cache_tags"))
+        public = bool(getattr(handler, "opt", {}).get("cache_tags"))
         start: dict[str, Any] | None = None
         chunks: list[bytes] = []
 

@@ -269,6 +269,21 @@ def _summary(row: Any, tags: dict[UUID, list[str]]) -> RecipeSummary:
     )
 
 
+def _summary_with_tags(row: Any) -> RecipeSummary:
+    return RecipeSummary(
+        id=row.id,
+        title=row.title,
+        complexity=row.complexity,
+        servings=row.servings,
+        total_minutes=row.total_minutes,
+        tags=row.tags,
+        author=AuthorRef(id=row.author_id, display_name=row.display_name),
+        like_count=row.like_count,
+        comment_count=row.comment_count,
+        created_at=row.created_at,
+    )
+
+
 class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
     """Recipes: writing them (author only), reading one, and the lists."""
 
@@ -496,16 +511,57 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
     async def list_recipes(
         self, filters: RecipeFilters, sort: SortOrder, *, limit: int, offset: int
     ) -> tuple[list[RecipeSummary], int]:
-        """One page of summaries and the total: three statements, whatever the page size."""
+        """One page of summaries and the total. PostgreSQL: one statement (one round trip) whatever the page size."""
         dialect = _dialect(self.session)
-        rows = (
-            await self.session.execute(
-                recipe_page_statement(filters, sort, limit=limit, offset=offset, dialect=dialect)
+        if dialect != "postgresql":
+            rows = (
+                await self.session.execute(
+                    recipe_page_statement(filters, sort, limit=limit, offset=offset, dialect=dialect)
+                )
+            ).all()
+            total = (await self.session.execute(recipe_count_statement(filters, dialect))).scalar_one()
+            tags = await self._tags_of([row.id for row in rows])
+            return [_summary(row, tags) for row in rows], int(total)
+        statement = recipe_page_statement(filters, sort, limit=limit, offset=offset, dialect=dialect).add_columns(
+            func.array(
+                select(RecipeTag.tag).where(RecipeTag.recipe_id == Recipe.id).order_by(RecipeTag.tag).scalar_subquery()
+            ).label("tags"),
+            recipe_count_statement(filters, dialect).scalar_subquery().label("total"),
+        )
+        # Core execution on the session's connection (no ORM result layer), rows read by position.
+        connection = await self.session.connection()
+        rows = (await connection.execute(statement)).tuples().all()
+        if not rows:
+            total = (await self.session.execute(recipe_count_statement(filters, dialect))).scalar_one() if offset else 0
+            return [], int(total)
+        return [
+            RecipeSummary(
+                id=id_,
+                title=title,
+                complexity=complexity,
+                servings=servings,
+                total_minutes=total_minutes,
+                tags=tags,
+                author=AuthorRef(id=author_id, display_name=display_name),
+                like_count=like_count,
+                comment_count=comment_count,
+                created_at=created_at,
             )
-        ).all()
-        total = (await self.session.execute(recipe_count_statement(filters, dialect))).scalar_one()
-        tags = await self._tags_of([row.id for row in rows])
-        return [_summary(row, tags) for row in rows], int(total)
+            for (
+                id_,
+                title,
+                complexity,
+                servings,
+                total_minutes,
+                like_count,
+                comment_count,
+                created_at,
+                author_id,
+                display_name,
+                tags,
+                _,
+            ) in rows
+        ], int(rows[0][-1])
 
     async def require_active_user(self, user_id: UUID) -> None:
         """404 unless the user exists and is active (public lists are about public profiles)."""

@@ -1,0 +1,1 @@
+"""The two ceiling apps the benchmark compares the API with: in-memory payload and raw asyncpg."""

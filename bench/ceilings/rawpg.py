@@ -1,0 +1,94 @@
+"""Ceiling 2: a minimal Litestar app that reads the same page of recipes with raw asyncpg.
+
+``GET /recipes?limit=N&offset=M`` answers the same JSON as ``GET /api/v1/recipes?limit=N&offset=M`` (newest
+first, with tags, author and total), built as msgspec Structs straight from asyncpg records. Its one
+statement gets the page, each recipe's tags (``ARRAY(...)``) and the total (a scalar subquery) in a single
+round trip.
+
+Experiment variants (``?count=`` ``subquery`` (default) | ``separate`` | ``window``, ``?tags=`` ``array``
+(default) | ``separate``) time the other ways of getting the same answer (docs/benchmarks.md, decision 2).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from typing import Any
+
+import asyncpg
+import msgspec
+from litestar import Litestar, Response, get
+
+from chopchop.domain.recipes.schemas import AuthorRef, RecipeSummary
+from chopchop.lib.pagination import Page
+
+JSON = "application/json"
+_COLUMNS = """r.id, r.title, r.complexity, r.servings, r.total_minutes, r.like_count, r.comment_count,
+    r.created_at, r.author_id, u.display_name"""
+_TAGS = "ARRAY(SELECT t.tag FROM recipe_tag t WHERE t.recipe_id = r.id ORDER BY t.tag) AS tags"
+_FROM = "FROM recipe r JOIN user_account u ON u.id = r.author_id"
+_ORDER = "ORDER BY r.created_at DESC, r.id DESC LIMIT $1 OFFSET $2"
+
+# Constant SQL assembled from the fragments above: no input goes into it.
+STATEMENTS = {
+    ("subquery", "array"): f"SELECT {_COLUMNS}, {_TAGS}, (SELECT count(*) FROM recipe) AS total {_FROM} {_ORDER}",  # noqa: S608
+    ("window", "array"): f"SELECT {_COLUMNS}, {_TAGS}, count(*) OVER () AS total {_FROM} {_ORDER}",
+    ("separate", "array"): f"SELECT {_COLUMNS}, {_TAGS} {_FROM} {_ORDER}",
+    ("separate", "separate"): f"SELECT {_COLUMNS} {_FROM} {_ORDER}",
+    ("subquery", "separate"): f"SELECT {_COLUMNS}, (SELECT count(*) FROM recipe) AS total {_FROM} {_ORDER}",  # noqa: S608
+}
+COUNT = "SELECT count(*) FROM recipe"
+TAGS_OF = "SELECT recipe_id, tag FROM recipe_tag WHERE recipe_id = ANY($1::uuid[]) ORDER BY recipe_id, tag"
+
+_encoder = msgspec.json.Encoder()
+
+
+def create_app() -> Litestar:
+    dsn = os.environ["BENCH_PG_DSN"]
+    pool_size = int(os.environ.get("BENCH_PG_POOL", "10"))
+    state: dict[str, Any] = {}
+
+    async def startup() -> None:
+        state["pool"] = await asyncpg.create_pool(dsn, min_size=2, max_size=pool_size)
+
+    async def shutdown() -> None:
+        await state["pool"].close()
+
+    @get("/recipes")
+    async def recipes(
+        limit: int = 20, offset: int = 0, count: str = "subquery", tags: str = "array"
+    ) -> Response[bytes]:
+        statement = STATEMENTS[(count, tags)]
+        async with state["pool"].acquire() as connection:
+            rows = await connection.fetch(statement, limit, offset)
+            total = rows[0]["total"] if rows and count != "separate" else None
+            if total is None:
+                total = await connection.fetchval(COUNT)
+            if tags == "separate":
+                tags_of: dict[Any, list[str]] = defaultdict(list)
+                for recipe_id, tag in await connection.fetch(TAGS_OF, [row["id"] for row in rows]):
+                    tags_of[recipe_id].append(tag)
+        items = [
+            RecipeSummary(
+                id=row[0],
+                title=row[1],
+                complexity=row[2],
+                servings=row[3],
+                total_minutes=row[4],
+                tags=list(row["tags"]) if tags == "array" else tags_of.get(row[0], []),
+                author=AuthorRef(id=row[8], display_name=row[9]),
+                like_count=row[5],
+                comment_count=row[6],
+                created_at=row[7],
+            )
+            for row in rows
+        ]
+        return Response(_encoder.encode(Page(items=items, total=total, limit=limit, offset=offset)), media_type=JSON)
+
+    @get("/health", sync_to_thread=False)
+    def health() -> str:
+        return "ok"
+
+    return Litestar(
+        [recipes, health], on_startup=[startup], on_shutdown=[shutdown], openapi_config=None, logging_config=None
+    )
