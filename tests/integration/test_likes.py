@@ -56,21 +56,21 @@ async def test_concurrent_likes_keep_the_counter_exact(client: Client, app: Lite
     _, author = await quick_user(app, "ada@example.com")
     recipe_id = await new_recipe(client, author)
     url = f"{RECIPES}/{recipe_id}/like"
-    fans = [(await quick_user(app, f"fan{n}@example.com"))[1] for n in range(8)]
+    fans = [(await quick_user(app, f"fan{n}@example.com"))[1] for n in range(10)]
 
-    # Every fan likes it five times at once: 40 concurrent requests, 8 likes.
+    # Every fan likes it five times at once: 50 concurrent requests, 10 likes.
     responses = await asyncio.gather(*(client.put(url, headers=fan) for fan in fans for _ in range(5)))
     assert {r.status_code for r in responses} == {200}
-    assert await like_count(client, recipe_id) == 8
+    assert await like_count(client, recipe_id) == 10
 
-    # Half of them take it back (three times each) while the others like it again.
-    leaving, staying = fans[:4], fans[4:]
+    # Half of them take it back (five times each) while the others like it again: 50 concurrent requests.
+    leaving, staying = fans[:5], fans[5:]
     responses = await asyncio.gather(
-        *(client.delete(url, headers=fan) for fan in leaving for _ in range(3)),
-        *(client.put(url, headers=fan) for fan in staying for _ in range(3)),
+        *(client.delete(url, headers=fan) for fan in leaving for _ in range(5)),
+        *(client.put(url, headers=fan) for fan in staying for _ in range(5)),
     )
     assert {r.status_code for r in responses} == {200}
-    assert await like_count(client, recipe_id) == 4
+    assert await like_count(client, recipe_id) == 5
 
     # Each user flips like/unlike concurrently: whatever wins, the counter equals the rows that remain.
     await asyncio.gather(
@@ -79,7 +79,7 @@ async def test_concurrent_likes_keep_the_counter_exact(client: Client, app: Lite
         *(client.put(url, headers=fan) for fan in fans),
     )
     liked = 0
-    for n in range(8):
+    for n in range(10):
         me = (await client.get("/api/v1/me", headers=fans[n])).json()["id"]
         likes = (await client.get(f"/api/v1/users/{me}/likes")).json()
         liked += likes["total"]
