@@ -69,7 +69,7 @@ class _Breaker:
 # entries, an operator deleting keys) and restarted from 0, old entries stamped with 0, 1, 2 ... would be
 # served again. So a missing counter starts at the Redis server's clock in microseconds, and a bump moves
 # it to max(value + 1, clock): always above every value it ever had.
-_READ_SCRIPT = """
+_GENERATIONS_LUA = """
 local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
 local values = {}
@@ -81,8 +81,8 @@ for i, key in ipairs(KEYS) do
   end
   values[i] = value
 end
-return values
 """
+_READ_SCRIPT = _GENERATIONS_LUA + "return values\n"
 _BUMP_SCRIPT = """
 local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
@@ -97,24 +97,16 @@ return #KEYS
 # One round trip for a cached GET: the generations of its tags (as _READ_SCRIPT) and the entry stored under the
 # key they make: ARGV[1] .. stamp .. ARGV[2]. The entry key is not in KEYS: fine on a single Redis server (not
 # Redis Cluster, which this service does not use).
-_LOOKUP_SCRIPT = """
-local t = redis.call('TIME')
-local now = t[1] * 1000000 + t[2]
-local values = {}
-for i, key in ipairs(KEYS) do
-  local value = redis.call('GET', key)
-  if not value then
-    redis.call('SET', key, string.format('%.0f', now), 'NX')
-    value = redis.call('GET', key)
-  end
-  values[i] = value
-end
+_LOOKUP_SCRIPT = (
+    _GENERATIONS_LUA
+    + """
 local stamp = table.concat(values, '.')
 if stamp == ARGV[3] then
   return {stamp, false}
 end
 return {stamp, redis.call('GET', ARGV[1] .. stamp .. ARGV[2])}
 """
+)
 
 
 class Generations:

@@ -88,6 +88,20 @@ def _send_after_commit(
     after_commit(request, partial(outbox.dispatch, job_queue, [message.id]))
 
 
+async def _email_request(
+    request: Request[Any, Any, Any],
+    rate_limits: RateLimits,
+    users_service: UserService,
+    job_queue: JobQueue,
+    task: str,
+    email: str,
+) -> None:
+    """Resend and forgot: limited per address and per recipient; the worker decides whether to send anything."""
+    await rate_limits.check(request, "email")
+    await rate_limits.check(request, "email_account", key=email)
+    _send_after_commit(request, users_service, job_queue, task, email=email)
+
+
 async def _login(
     request: Request[Any, Any, Any],
     rate_limits: RateLimits,
@@ -215,9 +229,7 @@ class AuthController(Controller):
         rate_limits: NamedDependency[RateLimits],
     ) -> Accepted:
         """Send a new confirmation email. Same answer whether or not the address has an account."""
-        await rate_limits.check(request, "email")
-        await rate_limits.check(request, "email_account", key=data.email)
-        _send_after_commit(request, users_service, job_queue, "resend_confirmation", email=data.email)
+        await _email_request(request, rate_limits, users_service, job_queue, "resend_confirmation", data.email)
         return Accepted(detail=RESENT)
 
     @post(
@@ -276,9 +288,7 @@ class AuthController(Controller):
         rate_limits: NamedDependency[RateLimits],
     ) -> Accepted:
         """Email a password reset link. Same answer, and the same work, whether or not the address exists."""
-        await rate_limits.check(request, "email")
-        await rate_limits.check(request, "email_account", key=data.email)
-        _send_after_commit(request, users_service, job_queue, "send_password_reset", email=data.email)
+        await _email_request(request, rate_limits, users_service, job_queue, "send_password_reset", data.email)
         return Accepted(detail=RESET_REQUESTED)
 
     @post(

@@ -269,21 +269,6 @@ def _summary(row: Any, tags: dict[UUID, list[str]]) -> RecipeSummary:
     )
 
 
-def _summary_with_tags(row: Any) -> RecipeSummary:
-    return RecipeSummary(
-        id=row.id,
-        title=row.title,
-        complexity=row.complexity,
-        servings=row.servings,
-        total_minutes=row.total_minutes,
-        tags=row.tags,
-        author=AuthorRef(id=row.author_id, display_name=row.display_name),
-        like_count=row.like_count,
-        comment_count=row.comment_count,
-        created_at=row.created_at,
-    )
-
-
 class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
     """Recipes: writing them (author only), reading one, and the lists."""
 
