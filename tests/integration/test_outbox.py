@@ -20,7 +20,7 @@ from chopchop.app import ChopchopPlugin, create_app
 from chopchop.db import OutboxMessage, OutboxStatus
 from chopchop.lib import outbox
 from chopchop.settings import Settings
-from tests.helpers import Mailbox, asgi_client, quick_user, start_smtp_server, token_from
+from tests.helpers import Client, Mailbox, asgi_client, quick_user, register, start_smtp_server, token_from
 from tests.integration.test_cache import _free_port, _start_redis, _stop
 
 
@@ -227,3 +227,30 @@ async def test_a_worker_process_killed_mid_send_loses_nothing(settings: Settings
         if first.poll() is None:
             first.kill()
         controller.stop()
+
+
+async def test_cron_purges_old_sent_messages_and_spent_tokens(app: Litestar, client: Client, mailbox: Mailbox) -> None:
+    from chopchop.app import CRON_JOBS
+    from chopchop.db import UserToken
+    from chopchop.domain.accounts.jobs import purge_expired_tokens
+
+    plugin = app.plugins.get(ChopchopPlugin)
+    scheduled = {job.function.__name__ for job in CRON_JOBS}  # type: ignore[union-attr]
+    assert {"sweep_outbox", "purge_outbox", "purge_expired_tokens"} <= scheduled
+
+    await register(client, "purge@example.com")
+    await mailbox.wait_for("purge@example.com", "confirm")
+    await _wait_all_sent(app)
+    long_ago = datetime.now(UTC) - timedelta(days=8)
+    async with plugin.db_config.get_session() as session:
+        await session.execute(update(OutboxMessage).values(sent_at=long_ago))
+        await session.execute(update(UserToken).values(expires_at=long_ago))
+        fresh = outbox.record(session, "send_password_reset", email="nobody@example.com")
+        await session.commit()
+
+    assert await outbox.purge_outbox(plugin.job_context) == 1
+    assert await purge_expired_tokens(plugin.job_context) == 1
+    remaining = await _rows(app)
+    assert [r.id for r in remaining] == [fresh.id]  # only the unsent message is kept
+    async with plugin.db_config.get_session() as session:
+        assert (await session.execute(select(UserToken))).scalars().all() == []
