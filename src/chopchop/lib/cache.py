@@ -33,7 +33,7 @@ from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from chopchop.lib.conditional import etag_of
+from chopchop.lib.conditional import buffer_ok_response, etag_of
 from chopchop.lib.observability import CACHE_LOOKUPS
 
 logger = logging.getLogger("chopchop.cache")
@@ -324,7 +324,7 @@ class CacheGenerationMiddleware:
         self.app = app
         self.local = _LocalEntries()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: PLR0915 - the hot path, inline on purpose
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         http = cast("dict[str, Any]", scope)
         handler: Any = http.get("route_handler") if http["type"] == "http" and http["method"] == "GET" else None
         tags = handler.opt.get("cache_tags") if handler is not None else None
@@ -363,25 +363,8 @@ class CacheGenerationMiddleware:
             await self.app(scope, receive, send)
             return
         key = f"{before}{stamp}{after}"
-        start: dict[str, Any] | None = None
-        chunks: list[bytes] = []
 
-        async def storing_send(message: Any) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                if message["status"] != 200:
-                    start = None
-                    await send(message)
-                    return
-                start = message
-                return
-            if message["type"] != "http.response.body" or start is None:
-                await send(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            body = b"".join(chunks)
+        async def store(start: dict[str, Any], body: bytes) -> None:
             headers = [(k, v) for k, v in start["headers"] if k.lower() != b"etag"]
             headers.append((b"etag", etag_of(body).encode("latin-1")))
             blob = _ENTRY.encode((200, headers, body))
@@ -398,4 +381,4 @@ class CacheGenerationMiddleware:
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": body, "more_body": False})
 
-        await self.app(scope, receive, storing_send)
+        await self.app(scope, receive, buffer_ok_response(send, store))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from litestar import Request
@@ -52,6 +53,33 @@ def require_match(request: Request[Any, Any, Any], current_etag: str) -> None:
         )
 
 
+def buffer_ok_response(
+    send: Send, on_body: Callable[[dict[str, Any], bytes], Awaitable[None]]
+) -> Callable[[Any], Awaitable[None]]:
+    """A send wrapper that holds back a 200 response until its whole body is there, then hands the start
+    message and the body to ``on_body`` (which sends them, changed or not). Anything else passes through."""
+    start: dict[str, Any] | None = None
+    chunks: list[bytes] = []
+
+    async def buffered_send(message: Any) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            if message["status"] != 200:
+                start = None
+                await send(message)
+                return
+            start = message
+            return
+        if message["type"] != "http.response.body" or start is None:
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            await on_body(start, b"".join(chunks))
+
+    return buffered_send
+
+
 class ConditionalGetMiddleware:
     """Adds a strong ETag and a Cache-Control header to successful GETs and answers If-None-Match with 304.
 
@@ -69,25 +97,8 @@ class ConditionalGetMiddleware:
             return
         handler = http.get("route_handler")
         public = bool(getattr(handler, "opt", {}).get("cache_tags"))
-        start: dict[str, Any] | None = None
-        chunks: list[bytes] = []
 
-        async def buffered_send(message: Any) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                if message["status"] != 200:
-                    start = None
-                    await send(message)
-                    return
-                start = message
-                return
-            if message["type"] != "http.response.body" or start is None:
-                await send(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            body = b"".join(chunks)
+        async def with_validators(start: dict[str, Any], body: bytes) -> None:
             headers = MutableScopeHeaders(cast("Any", start))
             etag = headers.get("etag") or etag_of(body)
             headers["etag"] = etag
@@ -108,7 +119,7 @@ class ConditionalGetMiddleware:
             await send(cast("Any", start))
             await send({"type": "http.response.body", "body": body, "more_body": False})
 
-        await self.app(scope, receive, buffered_send)
+        await self.app(scope, receive, buffer_ok_response(send, with_validators))
 
 
 def _request_header(scope: Scope, name: bytes) -> str | None:
