@@ -111,9 +111,15 @@ async def register_confirmed(
     """Register, follow the confirmation email, log in: the Authorization header of the new user."""
     await register(client, email, password, name)
     message = await mailbox.wait_for(email, "confirm")
-    confirmed = await client.post("/api/v1/auth/confirm", json={"token": token_from(message)})
-    assert confirmed.status_code == 200, confirmed.text
+    await confirm(client, token_from(message), password)
     return await login(client, email, password)
+
+
+async def confirm(client: Client, token: str, password: str = "correct horse battery") -> dict[str, Any]:
+    """Confirm a registration with its link's token and the password it was made with: the account."""
+    confirmed = await client.post("/api/v1/auth/confirm", json={"token": token, "password": password})
+    assert confirmed.status_code == 200, confirmed.text
+    return cast("dict[str, Any]", confirmed.json())
 
 
 async def login(client: Client, email: str, password: str = "correct horse battery") -> dict[str, str]:

@@ -1,3 +1,3 @@
 """Chop-chop: a recipe-sharing REST API."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -12,13 +12,14 @@ from litestar import Litestar
 from sqlalchemy import select, update
 
 from chopchop.app import ChopchopPlugin, create_app
-from chopchop.db import User, UserToken
+from chopchop.db import PendingRegistration, User, UserToken
 from chopchop.settings import Settings
 from tests.conftest import TEST_JWT_SECRET
 from tests.helpers import (
     Client,
     Mailbox,
     asgi_client,
+    confirm,
     html_part,
     login,
     quick_user,
@@ -47,9 +48,19 @@ async def test_full_account_journey(client: Client, mailbox: Mailbox) -> None:
     assert early.headers["content-type"].startswith(PROBLEM)
     assert early.json()["type"].endswith("/email-not-confirmed")
 
-    confirmed = await client.get("/api/v1/auth/confirm", params={"token": token_from(confirmation)})
-    assert confirmed.status_code == 200
-    assert confirmed.json()["is_active"] is True
+    # Following the link changes nothing (mail scanners fetch links): it says what to POST.
+    link = await client.get("/api/v1/auth/confirm", params={"token": token_from(confirmation)})
+    assert link.status_code == 200
+    assert link.headers["cache-control"] == "no-store"
+    assert link.json()["method"] == "POST"
+    assert link.json()["href"] == "http://testserver.local/api/v1/auth/confirm"
+    assert set(link.json()["fields"]) == {"token", "password"}
+    still = await client.post("/api/v1/auth/login", json={"email": email, "password": "first password 1"})
+    assert still.status_code == 403
+
+    account = await confirm(client, token_from(confirmation), "first password 1")
+    assert account["is_active"] is True
+    assert account["display_name"] == "Ada Lovelace"
 
     old_headers = await login(client, email, "first password 1")
     me = await client.get("/api/v1/me", headers=old_headers)
@@ -109,9 +120,10 @@ async def test_tokens_are_single_use_purpose_bound_and_expire(app: Litestar, cli
     assert misuse.status_code == 400
     assert misuse.json()["type"].endswith("/invalid-token")
 
-    assert (await client.post("/api/v1/auth/confirm", json={"token": token})).status_code == 200
-    reused = await client.post("/api/v1/auth/confirm", json={"token": token})
+    await confirm(client, token)
+    reused = await client.post("/api/v1/auth/confirm", json={"token": token, "password": "correct horse battery"})
     assert reused.status_code == 400
+    assert reused.json()["type"].endswith("/invalid-token")
 
     await client.post("/api/v1/auth/forgot-password", json={"email": email})
     reset_token = token_from(await mailbox.wait_for(email, "reset"))
@@ -124,7 +136,7 @@ async def test_tokens_are_single_use_purpose_bound_and_expire(app: Litestar, cli
     )
     assert expired.status_code == 400
 
-    garbage = await client.post("/api/v1/auth/confirm", json={"token": "not-a-real-token"})
+    garbage = await client.post("/api/v1/auth/confirm", json={"token": "not-a-real-token", "password": "whatever"})
     assert garbage.status_code == 400
 
 
@@ -133,9 +145,11 @@ async def test_tokens_are_stored_only_as_hashes(app: Litestar, client: Client, m
     await register(client, email)
     token = token_from(await mailbox.wait_for(email, "confirm"))
     async with app.plugins.get(ChopchopPlugin).db_config.get_session() as session:
-        stored = (await session.execute(select(UserToken.token_hash))).scalars().all()
-        password_hash = (await session.execute(select(User.password_hash))).scalar_one()
+        stored = (await session.execute(select(PendingRegistration.token_hash))).scalars().all()
+        password_hash = (await session.execute(select(PendingRegistration.password_hash))).scalar_one()
+        assert (await session.execute(select(User))).first() is None  # no account before confirmation
     assert stored and token not in stored
+    assert stored[0] is not None
     assert len(stored[0]) == 64
     assert password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
 
@@ -160,9 +174,10 @@ async def test_resend_confirmation(client: Client, mailbox: Mailbox) -> None:
     assert resent.status_code == 202
     second = token_from(await mailbox.wait_for(email, "confirm"))
     assert second != first
-    # Only the newest link works.
-    assert (await client.post("/api/v1/auth/confirm", json={"token": first})).status_code == 400
-    assert (await client.post("/api/v1/auth/confirm", json={"token": second})).status_code == 200
+    # A resend, whoever asks for it, invalidates no link already sent; confirming one ends them all.
+    await confirm(client, second)
+    used = await client.post("/api/v1/auth/confirm", json={"token": first, "password": "correct horse battery"})
+    assert used.status_code == 400
 
     unknown = await client.post("/api/v1/auth/resend-confirmation", json={"email": "ghost@example.com"})
     assert (unknown.status_code, unknown.json()) == (resent.status_code, resent.json())
@@ -262,7 +277,14 @@ async def test_change_password_revokes_earlier_tokens(client: Client, mailbox: M
 
 async def test_delete_account(client: Client, mailbox: Mailbox) -> None:
     headers = await register_confirmed(client, mailbox, "bye@example.com")
-    assert (await client.delete("/api/v1/me", headers=headers)).status_code == 204
+    # A stolen access token is not enough: deleting asks for the password.
+    assert (await client.delete("/api/v1/me", headers=headers)).status_code == 400
+    wrong = await client.request("DELETE", "/api/v1/me", json={"password": "not it"}, headers=headers)
+    assert wrong.status_code == 400
+    assert wrong.json()["type"].endswith("/invalid-current-password")
+    assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
+    deleted = await client.request("DELETE", "/api/v1/me", json={"password": "correct horse battery"}, headers=headers)
+    assert deleted.status_code == 204
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
     gone = await client.post(
         "/api/v1/auth/login", json={"email": "bye@example.com", "password": "correct horse battery"}

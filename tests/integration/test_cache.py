@@ -119,7 +119,8 @@ async def test_account_deletion_refreshes_counters_of_other_recipes(
     warmed = await _cached_get(other_app, other, f"{RECIPES}/{rid}")
     assert (warmed["like_count"], warmed["comment_count"]) == (1, 1)
 
-    assert (await client.delete("/api/v1/me", headers=leaver)).status_code == 204
+    deleted = await client.request("DELETE", "/api/v1/me", json={"password": "correct horse battery"}, headers=leaver)
+    assert deleted.status_code == 204
     after = (await other.get(f"{RECIPES}/{rid}")).json()
     assert (after["like_count"], after["comment_count"]) == (0, 0)
     assert (await other.get(f"{RECIPES}/{rid}/comments")).json()["items"] == []

@@ -315,7 +315,8 @@ async def test_deleting_an_account_uncounts_its_comments(app: Litestar, client: 
     recipe_id = await insert_recipe(app, chef_id)
     await post_comment(client, recipe_id, ada, "bye soon")
 
-    assert (await client.delete("/api/v1/me", headers=ada)).status_code == 204
+    deleted = await client.request("DELETE", "/api/v1/me", json={"password": "correct horse battery"}, headers=ada)
+    assert deleted.status_code == 204
 
     assert (await client.get(f"/api/v1/recipes/{recipe_id}/comments")).json()["total"] == 0
     assert await comment_count(app, recipe_id) == 0

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, insert
 from sqlalchemy.ext.asyncio import create_async_engine
+from uuid_utils.compat import uuid7
 
-from chopchop.db import POSTGRES_ONLY_INDEXES, metadata
+from chopchop.app import create_app
+from chopchop.db import POSTGRES_ONLY_INDEXES, User, UserToken, metadata
+from chopchop.db.migrate import upgrade
+from chopchop.lib.passwords import PasswordHasher
+from chopchop.lib.tokens import new_secret_token
+from chopchop.settings import Settings
+from tests.conftest import _admin
+from tests.helpers import asgi_client
 
 
 def _drift(connection: Connection) -> list[Any]:
@@ -30,3 +44,65 @@ async def test_upgrade_head_matches_the_models(database_url: str) -> None:
         drift = await connection.run_sync(_drift)
     await engine.dispose()
     assert drift == []
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
+async def test_unconfirmed_accounts_become_pending_registrations_whose_links_keep_working(
+    dialect: str, settings: Settings, tmp_path: Path
+) -> None:
+    """0005: an account registered (unconfirmed) before the upgrade is confirmed after it with its old link."""
+    name = f"chopchop_migrate_{uuid.uuid4().hex[:8]}"
+    if dialect == "postgresql":
+        await _admin(f'CREATE DATABASE "{name}"')
+        url = settings.database_url.rsplit("/", 1)[0] + f"/{name}"
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'legacy.sqlite3'}"
+    try:
+        await asyncio.to_thread(upgrade, url, "0004")
+        hasher = PasswordHasher(time_cost=2, memory_kib=19456, parallelism=1)
+        token, token_hash = new_secret_token()
+        engine = create_async_engine(url)
+        async with engine.begin() as connection:
+            legacy = {"is_active": False, "confirmed_at": None, "token_version": 0}
+            pending_id, confirmed_id = uuid7(), uuid7()
+            now = datetime.now(UTC)
+            for row in (
+                {"id": pending_id, "email": "old@example.com", "display_name": "Old", **legacy},
+                {"id": confirmed_id, "email": "done@example.com", "display_name": "Done", **legacy}
+                | {"is_active": True, "confirmed_at": now},
+            ):
+                await connection.execute(
+                    insert(User.__table__).values(
+                        **row, password_hash=await hasher.hash("legacy password"), created_at=now, updated_at=now
+                    )
+                )
+            await connection.execute(
+                insert(UserToken.__table__).values(
+                    id=uuid7(),
+                    user_id=pending_id,
+                    purpose="confirm_email",
+                    token_hash=token_hash,
+                    expires_at=now + timedelta(hours=1),
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        await engine.dispose()
+        await asyncio.to_thread(upgrade, url)
+
+        app = create_app(replace(settings, database_url=url, auto_migrate=False))
+        async with app.lifespan(), asgi_client(app) as http:
+            # The old account is no account until confirmed; then it is, with its name and password.
+            early = await http.post(
+                "/api/v1/auth/login", json={"email": "old@example.com", "password": "legacy password"}
+            )
+            assert early.status_code == 403
+            confirmed = await http.post("/api/v1/auth/confirm", json={"token": token, "password": "legacy password"})
+            assert confirmed.status_code == 200, confirmed.text
+            assert confirmed.json()["display_name"] == "Old"
+            for email in ("old@example.com", "done@example.com"):
+                login = await http.post("/api/v1/auth/login", json={"email": email, "password": "legacy password"})
+                assert login.status_code == 200, (email, login.text)
+    finally:
+        if dialect == "postgresql":
+            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

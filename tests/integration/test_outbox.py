@@ -81,7 +81,9 @@ async def test_emails_wait_in_the_outbox_while_redis_is_down(
                 await app.plugins.get(ChopchopPlugin).job_queue.enqueue("sweep_outbox", older_than_seconds=0)
                 message = await mailbox.wait_for("patient@example.com", "confirm")
                 assert {r.status for r in await _wait_all_sent(app)} == {"sent"}
-            confirmed = await http.post("/api/v1/auth/confirm", json={"token": token_from(message)})
+            confirmed = await http.post(
+                "/api/v1/auth/confirm", json={"token": token_from(message), "password": body["password"]}
+            )
             assert confirmed.status_code == 200
             # One message per outbox row, with the row's stable Message-ID.
             assert message["Message-ID"] == outbox.message_id_for(rows[0].id)
@@ -231,26 +233,32 @@ async def test_a_worker_process_killed_mid_send_loses_nothing(settings: Settings
 
 async def test_cron_purges_old_sent_messages_and_spent_tokens(app: Litestar, client: Client, mailbox: Mailbox) -> None:
     from chopchop.app import CRON_JOBS
-    from chopchop.db import UserToken
+    from chopchop.db import PendingRegistration, UserToken
     from chopchop.domain.accounts.jobs import purge_expired_tokens
 
     plugin = app.plugins.get(ChopchopPlugin)
     scheduled = {job.function.__name__ for job in CRON_JOBS}  # type: ignore[union-attr]
     assert {"sweep_outbox", "purge_outbox", "purge_expired_tokens"} <= scheduled
 
+    await quick_user(app, "reset@example.com")
+    await client.post("/api/v1/auth/forgot-password", json={"email": "reset@example.com"})
     await register(client, "purge@example.com")
     await mailbox.wait_for("purge@example.com", "confirm")
+    await mailbox.wait_for("reset@example.com", "reset")
     await _wait_all_sent(app)
     long_ago = datetime.now(UTC) - timedelta(days=8)
     async with plugin.db_config.get_session() as session:
         await session.execute(update(OutboxMessage).values(sent_at=long_ago))
         await session.execute(update(UserToken).values(expires_at=long_ago))
+        await session.execute(update(PendingRegistration).values(expires_at=long_ago))
         fresh = outbox.record(session, "send_password_reset", email="nobody@example.com")
         await session.commit()
 
-    assert await outbox.purge_outbox(plugin.job_context) == 1
-    assert await purge_expired_tokens(plugin.job_context) == 1
+    assert await outbox.purge_outbox(plugin.job_context) == 2
+    # The expired reset link and the registration whose link expired.
+    assert await purge_expired_tokens(plugin.job_context) == 2
     remaining = await _rows(app)
     assert [r.id for r in remaining] == [fresh.id]  # only the unsent message is kept
     async with plugin.db_config.get_session() as session:
         assert (await session.execute(select(UserToken))).scalars().all() == []
+        assert (await session.execute(select(PendingRegistration))).scalars().all() == []

@@ -157,7 +157,9 @@ async def test_the_generated_python_client_drives_the_whole_journey(
     )
     assert registered.status_code == 202, registered.content
     token = token_from(await mailbox.wait_for(email, "confirm"))
-    account = await _api("auth.confirm_email").asyncio(client=public, body=_model("EmailConfirmation")(token=token))
+    account = await _api("auth.confirm_email").asyncio(
+        client=public, body=_model("EmailConfirmation")(token=token, password=PASSWORD)
+    )
     assert isinstance(account, _model("Account")), account
     assert account.is_active
     login = await _api("auth.login").asyncio(client=public, body=_model("Credentials")(email=email, password=PASSWORD))

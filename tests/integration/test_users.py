@@ -132,12 +132,13 @@ async def test_a_user_without_recipes_has_zero_counts(app: Litestar, client: Cli
 async def test_unconfirmed_and_unknown_users_are_404(app: Litestar, client: Client) -> None:
     await register(client, "pending@example.com", name="Pending")
     plugin = app.plugins.get(ChopchopPlugin)
-    from chopchop.domain.accounts.services import UserService
+    from chopchop.domain.accounts.services import RegistrationService
 
     async with plugin.db_config.get_session() as session:
-        pending = await UserService(session=session).get_by_email("pending@example.com")
+        pending = await RegistrationService(session=session).newest("pending@example.com")
     assert pending is not None
 
+    # A registration's id is never a user's.
     for user_id in (pending.id, uuid4()):
         response = await client.get(f"/api/v1/users/{user_id}")
         assert response.status_code == 404

@@ -7,7 +7,7 @@ from chopchop.db import social as _social
 from chopchop.db.outbox import OutboxMessage, OutboxStatus
 from chopchop.db.recipes import Ingredient, Recipe, RecipeIngredient, RecipeLike, RecipeTag
 from chopchop.db.social import Comment
-from chopchop.db.users import TokenPurpose, User, UserToken
+from chopchop.db.users import PendingRegistration, TokenPurpose, User, UserToken
 
 metadata = orm_registry.metadata
 
@@ -20,6 +20,7 @@ __all__ = [
     "Ingredient",
     "OutboxMessage",
     "OutboxStatus",
+    "PendingRegistration",
     "Recipe",
     "RecipeIngredient",
     "RecipeLike",

@@ -1,4 +1,4 @@
-"""The user account aggregate: users and their single-use email tokens."""
+"""The user account aggregate: users, their single-use email tokens, and registrations awaiting confirmation."""
 
 from __future__ import annotations
 
@@ -15,12 +15,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 class TokenPurpose(enum.StrEnum):
     """What a single-use email token may be used for; a token is only valid for its own purpose."""
 
-    CONFIRM_EMAIL = "confirm_email"
     RESET_PASSWORD = "reset_password"  # noqa: S105
 
 
 class User(UUIDv7AuditBase):
-    """A person with an account. Inactive until the email address is confirmed."""
+    """A person with an account: created when the owner of the address confirms a registration."""
 
     __tablename__ = "user_account"
 
@@ -44,3 +43,22 @@ class UserToken(UUIDv7AuditBase):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+class PendingRegistration(UUIDv7AuditBase):
+    """A registration waiting for the owner of its address: never an account, never merged with another.
+
+    Each registration of an address is a row of its own, with the password and name it was made with, and
+    its own link (only the SHA-256 hash of the token; NULL until the email job issues it). Confirming one
+    (its token and its password) creates the account from that row alone and deletes every row of the
+    address; until then none of them can log in, and a later registration invalidates no earlier link.
+    """
+
+    __tablename__ = "pending_registration"
+    __table_args__ = (Index("ix_pending_registration_email_created_at", "email", "created_at"),)
+
+    email: Mapped[str] = mapped_column(String(320))
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 from typing import Annotated, Any
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, QueryParameter, URLEncodedBody
 from litestar.security.jwt import Token
@@ -20,9 +21,11 @@ from chopchop.domain.accounts.schemas import (
     Accepted,
     AccessToken,
     Account,
+    AccountDeletion,
     Credentials,
     EmailConfirmation,
     EmailOnly,
+    LinkInstructions,
     OAuth2PasswordForm,
     PasswordChange,
     PasswordReset,
@@ -30,7 +33,7 @@ from chopchop.domain.accounts.schemas import (
     Registration,
     SecretToken,
 )
-from chopchop.domain.accounts.services import UserService, UserTokenService
+from chopchop.domain.accounts.services import INVALID_LINK, RegistrationService, UserService, UserTokenService
 from chopchop.domain.comments.services import CommentService
 from chopchop.domain.recipes.services import forget_likes_of
 from chopchop.lib import outbox
@@ -38,10 +41,11 @@ from chopchop.lib.apidoc import ApiOperation
 from chopchop.lib.cache import invalidate
 from chopchop.lib.jobs import JobQueue
 from chopchop.lib.passwords import PasswordHasher
-from chopchop.lib.problems import problems
+from chopchop.lib.problems import BadRequest, problems
 from chopchop.lib.ratelimit import RateLimits
 from chopchop.lib.tokens import AccessTokenIssuer
 from chopchop.lib.transactions import after_commit
+from chopchop.settings import Settings
 
 REGISTERED = "Thanks! Check your inbox: we sent an email to that address with what to do next."
 RESET_REQUESTED = "If that address has an account, an email with a password reset link is on its way."
@@ -50,6 +54,7 @@ RESENT = "If that address has an unconfirmed account, a new confirmation email i
 account_dependencies = {
     "users_service": Provide(create_service_provider(UserService)),
     "tokens_service": Provide(create_service_provider(UserTokenService)),
+    "registrations_service": Provide(create_service_provider(RegistrationService)),
 }
 
 
@@ -57,6 +62,16 @@ _INVALID_TOKEN = {
     400: "Invalid body, or the token is unknown, used, expired or for another purpose "
     "(type `.../invalid-token`): ask for a new email."
 }
+_INVALID_CONFIRMATION = {
+    400: "Invalid body; the token is unknown, used or expired (type `.../invalid-token`: ask for a new email); "
+    "or the password is not the one the registration was made with (type `.../invalid-registration-password`).",
+    409: "The address already has an account (type `.../already-registered`): log in or reset the password.",
+    429: "Too many attempts from this address or for this email address: wait `Retry-After` seconds.",
+}
+_WRONG_PASSWORD = {400: "Invalid body, or the current password is wrong (type `.../invalid-current-password`)."}
+_NOT_MODIFIED_LINK = (
+    "Fetching an emailed link changes nothing (mail scanners fetch links): it says what to POST to act on it."
+)
 _LOGIN_ERRORS = {
     401: "Wrong email address or password, one answer for both (type `.../invalid-credentials`).",
     403: "The email address is not confirmed yet (type `.../email-not-confirmed`).",
@@ -102,19 +117,41 @@ async def _email_request(
     _send_after_commit(request, users_service, job_queue, task, email=email)
 
 
+def _no_store(instructions: LinkInstructions) -> Response[LinkInstructions]:
+    # The body repeats the link's token: no cache, shared or private, may keep it.
+    return Response(instructions, headers={"Cache-Control": "no-store"})
+
+
+def _instructions(settings: Settings, path: str, token: str, detail: str, fields: list[str]) -> LinkInstructions:
+    return LinkInstructions(
+        detail=detail,
+        method="POST",
+        href=f"{settings.public_base_url.rstrip('/')}{path}",
+        fields=fields,
+        token=token,
+    )
+
+
 async def _login(
     request: Request[Any, Any, Any],
     rate_limits: RateLimits,
     email: str,
     password: str,
     users_service: UserService,
+    registrations_service: RegistrationService,
     hasher: PasswordHasher,
     token_issuer: AccessTokenIssuer,
 ) -> AccessToken:
-    """Both login endpoints: limited per address and per account, then the same argon2 work for anyone."""
+    """Both login endpoints: limited per address and per account, then the same argon2 work for anyone.
+
+    ``email`` arrives normalised (the request schemas do it), so every spelling of one address shares one
+    budget and finds one account.
+    """
     await rate_limits.check(request, "login")
     await rate_limits.check(request, "login_account", key=email)
-    user = await users_service.authenticate(email=email, password=password, hasher=hasher)
+    user = await users_service.authenticate(
+        email=email, password=password, hasher=hasher, registrations=registrations_service
+    )
     return _access_token(token_issuer, user)
 
 
@@ -144,22 +181,41 @@ class AuthController(Controller):
         self,
         request: Request[Any, Any, Any],
         rate_limits: NamedDependency[RateLimits],
+        settings: NamedDependency[Settings],
         data: JSONBody[Registration],
         users_service: NamedDependency[UserService],
+        registrations_service: NamedDependency[RegistrationService],
         hasher: NamedDependency[PasswordHasher],
         job_queue: NamedDependency[JobQueue],
     ) -> Accepted:
-        """Create an account; a confirmation email follows.
+        """Register; a confirmation email follows. No account exists until the address's owner confirms.
 
         The answer is the same whether or not the address already has an account: its owner gets an email
-        saying so instead, so registration cannot be used to find out who has an account.
+        saying so instead, so registration cannot be used to find out who has an account. Each registration
+        waits on its own: a later one never changes or invalidates an earlier one, and only the one that is
+        confirmed (with its link and its password) becomes the account.
         """
         await rate_limits.check(request, "register")
-        outcome = await users_service.register(
-            email=data.email, display_name=data.display_name, password=data.password, hasher=hasher
+        await rate_limits.check(request, "email_account", key=data.email)
+        outcome = await registrations_service.register(
+            email=data.email,
+            display_name=data.display_name,
+            password=data.password,
+            hasher=hasher,
+            lifetime=timedelta(hours=settings.confirm_token_hours),
         )
-        task = "send_confirmation_email" if outcome.created else "send_registration_notice"
-        _send_after_commit(request, users_service, job_queue, task, user_id=str(outcome.user_id))
+        if outcome.registration_id is not None:
+            _send_after_commit(
+                request,
+                users_service,
+                job_queue,
+                "send_confirmation_email",
+                registration_id=str(outcome.registration_id),
+            )
+        else:
+            _send_after_commit(
+                request, users_service, job_queue, "send_registration_notice", user_id=str(outcome.existing_user_id)
+            )
         return Accepted(detail=REGISTERED)
 
     @post(
@@ -167,19 +223,30 @@ class AuthController(Controller):
         status_code=HTTP_200_OK,
         operation_id="confirmEmail",
         operation_class=ApiOperation,
-        responses=problems(400, 429, descriptions=_INVALID_TOKEN),
+        responses=problems(400, 409, 429, descriptions=_INVALID_CONFIRMATION),
     )
     async def confirm(
         self,
         request: Request[Any, Any, Any],
         rate_limits: NamedDependency[RateLimits],
         data: JSONBody[EmailConfirmation],
-        users_service: NamedDependency[UserService],
-        tokens_service: NamedDependency[UserTokenService],
+        registrations_service: NamedDependency[RegistrationService],
+        hasher: NamedDependency[PasswordHasher],
     ) -> Account:
-        """Confirm an email address with the token from the confirmation email; the account becomes active."""
+        """Confirm an email address: the token of the confirmation email and the password chosen when registering.
+
+        The account is created, active, from that registration (its name and password); every other
+        registration of the address is discarded.
+        """
         await rate_limits.check(request, "token")
-        return await self._confirm(request, data.token, users_service, tokens_service)
+        registration = await registrations_service.find_by_token(data.token)
+        if registration is None:
+            raise BadRequest(INVALID_LINK, slug="invalid-token")
+        # Guessing the password of a registration is guessing a password: the per-account login budget.
+        await rate_limits.check(request, "login_account", key=registration.email)
+        account = to_account(await registrations_service.confirm(registration, data.password, hasher=hasher))
+        invalidate(request, cache_tags.USERS)  # the user directory lists accounts
+        return account
 
     @get(
         "/confirm",
@@ -187,31 +254,19 @@ class AuthController(Controller):
         operation_class=ApiOperation,
         summary="Confirm email (the link of the email)",
         cache=False,
-        responses=problems(400, 429, descriptions=_INVALID_TOKEN),
+        responses=problems(400),
     )
     async def confirm_link(
         self,
-        request: Request[Any, Any, Any],
-        rate_limits: NamedDependency[RateLimits],
-        users_service: NamedDependency[UserService],
-        tokens_service: NamedDependency[UserTokenService],
+        settings: NamedDependency[Settings],
         token: Annotated[SecretToken, QueryParameter(description="Token from the email link.")],
-    ) -> Account:
-        """The link in the confirmation email: the same as ``POST /confirm`` for people who click it."""
-        await rate_limits.check(request, "token")
-        return await self._confirm(request, token, users_service, tokens_service)
+    ) -> Response[LinkInstructions]:
+        """The link in the confirmation email: says how to confirm, changes nothing.
 
-    async def _confirm(
-        self,
-        request: Request[Any, Any, Any],
-        token: str,
-        users_service: NamedDependency[UserService],
-        tokens_service: NamedDependency[UserTokenService],
-    ) -> Account:
-        user_id = await tokens_service.consume(token, TokenPurpose.CONFIRM_EMAIL)
-        account = to_account(await users_service.confirm(user_id))
-        invalidate(request, cache_tags.USERS)  # the user directory lists active accounts only
-        return account
+        Confirming is ``POST /api/v1/auth/confirm`` with this token and the password chosen when registering.
+        """
+        detail = f"{_NOT_MODIFIED_LINK} To confirm, POST this token and the password you registered with to `href`."
+        return _no_store(_instructions(settings, "/api/v1/auth/confirm", token, detail, ["token", "password"]))
 
     @post(
         "/resend-confirmation",
@@ -246,11 +301,14 @@ class AuthController(Controller):
         rate_limits: NamedDependency[RateLimits],
         data: JSONBody[Credentials],
         users_service: NamedDependency[UserService],
+        registrations_service: NamedDependency[RegistrationService],
         hasher: NamedDependency[PasswordHasher],
         token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
         """Exchange email and password for a bearer access token."""
-        return await _login(request, rate_limits, data.email, data.password, users_service, hasher, token_issuer)
+        return await _login(
+            request, rate_limits, data.email, data.password, users_service, registrations_service, hasher, token_issuer
+        )
 
     @post(
         "/token",
@@ -266,11 +324,21 @@ class AuthController(Controller):
         rate_limits: NamedDependency[RateLimits],
         data: URLEncodedBody[OAuth2PasswordForm],
         users_service: NamedDependency[UserService],
+        registrations_service: NamedDependency[RegistrationService],
         hasher: NamedDependency[PasswordHasher],
         token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
         """OAuth2 password grant (form encoded; ``username`` is the email): what Swagger's Authorize uses."""
-        return await _login(request, rate_limits, data.username, data.password, users_service, hasher, token_issuer)
+        return await _login(
+            request,
+            rate_limits,
+            data.username,
+            data.password,
+            users_service,
+            registrations_service,
+            hasher,
+            token_issuer,
+        )
 
     @post(
         "/forgot-password",
@@ -311,11 +379,28 @@ class AuthController(Controller):
         """Set a new password with the token from the reset email. Every earlier access token stops working."""
         await rate_limits.check(request, "token")
         user_id = await tokens_service.consume(data.token, TokenPurpose.RESET_PASSWORD)
-        # Following a link sent to the address proves it is theirs, as a confirmation would.
-        user = await users_service.confirm(user_id)
-        user = await users_service.set_password(user, data.password, hasher=hasher)
-        invalidate(request, cache_tags.USERS)
+        user = await users_service.set_password(await users_service.get(user_id), data.password, hasher=hasher)
         return _access_token(token_issuer, user)
+
+    @get(
+        "/reset-password",
+        operation_id="resetPasswordLink",
+        operation_class=ApiOperation,
+        summary="Reset password (the link of the email)",
+        cache=False,
+        responses=problems(400),
+    )
+    async def reset_password_link(
+        self,
+        settings: NamedDependency[Settings],
+        token: Annotated[SecretToken, QueryParameter(description="Token from the email link.")],
+    ) -> Response[LinkInstructions]:
+        """The link in the password reset email: says how to reset, changes nothing.
+
+        Resetting is ``POST /api/v1/auth/reset-password`` with this token and the new password.
+        """
+        detail = f"{_NOT_MODIFIED_LINK} To choose a new password, POST this token and `password` to `href`."
+        return _no_store(_instructions(settings, "/api/v1/auth/reset-password", token, detail, ["token", "password"]))
 
 
 class MeController(Controller):
@@ -365,22 +450,23 @@ class MeController(Controller):
         status_code=HTTP_200_OK,
         operation_id="changePassword",
         operation_class=ApiOperation,
-        responses=problems(
-            400,
-            401,
-            429,
-            descriptions={400: "Invalid body, or the current password is wrong (type `.../invalid-current-password`)."},
-        ),
+        responses=problems(400, 401, 429, descriptions=_WRONG_PASSWORD),
     )
     async def change_password(
         self,
         request: Request[User, Token, Any],
+        rate_limits: NamedDependency[RateLimits],
         data: JSONBody[PasswordChange],
         users_service: NamedDependency[UserService],
         hasher: NamedDependency[PasswordHasher],
         token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
-        """Change the password. Every earlier access token, this one included, stops working: use the new one."""
+        """Change the password. Every earlier access token, this one included, stops working: use the new one.
+
+        Tries of the current password count against the account's login budget: a stolen access token is
+        no way to guess the password.
+        """
+        await rate_limits.check(request, "login_account", key=request.user.email)
         user = await users_service.get(request.user.id)
         user = await users_service.change_password(
             user, current_password=data.current_password, new_password=data.new_password, hasher=hasher
@@ -405,18 +491,24 @@ class MeController(Controller):
         operation_id="deleteMe",
         operation_class=ApiOperation,
         summary="Delete my account",
-        responses=problems(401, 429),
+        responses=problems(400, 401, 429, descriptions=_WRONG_PASSWORD),
     )
     async def delete_me(
         self,
         request: Request[User, Token, Any],
+        rate_limits: NamedDependency[RateLimits],
+        data: JSONBody[AccountDeletion],
         users_service: NamedDependency[UserService],
         comments_service: NamedDependency[CommentService],
+        hasher: NamedDependency[PasswordHasher],
     ) -> None:
-        """Delete the account and everything it owns. Its access tokens stop working at once.
+        """Delete the account and everything it owns; the body carries the current password.
 
         Its recipes, comments and likes go with it, and the counters of other people's recipes follow.
+        Its access tokens stop working at once. Tries of the password count against the account's login budget.
         """
+        await rate_limits.check(request, "login_account", key=request.user.email)
+        await users_service.check_password(request.user, data.password, hasher=hasher)
         user_id = request.user.id
         # ON DELETE CASCADE removes the rows but not what they counted on other people's recipes.
         await forget_likes_of(users_service.repository.session, user_id)

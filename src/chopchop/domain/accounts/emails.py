@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html import escape
 from urllib.parse import quote
 
@@ -27,17 +28,23 @@ def _html(greeting: str, paragraphs: list[str], link: str | None = None, button:
     )
 
 
-def confirmation_email(*, to: str, name: str, token: str, base_url: str, hours: int) -> OutgoingEmail:
+def confirmation_email(
+    *, to: str, name: str, registered_at: datetime, token: str, base_url: str, hours: int
+) -> OutgoingEmail:
     link = _link(base_url, "/api/v1/auth/confirm", token)
+    when = registered_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        "Welcome to Chop-chop! Confirm your email address to activate your account.",
-        f"The link works once and expires in {hours} hours.",
+        f"Someone registered a Chop-chop account for this address on {when}, with the name \u201c{name}\u201d.",
+        "If it was you, confirm with this link and the password you chose when registering: "
+        f"the link works once and expires in {hours} hours.",
+        "If it was not you, ignore this email: without that password nobody can use this link, "
+        "and no account exists until it is confirmed.",
     ]
     return OutgoingEmail(
         to=to,
         subject="Confirm your Chop-chop account",
-        text=f"Hello {name},\n\n{lines[0]}\n\n{link}\n\n{lines[1]}\n\n— Chop-chop\n",
-        html=_html(f"Hello {name},", lines, link, "Confirm my email"),
+        text=f"Hello,\n\n{lines[0]}\n\n{lines[1]}\n\n{link}\n\n{lines[2]}\n\n— Chop-chop\n",
+        html=_html("Hello,", lines, link, "Confirm my email"),
     )
 
 

@@ -12,7 +12,7 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 
 from chopchop.db import TokenPurpose
 from chopchop.domain.accounts import emails
-from chopchop.domain.accounts.services import UserService, UserTokenService
+from chopchop.domain.accounts.services import RegistrationService, UserService, UserTokenService
 from chopchop.lib.email import Mailer, OutgoingEmail
 from chopchop.settings import Settings
 
@@ -27,23 +27,34 @@ def _deps(ctx: dict[str, Any]) -> tuple[Settings, Mailer, SQLAlchemyAsyncConfig]
     return ctx["settings"], ctx["mailer"], ctx["db_config"]
 
 
-async def send_confirmation_email(ctx: dict[str, Any], *, user_id: str, message_id: str | None = None) -> None:
-    """Issue a confirmation token for a new account and email the link."""
+async def send_confirmation_email(
+    ctx: dict[str, Any],
+    *,
+    registration_id: str | None = None,
+    user_id: str | None = None,
+    message_id: str | None = None,
+) -> None:
+    """Issue the link of a registration and email it (nothing if it was confirmed or expired meanwhile).
+
+    ``user_id`` is how outbox rows written before pending registrations named the same id.
+    """
     settings, mailer, db = _deps(ctx)
+    wanted = registration_id or user_id
+    if wanted is None:
+        return
     async with db.get_session() as session:
-        user = await UserService(session=session).get_one_or_none(id=UUID(user_id))
-        if user is None or user.is_active:
+        issued = await RegistrationService(session=session).issue_link(UUID(wanted))
+        if issued is None:
             return
-        token = await UserTokenService(session=session).issue(
-            user.id, TokenPurpose.CONFIRM_EMAIL, timedelta(hours=settings.confirm_token_hours)
-        )
+        registration, token = issued
         await session.commit()
     await _send(
         mailer,
         message_id,
         emails.confirmation_email(
-            to=user.email,
-            name=user.display_name,
+            to=registration.email,
+            name=registration.display_name,
+            registered_at=registration.created_at,
             token=token,
             base_url=settings.public_base_url,
             hours=settings.confirm_token_hours,
@@ -58,10 +69,6 @@ async def send_registration_notice(ctx: dict[str, Any], *, user_id: str, message
         user = await UserService(session=session).get_one_or_none(id=UUID(user_id))
     if user is None:
         return
-    if not user.is_active:
-        # Still unconfirmed: the useful answer is a fresh confirmation link.
-        await send_confirmation_email(ctx, user_id=user_id, message_id=message_id)
-        return
     await _send(
         mailer,
         message_id,
@@ -70,12 +77,15 @@ async def send_registration_notice(ctx: dict[str, Any], *, user_id: str, message
 
 
 async def resend_confirmation(ctx: dict[str, Any], *, email: str, message_id: str | None = None) -> None:
-    """Resend the confirmation link if the address belongs to an unconfirmed account; otherwise nothing."""
-    _, _, db = _deps(ctx)
+    """A new link for the newest registration of the address, if it has no account; otherwise nothing."""
+    settings, _, db = _deps(ctx)
     async with db.get_session() as session:
-        user = await UserService(session=session).get_by_email(email)
-    if user is not None and not user.is_active:
-        await send_confirmation_email(ctx, user_id=str(user.id), message_id=message_id)
+        if await UserService(session=session).get_by_email(email) is not None:
+            return
+        renewed = await RegistrationService(session=session).renew(email, timedelta(hours=settings.confirm_token_hours))
+        await session.commit()
+    if renewed is not None:
+        await send_confirmation_email(ctx, registration_id=str(renewed.id), message_id=message_id)
 
 
 async def send_password_reset(ctx: dict[str, Any], *, email: str, message_id: str | None = None) -> None:
@@ -103,13 +113,14 @@ async def send_password_reset(ctx: dict[str, Any], *, email: str, message_id: st
 
 
 async def purge_expired_tokens(ctx: dict[str, Any]) -> int:
-    """Cron: drop used and expired email tokens."""
+    """Cron: drop used and expired email tokens, and registrations whose link expired."""
     _, _, db = _deps(ctx)
     async with db.get_session() as session:
         removed = await UserTokenService(session=session).purge_expired()
+        removed_registrations = await RegistrationService(session=session).purge_expired()
         await session.commit()
-    logger.info("purged %d used or expired tokens", removed)
-    return removed
+    logger.info("purged %d used or expired tokens, %d expired registrations", removed, removed_registrations)
+    return removed + removed_registrations
 
 
 TASKS = [

@@ -9,14 +9,17 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-# No whitespace, control characters or NUL; one @; a dot in the domain. Deliverability is proven by confirmation.
+from chopchop.lib.text import EMAIL_MAX_LENGTH, EMAIL_PATTERN, ONE_LINE, clean_email, clean_text
+
+# No white space (but around it), control or layout characters; one @; a dot in the domain. Stored and compared
+# trimmed, NFC and lower-case, and the length limit holds for that form. Deliverability is proven by confirmation.
 EmailAddress = Annotated[
     str,
     Meta(
         min_length=3,
-        max_length=320,
-        pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$",
-        description="Email address.",
+        max_length=EMAIL_MAX_LENGTH,
+        pattern=EMAIL_PATTERN,
+        description="Email address; compared and stored trimmed and lower-case.",
         examples=["ada@example.com"],
     ),
 ]
@@ -31,13 +34,15 @@ NewPassword = Annotated[
     ),
 ]
 AnyPassword = Annotated[str, Meta(min_length=1, max_length=128, description="The account's password.")]
+DISPLAY_NAME_MAX_LENGTH = 100
 DisplayName = Annotated[
     str,
     Meta(
         min_length=1,
-        max_length=100,
-        pattern=r"^(?=.*\S)[^\x00-\x1f\x7f]+$",
-        description="Public name shown with recipes and comments.",
+        max_length=DISPLAY_NAME_MAX_LENGTH,
+        pattern=ONE_LINE,
+        description="Public name shown with recipes and comments: one line, no control or bidirectional "
+        "formatting characters; stored trimmed.",
         examples=["Ada Lovelace"],
     ),
 ]
@@ -63,11 +68,27 @@ class Registration(Input):
     password: NewPassword
     display_name: DisplayName
 
+    def __post_init__(self) -> None:
+        self.email = clean_email(self.email)
+        self.display_name = clean_text(self.display_name, field="display_name", max_length=DISPLAY_NAME_MAX_LENGTH)
+
 
 class EmailConfirmation(Input):
-    """The token of a confirmation email."""
+    """The token of a confirmation email and the password chosen when registering.
+
+    The password proves that whoever confirms is whoever registered: a link sent to the address after
+    someone else registered it cannot activate an account with a password its owner does not know.
+    """
 
     token: SecretToken
+    password: Annotated[
+        str,
+        Meta(
+            min_length=1,
+            max_length=128,
+            description="The password given when registering (the registration this link was sent for).",
+        ),
+    ]
 
 
 class EmailOnly(Input):
@@ -75,12 +96,18 @@ class EmailOnly(Input):
 
     email: EmailAddress
 
+    def __post_init__(self) -> None:
+        self.email = clean_email(self.email)
+
 
 class Credentials(Input):
     """Email address and password, to log in."""
 
     email: EmailAddress
     password: AnyPassword
+
+    def __post_init__(self) -> None:
+        self.email = clean_email(self.email)
 
 
 class PasswordReset(Input):
@@ -97,10 +124,20 @@ class PasswordChange(Input):
     new_password: NewPassword
 
 
+class AccountDeletion(Input):
+    """The current password: deleting the account takes more than a stolen access token."""
+
+    password: AnyPassword
+
+
 class ProfileUpdate(Input):
     """PATCH body: only the fields present are changed."""
 
     display_name: DisplayName | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        if self.display_name is not UNSET:
+            self.display_name = clean_text(self.display_name, field="display_name", max_length=DISPLAY_NAME_MAX_LENGTH)
 
 
 class OAuth2PasswordForm(msgspec.Struct):
@@ -108,11 +145,36 @@ class OAuth2PasswordForm(msgspec.Struct):
 
     username: Annotated[
         str,
-        Meta(min_length=1, max_length=320, description="The account's email address.", examples=["ada@example.com"]),
+        Meta(
+            min_length=3,
+            max_length=EMAIL_MAX_LENGTH,
+            pattern=EMAIL_PATTERN,
+            description="The account's email address.",
+            examples=["ada@example.com"],
+        ),
     ]
     password: AnyPassword
     grant_type: Annotated[Literal["password"] | None, Meta(description="`password` (optional).")] = None
     scope: Annotated[str, Meta(max_length=1000, description="Ignored: tokens have no scopes.")] = ""
+
+    def __post_init__(self) -> None:
+        # The same identity as the JSON login: one spelling for the per-account limit and the lookup.
+        self.username = clean_email(self.username, field="username")
+
+
+class LinkInstructions(msgspec.Struct):
+    """What to do with the token of an emailed link: fetching the link changes nothing."""
+
+    detail: Annotated[str, Meta(description="What to do next, for people.")]
+    method: Annotated[Literal["POST"], Meta(description="The method of the request that acts on the token.")]
+    href: Annotated[
+        str, Meta(description="Where to send it.", examples=["https://chopchop.example/api/v1/auth/confirm"])
+    ]
+    fields: Annotated[
+        list[str],
+        Meta(description="The JSON fields of its body: `token` (given here) and what else it needs."),
+    ]
+    token: Annotated[str, Meta(description="The token of the link.")]
 
 
 class AccessToken(msgspec.Struct):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
@@ -11,22 +12,27 @@ from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
-from chopchop.db import TokenPurpose, User, UserToken
+from chopchop.db import PendingRegistration, TokenPurpose, User, UserToken
 from chopchop.lib.passwords import PasswordHasher
-from chopchop.lib.problems import BadRequest, Forbidden, Unauthorized
+from chopchop.lib.problems import BadRequest, Conflict, Forbidden, Unauthorized
+from chopchop.lib.text import normalise_email
 from chopchop.lib.tokens import hash_secret_token, new_secret_token
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 @dataclass(frozen=True, slots=True)
 class RegistrationOutcome:
-    user_id: UUID
-    created: bool
+    """A registration either waits for its address's owner, or the address already has an account."""
+
+    registration_id: UUID | None = None
+    existing_user_id: UUID | None = None
+
+
+def _insert(session: AsyncSession) -> Any:
+    dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 class UserService(SQLAlchemyAsyncRepositoryService[User]):
@@ -39,32 +45,6 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
 
     async def get_by_email(self, email: str) -> User | None:
         return await self.get_one_or_none(User.email == normalise_email(email))
-
-    async def register(
-        self, *, email: str, display_name: str, password: str, hasher: PasswordHasher
-    ) -> RegistrationOutcome:
-        """Create an inactive account, or report the existing one. Both paths hash the password."""
-        password_hash = await hasher.hash(password)
-        values = {
-            "email": normalise_email(email),
-            "display_name": display_name.strip(),
-            "password_hash": password_hash,
-        }
-        session = self.repository.session
-        dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        # ON CONFLICT DO NOTHING: two concurrent registrations of one address cannot fail with a 500.
-        statement = (
-            insert(User)
-            .values(id=uuid7(), is_active=False, token_version=0, **values)
-            .on_conflict_do_nothing(index_elements=[User.email])
-            .returning(User.id)
-        )
-        created_id = (await session.execute(statement)).scalar_one_or_none()
-        if created_id is not None:
-            return RegistrationOutcome(user_id=created_id, created=True)
-        existing = (await session.execute(select(User.id).where(User.email == values["email"]))).scalar_one()
-        return RegistrationOutcome(user_id=existing, created=False)
 
     async def create_confirmed(self, *, email: str, display_name: str, password: str, hasher: PasswordHasher) -> User:
         """An active account straight away (administrators, seeding): no confirmation email."""
@@ -80,21 +60,20 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
         )
         return await self.create(user)
 
-    async def confirm(self, user_id: UUID) -> User:
-        """Activate the account (idempotent)."""
-        user = await self.get(user_id)
-        if not user.is_active:
-            user.is_active, user.confirmed_at = True, datetime.now(UTC)
-            await self.repository.session.flush()
-        return user
+    async def authenticate(
+        self, *, email: str, password: str, hasher: PasswordHasher, registrations: RegistrationService
+    ) -> User:
+        """The user whose credentials these are. Every path costs one argon2 run, whatever the address.
 
-    async def authenticate(self, *, email: str, password: str, hasher: PasswordHasher) -> User:
-        """The user whose credentials these are. Unknown emails cost the same argon2 run as known ones."""
+        An address with no account but a registration waiting is checked against that registration's
+        password, so its registrant learns to confirm (403) instead of being told the password is wrong.
+        """
         user = await self.get_by_email(email)
-        valid = await hasher.verify(user.password_hash if user else None, password)
-        if user is None or not valid:
+        pending = None if user is not None else await registrations.newest(email)
+        candidate = user.password_hash if user is not None else pending.password_hash if pending else None
+        if not await hasher.verify(candidate, password) or (user is None and pending is None):
             raise Unauthorized("The email address or the password is wrong.", slug="invalid-credentials")
-        if not user.is_active:
+        if user is None or not user.is_active:
             raise Forbidden(
                 "The email address is not confirmed yet: follow the link in the confirmation email, "
                 "or ask for a new one.",
@@ -105,11 +84,15 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
             await self.repository.session.flush()
         return user
 
+    async def check_password(self, user: User, password: str, *, hasher: PasswordHasher) -> None:
+        """Re-authentication before a sensitive change: 400 when ``password`` is not the user's."""
+        if not await hasher.verify(user.password_hash, password):
+            raise BadRequest("The current password is wrong.", slug="invalid-current-password")
+
     async def change_password(
         self, user: User, *, current_password: str, new_password: str, hasher: PasswordHasher
     ) -> User:
-        if not await hasher.verify(user.password_hash, current_password):
-            raise BadRequest("The current password is wrong.", slug="invalid-current-password")
+        await self.check_password(user, current_password, hasher=hasher)
         return await self.set_password(user, new_password, hasher=hasher)
 
     async def set_password(self, user: User, password: str, *, hasher: PasswordHasher) -> User:
@@ -118,6 +101,150 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
         user.token_version += 1
         await self.repository.session.flush()
         return user
+
+
+class RegistrationService(SQLAlchemyAsyncRepositoryService[PendingRegistration]):
+    """Registrations waiting for the owner of their address (see :class:`PendingRegistration`)."""
+
+    class Repository(SQLAlchemyAsyncRepository[PendingRegistration]):
+        model_type = PendingRegistration
+
+    repository_type = Repository
+
+    async def register(
+        self, *, email: str, display_name: str, password: str, hasher: PasswordHasher, lifetime: timedelta
+    ) -> RegistrationOutcome:
+        """Record a registration, or report the account that already has the address. Both paths hash."""
+        password_hash = await hasher.hash(password)
+        session = self.repository.session
+        existing = (await session.execute(select(User.id).where(User.email == email))).scalar_one_or_none()
+        if existing is not None:
+            return RegistrationOutcome(existing_user_id=existing)
+        registration = PendingRegistration(
+            id=uuid7(),
+            email=email,
+            display_name=display_name,
+            password_hash=password_hash,
+            expires_at=datetime.now(UTC) + lifetime,
+        )
+        session.add(registration)
+        await session.flush()
+        return RegistrationOutcome(registration_id=registration.id)
+
+    async def newest(self, email: str) -> PendingRegistration | None:
+        """The most recent registration of the address whose link has not expired."""
+        statement = (
+            select(PendingRegistration)
+            .where(PendingRegistration.email == normalise_email(email), PendingRegistration.expires_at > _now())
+            .order_by(PendingRegistration.created_at.desc(), PendingRegistration.id.desc())
+            .limit(1)
+        )
+        found: PendingRegistration | None = (await self.repository.session.execute(statement)).scalar_one_or_none()
+        return found
+
+    async def issue_link(self, registration_id: UUID) -> tuple[PendingRegistration, str] | None:
+        """A token for the registration's email, or None if it was confirmed, expired or the address is taken.
+
+        Issuing again (a retried email job) replaces the token: only the newest email of one registration
+        works, and no other registration's link is touched.
+        """
+        session = self.repository.session
+        registration = await self.get_one_or_none(
+            PendingRegistration.id == registration_id, PendingRegistration.expires_at > _now()
+        )
+        if registration is None:
+            return None
+        if (await session.execute(select(User.id).where(User.email == registration.email))).first() is not None:
+            return None
+        token, token_hash = new_secret_token()
+        registration.token_hash = token_hash
+        await session.flush()
+        return registration, token
+
+    async def renew(self, email: str, lifetime: timedelta) -> PendingRegistration | None:
+        """A new registration copied from the newest one of the address, for a new link (resend).
+
+        A copy rather than a new token on the same row: a resend, whoever asks for it, never invalidates
+        a link already sent.
+        """
+        newest = await self.newest(email)
+        if newest is None:
+            return None
+        copy = PendingRegistration(
+            id=uuid7(),
+            email=newest.email,
+            display_name=newest.display_name,
+            password_hash=newest.password_hash,
+            expires_at=_now() + lifetime,
+        )
+        self.repository.session.add(copy)
+        await self.repository.session.flush()
+        return copy
+
+    async def find_by_token(self, token: str) -> PendingRegistration | None:
+        """The registration a confirmation link was sent for, while the link is valid."""
+        return await self.get_one_or_none(
+            PendingRegistration.token_hash == hash_secret_token(token), PendingRegistration.expires_at > _now()
+        )
+
+    async def confirm(self, registration: PendingRegistration, password: str, *, hasher: PasswordHasher) -> User:
+        """Create the account from this registration alone; every registration of the address goes.
+
+        ``password`` must be the one the registration was made with: following a link proves the address,
+        the password proves that the person who follows it is the one who registered.
+        """
+        if not await hasher.verify(registration.password_hash, password):
+            raise BadRequest(
+                "This is not the password this registration was made with. If you did not register with this "
+                "link's address and password, register again: a new link will follow.",
+                slug="invalid-registration-password",
+            )
+        session = self.repository.session
+        # Claim the row: of two concurrent confirmations, the second deletes nothing and is refused.
+        claimed = await session.execute(
+            delete(PendingRegistration)
+            .where(PendingRegistration.id == registration.id)
+            .returning(PendingRegistration.id)
+        )
+        if claimed.scalar_one_or_none() is None:
+            raise BadRequest(INVALID_LINK, slug="invalid-token")
+        await session.execute(delete(PendingRegistration).where(PendingRegistration.email == registration.email))
+        now = _now()
+        statement = (
+            _insert(session)(User)
+            .values(
+                id=uuid7(),
+                email=registration.email,
+                display_name=registration.display_name,
+                password_hash=registration.password_hash,
+                is_active=True,
+                confirmed_at=now,
+                token_version=0,
+            )
+            .on_conflict_do_nothing(index_elements=[User.email])
+            .returning(User.id)
+        )
+        user_id = (await session.execute(statement)).scalar_one_or_none()
+        if user_id is None:
+            raise Conflict(
+                "This address already has an account: log in, or reset the password.", slug="already-registered"
+            )
+        user: User = (await session.execute(select(User).where(User.id == user_id))).scalar_one()
+        return user
+
+    async def purge_expired(self) -> int:
+        """Delete registrations whose link expired; returns how many went."""
+        result = await self.repository.session.execute(
+            delete(PendingRegistration).where(PendingRegistration.expires_at <= _now())
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+INVALID_LINK = "The link is invalid, expired or already used. Ask for a new email."
 
 
 class UserTokenService(SQLAlchemyAsyncRepositoryService[UserToken]):
@@ -165,7 +292,7 @@ class UserTokenService(SQLAlchemyAsyncRepositoryService[UserToken]):
         )
         user_id: UUID | None = (await self.repository.session.execute(statement)).scalar_one_or_none()
         if user_id is None:
-            raise BadRequest("The link is invalid, expired or already used. Ask for a new email.", slug="invalid-token")
+            raise BadRequest(INVALID_LINK, slug="invalid-token")
         return user_id
 
     async def purge_expired(self) -> int:

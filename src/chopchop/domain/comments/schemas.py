@@ -10,6 +10,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from chopchop.lib.pagination import Page
+from chopchop.lib.text import MULTI_LINE, clean_text
 
 COMMENT_MAX_LENGTH = 5000
 
@@ -21,7 +22,7 @@ CommentBody = Annotated[
     Meta(
         min_length=1,
         max_length=COMMENT_MAX_LENGTH,
-        pattern=r"^(?=\s*\S)[^\x00-\x08\x0b-\x1f\x7f]*$",
+        pattern=MULTI_LINE,
         description=f"1 to {COMMENT_MAX_LENGTH} characters; newlines and tabs allowed, other control characters not.",
         examples=["Made it tonight: a pinch more salt and it was perfect."],
     ),
@@ -37,11 +38,18 @@ class CommentCreate(Input):
 
     body: CommentBody
 
+    def __post_init__(self) -> None:
+        self.body = clean_text(self.body, field="body", max_length=COMMENT_MAX_LENGTH)
+
 
 class CommentUpdate(Input):
     """PATCH body: only the fields present are changed."""
 
     body: CommentBody | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        if self.body is not UNSET:
+            self.body = clean_text(self.body, field="body", max_length=COMMENT_MAX_LENGTH)
 
 
 class CommentAuthor(msgspec.Struct):

@@ -10,6 +10,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from chopchop.lib.pagination import Page
+from chopchop.lib.text import MULTI_LINE, MULTI_LINE_OR_EMPTY, ONE_LINE, ONE_LINE_OR_EMPTY, clean_name, clean_text
 
 Complexity = Literal["easy", "medium", "hard"]
 Unit = Literal[
@@ -17,26 +18,28 @@ Unit = Literal[
 ]
 SortOrder = Literal["newest", "most_liked", "most_commented", "title", "quickest"]
 
-# One line, no control characters (NUL included), at least one visible character.
-_ONE_LINE = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
-# Multi-line text: newlines and tabs are fine, other control characters (NUL included) are not.
-_MULTI_LINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 5000
+STEP_MAX_LENGTH = 2000
+NAME_MAX_LENGTH = 100
+NOTE_MAX_LENGTH = 200
+TAG_MAX_LENGTH = 40
 
 Title = Annotated[
     str,
     Meta(
         min_length=1,
-        max_length=200,
-        pattern=_ONE_LINE,
-        description="One line, 1 to 200 characters.",
+        max_length=TITLE_MAX_LENGTH,
+        pattern=ONE_LINE,
+        description="One line, 1 to 200 characters, no control or bidirectional formatting characters.",
         examples=["Tomato soup"],
     ),
 ]
 Description = Annotated[
     str,
     Meta(
-        max_length=5000,
-        pattern=_MULTI_LINE,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        pattern=MULTI_LINE_OR_EMPTY,
         description="Free text, up to 5000 characters; newlines allowed.",
         examples=["A quick weeknight soup."],
     ),
@@ -45,10 +48,10 @@ Step = Annotated[
     str,
     Meta(
         min_length=1,
-        max_length=2000,
+        max_length=STEP_MAX_LENGTH,
         # A lookahead for the visible character: a bare `\S` between the allowed runs also matched one control
         # character (NUL included, a 500 from PostgreSQL), and JSON Schema's `\S` differs from Python's on \x1c-\x1f.
-        pattern=r"^(?=\s*\S)[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
+        pattern=MULTI_LINE,
         description="One step of the method, 1 to 2000 characters.",
         examples=["Chop the onion finely."],
     ),
@@ -57,17 +60,17 @@ IngredientName = Annotated[
     str,
     Meta(
         min_length=1,
-        max_length=100,
-        pattern=_ONE_LINE,
-        description="Catalogue name; created on first use.",
+        max_length=NAME_MAX_LENGTH,
+        pattern=ONE_LINE,
+        description="Catalogue name; created on first use; stored trimmed, single-spaced and lower-case.",
         examples=["tomato"],
     ),
 ]
 Note = Annotated[
     str,
     Meta(
-        max_length=200,
-        pattern=r"^[^\x00-\x1f\x7f]*$",
+        max_length=NOTE_MAX_LENGTH,
+        pattern=ONE_LINE_OR_EMPTY,
         description="How to prepare the ingredient, one line.",
         examples=["finely chopped"],
     ),
@@ -76,7 +79,7 @@ Tag = Annotated[
     str,
     Meta(
         min_length=1,
-        max_length=40,
+        max_length=TAG_MAX_LENGTH,
         pattern=r"^\s*\w[\w\- ]*$",
         description="Letters, digits, spaces and hyphens; stored lower-case.",
         examples=["vegetarian"],
@@ -103,6 +106,19 @@ class IngredientLineInput(Input):
     unit: Annotated[Unit | None, Meta(description="Unit of `quantity`; null for a count or no quantity.")] = None
     note: Note | None = None
 
+    def __post_init__(self) -> None:
+        self.ingredient = clean_name(self.ingredient, field="ingredient", max_length=NAME_MAX_LENGTH)
+        if self.note is not None:
+            self.note = clean_text(self.note, field="note", max_length=NOTE_MAX_LENGTH, min_length=0) or None
+
+
+def _clean_steps(steps: list[str]) -> list[str]:
+    return [clean_text(step, field="steps", max_length=STEP_MAX_LENGTH) for step in steps]
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    return list(dict.fromkeys(clean_name(tag, field="tags", max_length=TAG_MAX_LENGTH) for tag in tags))
+
 
 class RecipeCreate(Input):
     """A whole recipe: the body of POST (create) and PUT (replace)."""
@@ -125,6 +141,14 @@ class RecipeCreate(Input):
         default_factory=list
     )
 
+    def __post_init__(self) -> None:
+        self.title = clean_text(self.title, field="title", max_length=TITLE_MAX_LENGTH)
+        self.description = clean_text(
+            self.description, field="description", max_length=DESCRIPTION_MAX_LENGTH, min_length=0
+        )
+        self.steps = _clean_steps(self.steps)
+        self.tags = _clean_tags(self.tags)
+
 
 class RecipeUpdate(Input):
     """PATCH body: fields that are absent stay as they are; none of them may be null."""
@@ -138,6 +162,18 @@ class RecipeUpdate(Input):
     steps: Annotated[list[Step], Meta(min_length=1, max_length=MAX_STEPS)] | UnsetType = UNSET
     ingredients: Annotated[list[IngredientLineInput], Meta(max_length=MAX_INGREDIENTS)] | UnsetType = UNSET
     tags: Annotated[list[Tag], Meta(max_length=MAX_TAGS)] | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        if self.title is not UNSET:
+            self.title = clean_text(self.title, field="title", max_length=TITLE_MAX_LENGTH)
+        if self.description is not UNSET:
+            self.description = clean_text(
+                self.description, field="description", max_length=DESCRIPTION_MAX_LENGTH, min_length=0
+            )
+        if self.steps is not UNSET:
+            self.steps = _clean_steps(self.steps)
+        if self.tags is not UNSET:
+            self.tags = _clean_tags(self.tags)
 
 
 class AuthorRef(msgspec.Struct):

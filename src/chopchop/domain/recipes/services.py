@@ -53,6 +53,7 @@ from chopchop.domain.recipes.schemas import (
     SortOrder,
 )
 from chopchop.lib.problems import Forbidden
+from chopchop.lib.text import fold
 
 _PLAIN = {"synchronize_session": False}
 _THOUSANDTH = Decimal("0.001")
@@ -68,8 +69,9 @@ SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
 
 
 def normalise_name(name: str) -> str:
-    """Catalogue form of an ingredient name or a tag: trimmed, single spaces, lower-case."""
-    return " ".join(name.split()).lower()
+    """Catalogue form of an ingredient name or a tag: trimmed, single spaces, lower-case (request bodies
+    arrive in it already; query filters and older callers get it here, the same function)."""
+    return fold(name)
 
 
 def _unique(values: Iterable[str]) -> list[str]:

@@ -10,10 +10,11 @@ import msgspec
 from msgspec import Meta
 
 from chopchop.lib.pagination import Page
+from chopchop.lib.text import QUERY_TEXT
 
 # The ?q= of the directory: no longer than a display name, no control characters.
 SEARCH_MAX_LENGTH = 100
-SEARCH_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+SEARCH_PATTERN = QUERY_TEXT
 
 
 class UserSummary(msgspec.Struct):
