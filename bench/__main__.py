@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import platform
+import secrets
 import shutil
 import signal
 import statistics
@@ -35,7 +36,8 @@ BENCH = ROOT / "bench"
 HOST = "127.0.0.1"
 SEED_PASSWORD = "chopchop-seed-password"  # noqa: S105 - printed by `chopchop seed`: demo accounts
 BENCH_USERS = 4  # extra accounts that log in and write during the run (sorted last in the user directory)
-JWT_SECRET = "chopchop-benchmark-secret-not-for-production-0123456789"  # noqa: S105
+# A new secret each run: the service refuses constant and guessable ones.
+JWT_SECRET = secrets.token_urlsafe(48)
 UNLIMITED = "1000000/minute"
 RATE_VARS = ["REGISTER", "LOGIN", "LOGIN_ACCOUNT", "EMAIL", "EMAIL_ACCOUNT", "TOKEN", "WRITES"]
 LIST = "/api/v1/recipes"
@@ -109,6 +111,8 @@ def api_env(options: Options) -> dict[str, str]:
         "CHOPCHOP_REDIS_KEY_PREFIX": "bench",
         "CHOPCHOP_QUEUE_NAME": "bench",
         "CHOPCHOP_JWT_SECRET": JWT_SECRET,
+        # The benchmark sends no email worth reading: .eml files instead of an SMTP server.
+        "CHOPCHOP_ALLOW_FILE_MAILER": "true",
         "CHOPCHOP_LOG_LEVEL": "WARNING",
         "CHOPCHOP_BENCH_MAX_PAGE_SIZE": "2480",
         "LITESTAR_APP": "chopchop.app:create_app",

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import math
 import os
+import re
+import secrets
 import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
 ENV_PREFIX = "CHOPCHOP_"
-DEV_JWT_SECRET = "chopchop-embedded-dev-secret-do-not-use-in-production"  # noqa: S105
+# Values that were shipped in this repository (code, .env.example, the Kubernetes Secret template) and so
+# are public: refused whatever their estimated strength. The strength rule below refuses them too.
+PUBLIC_SECRETS = frozenset(
+    {
+        "chopchop-embedded-dev-secret-do-not-use-in-production",
+        "replace-with-48-random-url-safe-characters-000000",
+        "REPLACE_ME_WITH_48_RANDOM_URL_SAFE_CHARACTERS_000000",
+    }
+)
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 128
+JWT_SECRET_FILE = "jwt-secret"  # noqa: S105 - a file name, not a secret
+GENERATE_SECRET_HINT = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"  # noqa: S105
 SmtpTls = Literal["none", "starttls", "tls"]
 LogFormat = Literal["auto", "json", "console"]
 RATE_SETTINGS = (
@@ -50,8 +67,17 @@ class Settings:
     )
     redis_key_prefix: str = _doc("Prefix of every Redis key the service writes.", default="chopchop")
     queue_name: str = _doc("Name of the SAQ queue that carries background jobs.", default="chopchop")
+    data_dir: str = _doc(
+        "Folder of the embedded mode's local state: the generated JWT secret (`jwt-secret`, mode 0600) and, "
+        "by default, the email outbox (`outbox/`). Keep it private and out of version control.",
+        default="var",
+    )
     jwt_secret: str = _doc(
-        "Secret that signs access tokens. Required outside the embedded mode.", default=DEV_JWT_SECRET
+        f"Secret that signs access tokens: {MIN_SECRET_LENGTH}+ characters and at least {MIN_SECRET_BITS} bits by "
+        "the estimate in docs/security.md (e.g. `secrets.token_urlsafe(48)`); placeholders are refused. "
+        "Required in server mode. Unset in embedded mode: a random one is generated on first start and kept "
+        "in `<data dir>/jwt-secret`, shared by every process that uses that folder.",
+        default="",
     )
     jwt_issuer: str = _doc("`iss` claim of issued access tokens.", default="chopchop")
     jwt_audience: str = _doc("`aud` claim of issued access tokens.", default="chopchop-api")
@@ -62,17 +88,31 @@ class Settings:
     argon2_memory_kib: int = _doc("argon2id memory in KiB (m); OWASP minimum 19456.", default=19456)
     argon2_parallelism: int = _doc("argon2id lanes (p).", default=1)
     public_base_url: str = _doc(
-        "Public URL of the API, used to build the links in emails.", default="http://127.0.0.1:8000"
+        "Public URL of the API (scheme, host, port and any path prefix of the reverse proxy): the base of every "
+        "absolute URL the API emits (links in emails, `Link` headers of lists). The request's `Host` and "
+        "`X-Forwarded-*` headers are never used for that.",
+        default="http://127.0.0.1:8000",
     )
-    smtp_host: str | None = _doc("SMTP server host. Unset: emails go to the log and the outbox folder.", default=None)
+    smtp_host: str | None = _doc(
+        "SMTP server host. Required in server mode (unless `CHOPCHOP_ALLOW_FILE_MAILER`). Unset in embedded "
+        "mode: emails are written as .eml files in the outbox folder.",
+        default=None,
+    )
     smtp_port: int = _doc("SMTP server port.", default=25)
     smtp_user: str | None = _doc("SMTP user name (optional).", default=None)
     smtp_password: str | None = _doc("SMTP password (optional).", default=None)
     smtp_tls: SmtpTls = _doc("SMTP transport security: `none`, `starttls` or `tls`.", default="none")
     smtp_timeout_seconds: float = _doc("Timeout of one SMTP conversation, in seconds.", default=30.0)
     mail_from: str = _doc("Sender address of every email.", default="Chop-chop <no-reply@chopchop.local>")
-    mail_outbox_dir: str = _doc(
-        "Folder where emails are written as .eml files when no SMTP host is set.", default="var/outbox"
+    mail_outbox_dir: str | None = _doc(
+        "Folder where emails are written as .eml files (mode 0600; they hold the confirmation and reset links) "
+        "when no SMTP host is set. Default: `<data dir>/outbox`.",
+        default=None,
+    )
+    allow_file_mailer: bool = _doc(
+        "Server mode without `CHOPCHOP_SMTP_HOST`: write emails as .eml files in the outbox folder instead of "
+        "refusing to start. For test stacks only: whoever reads that folder can take over accounts.",
+        default=False,
     )
     cors_origins: str = _doc(
         "Comma-separated origins allowed to call the API from a browser (CORS). Empty: no cross-origin access.",
@@ -87,10 +127,15 @@ class Settings:
     )
     rate_register: str = _doc("Registrations per client address.", default="10/hour")
     rate_login: str = _doc("Login attempts per client address.", default="30/minute")
-    rate_login_account: str = _doc("Login attempts per account (email address).", default="10/15minutes")
+    rate_login_account: str = _doc(
+        "Password checks per account (normalised email address): logins, confirmations, password changes and "
+        "account deletions.",
+        default="10/15minutes",
+    )
     rate_email: str = _doc("Resend-confirmation and forgot-password requests per client address.", default="10/hour")
     rate_email_account: str = _doc(
-        "Resend-confirmation and forgot-password requests per email address.", default="5/hour"
+        "Emails per recipient (normalised address): registrations, resent confirmations and password resets.",
+        default="5/hour",
     )
     rate_token: str = _doc("Confirm and reset-password attempts per client address.", default="30/hour")
     rate_writes: str = _doc("Writes (POST, PUT, PATCH, DELETE) per signed-in user.", default="120/minute")
@@ -106,6 +151,11 @@ class Settings:
         "Log lines as `json` (one object per line, for collectors) or `console` (for people). "
         "`auto`: console in embedded mode, json otherwise.",
         default="auto",
+    )
+    metrics_token: str | None = _doc(
+        "Bearer token that `GET /metrics` requires (`Authorization: Bearer <token>`; the same strength rule "
+        "as the JWT secret). Unset: `/metrics` answers 404.",
+        default=None,
     )
 
     @property
@@ -129,13 +179,37 @@ class Settings:
     def should_auto_migrate(self) -> bool:
         return self.embedded if self.auto_migrate is None else self.auto_migrate
 
+    @property
+    def outbox_path(self) -> Path:
+        """Where the file mailer writes emails."""
+        return Path(self.mail_outbox_dir) if self.mail_outbox_dir else Path(self.data_dir) / "outbox"
+
+    @property
+    def jwt_secret_path(self) -> Path:
+        """Where the embedded mode keeps the secret it generated."""
+        return Path(self.data_dir) / JWT_SECRET_FILE
+
     def validate(self) -> Settings:
-        """Refuse configurations that are unsafe for their mode."""
-        if not self.embedded and self.jwt_secret == DEV_JWT_SECRET:
-            msg = "CHOPCHOP_JWT_SECRET must be set in server mode (the built-in development secret is refused)."
+        """Refuse configurations that are unsafe for their mode. Reads and writes nothing."""
+        if self.jwt_secret:
+            check_secret(f"{ENV_PREFIX}JWT_SECRET", self.jwt_secret)
+        elif not self.embedded:
+            msg = f"{ENV_PREFIX}JWT_SECRET must be set in server mode ({GENERATE_SECRET_HINT})."
             raise SettingsError(msg)
-        if len(self.jwt_secret) < 32:
-            msg = "CHOPCHOP_JWT_SECRET must be at least 32 characters long."
+        if self.metrics_token is not None:
+            check_secret(f"{ENV_PREFIX}METRICS_TOKEN", self.metrics_token)
+        if not self.embedded and not self.smtp_host and not self.allow_file_mailer:
+            msg = (
+                f"{ENV_PREFIX}SMTP_HOST must be set in server mode (or set {ENV_PREFIX}ALLOW_FILE_MAILER=true "
+                "to write emails, links included, as files in the outbox folder: test stacks only)."
+            )
+            raise SettingsError(msg)
+        base = urlsplit(self.public_base_url)
+        if base.scheme not in {"http", "https"} or not base.netloc or base.query or base.fragment:
+            msg = (
+                f"{ENV_PREFIX}PUBLIC_BASE_URL must be an absolute http(s) URL without query or fragment, "
+                f"not {self.public_base_url!r}."
+            )
             raise SettingsError(msg)
         from chopchop.lib.ratelimit import Rate
 
@@ -149,6 +223,17 @@ class Settings:
             msg = "argon2 parameters are below OWASP's minimum (19456 KiB, t=2)."
             raise SettingsError(msg)
         return self
+
+    def with_jwt_secret(self) -> Settings:
+        """These settings with the secret that signs tokens: the configured one or, in embedded mode without
+        one, the one kept in the data folder (generated on first start, then shared by every process that
+        uses the folder, so tokens survive restarts and work across workers)."""
+        if self.jwt_secret or not self.embedded:
+            return self
+        path = self.jwt_secret_path
+        secret = load_or_create_secret(path)
+        check_secret(str(path), secret)
+        return dataclasses.replace(self, jwt_secret=secret)
 
     @classmethod
     def from_env(
@@ -174,6 +259,129 @@ class Settings:
             (ENV_PREFIX + f.name.upper(), "" if f.default is None else str(f.default), f.metadata["doc"])
             for f in dataclasses.fields(cls)
         ]
+
+
+# A word: 4+ letters of one case (or Capitalised), pronounceable (a vowel, never 4 consonants in a row).
+_WORD = re.compile(r"[A-Z][a-z]{3,}|[a-z]{4,}|[A-Z]{4,}")
+_VOWEL = re.compile(r"[aeiouy]", re.IGNORECASE)
+_CONSONANTS = re.compile(r"[^aeiouy]{4}", re.IGNORECASE)
+_ESTIMATED_CHARACTERS = 256
+
+
+def _is_word(text: str) -> bool:
+    return _VOWEL.search(text) is not None and _CONSONANTS.search(text) is None
+
+
+def _repeat_length(text: str, i: int) -> int:
+    """How long a stretch starting at ``i`` repeats one that starts earlier (it may overlap it)."""
+    longest = 0
+    for j in range(i):
+        n = 0
+        while i + n < len(text) and text[j + n] == text[i + n]:
+            n += 1
+        longest = max(longest, n)
+    return longest
+
+
+def estimate_secret_bits(secret: str) -> float:
+    """A deliberately pessimistic strength estimate, in bits (documented in docs/security.md).
+
+    Reading the first 256 characters left to right:
+
+    * a stretch of 3+ characters that repeats an earlier one: 8 bits for the whole stretch;
+    * a word (4+ letters of one case or Capitalised, with a vowel and never 4 consonants in a row): 12 bits;
+    * a character next to the previous one in code-point order (``aa``, ``ab``, ``98``), or a punctuation
+      mark already used (separators): 1 bit;
+    * any other character: log2 of its alphabet, the smaller of the character classes the secret uses (26
+      lower-case, 26 upper-case, 10 digits, 33 other) and twice the number of distinct characters in it.
+
+    Random secrets from a generator pass with room to spare (``secrets.token_urlsafe(48)``: 250+ bits),
+    while one repeated character, short cycles, words with separators and few distinct characters do not.
+    """
+    text = secret[:_ESTIMATED_CHARACTERS]
+    if not text:
+        return 0.0
+    alphabet = sum(
+        size
+        for present, size in (
+            (any(c.isascii() and c.islower() for c in text), 26),
+            (any(c.isascii() and c.isupper() for c in text), 26),
+            (any(c.isascii() and c.isdigit() for c in text), 10),
+            (any(not (c.isascii() and c.isalnum()) for c in text), 33),
+        )
+        if present
+    )
+    per_character = math.log2(min(alphabet, 2 * len(set(text))))
+    bits, i = 0.0, 0
+    while i < len(text):
+        repeated = _repeat_length(text, i)
+        if repeated >= 3:
+            bits, i = bits + 8, i + repeated
+            continue
+        word = _WORD.match(text, i)
+        if word is not None and _is_word(word.group()):
+            bits, i = bits + 12, word.end()
+            continue
+        char = text[i]
+        predictable = i > 0 and (abs(ord(char) - ord(text[i - 1])) <= 1 or (not char.isalnum() and char in text[:i]))
+        bits += 1 if predictable else per_character
+        i += 1
+    return bits
+
+
+def check_secret(name: str, secret: str) -> None:
+    """Refuse a public, short or guessable secret; ``name`` says where it came from."""
+    if secret in PUBLIC_SECRETS:
+        msg = f"{name} is a placeholder published with Chop-chop, not a secret ({GENERATE_SECRET_HINT})."
+        raise SettingsError(msg)
+    if len(secret) < MIN_SECRET_LENGTH:
+        msg = f"{name} must be at least {MIN_SECRET_LENGTH} characters long ({GENERATE_SECRET_HINT})."
+        raise SettingsError(msg)
+    bits = estimate_secret_bits(secret)
+    if bits < MIN_SECRET_BITS:
+        msg = (
+            f"{name} is too guessable: about {bits:.0f} bits estimated, at least {MIN_SECRET_BITS} needed "
+            f"(words, repeats, sequences and few distinct characters count little; {GENERATE_SECRET_HINT})."
+        )
+        raise SettingsError(msg)
+
+
+def _read_secret(path: Path) -> str:
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        msg = f"{path} is readable by other users: chmod 600 it (or delete it to generate a new secret)."
+        raise SettingsError(msg)
+    secret = path.read_text(encoding="utf-8").strip()
+    if not secret:
+        msg = f"{path} is empty: delete it to generate a new secret."
+        raise SettingsError(msg)
+    return secret
+
+
+def load_or_create_secret(path: Path) -> str:
+    """The secret kept in ``path``, created with a random value (mode 0600) if there is none yet.
+
+    Safe when several processes start at once: the value is written to a file of this process's own
+    (created 0600 with O_EXCL, so never readable by others, not even for a moment) and then hard-linked to
+    ``path``, which fails if another process got there first; the loser reads the winner's complete file.
+    """
+    try:
+        return _read_secret(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        # Another process may have created it first: then its secret is the one everybody uses.
+        with contextlib.suppress(FileExistsError):
+            path.hardlink_to(draft)
+    finally:
+        draft.unlink(missing_ok=True)
+    return _read_secret(path)
 
 
 def _convert(name: str, raw: str, hint: Any) -> Any:

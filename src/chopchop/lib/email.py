@@ -1,9 +1,12 @@
-"""Outgoing email: message building and the two transports (SMTP, or a local outbox folder)."""
+"""Outgoing email: message building and the two transports (SMTP, or .eml files in a local folder)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import re
+import secrets
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -58,6 +61,8 @@ class SmtpMailer:
     async def send(self, email: OutgoingEmail) -> None:
         await aiosmtplib.send(
             build_message(email, self.sender),
+            # The envelope names the one recipient; nothing is read back out of the headers.
+            recipients=[email.to],
             hostname=self.host,
             port=self.port,
             username=self.username,
@@ -68,26 +73,38 @@ class SmtpMailer:
         )
 
 
+_UNSAFE_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
 @dataclass(slots=True)
-class OutboxMailer:
-    """Embedded mode: writes each email as an .eml file and logs it, so links can be followed locally."""
+class FileMailer:
+    """Writes each email as an .eml file in a folder: the embedded mode's delivery channel (or a test stack's).
+
+    The files hold the confirmation and reset links, so they are created 0600 in a 0700 folder, and the log
+    line names only the recipient, the subject and the file: a log collector never sees a token.
+    """
 
     folder: Path
     sender: str
 
     async def send(self, email: OutgoingEmail) -> None:
         message = build_message(email, self.sender)
-        data = message.as_bytes()
-        name = message["Message-ID"].strip("<>").replace("@", "_") + ".eml"
-        await asyncio.to_thread(self._write, name, data)
-        logger.warning(
-            "email (no SMTP configured) to=%s subject=%r saved=%s\n%s",
-            email.to,
-            email.subject,
-            self.folder / name,
-            email.text,
-        )
+        name = _UNSAFE_FILE_NAME.sub("_", message["Message-ID"].strip("<>")) + ".eml"
+        path = await asyncio.to_thread(self._write, name, message.as_bytes())
+        logger.warning("email (no SMTP configured) to=%s subject=%r saved=%s", email.to, email.subject, path)
 
-    def _write(self, name: str, data: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / name).write_bytes(data)
+    def _write(self, name: str, data: bytes) -> Path:
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        final = self.folder / name
+        # Written under a private name, then renamed: a reader never sees half a message, a retry of the
+        # same message (same Message-ID) replaces it, and the mode is 0600 from the first byte.
+        draft = self.folder / f".{name}.{secrets.token_hex(4)}.part"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+            draft.replace(final)
+        except BaseException:
+            draft.unlink(missing_ok=True)
+            raise
+        return final

@@ -16,8 +16,10 @@ Usage in a controller (the service returns the page's items and the total count)
 
 ``limit`` above ``MAX_LIMIT`` (or below 1) and a negative ``offset`` are refused by Litestar's parameter
 validation with a 400 problem+json before the handler runs. The ``Link`` header carries ``next`` and ``prev``
-(when there is such a page), built from the request's own URL so that every other query parameter (filters,
-sort, repeated parameters) is kept as it came.
+(when there is such a page): the configured public base URL (``CHOPCHOP_PUBLIC_BASE_URL``), the request's
+path, and its query re-encoded, so that every other query parameter (filters, sort, repeated parameters) is
+kept as it came. Never the ``Host`` or ``X-Forwarded-*`` headers: the response cache would hand one hostile
+request's links to everyone.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from typing import Annotated, Any, Generic, TypeVar, overload
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import msgspec
 from litestar import Request, Response
@@ -86,6 +88,15 @@ def _with_window(url: str, limit: int, offset: int) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def public_url(request: Request[Any, Any, Any]) -> str:
+    """This request's URL under the configured public base URL; relative if the app has no settings."""
+    settings = request.app.state.get("settings")
+    base = str(getattr(settings, "public_base_url", "")).rstrip("/")
+    path = quote(request.scope["path"], safe="/")
+    query = request.scope.get("query_string", b"").decode("utf-8", "replace")
+    return f"{base}{path}?{query}" if query else f"{base}{path}"
+
+
 def link_header(url: str, *, limit: int, offset: int, total: int) -> str | None:
     """The RFC 8288 ``Link`` value for the page at ``offset`` of ``url``, or None when there is no other page."""
     links: list[str] = []
@@ -135,7 +146,7 @@ def page_response(
 ) -> Response[Any]:
     """A 200 response with the page body (a ``page_type``, by default a plain :class:`Page`) and its ``Link``."""
     all_headers = dict(headers or {})
-    link = link_header(str(request.url), limit=limit, offset=offset, total=total)
+    link = link_header(public_url(request), limit=limit, offset=offset, total=total)
     if link is not None:
         all_headers["Link"] = link
     return Response(page_type(items=list(items), total=total, limit=limit, offset=offset), headers=all_headers)
@@ -151,4 +162,5 @@ __all__ = [
     "PageT",
     "link_header",
     "page_response",
+    "public_url",
 ]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
@@ -18,6 +21,7 @@ from chopchop.db import OutboxStatus
 from chopchop.lib import outbox
 from chopchop.lib.apidoc import ApiOperation
 from chopchop.lib.observability import OUTBOX_BACKLOG, QUEUE_DEPTH, metrics_body
+from chopchop.lib.problems import Unauthorized
 
 
 class Health(msgspec.Struct):
@@ -82,16 +86,42 @@ class HealthController(Controller):
         )
 
 
+def bearer_matches(authorization: str | None, token: str) -> bool:
+    """Whether an ``Authorization`` header carries ``token``, compared in constant time.
+
+    Both sides are hashed first, so that the time taken does not depend on where they differ or on the
+    length of either.
+    """
+    scheme, _, presented = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer":
+        presented = ""
+    expected = hashlib.sha256(token.encode()).digest()
+    return hmac.compare_digest(hashlib.sha256(presented.strip().encode()).digest(), expected)
+
+
 class MetricsController(Controller):
     """Prometheus scrape endpoint: request rate and latency by route and status, cache hits and misses,
-    queue depth and outbox backlog. Not in the API document; protect it at the network edge."""
+    queue depth and outbox backlog. Not in the API document.
+
+    Without ``CHOPCHOP_METRICS_TOKEN``: a 404, as if there were no such endpoint (nothing to probe, no token
+    to guess). With it: a 401 unless the request presents it as a bearer token. The JWT middleware is
+    skipped: the metrics token is not an access token.
+    """
 
     path = "/metrics"
     include_in_schema = False
     opt = {"exclude_from_auth": True}
 
     @get("/", cache=False)
-    async def metrics(self, state: State) -> Response[bytes]:
+    async def metrics(self, request: Request[object, object, State], state: State) -> Response[bytes]:
+        token: str | None = state.settings.metrics_token
+        if not token:
+            raise NotFoundException
+        if not bearer_matches(request.headers.get("authorization"), token):
+            raise Unauthorized(
+                "Missing or wrong metrics token (CHOPCHOP_METRICS_TOKEN).",
+                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+            )
         plugin = state.chopchop
 
         async def refresh() -> None:
