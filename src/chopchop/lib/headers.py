@@ -25,6 +25,9 @@ DOCS_CSP = (
 
 
 class SecurityHeadersMiddleware:
+    """Adds the headers to every response; it wraps Litestar's whole ASGI handler (see ``create_app``), so the
+    router's 404/405s and the transport's refusals get them as well as the handlers' answers."""
+
     def __init__(self, app: ASGIApp, *, docs_path: str = "/schema", hsts: bool = False) -> None:
         self.app = app
         self.docs_path = docs_path

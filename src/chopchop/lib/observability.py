@@ -63,11 +63,17 @@ def request_id_of(scope: Scope) -> str | None:
     return str(value) if value is not None else None
 
 
+def _loggable(path: str) -> str:
+    # The access line is written for refused requests too: a decoded `%0A` must not start a forged log line.
+    return path if path.isprintable() else path.encode("unicode_escape").decode("ascii")
+
+
 class RequestContextMiddleware:
     """Gives every request an id (the client's ``X-Request-ID`` if sane), echoes it, logs one access line.
 
     The id and, once known, the user id are bound to the log context, so every log line of the request
     carries them. Tokens, passwords and bodies are never logged: only method, path, status and timing.
+    It wraps Litestar's whole ASGI handler (see ``create_app``): router 404/405s get an id and a line too.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -99,7 +105,7 @@ class RequestContextMiddleware:
                 access_log.info(
                     "request",
                     method=http.get("method"),
-                    path=http.get("path"),
+                    path=_loggable(str(http.get("path", ""))),
                     status=status,
                     duration_ms=round((time.perf_counter() - started) * 1000, 2),
                     user_id=str(getattr(user, "id", "")) or None,
