@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, cast
 
 import click
@@ -23,7 +22,6 @@ from litestar.config.response_cache import ResponseCacheConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
-from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, Contact, License, OAuthFlow, OAuthFlows, SecurityScheme, Server, Tag
@@ -59,7 +57,7 @@ from chopchop.lib.cache import (
     should_store,
 )
 from chopchop.lib.conditional import ConditionalGetMiddleware
-from chopchop.lib.email import Mailer, OutboxMailer, SmtpMailer
+from chopchop.lib.email import FileMailer, Mailer, SmtpMailer
 from chopchop.lib.headers import SecurityHeadersMiddleware
 from chopchop.lib.jobs import InProcessJobQueue, JobContext, JobQueue, SaqJobQueue
 from chopchop.lib.observability import RequestContextMiddleware, configure_structlog, formatter
@@ -68,7 +66,8 @@ from chopchop.lib.problems import exception_handlers
 from chopchop.lib.ratelimit import Rate, RateLimiter, RateLimits, limit_writes
 from chopchop.lib.tokens import AccessTokenIssuer
 from chopchop.lib.transactions import commit_before_send
-from chopchop.settings import RATE_SETTINGS, Settings
+from chopchop.lib.transport import StrictRequest, TransportGuard
+from chopchop.settings import RATE_SETTINGS, Settings, SettingsError
 
 logger = logging.getLogger("chopchop")
 
@@ -95,6 +94,7 @@ CRON_JOBS = [
 
 
 def build_mailer(settings: Settings) -> Mailer:
+    """SMTP when a host is set; otherwise .eml files, only in embedded mode or with the explicit opt-in."""
     if settings.smtp_host:
         return SmtpMailer(
             host=settings.smtp_host,
@@ -105,7 +105,10 @@ def build_mailer(settings: Settings) -> Mailer:
             tls=settings.smtp_tls,
             timeout=settings.smtp_timeout_seconds,
         )
-    return OutboxMailer(folder=Path(settings.mail_outbox_dir), sender=settings.mail_from)
+    if not settings.embedded and not settings.allow_file_mailer:
+        msg = "CHOPCHOP_SMTP_HOST must be set in server mode (or CHOPCHOP_ALLOW_FILE_MAILER=true)."
+        raise SettingsError(msg)
+    return FileMailer(folder=settings.outbox_path, sender=settings.mail_from)
 
 
 def _generations(scope: Scope) -> Generations:
@@ -124,6 +127,8 @@ def build_db_config(settings: Settings) -> SQLAlchemyAsyncConfig:
             pool_timeout=5,
             pool_recycle=1800,
             connect_args={"timeout": 5, "command_timeout": 60},
+            # Errors logged on the way to a 409/503 must not carry bound values (hashes, emails, tokens).
+            hide_parameters=True,
         )
     )
     config = SQLAlchemyAsyncConfig(
@@ -159,7 +164,9 @@ class ChopchopPlugin(InitPluginProtocol):
     """Wires one :class:`Settings` into the app: database, stores, jobs, auth, OpenAPI and routes."""
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings.validate()
+        # Embedded mode without a configured secret: the one generated in the data folder (read after
+        # validation, so that a refused configuration creates nothing).
+        settings = self.settings = settings.validate().with_jwt_secret()
         self.db_config = build_db_config(settings)
         self.mailer = build_mailer(settings)
         self.hasher = PasswordHasher(
@@ -235,7 +242,7 @@ class ChopchopPlugin(InitPluginProtocol):
             f"SAQ queue {settings.queue_name!r}" if self.saq else "in-process",
             f"SMTP {settings.smtp_host}:{settings.smtp_port}"
             if settings.smtp_host
-            else f"outbox folder {settings.mail_outbox_dir} and the log",
+            else f".eml files in {settings.outbox_path}",
         )
         if settings.should_auto_migrate:
             await upgrade_async(settings.database_url)
@@ -270,14 +277,9 @@ class ChopchopPlugin(InitPluginProtocol):
         app_config.response_cache_config = ResponseCacheConfig(
             default_expiration=CACHE_TTL_SECONDS, key_builder=cache_key, cache_response_filter=should_store
         )
-        # Outermost first: conditional GETs see every response, cached or not.
-        app_config.middleware[:0] = [
-            RequestContextMiddleware,
-            PROMETHEUS.middleware,
-            DefineMiddleware(SecurityHeadersMiddleware, hsts=settings.public_base_url.startswith("https://")),
-            ConditionalGetMiddleware,
-            CacheGenerationMiddleware,
-        ]
+        # Outermost first: conditional GETs see every response, cached or not. The request id, access log,
+        # security headers and URL checks are not here: they wrap the whole app (see create_app).
+        app_config.middleware[:0] = [PROMETHEUS.middleware, ConditionalGetMiddleware, CacheGenerationMiddleware]
         origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
         if origins:
             app_config.cors_config = CORSConfig(
@@ -372,7 +374,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """Build the API for ``settings`` (default: from the ``CHOPCHOP_*`` environment)."""
     settings = settings or Settings.from_env()
     # Litestar reads the body limit from its constructor only (not from a plugin's AppConfig).
-    app = Litestar(plugins=[ChopchopPlugin(settings)], request_max_body_size=settings.max_body_bytes)
+    app = Litestar(
+        plugins=[ChopchopPlugin(settings)], request_max_body_size=settings.max_body_bytes, request_class=StrictRequest
+    )
+    # Litestar runs app middleware only for matched routes: wrapping its whole ASGI handler instead gives the
+    # router's 404/405, the 400s of the URL checks and every exception response an id, an access line and
+    # the security headers too.
+    app.asgi_handler = RequestContextMiddleware(
+        SecurityHeadersMiddleware(
+            TransportGuard(app.asgi_handler), hsts=settings.public_base_url.startswith("https://")
+        )
+    )
     tighten_request_bodies(app.openapi_schema, _request_bodies(app))
     return app
 

@@ -72,12 +72,12 @@ async def test_unconfirmed_accounts_become_pending_registrations_whose_links_kee
                 | {"is_active": True, "confirmed_at": now},
             ):
                 await connection.execute(
-                    insert(User.__table__).values(
+                    insert(User).values(
                         **row, password_hash=await hasher.hash("legacy password"), created_at=now, updated_at=now
                     )
                 )
             await connection.execute(
-                insert(UserToken.__table__).values(
+                insert(UserToken).values(
                     id=uuid7(),
                     user_id=pending_id,
                     purpose="confirm_email",

@@ -31,10 +31,10 @@ from litestar import Request
 from litestar.stores.base import Store
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from chopchop.lib.conditional import buffer_ok_response, etag_of
 from chopchop.lib.observability import CACHE_LOOKUPS
+from chopchop.lib.outages import REDIS_UNAVAILABLE
 
 logger = logging.getLogger("chopchop.cache")
 
@@ -143,7 +143,7 @@ class Generations:
             stamp, entry = await self._lookup(
                 keys=[self._prefix + tag for tag in (EPOCH_TAG, *tags)], args=[before, after, known]
             )
-        except (RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             self._breaker.trip("read generations", exc)
             return None, None
         return (stamp.decode() if isinstance(stamp, bytes) else str(stamp)), entry
@@ -159,7 +159,7 @@ class Generations:
                 await self._bump(keys=[self._prefix + EPOCH_TAG])
                 self._dirty = False
             values = await self._read(keys=[self._prefix + tag for tag in (EPOCH_TAG, *tags)])
-        except (RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             self._breaker.trip("read generations", exc)
             return None
         return ".".join(value.decode() if isinstance(value, bytes) else str(value) for value in values)
@@ -178,7 +178,7 @@ class Generations:
             keys = [self._prefix + tag for tag in ([EPOCH_TAG] if self._dirty else []) + unique]
             await self._bump(keys=keys)
             self._dirty = False
-        except (RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             # The entries of these tags may now be stale; bump the epoch as soon as Redis is back.
             self._dirty = True
             self._breaker.trip("bump generations", exc)
@@ -196,7 +196,7 @@ class FailOpenStore(Store):
             return None
         try:
             value = await self._inner.get(key, renew_for)
-        except (RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             self._breaker.trip("cache get", exc)
             return None
         CACHE_LOOKUPS.labels("hit" if value is not None else "miss").inc()
@@ -207,19 +207,19 @@ class FailOpenStore(Store):
             return
         try:
             await self._inner.set(key, value, expires_in)
-        except (RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             self._breaker.trip("cache set", exc)
 
     async def delete(self, key: str) -> None:
         try:
             await self._inner.delete(key)
-        except (RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             self._breaker.trip("cache delete", exc)
 
     async def delete_all(self) -> None:
         try:
             await self._inner.delete_all()
-        except (RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             self._breaker.trip("cache delete_all", exc)
 
     async def exists(self, key: str) -> bool:
@@ -228,7 +228,7 @@ class FailOpenStore(Store):
     async def expires_in(self, key: str) -> int | None:
         try:
             return await self._inner.expires_in(key)
-        except (RedisError, OSError):
+        except REDIS_UNAVAILABLE:
             return None
 
 
@@ -372,7 +372,7 @@ class CacheGenerationMiddleware:
             if generations.redis is not None:
                 try:
                     await generations.redis.set(key, blob, ex=CACHE_TTL_SECONDS)
-                except (RedisError, OSError) as exc:
+                except REDIS_UNAVAILABLE as exc:
                     generations.trip("cache set", exc)
             else:
                 await litestar_app.stores.get("response_cache").set(

@@ -24,6 +24,7 @@ from uuid_utils.compat import uuid7
 
 from chopchop.db import OutboxMessage, OutboxStatus
 from chopchop.lib.jobs import JobFunction, JobQueue
+from chopchop.lib.outages import is_outage
 
 logger = logging.getLogger("chopchop.outbox")
 
@@ -51,8 +52,11 @@ async def dispatch(job_queue: JobQueue, outbox_ids: list[UUID]) -> None:
     for outbox_id in outbox_ids:
         try:
             await job_queue.enqueue(DELIVER_TASK, outbox_id=str(outbox_id))
-        except Exception as exc:  # noqa: BLE001 - Redis down, network... the row is safe in the database
-            logger.warning("queue unavailable, email %s waits in the outbox: %s", outbox_id, exc)
+        except Exception as exc:  # after the commit nothing may fail the request; the row is safe
+            if is_outage(exc):
+                logger.warning("queue unavailable, email %s waits in the outbox: %s", outbox_id, exc)
+            else:  # not Redis being away: a bug, to be seen, though the sweep still retries the row
+                logger.exception("could not queue email %s; it waits in the outbox", outbox_id)
 
 
 def _lease(ctx: dict[str, Any]) -> timedelta:

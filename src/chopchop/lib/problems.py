@@ -13,11 +13,10 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
-from litestar.types import ExceptionHandlersMap
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as SQLTimeoutError
+from litestar.types import ExceptionHandlersMap, Scope
 
 from chopchop.lib.observability import request_id_of
+from chopchop.lib.outages import Dependency, Fault, FaultKind, classify
 
 logger = logging.getLogger("chopchop.errors")
 
@@ -142,7 +141,8 @@ _DESCRIPTIONS: dict[int, tuple[str, str | None]] = {
     413: ("The request body is larger than the service accepts (`CHOPCHOP_MAX_BODY_BYTES`).", None),
     429: ("Too many requests: wait `Retry-After` seconds.", None),
     503: (
-        "The service cannot reach its database right now: retry after `Retry-After` seconds.",
+        "A dependency (the database, or the cache and job queue) is unavailable, or the request collided with "
+        "a concurrent one and was not applied (type `.../transaction-conflict`): retry after `Retry-After` seconds.",
         "service-unavailable",
     ),
 }
@@ -227,59 +227,71 @@ def _not_found_handler(request: Request[Any, Any, Any], exc: NotFoundError) -> R
 
 
 def _integrity_handler(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Problem]:
+    # advanced-alchemy re-raises every DBAPIError of a repository call (a lost connection, a deadlock) as its
+    # IntegrityError: only a real constraint violation is the client's conflict.
+    fault = classify(exc)
+    if fault is not None:
+        return _unavailable(request, fault)
     logger.info("integrity conflict on %s %s: %s", request.method, request.url.path, exc)
     return problem_response(
         409, detail="The request conflicts with the current state of the resource.", slug="conflict", request=request
     )
 
 
-# The database (or the network to it) is down or overloaded: the client may retry, so say 503, not 500.
-UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
-    OperationalError,
-    InterfaceError,
-    DisconnectionError,
-    SQLTimeoutError,
-    ConnectionError,
-    TimeoutError,
-    OSError,
-)
-RETRY_AFTER_SECONDS = "5"
+# A dependency that cannot serve us now is the server's problem, and a passing one: 503 with Retry-After, never a
+# 500 (a bug) or a 4xx (the client's fault). Outages last seconds (a restart, a failover): 5 s spares a recovering
+# server the stampede. A transaction that lost a race (serialization failure, deadlock) may be retried at once.
+RETRY_AFTER_SECONDS: dict[FaultKind, str] = {FaultKind.OUTAGE: "5", FaultKind.CONFLICT: "1"}
 
 
-def _is_unavailable(exc: BaseException) -> bool:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, UNAVAILABLE_ERRORS) or (
-            isinstance(current, DBAPIError) and current.connection_invalidated
-        ):
-            return True
-        current = current.__cause__ or current.__context__
-    return False
+def fault_problem(fault: Fault, where: str) -> tuple[str, str, dict[str, str]]:
+    """The 503 of a dependency fault (slug, detail, headers), logged once: handlers and the commit share it."""
+    headers = {"Retry-After": RETRY_AFTER_SECONDS[fault.kind]}
+    if fault.kind is FaultKind.CONFLICT:
+        # A deadlock means two code paths take the same locks in different orders: worth fixing, hence ERROR.
+        level = logging.ERROR if fault.reason.endswith("40P01") else logging.WARNING
+        logger.log(level, "transaction conflict (%s) on %s: the client is told to retry", fault.reason, where)
+        return (
+            "transaction-conflict",
+            "The request collided with a concurrent one and was not applied. Retry it.",
+            headers,
+        )
+    # The reason (a SQLSTATE or an exception class) and never the message: messages may quote SQL and its values.
+    logger.warning("%s unavailable (%s) on %s", fault.dependency.value, fault.reason, where)
+    what = "its database" if fault.dependency is Dependency.DATABASE else "its cache and job queue"
+    return "service-unavailable", f"The service cannot reach {what} right now. Retry in a few seconds.", headers
 
 
-def _unavailable(request: Request[Any, Any, Any], exc: BaseException) -> Response[Problem]:
-    logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
-    return problem_response(
-        503,
-        detail="The service cannot reach its database right now. Retry in a few seconds.",
-        slug="service-unavailable",
-        headers={"Retry-After": RETRY_AFTER_SECONDS},
-        request=request,
+def _unavailable(request: Request[Any, Any, Any], fault: Fault) -> Response[Problem]:
+    slug, detail, headers = fault_problem(fault, f"{request.method} {request.url.path}")
+    return problem_response(503, detail=detail, slug=slug, headers=headers, request=request)
+
+
+def problem_bytes(status: int, *, slug: str | None, detail: str, scope: Scope) -> bytes:
+    """The body of a problem for code that answers below Litestar's handlers (raw ASGI messages)."""
+    request_id = request_id_of(scope)
+    problem = Problem(
+        type=PROBLEM_TYPE_BASE + slug if slug else "about:blank",
+        title=slug.replace("-", " ").capitalize() if slug else HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=f"urn:chopchop:request:{request_id}" if request_id else None,
     )
+    return msgspec.json.encode(problem)
 
 
 def _repository_handler(request: Request[Any, Any, Any], exc: RepositoryError) -> Response[Problem]:
-    if _is_unavailable(exc):
-        return _unavailable(request, exc)
+    fault = classify(exc)
+    if fault is not None:
+        return _unavailable(request, fault)
     logger.error("repository error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(500, detail="Internal Server Error", request=request)
 
 
 def _unhandled_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
-    if _is_unavailable(exc):
-        return _unavailable(request, exc)
+    fault = classify(exc)
+    if fault is not None:
+        return _unavailable(request, fault)
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(500, detail="Internal Server Error", request=request)
 

@@ -14,7 +14,8 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException
 from litestar.handlers.base import BaseRouteHandler
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+
+from chopchop.lib.outages import REDIS_UNAVAILABLE
 
 logger = logging.getLogger("chopchop.ratelimit")
 
@@ -92,7 +93,7 @@ class RateLimiter:
                 pipe.expire(key, window + 1)
                 count, _ = await pipe.execute()
             return int(count)
-        except (RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:  # only an outage fails open: an error reply is a bug, and is seen
             if time.monotonic() - self._warned_at > 10:
                 self._warned_at = time.monotonic()
                 logger.warning("rate limits not enforced: Redis unavailable (%s)", exc)

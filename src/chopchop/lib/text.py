@@ -40,8 +40,10 @@ def is_query_text(value: str) -> bool:
 
 
 EMAIL_MAX_LENGTH = 320
-# Surrounding white space is allowed (and trimmed); inside, no white space, control or layout character.
-_EMAIL_CHAR = rf"[^@\s{CONTROLS}{LAYOUT_CONTROLS}]"
+# Surrounding white space is allowed (and trimmed); inside, no white space, control or layout character, and
+# none of RFC 5322's specials: an address that a header or an SMTP command line would read as something else
+# (a comment, a second recipient, a quoted string) never gets in.
+_EMAIL_CHAR = rf"""[^@\s{CONTROLS}{LAYOUT_CONTROLS}()<>\[\]:;,\\"]"""
 EMAIL_PATTERN = rf"^\s*{_EMAIL_CHAR}+@{_EMAIL_CHAR}+\.{_EMAIL_CHAR}+\s*$"
 
 

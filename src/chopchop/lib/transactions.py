@@ -11,6 +11,9 @@ from litestar import Request
 from litestar.types import Message, Scope
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chopchop.lib.outages import classify
+from chopchop.lib.problems import PROBLEM_JSON, fault_problem, problem_bytes
+
 logger = logging.getLogger("chopchop.db")
 
 BeforeSend = Callable[[Message, Scope], Awaitable[None]]
@@ -26,33 +29,83 @@ def after_commit(request: Request[Any, Any, Any], callback: Callable[[], Awaitab
 def commit_before_send(session_scope_key: str, after_commit: BeforeSend | None = None) -> BeforeSend:
     """A before-send hook: commit on 2xx, roll back otherwise, then run ``after_commit``.
 
-    Unlike advanced-alchemy's stock autocommit hook, a failed commit is not logged and forgotten: it
-    raises before the response starts, so the client gets an error instead of a success for lost data.
+    Unlike advanced-alchemy's stock autocommit hook, a failed commit is not logged and forgotten: the 2xx
+    about to start becomes a problem (503 with Retry-After when the database is unavailable or the
+    transaction lost a race, 500 otherwise), so the client never gets a success for lost data. Litestar
+    deems the response started once this hook runs, so no exception handler could answer for it: the
+    hook rewrites the response's messages itself.
     """
 
     async def handler(message: Message, scope: Scope) -> None:
-        session = cast("AsyncSession | None", get_aa_scope_state(scope, session_scope_key))
+        state = cast("dict[str, Any]", scope).setdefault("state", {})
+        if message["type"] == "http.response.body":
+            replacement = state.get(_REPLACED_BODY_KEY)
+            if replacement is not None:
+                # The problem goes out with the first body message; whatever the handler had streamed is dropped.
+                cast("dict[str, Any]", message)["body"], state[_REPLACED_BODY_KEY] = replacement, b""
+            return
         if message["type"] != "http.response.start":
             return
-        try:
-            if session is not None:
+        session = cast("AsyncSession | None", get_aa_scope_state(scope, session_scope_key))
+        if session is not None:
+            try:
                 if 200 <= message["status"] < 300:
                     await session.commit()
                 else:
-                    await session.rollback()
-        except Exception:
-            logger.exception("commit failed; the request fails instead of reporting success")
-            await session.rollback()  # type: ignore[union-attr]
-            raise
-        finally:
-            if session is not None:
-                await session.close()
+                    await _quietly(session.rollback())
+            except Exception as exc:  # noqa: BLE001 - any failed commit: the client must not see a success
+                await _quietly(session.rollback())
+                _replace_with_problem(message, scope, exc)
+            finally:
+                await _quietly(session.close())
                 delete_aa_scope_state(scope, session_scope_key)
         if after_commit is not None:
             await after_commit(message, scope)
         if 200 <= message["status"] < 300:
-            callbacks = cast("dict[str, Any]", scope).get("state", {}).pop(AFTER_COMMIT_STATE_KEY, [])
+            callbacks = state.pop(AFTER_COMMIT_STATE_KEY, [])
             for callback in callbacks:
                 await callback()
 
     return handler
+
+
+_REPLACED_BODY_KEY = "chopchop_replaced_body"
+
+
+async def _quietly(step: Awaitable[None]) -> None:
+    """Roll back or close a session whose connection may be gone: nothing more can go wrong for the client."""
+    try:
+        await step
+    except Exception as exc:  # noqa: BLE001
+        logger.info("session cleanup failed (%s)", type(exc).__name__)
+
+
+def _replace_with_problem(message: Message, scope: Scope, exc: Exception) -> None:
+    where = f"{scope.get('method')} {scope.get('path')}"
+    fault = classify(exc)
+    if fault is not None:
+        slug, detail, extra = fault_problem(fault, where)
+        status: int = 503
+    else:
+        logger.error("commit failed on %s; the request fails instead of reporting success", where, exc_info=exc)
+        slug, detail, extra, status = None, "Internal Server Error", {}, 500
+    body = problem_bytes(status, slug=slug, detail=detail, scope=scope)
+    cast("dict[str, Any]", scope)["state"][_REPLACED_BODY_KEY] = body
+    kept = [
+        (name, value)
+        for name, value in cast("list[tuple[bytes, bytes]]", message.get("headers", []))
+        if name.lower() in _KEPT_HEADERS
+    ]
+    start = cast("dict[str, Any]", message)
+    start["status"] = status
+    start["headers"] = [
+        *kept,
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+        *((name.lower().encode(), value.encode()) for name, value in extra.items()),
+    ]
+
+
+# What a replaced response keeps of the original: nothing that described the body that is no longer sent.
+_KEPT_HEADERS = frozenset({b"x-request-id", b"vary"})

@@ -11,9 +11,9 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar.connection import ASGIConnection
 from litestar.security.jwt import OAuth2PasswordBearerAuth, Token
 from litestar.stores.base import Store
-from redis.exceptions import RedisError
 
 from chopchop.db import User
+from chopchop.lib.outages import REDIS_UNAVAILABLE
 from chopchop.settings import Settings
 
 logger = logging.getLogger("chopchop.auth")
@@ -39,9 +39,10 @@ async def revoke(store: Store, token: Token) -> None:
 async def is_revoked(store: Store, token: Token) -> bool:
     try:
         return await store.exists(_jti(token))
-    except (RedisError, OSError):
+    except REDIS_UNAVAILABLE:
         # Fail open: during a Redis outage a logged-out token works until it expires (at most the access
-        # token lifetime) rather than every signed-in request failing. Password changes still revoke.
+        # token lifetime) rather than every signed-in request failing. Password changes still revoke. Only an
+        # outage: an error reply of Redis is a bug, and must not quietly let revoked tokens in.
         logger.warning("revocation list unavailable; accepting token %s", _jti(token)[:8])
         return False
 

@@ -200,13 +200,18 @@ class RegistrationService(SQLAlchemyAsyncRepositoryService[PendingRegistration])
                 slug="invalid-registration-password",
             )
         session = self.repository.session
-        # Claim the row: of two concurrent confirmations, the second deletes nothing and is refused.
-        claimed = await session.execute(
-            delete(PendingRegistration)
-            .where(PendingRegistration.id == registration.id)
-            .returning(PendingRegistration.id)
-        )
-        if claimed.scalar_one_or_none() is None:
+        # Lock every registration of the address, always in id order (two confirmations of two links of one
+        # address would otherwise each hold one row and wait for the other's: a deadlock), then check that
+        # this one is still there: of two concurrent confirmations the second finds it gone and is refused.
+        locked = (
+            await session.execute(
+                select(PendingRegistration.id)
+                .where(PendingRegistration.email == registration.email)
+                .order_by(PendingRegistration.id)
+                .with_for_update()
+            )
+        ).scalars()
+        if registration.id not in set(locked):
             raise BadRequest(INVALID_LINK, slug="invalid-token")
         await session.execute(delete(PendingRegistration).where(PendingRegistration.email == registration.email))
         now = _now()

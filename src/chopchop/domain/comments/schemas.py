@@ -10,7 +10,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from chopchop.lib.pagination import Page
-from chopchop.lib.text import MULTI_LINE, clean_text
+from chopchop.lib.text import clean_text
 
 COMMENT_MAX_LENGTH = 5000
 
@@ -22,7 +22,8 @@ CommentBody = Annotated[
     Meta(
         min_length=1,
         max_length=COMMENT_MAX_LENGTH,
-        pattern=MULTI_LINE,
+        # As free text elsewhere, and no carriage return either: a comment is shown as it is stored.
+        pattern=r"^(?=\s*\S)[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$",
         description=f"1 to {COMMENT_MAX_LENGTH} characters; newlines and tabs allowed, other control characters not.",
         examples=["Made it tonight: a pinch more salt and it was perfect."],
     ),
