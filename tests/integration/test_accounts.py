@@ -44,9 +44,9 @@ async def test_full_account_journey(client: Client, mailbox: Mailbox) -> None:
 
     # Not confirmed yet: a clear refusal, not a token.
     early = await client.post("/api/v1/auth/login", json={"email": email, "password": "first password 1"})
-    assert early.status_code == 403
+    assert early.status_code == 401
     assert early.headers["content-type"].startswith(PROBLEM)
-    assert early.json()["type"].endswith("/email-not-confirmed")
+    assert "not confirmed yet" in early.json()["detail"]
 
     # Following the link changes nothing (mail scanners fetch links): it says what to POST.
     link = await client.get("/api/v1/auth/confirm", params={"token": token_from(confirmation)})
@@ -56,7 +56,7 @@ async def test_full_account_journey(client: Client, mailbox: Mailbox) -> None:
     assert link.json()["href"] == "http://testserver.local/api/v1/auth/confirm"
     assert set(link.json()["fields"]) == {"token", "password"}
     still = await client.post("/api/v1/auth/login", json={"email": email, "password": "first password 1"})
-    assert still.status_code == 403
+    assert still.status_code == 401
 
     account = await confirm(client, token_from(confirmation), "first password 1")
     assert account["is_active"] is True

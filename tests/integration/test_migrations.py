@@ -96,7 +96,7 @@ async def test_unconfirmed_accounts_become_pending_registrations_whose_links_kee
             early = await http.post(
                 "/api/v1/auth/login", json={"email": "old@example.com", "password": "legacy password"}
             )
-            assert early.status_code == 403
+            assert early.status_code == 401
             confirmed = await http.post("/api/v1/auth/confirm", json={"token": token, "password": "legacy password"})
             assert confirmed.status_code == 200, confirmed.text
             assert confirmed.json()["display_name"] == "Old"

@@ -19,7 +19,10 @@ CONTROLS = r"\x00-\x1f\x7f-\x9f"
 CONTROLS_BUT_NEWLINES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the line and paragraph
 # separators: in a name or a title they reorder or break what other people are shown.
-LAYOUT_CONTROLS = r"\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# Also the invisible format characters that make one name pass for another (soft hyphen, zero-width space,
+# direction marks, word joiner and invisible operators, BOM, Mongolian vowel separator). Not the zero-width
+# joiners (U+200C, U+200D): Persian, Indic scripts and emoji sequences need them.
+LAYOUT_CONTROLS = r"\u00ad\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 
 # One line: no control or layout character, at least one visible character (a lookahead keeps it linear).
 ONE_LINE = rf"^(?=\s*\S)[^{CONTROLS}{LAYOUT_CONTROLS}]*$"
@@ -73,8 +76,9 @@ def clean_name(value: str, *, field: str, max_length: int) -> str:
 
 
 def normalise_email(value: str) -> str:
-    """The one spelling of an email address: trimmed, NFC, lower-case."""
-    return unicodedata.normalize("NFC", value.strip()).lower()
+    """The one spelling of an email address: trimmed, NFKC (fullwidth letters are the ASCII ones), lower-case,
+    without the root dot of a fully qualified domain (``a@example.com.`` is ``a@example.com``)."""
+    return unicodedata.normalize("NFKC", value.strip()).lower().rstrip(".")
 
 
 def clean_email(value: str, *, field: str = "email") -> str:

@@ -73,8 +73,9 @@ _NOT_MODIFIED_LINK = (
     "Fetching an emailed link changes nothing (mail scanners fetch links): it says what to POST to act on it."
 )
 _LOGIN_ERRORS = {
-    401: "Wrong email address or password, one answer for both (type `.../invalid-credentials`).",
-    403: "The email address is not confirmed yet (type `.../email-not-confirmed`).",
+    401: "Wrong email address or password, or an address not confirmed yet: one answer for all three "
+    "(type `.../invalid-credentials`).",
+    403: "The account is not active (type `.../email-not-confirmed`).",
     429: "Too many login attempts from this address or for this account: wait `Retry-After` seconds.",
 }
 
@@ -138,7 +139,6 @@ async def _login(
     email: str,
     password: str,
     users_service: UserService,
-    registrations_service: RegistrationService,
     hasher: PasswordHasher,
     token_issuer: AccessTokenIssuer,
 ) -> AccessToken:
@@ -149,9 +149,7 @@ async def _login(
     """
     await rate_limits.check(request, "login")
     await rate_limits.check(request, "login_account", key=email)
-    user = await users_service.authenticate(
-        email=email, password=password, hasher=hasher, registrations=registrations_service
-    )
+    user = await users_service.authenticate(email=email, password=password, hasher=hasher)
     return _access_token(token_issuer, user)
 
 
@@ -301,14 +299,11 @@ class AuthController(Controller):
         rate_limits: NamedDependency[RateLimits],
         data: JSONBody[Credentials],
         users_service: NamedDependency[UserService],
-        registrations_service: NamedDependency[RegistrationService],
         hasher: NamedDependency[PasswordHasher],
         token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
         """Exchange email and password for a bearer access token."""
-        return await _login(
-            request, rate_limits, data.email, data.password, users_service, registrations_service, hasher, token_issuer
-        )
+        return await _login(request, rate_limits, data.email, data.password, users_service, hasher, token_issuer)
 
     @post(
         "/token",
@@ -324,7 +319,6 @@ class AuthController(Controller):
         rate_limits: NamedDependency[RateLimits],
         data: URLEncodedBody[OAuth2PasswordForm],
         users_service: NamedDependency[UserService],
-        registrations_service: NamedDependency[RegistrationService],
         hasher: NamedDependency[PasswordHasher],
         token_issuer: NamedDependency[AccessTokenIssuer],
     ) -> AccessToken:
@@ -335,7 +329,6 @@ class AuthController(Controller):
             data.username,
             data.password,
             users_service,
-            registrations_service,
             hasher,
             token_issuer,
         )

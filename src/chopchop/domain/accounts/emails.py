@@ -28,13 +28,11 @@ def _html(greeting: str, paragraphs: list[str], link: str | None = None, button:
     )
 
 
-def confirmation_email(
-    *, to: str, name: str, registered_at: datetime, token: str, base_url: str, hours: int
-) -> OutgoingEmail:
+def confirmation_email(*, to: str, registered_at: datetime, token: str, base_url: str, hours: int) -> OutgoingEmail:
     link = _link(base_url, "/api/v1/auth/confirm", token)
     when = registered_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"Someone registered a Chop-chop account for this address on {when}, with the name \u201c{name}\u201d.",
+        f"Someone registered a Chop-chop account for this address on {when}.",
         "If it was you, confirm with this link and the password you chose when registering: "
         f"the link works once and expires in {hours} hours.",
         "If it was not you, ignore this email: without that password nobody can use this link, "

@@ -52,8 +52,8 @@ async def send_confirmation_email(
         mailer,
         message_id,
         emails.confirmation_email(
+            # Not the registrant's name: whoever registered wrote it, and the address is not proven yet.
             to=registration.email,
-            name=registration.display_name,
             registered_at=registration.created_at,
             token=token,
             base_url=settings.public_base_url,

@@ -60,20 +60,20 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
         )
         return await self.create(user)
 
-    async def authenticate(
-        self, *, email: str, password: str, hasher: PasswordHasher, registrations: RegistrationService
-    ) -> User:
+    async def authenticate(self, *, email: str, password: str, hasher: PasswordHasher) -> User:
         """The user whose credentials these are. Every path costs one argon2 run, whatever the address.
 
-        An address with no account but a registration waiting is checked against that registration's
-        password, so its registrant learns to confirm (403) instead of being told the password is wrong.
+        An address with only registrations waiting gets the same 401 as a wrong password: telling their
+        registrant "confirm first" would tell anyone who registers an address whether it has an account.
         """
         user = await self.get_by_email(email)
-        pending = None if user is not None else await registrations.newest(email)
-        candidate = user.password_hash if user is not None else pending.password_hash if pending else None
-        if not await hasher.verify(candidate, password) or (user is None and pending is None):
-            raise Unauthorized("The email address or the password is wrong.", slug="invalid-credentials")
-        if user is None or not user.is_active:
+        if not await hasher.verify(user.password_hash if user else None, password) or user is None:
+            raise Unauthorized(
+                "The email address or the password is wrong, or the address is not confirmed yet "
+                "(follow the link in the confirmation email).",
+                slug="invalid-credentials",
+            )
+        if not user.is_active:
             raise Forbidden(
                 "The email address is not confirmed yet: follow the link in the confirmation email, "
                 "or ask for a new one.",
