@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import dataclasses
 import math
@@ -263,6 +264,16 @@ class Settings:
 
 # A word: 4+ letters of one case (or Capitalised), pronounceable (a vowel, never 4 consonants in a row).
 _WORD = re.compile(r"[A-Z][a-z]{3,}|[a-z]{4,}|[A-Z]{4,}")
+# A short word standing alone between separators (`-Key-`, `_do_`): 2 or 3 letters of one case or Capitalised.
+_SHORT_WORD = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z][a-z]{1,2}|[a-z]{2,3}|[A-Z]{2,3})(?![A-Za-z0-9])")
+# A year people put in secrets.
+_YEAR = re.compile(r"(?<![A-Za-z0-9])(?:19|20)\d\d(?![A-Za-z0-9])")
+# Neighbours on a keyboard row: `qwerty`, `asdf`, `1qaz` is not a row and stays random-looking.
+_KEYBOARD_ROWS = ("`1234567890-=", "qwertyuiop[]\\", "asdfghjkl;'", "zxcvbnm,./")
+_NEIGHBOURS = {
+    (row[k], row[k + d]) for row in _KEYBOARD_ROWS for k in range(len(row)) for d in (-1, 1) if 0 <= k + d < len(row)
+}
+_HEX = re.compile(r"(?:[0-9a-f]{2})+|(?:[0-9A-F]{2})+")
 _VOWEL = re.compile(r"[aeiouy]", re.IGNORECASE)
 _CONSONANTS = re.compile(r"[^aeiouy]{4}", re.IGNORECASE)
 _ESTIMATED_CHARACTERS = 256
@@ -289,15 +300,42 @@ def estimate_secret_bits(secret: str) -> float:
     Reading the first 256 characters left to right:
 
     * a stretch of 3+ characters that repeats an earlier one: 8 bits for the whole stretch;
-    * a word (4+ letters of one case or Capitalised, with a vowel and never 4 consonants in a row): 12 bits;
-    * a character next to the previous one in code-point order (``aa``, ``ab``, ``98``), or a punctuation
-      mark already used (separators): 1 bit;
+    * a word (4+ letters of one case or Capitalised, with a vowel and never 4 consonants in a row): 12 bits,
+      a 2- or 3-letter word standing alone between separators: 6 bits, a year (19xx, 20xx): 6 bits;
+    * a character next to the previous one in code-point order (``aa``, ``ab``, ``98``) or on a keyboard row
+      (``qw``, ``l;``), or a punctuation mark already used (separators): 1 bit;
     * any other character: log2 of its alphabet, the smaller of the character classes the secret uses (26
       lower-case, 26 upper-case, 10 digits, 33 other) and twice the number of distinct characters in it.
+
+    Hex or base64 that decodes to printable text (``base64("my secret key")``) is estimated as that text.
 
     Random secrets from a generator pass with room to spare (``secrets.token_urlsafe(48)``: 250+ bits),
     while one repeated character, short cycles, words with separators and few distinct characters do not.
     """
+    decoded = _decoded_text(secret)
+    if decoded is not None:
+        return min(_estimate(secret), _estimate(decoded))
+    return _estimate(secret)
+
+
+def _decoded_text(secret: str) -> str | None:
+    """The printable text that a hex or base64 secret encodes, if it encodes text."""
+    candidates: list[bytes] = []
+    if _HEX.fullmatch(secret):
+        candidates.append(bytes.fromhex(secret))
+    with contextlib.suppress(ValueError):
+        candidates.append(base64.b64decode(secret + "=" * (-len(secret) % 4), altchars=b"-_", validate=True))
+    with contextlib.suppress(ValueError):
+        candidates.append(base64.b64decode(secret + "=" * (-len(secret) % 4), validate=True))
+    for raw in candidates:
+        with contextlib.suppress(UnicodeDecodeError):
+            text = raw.decode("utf-8")
+            if text and text.isprintable():
+                return text
+    return None
+
+
+def _estimate(secret: str) -> float:
     text = secret[:_ESTIMATED_CHARACTERS]
     if not text:
         return 0.0
@@ -322,11 +360,23 @@ def estimate_secret_bits(secret: str) -> float:
         if word is not None and _is_word(word.group()):
             bits, i = bits + 12, word.end()
             continue
+        short = _SHORT_WORD.match(text, i) or _YEAR.match(text, i)
+        if short is not None and (short.group().isdigit() or _VOWEL.search(short.group())):
+            bits, i = bits + 6, short.end()
+            continue
         char = text[i]
-        predictable = i > 0 and (abs(ord(char) - ord(text[i - 1])) <= 1 or (not char.isalnum() and char in text[:i]))
+        # A walk along a keyboard row counts from its third key: two neighbours happen by chance.
+        walking = i > 1 and _walks(text[i - 2], text[i - 1]) and _walks(text[i - 1], char)
+        predictable = i > 0 and (
+            abs(ord(char) - ord(text[i - 1])) <= 1 or walking or (not char.isalnum() and char in text[:i])
+        )
         bits += 1 if predictable else per_character
         i += 1
     return bits
+
+
+def _walks(first: str, second: str) -> bool:
+    return (first.lower(), second.lower()) in _NEIGHBOURS
 
 
 def check_secret(name: str, secret: str) -> None:

@@ -146,6 +146,11 @@ def test_secrets_published_before_are_refused_by_name_and_by_strength(published:
         "ChangeMeToSomethingSecretPleaseChangeMe",
         "01101001011010010110100101101001011010010110",  # few distinct characters
         "my-super-secret-jwt-key-for-chopchop-production",  # what people type
+        # Found by the attack after the first estimator: a phrase in base64, keyboard rows, short words and a year.
+        base64.b64encode(b"my-super-secret-jwt-key-for-chopchop").decode(),
+        base64.urlsafe_b64encode(b"our production jwt secret, keep it safe").decode(),
+        "qwertyuiopasdfghjklzxcvbnmQWERTYUIOPASDFGHJKLZXCVBNM",
+        "Chopchop-Jwt-Secret-Production-Key-Do-Not-Share-2024",
     ],
 )
 def test_guessable_secrets_are_refused(weak: str) -> None:
