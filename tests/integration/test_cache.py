@@ -184,6 +184,38 @@ async def test_if_match_prevents_lost_updates(app: Litestar, client: Client) -> 
     assert (await client.delete(f"{RECIPES}/{rid}", headers={**headers, "If-Match": current})).status_code == 204
 
 
+async def _race_conditional_writes(http: Client, headers: dict[str, str], rid: str) -> list[int]:
+    """Six writers that all read the same version send their change at once, with that version's ETag."""
+    etag = (await http.get(f"{RECIPES}/{rid}")).headers["etag"]
+    conditional = {**headers, "If-Match": etag}
+    answers = await asyncio.gather(
+        *(http.patch(f"{RECIPES}/{rid}", json={"title": f"Version {i}"}, headers=conditional) for i in range(3)),
+        *(http.put(f"{RECIPES}/{rid}", json=recipe_payload(title=f"Whole {i}"), headers=conditional) for i in range(3)),
+    )
+    return sorted(answer.status_code for answer in answers)
+
+
+async def test_concurrent_conditional_writes_with_one_etag_let_exactly_one_win(app: Litestar, client: Client) -> None:
+    # Found by the attack: If-Match was compared before the row lock, so writers holding one version all won.
+    _, headers = await quick_user(app, "racer@example.com")
+    rid = (await _create(client, headers, title="Bread"))["id"]
+    assert await _race_conditional_writes(client, headers, rid) == [200, 412, 412, 412, 412, 412]
+
+
+async def test_concurrent_conditional_writes_in_the_embedded_mode(tmp_path: Path) -> None:
+    embedded = create_app(
+        Settings(
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'race.sqlite3'}",
+            data_dir=str(tmp_path / "data"),
+            log_level="WARNING",
+        )
+    )
+    async with embedded.lifespan(), asgi_client(embedded) as http:
+        _, headers = await quick_user(embedded, "racer@example.com")
+        rid = (await _create(http, headers, title="Bread"))["id"]
+        assert await _race_conditional_writes(http, headers, rid) == [200, 412, 412, 412, 412, 412]
+
+
 async def test_password_hashing_does_not_block_reads(app: Litestar, client: Client) -> None:
     """While 8 logins hash passwords, cached reads keep answering in well under one hash's time."""
     _, headers = await quick_user(app, "reader@example.com")

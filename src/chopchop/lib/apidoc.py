@@ -5,7 +5,7 @@ this class then fills in what follows from those status codes, so that it is wri
 
 * a short ``summary`` from the ``operationId`` (``listRecipes`` -> "List recipes"), unless one is given;
 * ``WWW-Authenticate`` on 401, ``Retry-After``/``RateLimit-Policy``/``RateLimit`` on 429, ``ETag`` on 412 and 304,
-  ``Retry-After`` on a problem 503, and a 413 on operations that take a body;
+  ``Retry-After`` on a problem 503, and a 413 and a 415 on operations that take a body;
 * the bearer security requirement on operations that do not say they are public (``security=[{}]``);
 * the ``If-None-Match`` request header where a 304 is documented (with ``ETag``/``Cache-Control`` on the 200),
   and ``If-Match`` where a 412 is.
@@ -144,17 +144,33 @@ class ApiOperation(Operation):
                 if isinstance(ok, OpenAPIResponse):
                     _add_headers(ok, {"ETag": ETAG, "Cache-Control": CACHE_CONTROL})
                 parameters.append(IF_NONE_MATCH)
-        if self.request_body is not None and "413" not in responses and self.responses is not None:
-            self.responses["413"] = OpenAPIResponse(
-                description="The request body is larger than the service accepts (`CHOPCHOP_MAX_BODY_BYTES`).",
-                content={PROBLEM_JSON: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))},
-            )
+        self._add_body_problems()
         if "412" in responses:
             parameters.append(IF_MATCH)
         self.parameters = parameters or None
         if self.security is None:
             # Say it on the operation, not only document-wide: generators (openapi-python-client) look only here.
             self.security = [{SECURITY_SCHEME: []}]
+
+    def _add_body_problems(self) -> None:
+        if self.request_body is None or self.responses is None:
+            return
+        for status, description in _BODY_PROBLEMS.items():
+            self.responses.setdefault(
+                status,
+                OpenAPIResponse(
+                    description=description,
+                    content={PROBLEM_JSON: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))},
+                ),
+            )
+
+
+# What any operation that takes a body may answer about the body itself, before its handler runs.
+_BODY_PROBLEMS = {
+    "413": "The request body is larger than the service accepts (`CHOPCHOP_MAX_BODY_BYTES`).",
+    "415": "The body is not in the operation's media type, not UTF-8, or compressed (`Content-Encoding`): "
+    "send it as the request body above says.",
+}
 
 
 # JSON Schema keywords of msgspec's schema -> attributes of Litestar's Schema, for the constraints copied over.

@@ -209,6 +209,7 @@ class RecipeController(Controller):
 
         Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
         """
+        await recipes_service.lock_owned(recipe_id, request.user.id)
         require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
         await recipes_service.replace_recipe(recipe_id, request.user.id, data)
         invalidate(request, cache_tags.RECIPES, cache_tags.recipe(recipe_id))
@@ -232,6 +233,7 @@ class RecipeController(Controller):
 
         Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
         """
+        await recipes_service.lock_owned(recipe_id, request.user.id)
         require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
         await recipes_service.update_recipe(recipe_id, request.user.id, data)
         invalidate(request, cache_tags.RECIPES, cache_tags.recipe(recipe_id))
@@ -252,6 +254,7 @@ class RecipeController(Controller):
         recipes_service: NamedDependency[RecipeService],
     ) -> None:
         """Delete the recipe (author only), with its likes and comments. Honours `If-Match` (412)."""
+        await recipes_service.lock_owned(recipe_id, request.user.id)
         require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
         await recipes_service.delete_recipe(recipe_id, request.user.id)
         invalidate(

@@ -313,13 +313,26 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
         await self._write_tags(recipe_id, tags)
         return recipe_id
 
-    async def _lock_owned(self, recipe_id: UUID, actor_id: UUID) -> Any:
-        """The recipe's row, locked for the rest of the transaction; 404 if missing, 403 unless the actor wrote it."""
+    async def lock_owned(self, recipe_id: UUID, actor_id: UUID) -> Any:
+        """The recipe's row, locked for the rest of the transaction; 404 if missing, 403 unless the actor wrote it.
+
+        Whatever is checked against the recipe before a write (an ``If-Match``) is checked after this: a check
+        made before the lock lets two writers that read the same version both pass.
+        """
         statement = select(
             Recipe.author_id, Recipe.title, Recipe.description, Recipe.steps, Recipe.prep_minutes, Recipe.cook_minutes
         ).where(Recipe.id == recipe_id)
         if _dialect(self.session) == "postgresql":
             statement = statement.with_for_update()
+        else:
+            # SQLite has no row locks: a no-op write takes the database's write lock until the commit instead.
+            await self.session.execute(
+                update(Recipe)
+                .where(Recipe.id == recipe_id)
+                # Setting updated_at to itself also keeps its on-update default from moving it (and the ETag).
+                .values(updated_at=Recipe.updated_at)
+                .execution_options(**_PLAIN)
+            )
         row = (await self.session.execute(statement)).one_or_none()
         if row is None:
             msg = "No such recipe."
@@ -330,7 +343,7 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
         return row
 
     async def replace_recipe(self, recipe_id: UUID, actor_id: UUID, data: RecipeCreate) -> None:
-        await self._lock_owned(recipe_id, actor_id)
+        await self.lock_owned(recipe_id, actor_id)
         tags = _unique(data.tags)
         names = [normalise_name(line.ingredient) for line in data.ingredients]
         await self.session.execute(
@@ -355,7 +368,7 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
 
     async def update_recipe(self, recipe_id: UUID, actor_id: UUID, data: RecipeUpdate) -> None:
         """PATCH: only the fields that are set change; the derived total and search text follow."""
-        current = await self._lock_owned(recipe_id, actor_id)
+        current = await self.lock_owned(recipe_id, actor_id)
         changes: dict[str, Any] = {}
         for field in ("title", "description", "complexity", "servings", "prep_minutes", "cook_minutes"):
             value = getattr(data, field)
@@ -392,7 +405,7 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
         )
 
     async def delete_recipe(self, recipe_id: UUID, actor_id: UUID) -> None:
-        await self._lock_owned(recipe_id, actor_id)
+        await self.lock_owned(recipe_id, actor_id)
         await self.session.execute(delete(Recipe).where(Recipe.id == recipe_id).execution_options(**_PLAIN))
 
     async def _write_lines(
