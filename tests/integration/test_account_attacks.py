@@ -79,6 +79,10 @@ async def test_fetching_the_link_as_a_mail_scanner_does_confirms_nothing(client:
     reset = await client.get("/api/v1/auth/reset-password", params={"token": "whatever"})
     assert reset.status_code == 200
     assert reset.json()["method"] == "POST"
+    # Only what could be a token is echoed back.
+    for hostile in ("a\x00b", "<script>", "a b", "x" * 257):
+        refused = await client.get("/api/v1/auth/confirm", params={"token": hostile})
+        assert refused.status_code == 400, hostile
     await confirm(client, link, "victim password!")
 
 

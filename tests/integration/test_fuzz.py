@@ -1,7 +1,8 @@
 """Property-based fuzzing of every operation of the live OpenAPI document with schemathesis.
 
 Each operation gets generated requests (valid and invalid), sent with a real user's bearer token, and every
-answer must be no 5xx, a documented status code with its documented content type, headers and body schema.
+answer must be no 5xx, a documented status code with its documented content type, headers and body schema;
+invalid requests must be refused (4xx), a request without its token or with an unsupported method too.
 
 The document is the app's own (``build_document``, what test_contract.py pins as docs/openapi.json), loaded
 when the module is imported: schemathesis' fixture-based lazy loader does not work with pytest 9.2 (it sets
@@ -31,10 +32,14 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ignored_auth,
+    missing_required_header,
+    negative_data_rejection,
     positive_data_acceptance,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from chopchop.app import create_app
@@ -44,6 +49,10 @@ from tests.helpers import quick_user
 
 CHECKS = [
     not_a_server_error,
+    negative_data_rejection,
+    ignored_auth,
+    missing_required_header,
+    unsupported_method,
     status_code_conformance,
     content_type_conformance,
     response_headers_conformance,

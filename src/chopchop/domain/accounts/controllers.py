@@ -18,6 +18,7 @@ from chopchop.db import TokenPurpose, User
 from chopchop.domain import cache_tags
 from chopchop.domain.accounts.auth import REVOKED_TOKENS_STORE, revoke
 from chopchop.domain.accounts.schemas import (
+    TOKEN_PATTERN,
     Accepted,
     AccessToken,
     Account,
@@ -257,7 +258,12 @@ class AuthController(Controller):
     async def confirm_link(
         self,
         settings: NamedDependency[Settings],
-        token: Annotated[SecretToken, QueryParameter(description="Token from the email link.")],
+        token: Annotated[
+            SecretToken,
+            QueryParameter(
+                min_length=1, max_length=256, pattern=TOKEN_PATTERN, description="Token from the email link."
+            ),
+        ],
     ) -> Response[LinkInstructions]:
         """The link in the confirmation email: says how to confirm, changes nothing.
 
@@ -386,7 +392,12 @@ class AuthController(Controller):
     async def reset_password_link(
         self,
         settings: NamedDependency[Settings],
-        token: Annotated[SecretToken, QueryParameter(description="Token from the email link.")],
+        token: Annotated[
+            SecretToken,
+            QueryParameter(
+                min_length=1, max_length=256, pattern=TOKEN_PATTERN, description="Token from the email link."
+            ),
+        ],
     ) -> Response[LinkInstructions]:
         """The link in the password reset email: says how to reset, changes nothing.
 

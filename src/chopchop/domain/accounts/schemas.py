@@ -46,11 +46,14 @@ DisplayName = Annotated[
         examples=["Ada Lovelace"],
     ),
 ]
+# What `secrets.token_urlsafe` makes: anything else cannot be a token, and is refused before any lookup.
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]+$"  # noqa: S105 - a pattern, not a secret
 SecretToken = Annotated[
     str,
     Meta(
         min_length=1,
         max_length=256,
+        pattern=TOKEN_PATTERN,
         description="The token from the link in the email (its `token` query parameter).",
         examples=["m5Zr0Jq7n3bQe1Xw9aU2sVt6yK8pL4dC0fH1gJ2kM3o"],
     ),
