@@ -74,12 +74,20 @@ async def test_a_link_cannot_be_broken_out_of_by_the_query(app: Litestar, client
     author, _ = await quick_user(app, "quoted@example.com")
     for n in range(3):
         await insert_recipe(app, author, title=f"Dish {n}")
-    response = await client.get("/api/v1/recipes", params={"limit": 1, "x": '>; rel="evil", <http://evil.example/'})
+    response = await client.get("/api/v1/recipes", params={"limit": 1, "sort": "title"})
+    assert response.status_code == 200
+    found = links(response)
+    assert set(found) == {"next"}
+    # A text parameter holding what would close the <...> and add a link of its own (names that match it).
+    hostile = '>; rel="evil", <http://evil.example/'
+    for n in range(2):
+        await quick_user(app, f"evil{n}@example.com", f"{hostile} {n}")
+    response = await client.get("/api/v1/users", params={"limit": 1, "q": hostile})
     assert response.status_code == 200
     found = links(response)
     assert set(found) == {"next"}
     # Re-encoded: the client's own parameter is kept, but cannot close the <...> or add a link of its own.
-    assert found["next"].startswith(f"{settings.public_base_url}/api/v1/recipes?")
+    assert found["next"].startswith(f"{settings.public_base_url}/api/v1/users?")
     assert not re.search(r'[<>" ,;]', found["next"]), found["next"]
 
 
