@@ -64,6 +64,7 @@ from chopchop.lib.observability import RequestContextMiddleware, configure_struc
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import exception_handlers
 from chopchop.lib.ratelimit import Rate, RateLimiter, RateLimits, limit_writes
+from chopchop.lib.stores import BoundedMemoryStore
 from chopchop.lib.tokens import AccessTokenIssuer
 from chopchop.lib.transactions import commit_before_send
 from chopchop.lib.transport import StrictRequest, TransportGuard
@@ -229,7 +230,11 @@ class ChopchopPlugin(InitPluginProtocol):
                 "response_cache": FailOpenStore(root.with_namespace("cache")),
                 REVOKED_TOKENS_STORE: root.with_namespace("revoked"),
             }
-        return {"response_cache": MemoryStore(), REVOKED_TOKENS_STORE: MemoryStore()}
+        return {
+            "response_cache": BoundedMemoryStore(self.settings.memory_cache_max_bytes),
+            # Not bounded: evicting a revocation would bring a logged-out token back to life.
+            REVOKED_TOKENS_STORE: MemoryStore(),
+        }
 
     async def on_startup(self, app: Litestar) -> None:
         settings = self.settings

@@ -120,6 +120,11 @@ class Settings:
         default="",
     )
     max_body_bytes: int = _doc("Largest request body accepted, in bytes (413 above).", default=1_048_576)
+    memory_cache_max_bytes: int = _doc(
+        "Embedded mode: the most memory the in-process response cache may hold, in bytes (least recently used "
+        "entries go first).",
+        default=64 * 1024 * 1024,
+    )
     rate_limits_enabled: bool = _doc("Enforce the rate limits below (429 past them).", default=True)
     trusted_proxies: int = _doc(
         "How many reverse proxies of ours stand in front of the API: X-Forwarded-For is believed for that "

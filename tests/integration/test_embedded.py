@@ -175,3 +175,25 @@ async def test_the_file_mailer_logs_who_and_where_but_not_the_text(
     logged = "\n".join(record.getMessage() for record in caplog.records if record.name == "chopchop.email")
     assert "a@example.com" in logged and str(saved) in logged
     assert "token=" not in logged
+
+
+async def test_the_embedded_response_cache_stays_within_its_bound(tmp_path: Path) -> None:
+    from chopchop.lib.stores import BoundedMemoryStore
+
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bounded.sqlite3'}",
+        data_dir=str(tmp_path / "data"),
+        memory_cache_max_bytes=20_000,
+        log_level="WARNING",
+    )
+    app = create_app(settings)
+    async with app.lifespan(), asgi_client(app) as http:
+        store = app.stores.get("response_cache")
+        assert isinstance(store, BoundedMemoryStore)
+        for offset in range(60):  # every page a distinct entry
+            response = await http.get("/api/v1/recipes", params={"offset": offset})
+            assert response.status_code == 200
+            assert store.size_bytes <= 20_000
+        assert store.size_bytes > 0  # it caches, within the bound
+        again = await http.get("/api/v1/recipes", params={"offset": 59})
+        assert again.json()["offset"] == 59

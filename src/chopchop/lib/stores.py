@@ -1,0 +1,89 @@
+"""An in-memory Litestar store with a size bound: the embedded mode's response cache cannot grow without end."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from litestar.stores.base import StorageObject
+from litestar.stores.memory import MemoryStore
+
+# What one entry costs besides its key and value (the dict slot, the StorageObject, the bytes objects).
+ENTRY_OVERHEAD_BYTES = 200
+# How many of the oldest entries a write looks at for expired ones: expiry is paid for as entries come in.
+EXPIRED_SCAN = 8
+
+
+class BoundedMemoryStore(MemoryStore):
+    """A :class:`MemoryStore` that holds at most ``max_bytes`` (keys, values and overhead) and drops expired entries.
+
+    Litestar's ``MemoryStore`` forgets an expired entry only when that key is read again, so a stream of
+    distinct keys (every page of every search) grows it forever. Here every write first drops expired entries
+    among the oldest few, then, past the bound, the least recently used ones. A value larger than the whole
+    bound is not stored. Meant for caches: an entry that is evicted is only a miss. Never for data whose loss
+    changes an answer (a revocation list).
+    """
+
+    __slots__ = ("_bytes", "_max_bytes")
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__()
+        self._max_bytes = max_bytes
+        self._bytes = 0
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    @staticmethod
+    def _cost(key: str, item: StorageObject) -> int:
+        return len(key) + len(item.data) + ENTRY_OVERHEAD_BYTES
+
+    def _pop(self, key: str) -> None:
+        item = self._store.pop(key, None)
+        if item is not None:
+            self._bytes -= self._cost(key, item)
+
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+        data = value.encode("utf-8") if isinstance(value, str) else value
+        item = StorageObject.new(data=data, expires_in=expires_in)
+        cost = self._cost(key, item)
+        async with self._lock:
+            self._pop(key)
+            if cost > self._max_bytes:
+                return
+            for old in list(self._store)[:EXPIRED_SCAN]:
+                if self._store[old].expired:
+                    self._pop(old)
+            while self._store and self._bytes + cost > self._max_bytes:
+                self._pop(next(iter(self._store)))  # the least recently used: dicts keep insertion order
+            self._store[key] = item
+            self._bytes += cost
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        async with self._lock:
+            item = self._store.get(key)
+            if item is None:
+                return None
+            if item.expired:
+                self._pop(key)
+                return None
+            # Used: to the young end of the order.
+            del self._store[key]
+            if renew_for and item.expires_at:
+                item = StorageObject.new(data=item.data, expires_in=renew_for)
+            self._store[key] = item
+            return item.data
+
+    async def delete(self, key: str) -> None:
+        async with self._lock:
+            self._pop(key)
+
+    async def delete_all(self) -> None:
+        async with self._lock:
+            self._store.clear()
+            self._bytes = 0
+
+    async def delete_expired(self) -> None:
+        async with self._lock:
+            for key in [key for key, item in self._store.items() if item.expired]:
+                self._pop(key)
