@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, cast
 
 import click
@@ -250,7 +251,7 @@ class ChopchopPlugin(InitPluginProtocol):
             else f".eml files in {settings.outbox_path}",
         )
         if settings.should_auto_migrate:
-            await upgrade_async(settings.database_url)
+            await upgrade_async(settings.database_url, lock_file=Path(settings.data_dir) / "migrate.lock")
         if isinstance(self.job_queue, SaqJobQueue):
             await self.job_queue.queue.connect()
 

@@ -106,3 +106,22 @@ async def test_unconfirmed_accounts_become_pending_registrations_whose_links_kee
     finally:
         if dialect == "postgresql":
             await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_worker_processes_of_one_embedded_server_migrate_one_at_a_time(tmp_path: Path) -> None:
+    """`chopchop serve --workers N` in embedded mode: every worker migrates at start; none may crash on it."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from chopchop.db.migrate import upgrade_locked
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.sqlite3'}"
+    with ProcessPoolExecutor(max_workers=4, mp_context=get_context("spawn")) as pool:
+        runs = [pool.submit(upgrade_locked, url, tmp_path / "migrate.lock") for _ in range(4)]
+        for run in runs:
+            run.result(timeout=120)  # raises what a worker raised
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "shared.sqlite3") as connection:
+        (version,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert version == "0005"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 from importlib import resources
 from pathlib import Path
 
@@ -30,6 +31,21 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 
-async def upgrade_async(database_url: str, revision: str = "head") -> None:
+def upgrade_locked(database_url: str, lock_file: Path, revision: str = "head") -> None:
+    """Upgrade while holding an exclusive lock on ``lock_file``: the worker processes of one embedded server
+    all migrate at start, and two of them creating the same tables at once would crash one."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            upgrade(database_url, revision)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+async def upgrade_async(database_url: str, revision: str = "head", *, lock_file: Path | None = None) -> None:
     """Upgrade from inside a running event loop: alembic's async env runs its own loop in a thread."""
-    await asyncio.to_thread(upgrade, database_url, revision)
+    if lock_file is None:
+        await asyncio.to_thread(upgrade, database_url, revision)
+    else:
+        await asyncio.to_thread(upgrade_locked, database_url, lock_file, revision)
