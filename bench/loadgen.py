@@ -72,7 +72,7 @@ def _requests(url: str, mode: str, env: dict[str, str]) -> Any:
 
     for n in itertools.count(1):
         if mode == "bust":
-            yield build("GET", path + ("&" if "?" in path else "?") + f"_b=py.{n}")
+            yield build("GET", path, {"Cache-Control": "no-cache"})
         elif mode == "login":
             credentials = json.dumps({"email": emails[n % len(emails)], "password": password}).encode()
             yield build("POST", "/api/v1/auth/login", {"Content-Type": "application/json"}, credentials)

@@ -1,5 +1,5 @@
 -- One wrk script for every scenario of the benchmark, driven by environment variables set by bench/__main__.py:
---   BENCH_MODE   get (the URL as given) | bust (adds a unique _b=<thread>.<n> query parameter: a cache miss
+--   BENCH_MODE   get (the URL as given) | bust (sends Cache-Control: no-cache: a cache miss
 --                every time) | login | create | like
 --   BENCH_TOKENS comma-separated bearer tokens (create, like), rotated per request
 --   BENCH_IDS    a file of recipe ids, one per line (like), walked per thread from a different start
@@ -43,8 +43,7 @@ end
 function request()
   counter = counter + 1
   if mode == "bust" then
-    local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
-    return wrk.format("GET", wrk.path .. sep .. "_b=" .. tid .. "." .. counter)
+    return wrk.format("GET", wrk.path, {["Cache-Control"] = "no-cache"})
   elseif mode == "login" then
     local email = emails[(counter % #emails) + 1]
     return wrk.format("POST", "/api/v1/auth/login", {["Content-Type"] = "application/json"},

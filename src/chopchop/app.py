@@ -68,7 +68,13 @@ from chopchop.lib.ratelimit import Rate, RateLimiter, RateLimits, limit_writes
 from chopchop.lib.stores import BoundedMemoryStore
 from chopchop.lib.tokens import AccessTokenIssuer
 from chopchop.lib.transactions import commit_before_send
-from chopchop.lib.transport import StrictRequest, TransportGuard
+from chopchop.lib.transport import (
+    QUERY_PARAMETERS_STATE_KEY,
+    StrictRequest,
+    TransportGuard,
+    index_query_parameters,
+    refuse_undeclared_query_parameters,
+)
 from chopchop.settings import RATE_SETTINGS, Settings, SettingsError
 
 logger = logging.getLogger("chopchop")
@@ -381,8 +387,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     # Litestar reads the body limit from its constructor only (not from a plugin's AppConfig).
     app = Litestar(
-        plugins=[ChopchopPlugin(settings)], request_max_body_size=settings.max_body_bytes, request_class=StrictRequest
+        plugins=[ChopchopPlugin(settings)],
+        request_max_body_size=settings.max_body_bytes,
+        request_class=StrictRequest,
+        before_request=refuse_undeclared_query_parameters,
     )
+    app.state[QUERY_PARAMETERS_STATE_KEY] = index_query_parameters(app)
     # Litestar runs app middleware only for matched routes: wrapping its whole ASGI handler instead gives the
     # router's 404/405, the 400s of the URL checks and every exception response an id, an access line and
     # the security headers too.

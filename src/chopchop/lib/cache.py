@@ -24,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any, cast
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import msgspec
 from litestar import Request
@@ -232,6 +232,13 @@ class FailOpenStore(Store):
             return None
 
 
+def _no_cache(scope: dict[str, Any]) -> bool:
+    for name, value in scope.get("headers", []):
+        if name.lower() in {b"cache-control", b"pragma"} and b"no-cache" in value.lower():
+            return True
+    return False
+
+
 def _state(scope: Scope | HTTPScope) -> dict[str, Any]:
     return cast("dict[str, Any]", cast("dict[str, Any]", scope).setdefault("state", {}))
 
@@ -335,11 +342,10 @@ class CacheGenerationMiddleware:
         names = [tag.format(**params) for tag in tags] if params else list(tags)
         litestar_app = http["litestar_app"]
         generations: Generations = litestar_app.state.cache_generations
-        query = http.get("query_string", b"")
-        if query:
-            query = "&".join(f"{k}={v}" for k, v in sorted(parse_qsl(query.decode("latin-1"), keep_blank_values=True)))
-        else:
-            query = ""
+        # Re-encoded after sorting: `limit%3D87%26offset=5` (one parameter) and `limit=87&offset=5` (two) must not
+        # meet in one key. The transport guard has made sure the query is UTF-8.
+        raw_query = http.get("query_string", b"")
+        query = urlencode(sorted(parse_qsl(raw_query.decode(), keep_blank_values=True))) if raw_query else ""
         namespace = litestar_app.state.cache_namespace
         before = f"{namespace}{handler.handler_name}:"
         after = f":{http['path']}?{query}"
@@ -352,6 +358,9 @@ class CacheGenerationMiddleware:
             self.local.put(local_key, stamp, entry)
         if stamp is not None and generations.redis is None:
             entry = await litestar_app.stores.get("response_cache").get(f"{handler.handler_name}:{stamp}{after}")
+        if _no_cache(http):
+            # RFC 9111 §5.2.1.4: the client wants an answer from the origin; it is stored for the next ones.
+            entry = None
         if stamp is not None:
             CACHE_LOOKUPS.labels("hit" if entry is not None else "miss").inc()
         if entry is not None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
-from urllib.parse import unquote_to_bytes
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 import msgspec
-from litestar import Request
+from litestar import Litestar, Request
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import ClientException, InternalServerException, ValidationException
 from litestar.handlers import HTTPRouteHandler
@@ -263,3 +265,51 @@ class StrictRequest(Request[Any, Any, Any]):
         spec = self._body_spec()
         target = spec.target if spec is not None and spec.media_type == RequestEncodingType.JSON else Any
         return decode_json_body(body or b"null", target, self.route_handler.default_deserializer)
+
+
+@dataclass(frozen=True, slots=True)
+class _QueryParameters:
+    names: frozenset[str]
+    repeatable: frozenset[str]
+
+
+def index_query_parameters(app: Litestar) -> dict[int, _QueryParameters]:
+    """The query parameters each handler declares (its own and its dependencies'), by handler identity."""
+    index: dict[int, _QueryParameters] = {}
+    for route in app.routes:
+        for handler, kwargs_model in getattr(route, "route_handler_map", {}).values():
+            declared = kwargs_model.expected_query_params
+            index[id(handler)] = _QueryParameters(
+                names=frozenset(p.field_alias for p in declared),
+                repeatable=frozenset(p.field_alias for p in declared if p.is_sequence),
+            )
+    return index
+
+
+QUERY_PARAMETERS_STATE_KEY = "query_parameters"
+
+
+async def refuse_undeclared_query_parameters(request: Request[Any, Any, Any]) -> None:
+    """A ``before_request`` hook: an API operation's query string holds only the parameters it declares,
+    each once unless it is a list.
+
+    Otherwise ``?limit%3D87%26offset=5`` would be a silently ignored parameter, a misspelt filter would
+    answer as if it were not there, and every such variant would be a page of its own for caches.
+    """
+    if not request.scope["path"].startswith("/api/"):
+        return
+    index: dict[int, _QueryParameters] = request.app.state[QUERY_PARAMETERS_STATE_KEY]
+    declared = index.get(id(request.route_handler))
+    if declared is None:
+        return
+    counts = Counter(name for name, _ in parse_qsl(request.scope["query_string"].decode(), keep_blank_values=True))
+    errors = [
+        {"message": f"Unknown query parameter `{name}`.", "key": name, "source": "query"}
+        for name in sorted(set(counts) - declared.names)
+    ] + [
+        {"message": f"`{name}` is given {count} times; it takes one value.", "key": name, "source": "query"}
+        for name, count in sorted(counts.items())
+        if count > 1 and name in declared.names and name not in declared.repeatable
+    ]
+    if errors:
+        raise ValidationException(detail=INVALID, extra=errors)
