@@ -304,3 +304,85 @@ async def test_redis_outage_fails_open_and_caching_resumes(app: Litestar, settin
             assert (await http.get(detail)).json()["title"] == "After"
     finally:
         _stop(server)
+
+
+async def test_a_write_right_after_redis_returns_is_never_missed_by_another_process(
+    app: Litestar, settings: Settings, tmp_path: Path
+) -> None:
+    """Found under load: a process whose breaker was still open after Redis came back skipped its generation bumps
+    while another process was already caching again, so the other served what the write had replaced."""
+    port = _free_port()
+    _, headers = await quick_user(app, "twoprocs@example.com")
+    server = _start_redis(port, tmp_path)
+    shared = replace(settings, redis_url=f"redis://127.0.0.1:{port}/0")
+    reader, writer = create_app(shared), create_app(shared)  # two API processes: a breaker each
+    try:
+        async with reader.lifespan(), writer.lifespan(), asgi_client(reader) as a, asgi_client(writer) as b:
+            rid = (await _create(b, headers, title="Before"))["id"]
+            detail = f"{RECIPES}/{rid}"
+            await _cached_get(reader, a, detail)
+
+            server.kill()  # SIGKILL: no goodbye
+            server.wait(timeout=10)
+            assert (await b.get(detail)).status_code == 200  # the writer finds Redis dead: its breaker opens
+            server = _start_redis(port, tmp_path)  # back, empty, within the writer's back-off
+            assert (await a.get(detail)).json()["title"] == "Before"  # the reader caches again at once
+            assert (await b.patch(detail, json={"title": "After"}, headers=headers)).status_code == 200
+            assert (await a.get(detail)).json()["title"] == "After"
+            assert (await a.get(RECIPES)).json()["items"][0]["title"] == "After"
+    finally:
+        _stop(server)
+
+
+async def test_no_stale_read_across_two_processes_through_a_redis_kill_and_restart_under_load(
+    app: Litestar, settings: Settings, tmp_path: Path
+) -> None:
+    """A writer PATCHes through one process and reads back through the other while readers keep the cache hot;
+    Redis is SIGKILLed and restarted empty in the middle. Every read-back sees its write."""
+    port = _free_port()
+    _, headers = await quick_user(app, "load@example.com")
+    server = _start_redis(port, tmp_path)
+    shared = replace(settings, redis_url=f"redis://127.0.0.1:{port}/0")
+    first, second = create_app(shared), create_app(shared)
+    stale: list[tuple[int, str]] = []
+    statuses: list[int] = []
+    try:
+        async with first.lifespan(), second.lifespan(), asgi_client(first) as a, asgi_client(second) as b:
+            rid = (await _create(b, headers, title="Version 0"))["id"]
+            detail = f"{RECIPES}/{rid}"
+            done = asyncio.Event()
+
+            async def reader(http: Client) -> None:
+                while not done.is_set():
+                    statuses.append((await http.get(detail)).status_code)
+                    await asyncio.sleep(0.005)
+
+            async def writer() -> None:
+                for n in range(1, 10_000):
+                    if done.is_set():
+                        return
+                    write, read = (b, a) if n % 2 else (a, b)
+                    patched = await write.patch(detail, json={"title": f"Version {n}"}, headers=headers)
+                    statuses.append(patched.status_code)
+                    if patched.status_code != 200:
+                        continue
+                    seen = (await read.get(detail)).json()["title"]
+                    if seen != f"Version {n}":
+                        stale.append((n, seen))
+
+            async def outage() -> None:
+                nonlocal server
+                await asyncio.sleep(1.0)
+                server.kill()
+                server.wait(timeout=10)
+                await asyncio.sleep(1.5)
+                server = _start_redis(port, tmp_path)
+                await asyncio.sleep(3.0)
+                done.set()
+
+            await asyncio.gather(reader(a), reader(b), writer(), outage())
+    finally:
+        _stop(server)
+    assert stale == []
+    assert set(statuses) <= {200, 503}, set(statuses)
+    assert statuses.count(200) > 20

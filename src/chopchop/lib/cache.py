@@ -173,8 +173,8 @@ class Generations:
                 self._memory[tag] = self._memory.get(tag, 0) + 1
             return
         try:
-            if self._breaker.open:
-                raise ConnectionError("Redis recently unreachable")
+            # Never skipped because of the breaker: Redis may be back already, and other processes caching
+            # again; a bump this process did not even try would let them serve what this write replaced.
             keys = [self._prefix + tag for tag in ([EPOCH_TAG] if self._dirty else []) + unique]
             await self._bump(keys=keys)
             self._dirty = False
