@@ -70,6 +70,11 @@ _INVALID_CONFIRMATION = {
     429: "Too many attempts from this address or for this email address: wait `Retry-After` seconds.",
 }
 _WRONG_PASSWORD = {400: "Invalid body, or the current password is wrong (type `.../invalid-current-password`)."}
+# The `token` query parameter of an emailed link, with the constraints of the body's `token` in the document too.
+LinkToken = Annotated[
+    SecretToken,
+    QueryParameter(min_length=1, max_length=256, pattern=TOKEN_PATTERN, description="Token from the email link."),
+]
 _NOT_MODIFIED_LINK = (
     "Fetching an emailed link changes nothing (mail scanners fetch links): it says what to POST to act on it."
 )
@@ -258,12 +263,7 @@ class AuthController(Controller):
     async def confirm_link(
         self,
         settings: NamedDependency[Settings],
-        token: Annotated[
-            SecretToken,
-            QueryParameter(
-                min_length=1, max_length=256, pattern=TOKEN_PATTERN, description="Token from the email link."
-            ),
-        ],
+        token: LinkToken,
     ) -> Response[LinkInstructions]:
         """The link in the confirmation email: says how to confirm, changes nothing.
 
@@ -392,12 +392,7 @@ class AuthController(Controller):
     async def reset_password_link(
         self,
         settings: NamedDependency[Settings],
-        token: Annotated[
-            SecretToken,
-            QueryParameter(
-                min_length=1, max_length=256, pattern=TOKEN_PATTERN, description="Token from the email link."
-            ),
-        ],
+        token: LinkToken,
     ) -> Response[LinkInstructions]:
         """The link in the password reset email: says how to reset, changes nothing.
 
