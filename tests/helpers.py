@@ -30,6 +30,17 @@ class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd API
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        """Mailboxes named `nosuchuser...` do not exist (550, permanent); `busy...` ones are full for now (452)."""
+        if address.startswith("nosuchuser"):
+            return "550 5.1.1 No such user here"
+        if address.startswith("busy"):
+            return "452 4.2.2 Mailbox full, try later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)

@@ -262,3 +262,22 @@ async def test_cron_purges_old_sent_messages_and_spent_tokens(app: Litestar, cli
     async with plugin.db_config.get_session() as session:
         assert (await session.execute(select(UserToken))).scalars().all() == []
         assert (await session.execute(select(PendingRegistration))).scalars().all() == []
+
+
+async def test_a_recipient_refused_for_good_is_dead_at_once_and_a_full_mailbox_is_retried(
+    app: Litestar, client: Client
+) -> None:
+    for email in ("nosuchuser@example.com", "busy@example.com"):
+        body = {"email": email, "password": "long enough!", "display_name": "R"}
+        assert (await client.post("/api/v1/auth/register", json=body)).status_code == 202
+    deadline = asyncio.get_running_loop().time() + 20
+    while True:
+        rows = {row.payload.get("registration_id"): row for row in await _rows(app)}
+        states = sorted((row.status, row.attempts) for row in rows.values())
+        if states and states[0] == ("dead", 1) and any(row.attempts >= 2 for row in rows.values()):
+            break
+        assert asyncio.get_running_loop().time() < deadline, states
+        await asyncio.sleep(0.2)
+    dead = [row for row in rows.values() if row.status == "dead"]
+    assert len(dead) == 1
+    assert (dead[0].last_error or "").startswith("undeliverable")

@@ -42,6 +42,10 @@ def build_message(email: OutgoingEmail, sender: str) -> EmailMessage:
     return message
 
 
+class UndeliverableError(Exception):
+    """The email can never be delivered as it is (the server refused its recipient for good): do not retry."""
+
+
 class Mailer(Protocol):
     async def send(self, email: OutgoingEmail) -> None: ...
 
@@ -59,6 +63,15 @@ class SmtpMailer:
     timeout: float = 30.0
 
     async def send(self, email: OutgoingEmail) -> None:
+        try:
+            await self._send(email)
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            # 5xx for every recipient is permanent (no such mailbox, policy); 4xx is worth another try.
+            if all(refusal.code >= 500 for refusal in exc.recipients):
+                raise UndeliverableError(str(exc)) from exc
+            raise
+
+    async def _send(self, email: OutgoingEmail) -> None:
         await aiosmtplib.send(
             build_message(email, self.sender),
             # The envelope names the one recipient; nothing is read back out of the headers.

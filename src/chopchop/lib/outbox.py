@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
 from chopchop.db import OutboxMessage, OutboxStatus
+from chopchop.lib.email import UndeliverableError
 from chopchop.lib.jobs import JobFunction, JobQueue
 from chopchop.lib.outages import is_outage
 
@@ -101,6 +102,11 @@ def make_deliver(tasks: Callable[[], Mapping[str, JobFunction]]) -> JobFunction:
             return "already handled"
         try:
             await tasks()[message.task](ctx, **message.payload, message_id=message_id_for(message.id))
+        except UndeliverableError as exc:
+            # Retrying cannot help (the server refused the recipient for good): dead at once, and said so.
+            logger.warning("outbox %s (%s) is undeliverable: %s", message.id, message.task, exc)
+            await _finish(db, message.id, status=OutboxStatus.DEAD.value, last_error=f"undeliverable: {exc}"[:2000])
+            return "undeliverable"
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"[:2000]
             if message.attempts >= MAX_ATTEMPTS:
