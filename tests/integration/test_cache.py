@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from litestar import Litestar
 
@@ -386,3 +387,32 @@ async def test_no_stale_read_across_two_processes_through_a_redis_kill_and_resta
     assert stale == []
     assert set(statuses) <= {200, 503}, set(statuses)
     assert statuses.count(200) > 20
+
+
+async def test_concurrent_misses_of_one_key_query_the_database_once(
+    app: Litestar, client: Client, settings: Settings
+) -> None:
+    """A stampede: twenty requests miss one cold key while its query is slow; PostgreSQL is asked once."""
+    _, headers = await quick_user(app, "stampede@example.com")
+    for n in range(3):
+        await _create(client, headers, title=f"Dish {n}")
+    with count_statements(app) as one_miss:
+        alone = await client.get(f"{RECIPES}?limit=7")
+    assert one_miss, "a miss reads the database"
+    # The list query waits behind a lock held here: every request misses before the first one can answer.
+    locker = await asyncpg.connect(settings.database_url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        transaction = locker.transaction()
+        await transaction.start()
+        await locker.execute("LOCK TABLE recipe IN ACCESS EXCLUSIVE MODE")
+        with count_statements(app) as stampede:
+            pending = asyncio.gather(*(client.get(f"{RECIPES}?limit=8") for _ in range(20)))
+            await asyncio.sleep(0.5)
+            await transaction.rollback()
+            answers = await pending
+    finally:
+        await locker.close()
+    assert {answer.status_code for answer in answers} == {200}
+    assert len({answer.headers["etag"] for answer in answers}) == 1
+    assert answers[0].json()["items"] == alone.json()["items"]
+    assert len(stampede) == len(one_miss), (len(stampede), len(one_miss))

@@ -19,6 +19,7 @@ entry cached before the outage.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -232,6 +233,31 @@ class FailOpenStore(Store):
             return None
 
 
+def _canonical_query(scope: dict[str, Any]) -> str:
+    """The query string sorted and re-encoded: `limit%3D87%26offset=5` (one parameter) and `limit=87&offset=5`
+    (two) never meet in one key. The transport guard has made sure that it is UTF-8."""
+    raw = scope.get("query_string", b"")
+    return urlencode(sorted(parse_qsl(raw.decode(), keep_blank_values=True))) if raw else ""
+
+
+async def _keep(litestar_app: Any, key: str, store_key: str, blob: bytes) -> None:
+    """Store an entry: straight in Redis under ``key`` (server mode), or in the app's store (embedded)."""
+    generations: Generations = litestar_app.state.cache_generations
+    if generations.redis is None:
+        await litestar_app.stores.get("response_cache").set(store_key, blob, expires_in=CACHE_TTL_SECONDS)
+        return
+    try:
+        await generations.redis.set(key, blob, ex=CACHE_TTL_SECONDS)
+    except REDIS_UNAVAILABLE as exc:
+        generations.trip("cache set", exc)
+
+
+async def _send_entry(send: Send, entry: bytes) -> None:
+    status, headers, body = _DECODE_ENTRY.decode(entry)
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
 def _no_cache(scope: dict[str, Any]) -> bool:
     for name, value in scope.get("headers", []):
         if name.lower() in {b"cache-control", b"pragma"} and b"no-cache" in value.lower():
@@ -324,12 +350,34 @@ class CacheGenerationMiddleware:
 
     A hit is answered here, before routing reaches the handler (no request parsing, guards or DI). A miss runs
     the handler, and a 200 is stored with its ETag (so hits never hash the body again) under
-    ``<handler>:<generations>:<path>?<sorted query>``.
+    ``<handler>:<generations>:<path>?<sorted query>``. Concurrent misses of one key in this process run the
+    handler once: the others wait for its answer, which is theirs too (same key, same generations).
     """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.local = _LocalEntries()
+        self._in_flight: dict[str, asyncio.Future[bytes | None]] = {}
+
+    async def _answered_by_leader(self, key: str, send: Send) -> bool:
+        """Whether a miss of ``key`` already running in this process answered for this request too."""
+        leader = self._in_flight.get(key)
+        if leader is None:
+            return False
+        # Shielded: a waiter that goes away must not cancel the answer the others wait for.
+        blob = await asyncio.shield(leader)
+        if blob is None:
+            return False  # the first one had no 200 to share (an error, a 404): this request runs on its own
+        CACHE_LOOKUPS.labels("coalesced").inc()
+        await _send_entry(send, blob)
+        return True
+
+    def _settle(self, key: str, answer: asyncio.Future[bytes | None]) -> None:
+        """The miss is over: waiters without a 200 from it run on their own; the next miss of the key leads."""
+        if not answer.done():
+            answer.set_result(None)
+        if self._in_flight.get(key) is answer:
+            del self._in_flight[key]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         http = cast("dict[str, Any]", scope)
@@ -342,13 +390,9 @@ class CacheGenerationMiddleware:
         names = [tag.format(**params) for tag in tags] if params else list(tags)
         litestar_app = http["litestar_app"]
         generations: Generations = litestar_app.state.cache_generations
-        # Re-encoded after sorting: `limit%3D87%26offset=5` (one parameter) and `limit=87&offset=5` (two) must not
-        # meet in one key. The transport guard has made sure the query is UTF-8.
-        raw_query = http.get("query_string", b"")
-        query = urlencode(sorted(parse_qsl(raw_query.decode(), keep_blank_values=True))) if raw_query else ""
         namespace = litestar_app.state.cache_namespace
         before = f"{namespace}{handler.handler_name}:"
-        after = f":{http['path']}?{query}"
+        after = f":{http['path']}?{_canonical_query(http)}"
         local_key = f"{handler.handler_name}{after}"
         local = self.local.get(local_key) if generations.redis is not None else None
         stamp, entry = await generations.lookup(names, before, after, local[0] if local else "")
@@ -358,36 +402,34 @@ class CacheGenerationMiddleware:
             self.local.put(local_key, stamp, entry)
         if stamp is not None and generations.redis is None:
             entry = await litestar_app.stores.get("response_cache").get(f"{handler.handler_name}:{stamp}{after}")
-        if _no_cache(http):
-            # RFC 9111 §5.2.1.4: the client wants an answer from the origin; it is stored for the next ones.
-            entry = None
+        # RFC 9111 §5.2.1.4: `no-cache` wants an answer from the origin; it is stored for the next ones.
+        entry = None if _no_cache(http) else entry
         if stamp is not None:
             CACHE_LOOKUPS.labels("hit" if entry is not None else "miss").inc()
         if entry is not None:
-            status, headers, body = _DECODE_ENTRY.decode(entry)
-            await send({"type": "http.response.start", "status": status, "headers": headers})
-            await send({"type": "http.response.body", "body": body, "more_body": False})
+            await _send_entry(send, entry)
             return
         if stamp is None:
             await self.app(scope, receive, send)
             return
         key = f"{before}{stamp}{after}"
+        if not _no_cache(http) and await self._answered_by_leader(key, send):
+            return
+        answer: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
+        self._in_flight.setdefault(key, answer)
 
         async def store(start: dict[str, Any], body: bytes) -> None:
             headers = [(k, v) for k, v in start["headers"] if k.lower() != b"etag"]
             headers.append((b"etag", etag_of(body).encode("latin-1")))
             blob = _ENTRY.encode((200, headers, body))
-            self.local.put(f"{handler.handler_name}{after}", stamp, blob)
-            if generations.redis is not None:
-                try:
-                    await generations.redis.set(key, blob, ex=CACHE_TTL_SECONDS)
-                except REDIS_UNAVAILABLE as exc:
-                    generations.trip("cache set", exc)
-            else:
-                await litestar_app.stores.get("response_cache").set(
-                    key[len(namespace) :], blob, expires_in=CACHE_TTL_SECONDS
-                )
+            if not answer.done():
+                answer.set_result(blob)
+            self.local.put(local_key, stamp, blob)
+            await _keep(litestar_app, key, key[len(namespace) :], blob)
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": body, "more_body": False})
 
-        await self.app(scope, receive, buffer_ok_response(send, store))
+        try:
+            await self.app(scope, receive, buffer_ok_response(send, store))
+        finally:
+            self._settle(key, answer)
