@@ -98,6 +98,20 @@ class PrivatePostgres:
     def stop(self, mode: str = "immediate", *, wait: bool = True) -> None:
         self._as_postgres(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w" if wait else "-W", "stop")
 
+    def ensure_stopped(self) -> None:
+        """Stop the server unless it is down already (a smart shutdown ends by itself with its last session)."""
+        if self._running():
+            with contextlib.suppress(subprocess.CalledProcessError):  # it may finish that shutdown meanwhile
+                self.stop("fast")
+        assert not self._running()
+
+    def _running(self) -> bool:
+        try:
+            self._as_postgres(_pg_bin("pg_ctl"), "-D", str(self.data), "status")
+        except subprocess.CalledProcessError:
+            return False
+        return True
+
     @property
     def url(self) -> str:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
@@ -781,7 +795,7 @@ async def test_postgres_and_sqlite_errors_are_classified_by_sqlstate_and_code(
         await engine.dispose()
 
     # Down: the socket error of the driver, unwrapped by SQLAlchemy, is the database's.
-    await asyncio.to_thread(private_postgres.stop, "fast")
+    await asyncio.to_thread(private_postgres.ensure_stopped)
     refused_engine = create_async_engine(private_postgres.url)
     with pytest.raises(ConnectionRefusedError) as refused:
         async with refused_engine.connect():
