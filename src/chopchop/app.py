@@ -75,7 +75,7 @@ from chopchop.lib.transport import (
     index_query_parameters,
     refuse_undeclared_query_parameters,
 )
-from chopchop.settings import RATE_SETTINGS, Settings, SettingsError
+from chopchop.settings import RATE_SETTINGS, Settings
 
 logger = logging.getLogger("chopchop")
 
@@ -113,9 +113,6 @@ def build_mailer(settings: Settings) -> Mailer:
             tls=settings.smtp_tls,
             timeout=settings.smtp_timeout_seconds,
         )
-    if not settings.embedded and not settings.allow_file_mailer:
-        msg = "CHOPCHOP_SMTP_HOST must be set in server mode (or CHOPCHOP_ALLOW_FILE_MAILER=true)."
-        raise SettingsError(msg)
     return FileMailer(folder=settings.outbox_path, sender=settings.mail_from)
 
 

@@ -240,10 +240,12 @@ def _canonical_query(scope: dict[str, Any]) -> str:
     return urlencode(sorted(parse_qsl(raw.decode(), keep_blank_values=True))) if raw else ""
 
 
-async def _keep(litestar_app: Any, key: str, store_key: str, blob: bytes) -> None:
-    """Store an entry: straight in Redis under ``key`` (server mode), or in the app's store (embedded)."""
+async def _keep(litestar_app: Any, key: str, blob: bytes) -> None:
+    """Store an entry: straight in Redis under ``key`` (server mode), or in the app's store (embedded), which
+    adds the namespace itself."""
     generations: Generations = litestar_app.state.cache_generations
     if generations.redis is None:
+        store_key = key.removeprefix(litestar_app.state.cache_namespace)
         await litestar_app.stores.get("response_cache").set(store_key, blob, expires_in=CACHE_TTL_SECONDS)
         return
     try:
@@ -390,8 +392,7 @@ class CacheGenerationMiddleware:
         names = [tag.format(**params) for tag in tags] if params else list(tags)
         litestar_app = http["litestar_app"]
         generations: Generations = litestar_app.state.cache_generations
-        namespace = litestar_app.state.cache_namespace
-        before = f"{namespace}{handler.handler_name}:"
+        before = f"{litestar_app.state.cache_namespace}{handler.handler_name}:"
         after = f":{http['path']}?{_canonical_query(http)}"
         local_key = f"{handler.handler_name}{after}"
         local = self.local.get(local_key) if generations.redis is not None else None
@@ -403,7 +404,8 @@ class CacheGenerationMiddleware:
         if stamp is not None and generations.redis is None:
             entry = await litestar_app.stores.get("response_cache").get(f"{handler.handler_name}:{stamp}{after}")
         # RFC 9111 §5.2.1.4: `no-cache` wants an answer from the origin; it is stored for the next ones.
-        entry = None if _no_cache(http) else entry
+        no_cache = _no_cache(http)
+        entry = None if no_cache else entry
         if stamp is not None:
             CACHE_LOOKUPS.labels("hit" if entry is not None else "miss").inc()
         if entry is not None:
@@ -413,7 +415,7 @@ class CacheGenerationMiddleware:
             await self.app(scope, receive, send)
             return
         key = f"{before}{stamp}{after}"
-        if not _no_cache(http) and await self._answered_by_leader(key, send):
+        if not no_cache and await self._answered_by_leader(key, send):
             return
         answer: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
         self._in_flight.setdefault(key, answer)
@@ -425,7 +427,7 @@ class CacheGenerationMiddleware:
             if not answer.done():
                 answer.set_result(blob)
             self.local.put(local_key, stamp, blob)
-            await _keep(litestar_app, key, key[len(namespace) :], blob)
+            await _keep(litestar_app, key, blob)
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": body, "more_body": False})
 

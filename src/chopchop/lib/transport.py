@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -108,6 +109,7 @@ class _BodySpec(NamedTuple):
     required: bool
 
 
+@functools.cache  # handlers live as long as the app and hash by identity: read each signature once
 def _declared_body(handler: HTTPRouteHandler) -> _BodySpec | None:
     """How the handler's ``data`` is sent (what Litestar decodes the body as), if it takes one."""
     parameter = handler.parsed_fn_signature.parameters.get("data")

@@ -146,16 +146,7 @@ class ProfileUpdate(Input):
 class OAuth2PasswordForm(msgspec.Struct):
     """OAuth2 password grant form (RFC 6749 §4.3): ``username`` is the email address."""
 
-    username: Annotated[
-        str,
-        Meta(
-            min_length=3,
-            max_length=EMAIL_MAX_LENGTH,
-            pattern=EMAIL_PATTERN,
-            description="The account's email address.",
-            examples=["ada@example.com"],
-        ),
-    ]
+    username: Annotated[EmailAddress, Meta(description="The account's email address.")]
     password: AnyPassword
     grant_type: Annotated[Literal["password"] | None, Meta(description="`password` (optional).")] = None
     scope: Annotated[str, Meta(max_length=1000, description="Ignored: tokens have no scopes.")] = ""
