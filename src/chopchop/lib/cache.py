@@ -1,50 +1,74 @@
-"""Response cache that is never stale: generation-stamped keys, invalidation after commit, fail-open.
+"""The response cache: Litestar's own, made never stale by generation-stamped entries.
 
-How it stays fresh. Every cached GET names the *tags* its body depends on (``opt={"cache_tags": [...]}``,
-e.g. ``("recipes",)`` for a list or ``("recipe:{recipe_id}",)`` for a detail, formatted with the path
-parameters). Each tag has a generation counter. Before the handler runs, the middleware reads the
-current generations of the request's tags (one ``MGET``) and the cache key includes them. A write
-names the tags it affects (:func:`invalidate`); once its transaction has committed, and before its
-response is sent, the generations are incremented. So:
+Handlers opt in with :func:`cached_public` (Litestar's ``cache=`` plus the *tags* the body depends on, e.g.
+``("recipes",)`` for a list or ``("recipe:{recipe_id}",)`` for a detail). Litestar then does what it always
+does: before the handler runs it asks the configured key builder for a key and the ``response_cache`` store
+for an entry; on a miss it runs the handler and, when ``cache_response_filter`` agrees, stores the response's
+ASGI messages under the same key. Chop-chop extends it at exactly those three points:
 
-* a read that starts after a write completed sees the new generations and misses the old entries;
-* a read that raced the write and computed old data stores it under the old generation, where no later
-  read looks: invalidation cannot be undone by a slow reader, which plain key deletion would allow.
+* :func:`cache_key_builder` builds the key from the route, its parsed path parameters and its *validated,
+  normalised* query (converted to the declared types, defaults applied, re-encoded in one order), never from
+  ``Host`` or raw bytes. A request whose query is not valid is not cached at all (the handler answers its 400).
+  The key starts with the tags of the route, formatted with the path parameters.
+* :class:`GenerationStore` (a :class:`RedisStore`) and :class:`MemoryGenerationStore` (the embedded
+  :class:`BoundedMemoryStore`) store each entry under ``<key>@<stamp>``, the stamp being the current
+  *generations* of the key's tags. A write names the tags it affects (:func:`invalidate`); once its
+  transaction has committed, and before its response is sent, the generations are incremented. A read that
+  starts after a write completed reads the new generations and cannot find the old entries; a slow read that
+  raced the write stores under the old stamp, where no later read looks.
+* :func:`cache_response_filter` stores only 200s of GETs (Litestar asks it for every method of a cached path).
 
-Old entries are never deleted, they expire (bounded TTL). If Redis is unreachable the cache is
-bypassed (reads go to the database, writes succeed); generation bumps that could not be recorded mark
-the process dirty, and the next time Redis answers, a global epoch is bumped, which invalidates every
-entry cached before the outage.
+Costs of a hit in server mode: one Redis round trip per *burst* (a generation read sent after a request
+arrived answers every request with the same tags that arrived before it was sent) and none for the entry
+itself when this process holds a copy stored under the same stamp. Concurrent misses of one key in a process
+run the handler once: the others wait for its answer. If Redis is unreachable the cache is bypassed (reads go
+to the database, writes succeed); a bump that could not be recorded marks the process dirty, and the next time
+Redis answers, a global epoch is bumped, which makes every entry cached before the outage unreachable.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import logging
 import time
+import typing
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
-from urllib.parse import parse_qsl, urlencode
 
 import msgspec
-from litestar import Request
-from litestar.stores.base import Store
-from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
+from litestar import Litestar, Request
+from litestar.stores.redis import RedisStore
+from litestar.types import Empty, HTTPScope, Message, Scope
 from redis.asyncio import Redis
 
-from chopchop.lib.conditional import buffer_ok_response, etag_of
-from chopchop.lib.observability import CACHE_LOOKUPS
+from chopchop.lib.conditional import etag_of
+from chopchop.lib.observability import CACHE_LOOKUPS, REQUEST_ARRIVED
 from chopchop.lib.outages import REDIS_UNAVAILABLE
+from chopchop.lib.stores import BoundedMemoryStore
 
 logger = logging.getLogger("chopchop.cache")
 
-GENERATION_STATE_KEY = "chopchop_cache_generation"
 INVALIDATE_STATE_KEY = "chopchop_cache_invalidate"
+CACHED_ROUTES_STATE_KEY = "chopchop_cached_routes"
 EPOCH_TAG = "_epoch"
 # How long to leave Redis alone after a failure before trying again (keeps requests fast in an outage).
 RETRY_AFTER_SECONDS = 1.0
+# Entries are invalidated by generation bumps; the TTL only bounds how long dead entries occupy the store.
 CACHE_TTL_SECONDS = 300
+# The key of a request that must not be cached (its query is not valid: the handler answers the 400).
+UNCACHED = ""
+# Prefix of the key of a request that asked for `Cache-Control: no-cache`: read through, store the answer.
+RELOAD = "!"
+# How long a miss waits for the same miss already running in this process before running on its own.
+COALESCE_WAIT_SECONDS = 15.0
+# Keys longer than this keep their tags and hash the rest (a 200-character search stays one short key).
+MAX_KEY_CHARS = 200
 
 
 class _Breaker:
@@ -70,7 +94,7 @@ class _Breaker:
 # entries, an operator deleting keys) and restarted from 0, old entries stamped with 0, 1, 2 ... would be
 # served again. So a missing counter starts at the Redis server's clock in microseconds, and a bump moves
 # it to max(value + 1, clock): always above every value it ever had.
-_GENERATIONS_LUA = """
+_READ_SCRIPT = """
 local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
 local values = {}
@@ -82,8 +106,8 @@ for i, key in ipairs(KEYS) do
   end
   values[i] = value
 end
+return values
 """
-_READ_SCRIPT = _GENERATIONS_LUA + "return values\n"
 _BUMP_SCRIPT = """
 local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
@@ -93,21 +117,6 @@ for _, key in ipairs(KEYS) do
 end
 return #KEYS
 """
-
-
-# One round trip for a cached GET: the generations of its tags (as _READ_SCRIPT) and the entry stored under the
-# key they make: ARGV[1] .. stamp .. ARGV[2]. The entry key is not in KEYS: fine on a single Redis server (not
-# Redis Cluster, which this service does not use).
-_LOOKUP_SCRIPT = (
-    _GENERATIONS_LUA
-    + """
-local stamp = table.concat(values, '.')
-if stamp == ARGV[3] then
-  return {stamp, false}
-end
-return {stamp, redis.call('GET', ARGV[1] .. stamp .. ARGV[2])}
-"""
-)
 
 
 class Generations:
@@ -120,39 +129,18 @@ class Generations:
         self._dirty = False
         self._read = redis.register_script(_READ_SCRIPT) if redis is not None else None
         self._bump = redis.register_script(_BUMP_SCRIPT) if redis is not None else None
-        self._lookup = redis.register_script(_LOOKUP_SCRIPT) if redis is not None else None
         self.redis = redis
 
     def trip(self, what: str, exc: BaseException) -> None:
         self._breaker.trip(what, exc)
 
-    async def lookup(
-        self, tags: Sequence[str], before: str, after: str, known: str = ""
-    ) -> tuple[str | None, bytes | None]:
-        """The tags' generation stamp and the entry stored at ``before + stamp + after`` (Redis), in one call.
-
-        (None, None) when Redis cannot be asked (the cache is bypassed); in memory the entry is left to the caller.
-        """
-        if self._lookup is None or self._bump is None:
-            return await self.current(tags), None
-        if self._breaker.open:
-            return None, None
-        try:
-            if self._dirty:
-                await self._bump(keys=[self._prefix + EPOCH_TAG])
-                self._dirty = False
-            stamp, entry = await self._lookup(
-                keys=[self._prefix + tag for tag in (EPOCH_TAG, *tags)], args=[before, after, known]
-            )
-        except REDIS_UNAVAILABLE as exc:
-            self._breaker.trip("read generations", exc)
-            return None, None
-        return (stamp.decode() if isinstance(stamp, bytes) else str(stamp)), entry
+    def in_memory(self, tags: Sequence[str]) -> str:
+        return ".".join(str(self._memory.get(tag, 0)) for tag in (EPOCH_TAG, *tags))
 
     async def current(self, tags: Sequence[str]) -> str | None:
         """A stamp of the tags' generations, or None when they cannot be known (the cache is then bypassed)."""
         if self._read is None or self._bump is None:
-            return ".".join(str(self._memory.get(tag, 0)) for tag in (EPOCH_TAG, *tags))
+            return self.in_memory(tags)
         if self._breaker.open:
             return None
         try:
@@ -185,106 +173,349 @@ class Generations:
             self._breaker.trip("bump generations", exc)
 
 
-class FailOpenStore(Store):
-    """Wraps the response-cache store: a Redis failure becomes a cache miss, never an error response."""
+# ---------------------------------------------------------------------------------------------------------
+# Keys
 
-    def __init__(self, inner: Store) -> None:
-        self._inner = inner
-        self._breaker = _Breaker()
 
-    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        if self._breaker.open:
-            return None
+class _Refused(Exception):
+    """The query is not one the operation declares: not a key (the handler or a hook answers the 400)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CachedRoute:
+    """What the key builder needs of a cached handler, computed once at start-up."""
+
+    name: str
+    tags: tuple[str, ...]
+    fields: dict[str, str]  # query parameter name (alias) -> field of ``query``
+    repeatable: frozenset[str]
+    query: type[msgspec.Struct]
+
+    def normalised_query(self, items: Iterable[tuple[str, Any]]) -> str:
+        values: dict[str, Any] = {}
+        for alias, value in items:
+            field = self.fields.get(alias)
+            if field is None:
+                raise _Refused(alias)
+            if alias in self.repeatable:
+                values.setdefault(field, []).append(value)
+            elif field in values:
+                raise _Refused(alias)
+            else:
+                values[field] = value
         try:
-            value = await self._inner.get(key, renew_for)
-        except REDIS_UNAVAILABLE as exc:
-            self._breaker.trip("cache get", exc)
-            return None
-        CACHE_LOOKUPS.labels("hit" if value is not None else "miss").inc()
-        return value
-
-    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
-        if self._breaker.open:
-            return
-        try:
-            await self._inner.set(key, value, expires_in)
-        except REDIS_UNAVAILABLE as exc:
-            self._breaker.trip("cache set", exc)
-
-    async def delete(self, key: str) -> None:
-        try:
-            await self._inner.delete(key)
-        except REDIS_UNAVAILABLE as exc:
-            self._breaker.trip("cache delete", exc)
-
-    async def delete_all(self) -> None:
-        try:
-            await self._inner.delete_all()
-        except REDIS_UNAVAILABLE as exc:
-            self._breaker.trip("cache delete_all", exc)
-
-    async def exists(self, key: str) -> bool:
-        return await self.get(key) is not None
-
-    async def expires_in(self, key: str) -> int | None:
-        try:
-            return await self._inner.expires_in(key)
-        except REDIS_UNAVAILABLE:
-            return None
+            parsed = msgspec.convert(values, self.query, strict=False)
+        except msgspec.ValidationError as exc:
+            raise _Refused(str(exc)) from exc
+        return _ENCODE_QUERY(parsed).decode()
 
 
-def _canonical_query(scope: dict[str, Any]) -> str:
-    """The query string sorted and re-encoded: `limit%3D87%26offset=5` (one parameter) and `limit=87&offset=5`
-    (two) never meet in one key. The transport guard has made sure that it is UTF-8."""
-    raw = scope.get("query_string", b"")
-    return urlencode(sorted(parse_qsl(raw.decode(), keep_blank_values=True))) if raw else ""
+_ENCODE_QUERY = msgspec.json.Encoder().encode
 
 
-async def _keep(litestar_app: Any, key: str, blob: bytes) -> None:
-    """Store an entry: straight in Redis under ``key`` (server mode), or in the app's store (embedded), which
-    adds the namespace itself."""
-    generations: Generations = litestar_app.state.cache_generations
-    if generations.redis is None:
-        store_key = key.removeprefix(litestar_app.state.cache_namespace)
-        await litestar_app.stores.get("response_cache").set(store_key, blob, expires_in=CACHE_TTL_SECONDS)
-        return
-    try:
-        await generations.redis.set(key, blob, ex=CACHE_TTL_SECONDS)
-    except REDIS_UNAVAILABLE as exc:
-        generations.trip("cache set", exc)
+def index_cached_routes(app: Litestar) -> dict[int, CachedRoute]:
+    """The cached handlers of ``app``, by handler identity, each with a Struct of its query parameters whose
+    fields are the types (and constraints and defaults) Litestar validates them with."""
+    index: dict[int, CachedRoute] = {}
+    for route in app.routes:
+        for handler, kwargs_model in getattr(route, "route_handler_map", {}).values():
+            tags = handler.opt.get("cache_tags")
+            if not handler.cache or not tags:
+                continue
+            hints = typing.get_type_hints(handler.signature_model, include_extras=True)
+            fields: list[tuple[str, Any, Any]] = []
+            for parameter in kwargs_model.expected_query_params:
+                fallback = list[str] if parameter.is_sequence else str
+                annotation = hints.get(parameter.field_name, fallback)
+                default = parameter.default
+                if default is Empty or parameter.is_required:
+                    fields.append((parameter.field_name, annotation, msgspec.NODEFAULT))
+                elif isinstance(default, list):
+                    fields.append((parameter.field_name, annotation, msgspec.field(default_factory=default.copy)))
+                else:
+                    fields.append((parameter.field_name, annotation, default))
+            query = msgspec.defstruct(f"{handler.handler_name}_query", fields, kw_only=True, forbid_unknown_fields=True)
+            index[id(handler)] = CachedRoute(
+                name=handler.handler_name,
+                tags=tuple(tags),
+                fields={p.field_alias: p.field_name for p in kwargs_model.expected_query_params},
+                repeatable=frozenset(p.field_alias for p in kwargs_model.expected_query_params if p.is_sequence),
+                query=query,
+            )
+    return index
 
 
-async def _send_entry(send: Send, entry: bytes) -> None:
-    status, headers, body = _DECODE_ENTRY.decode(entry)
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body, "more_body": False})
-
-
-def _no_cache(scope: dict[str, Any]) -> bool:
-    for name, value in scope.get("headers", []):
+def _asks_no_cache(scope: HTTPScope) -> bool:
+    for name, value in scope["headers"]:
         if name.lower() in {b"cache-control", b"pragma"} and b"no-cache" in value.lower():
             return True
     return False
 
 
-def _state(scope: Scope | HTTPScope) -> dict[str, Any]:
+def cache_key_builder(request: Request[Any, Any, Any]) -> str:
+    """``<tags>|<handler>|<path parameters>|<query>``, where the query is the validated, normalised one.
+
+    ``GET /recipes?sort=title&complexity=easy`` and ``GET /recipes?complexity=easy&sort=title&limit=20`` share a
+    key; ``GET /recipes?limit%3D87%26offset=5`` has none (an unknown parameter: a 400 that is never stored).
+    """
+    scope = request.scope
+    routes: dict[int, CachedRoute] = request.app.state[CACHED_ROUTES_STATE_KEY]
+    route = routes.get(id(scope["route_handler"]))
+    if route is None or scope["method"] != "GET":
+        return UNCACHED
+    try:
+        query = route.normalised_query(request.query_params.multi_items())
+    except _Refused:
+        return UNCACHED
+    params = scope["path_params"]
+    tags = ",".join(tag.format(**params) for tag in route.tags) if params else ",".join(route.tags)
+    rest = f"{route.name}|{','.join(f'{k}={v}' for k, v in sorted(params.items()))}|{query}"
+    if len(rest) > MAX_KEY_CHARS:
+        rest = f"{route.name}|#{hashlib.sha256(rest.encode()).hexdigest()}"
+    key = f"{tags}|{rest}"
+    return RELOAD + key if _asks_no_cache(scope) else key
+
+
+def cache_response_filter(scope: HTTPScope, status_code: int) -> bool:
+    """Store 200 answers to GETs only (never writes of a cached path, errors, or what a dependency failure gave)."""
+    if scope["method"] == "GET" and status_code == 200:
+        return True
+    fill = _FILL.get()
+    if fill is not None:
+        # A miss that leads others: they wait for an answer that will not come; let them run on their own.
+        _FILL.set(None)
+        fill.settle(None)
+    return False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Stores
+
+
+@dataclass(slots=True)
+class _Fill:
+    """A miss in progress in this request: where its answer goes, and who else waits for it."""
+
+    key: str
+    store_key: str
+    answer: asyncio.Future[bytes | None]
+    in_flight: dict[str, asyncio.Future[bytes | None]]
+
+    def settle(self, blob: bytes | None) -> None:
+        if not self.answer.done():
+            self.answer.set_result(blob)
+        if self.in_flight.get(self.store_key) is self.answer:
+            del self.in_flight[self.store_key]
+
+
+# The miss of the current request, from the store's ``get`` to its ``set`` (Litestar calls both in the request's
+# task, and builds the key twice: the stamp read by ``get`` must be the one ``set`` stores under).
+_FILL: ContextVar[_Fill | None] = ContextVar("chopchop_cache_fill", default=None)
+
+_ENCODE_ENTRY = msgspec.msgpack.Encoder()
+_DECODE_ENTRY = msgspec.msgpack.Decoder(list[dict[str, Any]])
+
+
+def _with_etag(value: bytes) -> bytes:
+    """The stored messages with their ETag: a hit never hashes the body again."""
+    messages = _DECODE_ENTRY.decode(value)
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    start = messages[0]
+    headers = [(k, v) for k, v in start.get("headers", []) if bytes(k).lower() != b"etag"]
+    headers.append((b"etag", etag_of(body).encode("latin-1")))
+    start["headers"] = headers
+    return _ENCODE_ENTRY.encode(messages)
+
+
+class _LocalEntries:
+    """Entries this process served recently, by key: (stamp, entry), bounded in bytes.
+
+    Only an optimisation of the transfer: the stamp is still read from Redis for every request, and a local
+    entry is used only when it was stored under that same stamp.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024, max_entry: int = 4 * 1024 * 1024) -> None:
+        self._entries: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._max_bytes = max_bytes
+        self._max_entry = max_entry
+
+    def get(self, key: str, stamp: str) -> bytes | None:
+        found = self._entries.get(key)
+        if found is None or found[0] != stamp:
+            return None
+        self._entries.move_to_end(key)
+        return found[1]
+
+    def put(self, key: str, stamp: str, entry: bytes) -> None:
+        if len(entry) > self._max_entry:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old[1])
+        self._entries[key] = (stamp, entry)
+        self._bytes += len(entry)
+        while self._bytes > self._max_bytes and self._entries:
+            _, (_, dropped) = self._entries.popitem(last=False)
+            self._bytes -= len(dropped)
+
+
+class _GenerationCache:
+    """What both stores do around their storage: stamps, the local copy, coalesced reads and misses."""
+
+    def __init__(
+        self,
+        generations: Generations,
+        fetch: Callable[[str], Awaitable[bytes | None]],
+        keep: Callable[[str, bytes, int | timedelta | None], Awaitable[None]],
+        *,
+        local: bool,
+    ) -> None:
+        self.generations = generations
+        self._fetch = fetch
+        self._keep = keep
+        self._local = _LocalEntries() if local else None
+        self._in_flight: dict[str, asyncio.Future[bytes | None]] = {}
+        self._reads: dict[str, tuple[float, asyncio.Future[str | None]]] = {}
+
+    async def _stamp(self, tags: str) -> str | None:
+        """The tags' generations as read by a request sent after this request arrived (perhaps another's)."""
+        names = tags.split(",")
+        if self.generations.redis is None:
+            return self.generations.in_memory(names)
+        arrived = REQUEST_ARRIVED.get() or time.perf_counter()
+        current = self._reads.get(tags)
+        if current is not None and current[0] >= arrived:
+            return await asyncio.shield(current[1])
+        read: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        entry = (time.perf_counter(), read)
+        self._reads[tags] = entry
+        try:
+            stamp = await self.generations.current(names)
+            read.set_result(stamp)
+            return stamp
+        finally:
+            if not read.done():
+                read.set_result(None)
+            if self._reads.get(tags) is entry:
+                del self._reads[tags]
+
+    async def get(self, key: str) -> bytes | None:
+        _FILL.set(None)
+        if key == UNCACHED:
+            return None
+        reload = key.startswith(RELOAD)
+        key = key.removeprefix(RELOAD)
+        stamp = await self._stamp(key.partition("|")[0])
+        if stamp is None:
+            CACHE_LOOKUPS.labels("bypass").inc()
+            return None
+        store_key = f"{key}@{stamp}"
+        if not reload:
+            entry = self._local.get(key, stamp) if self._local is not None else None
+            if entry is None:
+                entry = await self._fetch(store_key)
+                if entry is not None and self._local is not None:
+                    self._local.put(key, stamp, entry)
+            if entry is not None:
+                CACHE_LOOKUPS.labels("hit").inc()
+                return entry
+            leader = self._in_flight.get(store_key)
+            if leader is not None:
+                with contextlib.suppress(TimeoutError):
+                    # Shielded: a waiter that goes away must not cancel the answer the others wait for.
+                    blob = await asyncio.wait_for(asyncio.shield(leader), COALESCE_WAIT_SECONDS)
+                    if blob is not None:
+                        CACHE_LOOKUPS.labels("coalesced").inc()
+                        return blob
+        CACHE_LOOKUPS.labels("bypass" if reload else "miss").inc()
+        fill = _Fill(key, store_key, asyncio.get_running_loop().create_future(), self._in_flight)
+        self._in_flight.setdefault(store_key, fill.answer)
+        _FILL.set(fill)
+        task = asyncio.current_task()
+        if task is not None:
+            # Whatever ends this request (an error, a cancellation), the ones waiting for it are released.
+            task.add_done_callback(lambda _: fill.settle(None))
+        return None
+
+    async def set(self, key: str, value: bytes, expires_in: int | timedelta | None) -> None:
+        fill = _FILL.get()
+        if fill is None or fill.key != key.removeprefix(RELOAD):
+            return  # no stamp was read for this answer (Redis unavailable, or not a cacheable request)
+        _FILL.set(None)
+        blob = _with_etag(value)
+        fill.settle(blob)
+        stamp = fill.store_key.rpartition("@")[2]
+        if self._local is not None:
+            self._local.put(fill.key, stamp, blob)
+        await self._keep(fill.store_key, blob, expires_in)
+
+
+class GenerationStore(RedisStore):
+    """Litestar's :class:`RedisStore` whose entries are stamped with the generations of their keys' tags.
+
+    Only for the response cache: ``get``/``set`` follow the protocol of Litestar's cache (a ``set`` stores the
+    answer of the request whose ``get`` missed, under the stamp that ``get`` read). A Redis failure is a miss.
+    """
+
+    __slots__ = ("cache",)
+
+    def __init__(self, redis: Redis, namespace: str, generations: Generations) -> None:
+        super().__init__(redis, namespace=namespace)
+        self.cache = _GenerationCache(generations, self._fetch, self._keep, local=True)
+
+    async def _fetch(self, store_key: str) -> bytes | None:
+        try:
+            return cast("bytes | None", await self._redis.get(self._make_key(store_key)))
+        except REDIS_UNAVAILABLE as exc:
+            self.cache.generations.trip("cache get", exc)
+            return None
+
+    async def _keep(self, store_key: str, blob: bytes, expires_in: int | timedelta | None) -> None:
+        try:
+            await super().set(store_key, blob, expires_in)
+        except REDIS_UNAVAILABLE as exc:
+            self.cache.generations.trip("cache set", exc)
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        return await self.cache.get(key)
+
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+        await self.cache.set(key, value.encode() if isinstance(value, str) else value, expires_in)
+
+
+class MemoryGenerationStore(BoundedMemoryStore):
+    """The embedded mode's response cache: the same protocol as :class:`GenerationStore`, bounded in bytes."""
+
+    __slots__ = ("cache",)
+
+    def __init__(self, max_bytes: int, generations: Generations) -> None:
+        super().__init__(max_bytes)
+        self.cache = _GenerationCache(generations, self._fetch, self._keep, local=False)
+
+    async def _fetch(self, store_key: str) -> bytes | None:
+        return await super().get(store_key)
+
+    async def _keep(self, store_key: str, blob: bytes, expires_in: int | timedelta | None) -> None:
+        await super().set(store_key, blob, expires_in)
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        return await self.cache.get(key)
+
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+        await self.cache.set(key, value.encode() if isinstance(value, str) else value, expires_in)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Invalidation
+
+
+def _state(scope: Scope) -> dict[str, Any]:
     return cast("dict[str, Any]", cast("dict[str, Any]", scope).setdefault("state", {}))
 
 
-def cache_key(request: Request[Any, Any, Any]) -> str:
-    """``<handler>:<generations>:<path>?<sorted query>``: explicit, per resource, normalised query."""
-    generation = _state(request.scope).get(GENERATION_STATE_KEY) or "nocache"
-    query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
-    return f"{request.route_handler.handler_name}:{generation}:{request.url.path}?{query}"
-
-
-def should_store(scope: HTTPScope, status_code: int) -> bool:
-    """Store only successful GETs whose generations were known (never writes, errors or outages)."""
-    return scope["method"] == "GET" and status_code == 200 and bool(_state(scope).get(GENERATION_STATE_KEY))
-
-
 def invalidate(request: Request[Any, Any, Any], *tags: str) -> None:
-    """Mark tags to bump once this request's transaction has committed (see :func:`bump_after_commit`)."""
+    """Mark tags to bump once this request's transaction has committed (see :func:`bump_invalidated`)."""
     _state(request.scope).setdefault(INVALIDATE_STATE_KEY, set()).update(tags)
 
 
@@ -301,137 +532,9 @@ def bump_invalidated(generations: Callable[[Scope], Generations]) -> Callable[[M
 
 
 def cached_public(*tags: str) -> dict[str, Any]:
-    """Route kwargs of a public GET whose response is the same for everyone and cached under ``tags``.
+    """Route kwargs of a public GET whose response is the same for everyone, cached by Litestar under ``tags``.
 
     Tags may name path parameters (``"recipe:{recipe_id}"``). Every write that changes what such a
     response shows must :func:`invalidate` one of its tags.
     """
-    return {"opt": {"exclude_from_auth": True, "cache_tags": tags}, "security": [{}]}
-
-
-_ENTRY = msgspec.msgpack.Encoder()
-_DECODE_ENTRY = msgspec.msgpack.Decoder(tuple[int, list[tuple[bytes, bytes]], bytes])
-
-
-class _LocalEntries:
-    """Recently served entries of this process, by ``<handler>:<path>?<query>``: (stamp, entry). Bounded in bytes.
-
-    Only an optimisation of the transfer: the stamp is still read from Redis on every request, and the local
-    entry is used only when it was stored under that same stamp (same generations, same key).
-    """
-
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024, max_entry: int = 4 * 1024 * 1024) -> None:
-        from collections import OrderedDict
-
-        self._entries: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
-        self._bytes = 0
-        self._max_bytes = max_bytes
-        self._max_entry = max_entry
-
-    def get(self, key: str) -> tuple[str, bytes] | None:
-        found = self._entries.get(key)
-        if found is not None:
-            self._entries.move_to_end(key)
-        return found
-
-    def put(self, key: str, stamp: str, entry: bytes) -> None:
-        if len(entry) > self._max_entry:
-            return
-        old = self._entries.pop(key, None)
-        if old is not None:
-            self._bytes -= len(old[1])
-        self._entries[key] = (stamp, entry)
-        self._bytes += len(entry)
-        while self._bytes > self._max_bytes and self._entries:
-            _, (_, dropped) = self._entries.popitem(last=False)
-            self._bytes -= len(dropped)
-
-
-class CacheGenerationMiddleware:
-    """The response cache of public GETs: one Redis call per hit (generations and entry), ETag stored with it.
-
-    A hit is answered here, before routing reaches the handler (no request parsing, guards or DI). A miss runs
-    the handler, and a 200 is stored with its ETag (so hits never hash the body again) under
-    ``<handler>:<generations>:<path>?<sorted query>``. Concurrent misses of one key in this process run the
-    handler once: the others wait for its answer, which is theirs too (same key, same generations).
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.local = _LocalEntries()
-        self._in_flight: dict[str, asyncio.Future[bytes | None]] = {}
-
-    async def _answered_by_leader(self, key: str, send: Send) -> bool:
-        """Whether a miss of ``key`` already running in this process answered for this request too."""
-        leader = self._in_flight.get(key)
-        if leader is None:
-            return False
-        # Shielded: a waiter that goes away must not cancel the answer the others wait for.
-        blob = await asyncio.shield(leader)
-        if blob is None:
-            return False  # the first one had no 200 to share (an error, a 404): this request runs on its own
-        CACHE_LOOKUPS.labels("coalesced").inc()
-        await _send_entry(send, blob)
-        return True
-
-    def _settle(self, key: str, answer: asyncio.Future[bytes | None]) -> None:
-        """The miss is over: waiters without a 200 from it run on their own; the next miss of the key leads."""
-        if not answer.done():
-            answer.set_result(None)
-        if self._in_flight.get(key) is answer:
-            del self._in_flight[key]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        http = cast("dict[str, Any]", scope)
-        handler: Any = http.get("route_handler") if http["type"] == "http" and http["method"] == "GET" else None
-        tags = handler.opt.get("cache_tags") if handler is not None else None
-        if not tags:
-            await self.app(scope, receive, send)
-            return
-        params = http.get("path_params") or {}
-        names = [tag.format(**params) for tag in tags] if params else list(tags)
-        litestar_app = http["litestar_app"]
-        generations: Generations = litestar_app.state.cache_generations
-        before = f"{litestar_app.state.cache_namespace}{handler.handler_name}:"
-        after = f":{http['path']}?{_canonical_query(http)}"
-        local_key = f"{handler.handler_name}{after}"
-        local = self.local.get(local_key) if generations.redis is not None else None
-        stamp, entry = await generations.lookup(names, before, after, local[0] if local else "")
-        if local is not None and stamp == local[0]:
-            entry = local[1]
-        elif entry is not None and stamp is not None:
-            self.local.put(local_key, stamp, entry)
-        if stamp is not None and generations.redis is None:
-            entry = await litestar_app.stores.get("response_cache").get(f"{handler.handler_name}:{stamp}{after}")
-        # RFC 9111 §5.2.1.4: `no-cache` wants an answer from the origin; it is stored for the next ones.
-        no_cache = _no_cache(http)
-        entry = None if no_cache else entry
-        if stamp is not None:
-            CACHE_LOOKUPS.labels("hit" if entry is not None else "miss").inc()
-        if entry is not None:
-            await _send_entry(send, entry)
-            return
-        if stamp is None:
-            await self.app(scope, receive, send)
-            return
-        key = f"{before}{stamp}{after}"
-        if not no_cache and await self._answered_by_leader(key, send):
-            return
-        answer: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
-        self._in_flight.setdefault(key, answer)
-
-        async def store(start: dict[str, Any], body: bytes) -> None:
-            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"etag"]
-            headers.append((b"etag", etag_of(body).encode("latin-1")))
-            blob = _ENTRY.encode((200, headers, body))
-            if not answer.done():
-                answer.set_result(blob)
-            self.local.put(local_key, stamp, blob)
-            await _keep(litestar_app, key, blob)
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": body, "more_body": False})
-
-        try:
-            await self.app(scope, receive, buffer_ok_response(send, store))
-        finally:
-            self._settle(key, answer)
+    return {"cache": True, "opt": {"exclude_from_auth": True, "cache_tags": tags}, "security": [{}]}

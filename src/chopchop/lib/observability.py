@@ -7,6 +7,7 @@ import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any, cast
 
 import structlog
@@ -18,6 +19,10 @@ REQUEST_ID_HEADER = "x-request-id"
 REQUEST_ID_STATE_KEY = "chopchop_request_id"
 # A client's id is kept only if it is short and plain: it ends up in logs and headers.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+# When the current request reached the app (time.perf_counter()): a generation read sent later than that may
+# answer it (see chopchop.lib.cache). 0.0 outside a request.
+REQUEST_ARRIVED: ContextVar[float] = ContextVar("chopchop_request_arrived", default=0.0)
 
 access_log = structlog.get_logger("chopchop.access")
 
@@ -88,6 +93,7 @@ class RequestContextMiddleware:
         request_id = supplied if _VALID_REQUEST_ID.match(supplied) else uuid.uuid4().hex
         http.setdefault("state", {})[REQUEST_ID_STATE_KEY] = request_id
         started = time.perf_counter()
+        arrived = REQUEST_ARRIVED.set(started)
         status = 500
 
         async def send_with_id(message: Any) -> None:
@@ -101,6 +107,7 @@ class RequestContextMiddleware:
             try:
                 await self.app(scope, receive, send_with_id)
             finally:
+                REQUEST_ARRIVED.reset(arrived)
                 user: Any = http.get("user")
                 access_log.info(
                     "request",

@@ -89,11 +89,21 @@ def _with_window(url: str, limit: int, offset: int) -> str:
 
 
 def public_url(request: Request[Any, Any, Any]) -> str:
-    """This request's URL under the configured public base URL; relative if the app has no settings."""
+    """This request's URL under the configured public base URL, in one canonical spelling: the route's path
+    with its parsed parameters and the query sorted by name and re-encoded.
+
+    A cached response is shared by every spelling of its key (``/Users/<ID>/recipes/?sort=title&limit=5`` and
+    ``/users/<id>/recipes?limit=5&sort=title``): its links must not depend on which spelling filled the cache.
+    Relative if the app has no settings.
+    """
     settings = request.app.state.get("settings")
     base = str(getattr(settings, "public_base_url", "")).rstrip("/")
-    path = quote(request.scope["path"], safe="/")
-    query = request.scope.get("query_string", b"").decode("utf-8", "replace")
+    scope = request.scope
+    template = scope.get("path_template") or scope["path"]
+    params = scope.get("path_params") or {}
+    path = template.format(**{name: str(value) for name, value in params.items()}) if params else template
+    path = quote(path, safe="/")
+    query = urlencode(sorted(request.query_params.multi_items(), key=lambda item: item[0]))
     return f"{base}{path}?{query}" if query else f"{base}{path}"
 
 
