@@ -17,7 +17,7 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
     SQLAlchemyInitPlugin,
 )
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.app import AppConfig
 from litestar.config.cors import CORSConfig
 from litestar.config.response_cache import ResponseCacheConfig
@@ -65,7 +65,12 @@ from chopchop.lib.conditional import ConditionalGetMiddleware
 from chopchop.lib.email import FileMailer, Mailer, SmtpMailer
 from chopchop.lib.headers import SecurityHeadersMiddleware
 from chopchop.lib.jobs import InProcessJobQueue, JobContext, JobQueue, SaqJobQueue
-from chopchop.lib.observability import RequestContextMiddleware, configure_structlog, formatter
+from chopchop.lib.observability import (
+    LeanPrometheusMiddleware,
+    RequestContextMiddleware,
+    configure_structlog,
+    formatter,
+)
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import exception_handlers
 from chopchop.lib.ratelimit import Rate, RateLimiter, RateLimits, limit_writes
@@ -83,7 +88,13 @@ from chopchop.settings import RATE_SETTINGS, Settings
 logger = logging.getLogger("chopchop")
 
 # Request rate and latency by route template (not raw path: ids would explode the series) and status.
-PROMETHEUS = PrometheusConfig(app_name="chopchop", prefix="chopchop", group_path=True, exclude=["^/metrics$"])
+PROMETHEUS = PrometheusConfig(
+    app_name="chopchop",
+    prefix="chopchop",
+    group_path=True,
+    exclude=["^/metrics$"],
+    middleware_class=LeanPrometheusMiddleware,
+)
 
 # Tasks an outbox row may name (they run at least once, through deliver_outbox).
 OUTBOX_TASKS: dict[str, Any] = {task.__name__: task for task in account_jobs.TASKS}
@@ -288,7 +299,6 @@ class ChopchopPlugin(InitPluginProtocol):
                 "rate_limits": self.rate_limits,
             }
         )
-        app_config.guards.append(limit_writes)
         # Litestar's response cache, extended at its three points: the key builder, the store, the filter.
         app_config.response_cache_config = ResponseCacheConfig(
             default_expiration=CACHE_TTL_SECONDS,
@@ -389,6 +399,12 @@ class ChopchopPlugin(InitPluginProtocol):
         return auth.on_app_init(app_config)
 
 
+async def _before_request(request: Request[Any, Any, Any]) -> None:
+    """Checks of every request that reaches a handler (not of cache hits, which were checked when stored)."""
+    await refuse_undeclared_query_parameters(request)
+    await limit_writes(request)
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the API for ``settings`` (default: from the ``CHOPCHOP_*`` environment)."""
     settings = settings or Settings.from_env()
@@ -397,7 +413,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[ChopchopPlugin(settings)],
         request_max_body_size=settings.max_body_bytes,
         request_class=StrictRequest,
-        before_request=refuse_undeclared_query_parameters,
+        before_request=_before_request,
     )
     app.state[QUERY_PARAMETERS_STATE_KEY] = index_query_parameters(app)
     app.state[CACHED_ROUTES_STATE_KEY] = index_cached_routes(app)

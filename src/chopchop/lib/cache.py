@@ -37,7 +37,7 @@ import typing
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, cast
 
@@ -69,6 +69,8 @@ RELOAD = "!"
 COALESCE_WAIT_SECONDS = 15.0
 # Keys longer than this keep their tags and hash the rest (a 200-character search stays one short key).
 MAX_KEY_CHARS = 200
+# How many spellings of requests per cached route keep their computed key (then the memo starts over).
+KEY_MEMO_SIZE = 4096
 
 
 class _Breaker:
@@ -190,6 +192,7 @@ class CachedRoute:
     fields: dict[str, str]  # query parameter name (alias) -> field of ``query``
     repeatable: frozenset[str]
     query: type[msgspec.Struct]
+    keys: dict[tuple[str, bytes], str] = field(default_factory=dict)  # memo: (path, raw query) -> key
 
     def normalised_query(self, items: Iterable[tuple[str, Any]]) -> str:
         values: dict[str, Any] = {}
@@ -263,17 +266,28 @@ def cache_key_builder(request: Request[Any, Any, Any]) -> str:
     route = routes.get(id(scope["route_handler"]))
     if route is None or scope["method"] != "GET":
         return UNCACHED
+    # The key is a function of the path and the raw query: work it out once per spelling (bounded memo).
+    spelling = (scope["path"], scope["query_string"])
+    key = route.keys.get(spelling)
+    if key is None:
+        key = _key(route, request)
+        if len(route.keys) >= KEY_MEMO_SIZE:
+            route.keys.clear()
+        route.keys[spelling] = key
+    return RELOAD + key if key and _asks_no_cache(scope) else key
+
+
+def _key(route: CachedRoute, request: Request[Any, Any, Any]) -> str:
     try:
         query = route.normalised_query(request.query_params.multi_items())
     except _Refused:
         return UNCACHED
-    params = scope["path_params"]
+    params = request.scope["path_params"]
     tags = ",".join(tag.format(**params) for tag in route.tags) if params else ",".join(route.tags)
     rest = f"{route.name}|{','.join(f'{k}={v}' for k, v in sorted(params.items()))}|{query}"
     if len(rest) > MAX_KEY_CHARS:
         rest = f"{route.name}|#{hashlib.sha256(rest.encode()).hexdigest()}"
-    key = f"{tags}|{rest}"
-    return RELOAD + key if _asks_no_cache(scope) else key
+    return f"{tags}|{rest}"
 
 
 def cache_response_filter(scope: HTTPScope, status_code: int) -> bool:
@@ -360,6 +374,15 @@ class _LocalEntries:
             self._bytes -= len(dropped)
 
 
+@dataclass(slots=True)
+class _Reads:
+    """The generation reads of one set of tags: the one on its way to Redis, and the next one, gathering requests."""
+
+    sent: asyncio.Future[str | None] | None = None
+    sent_at: float = 0.0
+    next: asyncio.Future[str | None] | None = None
+
+
 class _GenerationCache:
     """What both stores do around their storage: stamps, the local copy, coalesced reads and misses."""
 
@@ -376,29 +399,46 @@ class _GenerationCache:
         self._keep = keep
         self._local = _LocalEntries() if local else None
         self._in_flight: dict[str, asyncio.Future[bytes | None]] = {}
-        self._reads: dict[str, tuple[float, asyncio.Future[str | None]]] = {}
+        self._reads: dict[str, _Reads] = {}
 
     async def _stamp(self, tags: str) -> str | None:
-        """The tags' generations as read by a request sent after this request arrived (perhaps another's)."""
+        """The tags' generations, read by a Redis call sent after this request arrived (perhaps for others too).
+
+        One read per burst: while a read of these tags is on its way, the requests that arrive wait for it to
+        come back, then one of them sends the next read for all of them. A read sent after a request arrived
+        reflects every write that completed before it, which is all the freshness rule asks.
+        """
         names = tags.split(",")
         if self.generations.redis is None:
             return self.generations.in_memory(names)
         arrived = REQUEST_ARRIVED.get() or time.perf_counter()
-        current = self._reads.get(tags)
-        if current is not None and current[0] >= arrived:
-            return await asyncio.shield(current[1])
+        reads = self._reads.get(tags)
+        if reads is None:
+            reads = self._reads[tags] = _Reads()
+        if reads.sent is not None and reads.sent_at >= arrived:
+            return await asyncio.shield(reads.sent)
+        if reads.next is not None:
+            return await asyncio.shield(reads.next)
         read: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
-        entry = (time.perf_counter(), read)
-        self._reads[tags] = entry
+        reads.next = read
         try:
+            if reads.sent is not None:
+                # Wait for the read on its way (its answer may be older than this request), then send ours.
+                await asyncio.wait([reads.sent])
+            reads.next = None
+            reads.sent, reads.sent_at = read, time.perf_counter()
             stamp = await self.generations.current(names)
             read.set_result(stamp)
             return stamp
         finally:
             if not read.done():
                 read.set_result(None)
-            if self._reads.get(tags) is entry:
-                del self._reads[tags]
+            if reads.next is read:
+                reads.next = None
+            if reads.sent is read:
+                reads.sent = None
+            if reads.sent is None and reads.next is None and self._reads.get(tags) is reads:
+                del self._reads[tags]  # one entry per tag set being read, not per tag set ever read
 
     async def get(self, key: str) -> bytes | None:
         _FILL.set(None)

@@ -7,13 +7,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from litestar import Request
-from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import HTTPException
 from litestar.serialization import encode_json
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 PUBLIC_CACHE_CONTROL = "public, no-cache"  # clients may keep a copy but must revalidate it (cheap: 304)
 PRIVATE_CACHE_CONTROL = "private, no-store"
+_PUBLIC, _PRIVATE = PUBLIC_CACHE_CONTROL.encode(), PRIVATE_CACHE_CONTROL.encode()
 
 
 class PreconditionFailed(HTTPException):
@@ -99,19 +99,27 @@ class ConditionalGetMiddleware:
         public = bool(getattr(handler, "opt", {}).get("cache_tags"))
 
         async def with_validators(start: dict[str, Any], body: bytes) -> None:
-            headers = MutableScopeHeaders(cast("Any", start))
-            etag = headers.get("etag") or etag_of(body)
-            headers["etag"] = etag
-            if "cache-control" not in headers:
-                headers["cache-control"] = PUBLIC_CACHE_CONTROL if public else PRIVATE_CACHE_CONTROL
+            headers = list(start.get("headers", ()))
+            etag: str | None = None
+            has_cache_control = False
+            for name, value in headers:
+                lowered = name.lower()
+                if lowered == b"etag":
+                    etag = value.decode("latin-1")
+                elif lowered == b"cache-control":
+                    has_cache_control = True
+            if etag is None:
+                etag = etag_of(body)
+                headers.append((b"etag", etag.encode("latin-1")))
+            if not has_cache_control:
+                headers.append((b"cache-control", _PUBLIC if public else _PRIVATE))
+            start["headers"] = headers
             if_none_match = _request_header(scope, b"if-none-match")
             if if_none_match is not None and _matches(if_none_match, etag, weak=True):
                 not_modified: Any = {
                     "type": "http.response.start",
                     "status": 304,
-                    "headers": [
-                        (k, v) for k, v in start["headers"] if k.lower() not in {b"content-length", b"content-type"}
-                    ],
+                    "headers": [(k, v) for k, v in headers if k.lower() not in {b"content-length", b"content-type"}],
                 }
                 await send(not_modified)
                 await send({"type": "http.response.body", "body": b"", "more_body": False})

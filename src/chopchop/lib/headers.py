@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 # A JSON API renders nothing: forbid everything a browser could do with a response.
@@ -31,7 +30,10 @@ class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, *, docs_path: str = "/schema", hsts: bool = False) -> None:
         self.app = app
         self.docs_path = docs_path
-        self.hsts = hsts
+        extra = {"strict-transport-security": "max-age=31536000; includeSubDomains"} if hsts else {}
+        # Encoded once: this runs for every response, cache hits included.
+        self._api = _encoded({**API_HEADERS, **extra})
+        self._docs = _encoded({**API_HEADERS, "content-security-policy": DOCS_CSP, **extra})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         http = cast("dict[str, Any]", scope)
@@ -40,15 +42,18 @@ class SecurityHeadersMiddleware:
             return
         path: str = http.get("path", "")
         docs = path == self.docs_path or path.startswith(self.docs_path + "/")
+        added = self._docs if docs else self._api
 
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders(message)
-                for name, value in API_HEADERS.items():
-                    if name not in headers:
-                        headers[name] = DOCS_CSP if docs and name == "content-security-policy" else value
-                if self.hsts:
-                    headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(pair for pair in added if pair[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _encoded(headers: dict[str, str]) -> tuple[tuple[bytes, bytes], ...]:
+    return tuple((name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items())

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any, cast
 
 import structlog
-from litestar.datastructures import MutableScopeHeaders
+from litestar.plugins.prometheus import PrometheusMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, generate_latest
 
 REQUEST_ID_HEADER = "x-request-id"
 REQUEST_ID_STATE_KEY = "chopchop_request_id"
+_REQUEST_ID_BYTES = REQUEST_ID_HEADER.encode("latin-1")
 # A client's id is kept only if it is short and plain: it ends up in logs and headers.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -25,6 +26,7 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 REQUEST_ARRIVED: ContextVar[float] = ContextVar("chopchop_request_arrived", default=0.0)
 
 access_log = structlog.get_logger("chopchop.access")
+_ACCESS_LOGGER = logging.getLogger("chopchop.access")
 
 CACHE_LOOKUPS = Counter("chopchop_cache_lookups", "Response-cache lookups by result", ["result"])
 QUEUE_DEPTH = Gauge("chopchop_queue_jobs", "Jobs in the SAQ queue by state", ["state"])
@@ -90,8 +92,9 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         supplied = next((v.decode("latin-1") for k, v in http.get("headers", []) if k.lower() == b"x-request-id"), "")
-        request_id = supplied if _VALID_REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        request_id = supplied if _VALID_REQUEST_ID.match(supplied) else os.urandom(16).hex()
         http.setdefault("state", {})[REQUEST_ID_STATE_KEY] = request_id
+        request_id_bytes = request_id.encode("latin-1")
         started = time.perf_counter()
         arrived = REQUEST_ARRIVED.set(started)
         status = 500
@@ -100,14 +103,17 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableScopeHeaders(message)[REQUEST_ID_HEADER] = request_id
+                headers = [pair for pair in message.get("headers", ()) if pair[0].lower() != _REQUEST_ID_BYTES]
+                headers.append((_REQUEST_ID_BYTES, request_id_bytes))
+                message["headers"] = headers
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
-            try:
-                await self.app(scope, receive, send_with_id)
-            finally:
-                REQUEST_ARRIVED.reset(arrived)
+        bound = structlog.contextvars.bind_contextvars(request_id=request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            REQUEST_ARRIVED.reset(arrived)
+            if _ACCESS_LOGGER.isEnabledFor(logging.INFO):
                 user: Any = http.get("user")
                 access_log.info(
                     "request",
@@ -117,6 +123,7 @@ class RequestContextMiddleware:
                     duration_ms=round((time.perf_counter() - started) * 1000, 2),
                     user_id=str(getattr(user, "id", "")) or None,
                 )
+            structlog.contextvars.reset_contextvars(**bound)
 
 
 async def metrics_body(refresh: Callable[[], Awaitable[None]]) -> tuple[bytes, str]:
@@ -126,3 +133,66 @@ async def metrics_body(refresh: Callable[[], Awaitable[None]]) -> tuple[bytes, s
     except Exception:
         logging.getLogger("chopchop.metrics").warning("could not refresh queue/outbox gauges", exc_info=True)
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+class LeanPrometheusMiddleware(PrometheusMiddleware):
+    """Litestar's Prometheus middleware, same metrics and labels, with each label set's children looked up once.
+
+    The stock one builds a ``Request``, two label dicts and four ``labels()`` lookups per request: a fifth of a
+    cache hit's time. Configurations this does not cover (extra labels, exemplars, excluded methods) get the
+    stock behaviour.
+    """
+
+    def __init__(self, app: ASGIApp, config: Any) -> None:
+        super().__init__(app, config)
+        self._children: dict[tuple[str, str, int], tuple[Any, Any, Any, Any]] = {}
+        self._lean = not (config.labels or config.exemplars or config.excluded_http_methods)
+
+    def _metrics_of(self, method: str, path: str, status: int) -> tuple[Any, Any, Any, Any]:
+        key = (method, path, status)
+        found = self._children.get(key)
+        if found is None:
+            labels: dict[str, str | int | float] = {
+                "method": method,
+                "path": path,
+                "status_code": status,
+                "app_name": self._config.app_name,
+            }
+            values = [*labels.values()]
+            found = self._children[key] = (
+                self.requests_in_progress(labels).labels(*values),
+                self.request_count(labels).labels(*values),
+                self.request_time(labels).labels(*values),
+                self.requests_error_count(labels).labels(*values),
+            )
+        return found
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        http = cast("dict[str, Any]", scope)
+        if http["type"] != "http" or not self._lean:
+            await super().__call__(scope, receive, send)
+            return
+        method: str = http["method"]
+        path: str = http["path_template"] if self._config.group_path else http["path"]
+        started = time.perf_counter()
+        status, duration = 200, 0.0
+
+        async def wrapped_send(message: Any) -> None:
+            nonlocal status, duration
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                duration = time.perf_counter() - started
+            await send(message)
+
+        in_progress = self._metrics_of(method, path, 200)[0]
+        in_progress.inc()
+        try:
+            await self.app(scope, receive, wrapped_send)
+        finally:
+            in_progress.dec()
+            _, count, timing, errors = self._metrics_of(method, path, status)
+            if status >= 500:
+                errors.inc()
+            count.inc()
+            timing.observe(duration)

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
-from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException
-from litestar.handlers.base import BaseRouteHandler
 from redis.asyncio import Redis
 
 from chopchop.lib.outages import REDIS_UNAVAILABLE
@@ -115,12 +113,16 @@ def client_address(request: Request[Any, Any, Any], trusted_proxies: int) -> str
     return peer
 
 
-async def limit_writes(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """App-wide guard: every write of a signed-in user counts against the ``writes`` rule."""
-    if connection.scope.get("method") in {"GET", "HEAD", "OPTIONS"} or connection.scope.get("user") is None:
+async def limit_writes(request: Request[Any, Any, Any]) -> None:
+    """App-wide ``before_request`` hook: every write of a signed-in user counts against the ``writes`` rule.
+
+    A hook, not a guard: guards run before the response cache is looked up (and Litestar copies the handler
+    for each guard call), hooks only for requests that reach the handler, and a write always does.
+    """
+    if request.scope["method"] in {"GET", "HEAD", "OPTIONS"} or request.scope.get("user") is None:
         return
-    limits: RateLimits = connection.app.state.rate_limits
-    user_id = str(getattr(connection.scope["user"], "id", ""))
+    limits: RateLimits = request.app.state.rate_limits
+    user_id = str(getattr(request.scope["user"], "id", ""))
     await limits.limiter.hit("writes", user_id, limits.rules["writes"])
 
 
