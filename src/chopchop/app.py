@@ -53,10 +53,10 @@ from chopchop.lib.apidoc import OPENAPI_DESCRIPTION, OPENAPI_TAGS, tighten_reque
 from chopchop.lib.cache import (
     CACHE_TTL_SECONDS,
     CACHED_ROUTES_STATE_KEY,
+    CacheInvalidation,
     Generations,
     GenerationStore,
     MemoryGenerationStore,
-    bump_invalidated,
     cache_key_builder,
     cache_response_filter,
     index_cached_routes,
@@ -154,9 +154,10 @@ def build_db_config(settings: Settings) -> SQLAlchemyAsyncConfig:
         engine_config=engine,
         create_all=False,
     )
-    # Commit (2xx) or roll back before the response starts, then bump the response-cache generations the
-    # handler invalidated: a read that starts after this response cannot be served what the write replaced.
-    config.before_send_handler = commit_before_send(config.session_scope_key, bump_invalidated(_generations))
+    # Commit (2xx) or roll back before the response starts. The response-cache tags the handler invalidated are
+    # leased before the commit (a write whose invalidation cannot be recorded fails: 503) and released after it:
+    # a read that starts after this response cannot be served what the write replaced.
+    config.before_send_handler = commit_before_send(config.session_scope_key, CacheInvalidation(_generations))
     if settings.uses_sqlite:
         # SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked, per connection.
         @event.listens_for(config.get_engine().sync_engine, "connect")

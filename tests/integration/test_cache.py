@@ -277,8 +277,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=10)
 
 
-async def test_redis_outage_fails_open_and_caching_resumes(app: Litestar, settings: Settings, tmp_path: Path) -> None:
-    """Redis stops under a running API: reads answer from the database, writes succeed; it returns: caching too."""
+async def test_redis_outage_reads_fail_open_writes_wait_and_caching_resumes(
+    app: Litestar, settings: Settings, tmp_path: Path
+) -> None:
+    """Redis stops under a running API: reads answer from the database; a write whose invalidation cannot be
+    recorded is refused (503, Retry-After) and not applied; Redis returns: writes and caching too."""
     port = _free_port()
     _, headers = await quick_user(app, "outage@example.com")
     server = _start_redis(port, tmp_path)
@@ -293,16 +296,67 @@ async def test_redis_outage_fails_open_and_caching_resumes(app: Litestar, settin
             started = time.perf_counter()
             assert (await http.get(detail)).status_code == 200
             assert time.perf_counter() - started < 2, "a dead Redis must not stall reads"
-            assert (await http.patch(detail, json={"title": "During"}, headers=headers)).status_code == 200
-            assert (await http.get(detail)).json()["title"] == "During"
-            assert (await http.get(RECIPES)).json()["items"][0]["title"] == "During"
+            refused = await http.patch(detail, json={"title": "During"}, headers=headers)
+            assert refused.status_code == 503, refused.text
+            assert refused.headers["retry-after"].isdigit()
+            assert refused.headers["content-type"].startswith("application/problem+json")
+            assert (await http.get(detail)).json()["title"] == "Before", "a refused write must not be applied"
 
             server = _start_redis(port, tmp_path)
             await asyncio.sleep(1.2)  # past the back-off after the last failure
-            assert (await http.get(detail)).json()["title"] == "During"
-            await _cached_get(outage_app, http, detail)
             assert (await http.patch(detail, json={"title": "After"}, headers=headers)).status_code == 200
             assert (await http.get(detail)).json()["title"] == "After"
+            await _cached_get(outage_app, http, detail)
+            assert (await http.get(RECIPES)).json()["items"][0]["title"] == "After"
+    finally:
+        _stop(server)
+
+
+def _redis_command(port: int, *args: str) -> None:
+    binary = shutil.which("redis-cli")
+    assert binary, "redis-cli is needed for the outage tests"
+    subprocess.run([binary, "-p", str(port), *args], check=True, capture_output=True)  # noqa: S603
+
+
+@pytest.mark.parametrize(
+    ("refuse", "accept"),
+    [
+        # Full memory with the default `noeviction` policy: reads still answer, writes get OOM.
+        (("CONFIG", "SET", "maxmemory", "1"), ("CONFIG", "SET", "maxmemory", "0")),
+        # Demoted to a replica (of a primary that is not there): reads answer, writes get READONLY.
+        (("REPLICAOF", "127.0.0.1", "9"), ("REPLICAOF", "NO", "ONE")),
+    ],
+    ids=["out-of-memory", "read-only"],
+)
+async def test_a_redis_that_refuses_writes_but_answers_reads_never_serves_a_replaced_answer(
+    app: Litestar, settings: Settings, tmp_path: Path, refuse: tuple[str, ...], accept: tuple[str, ...]
+) -> None:
+    """Found by the attack: the write's bump failed (OOM, READONLY), the write still answered 200, and the
+    other process kept reading the old generations and serving the entries the write had replaced."""
+    port = _free_port()
+    _, headers = await quick_user(app, "refused@example.com")
+    server = _start_redis(port, tmp_path)
+    shared = replace(settings, redis_url=f"redis://127.0.0.1:{port}/0")
+    reader, writer = create_app(shared), create_app(shared)
+    try:
+        async with reader.lifespan(), writer.lifespan(), asgi_client(reader) as a, asgi_client(writer) as b:
+            rid = (await _create(b, headers, title="Before"))["id"]
+            detail = f"{RECIPES}/{rid}"
+            await _cached_get(reader, a, detail)
+            await _cached_get(writer, b, detail)
+
+            _redis_command(port, *refuse)
+            refused = await b.patch(detail, json={"title": "During"}, headers=headers)
+            assert refused.status_code == 503, refused.text
+            assert refused.headers["retry-after"].isdigit()
+            for http in (a, b, a, b):
+                assert (await http.get(detail)).json()["title"] == "Before"
+
+            _redis_command(port, *accept)
+            await asyncio.sleep(1.2)  # past the back-off after the last failure
+            assert (await b.patch(detail, json={"title": "After"}, headers=headers)).status_code == 200
+            for http in (a, b, a, b):
+                assert (await http.get(detail)).json()["title"] == "After"
     finally:
         _stop(server)
 

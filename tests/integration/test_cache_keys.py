@@ -108,3 +108,50 @@ async def test_encodings_of_one_search_share_an_entry_and_different_searches_do_
     assert (tricky["limit"], tricky["total"]) == (20, 0)
     onion = (await client.get(f"{RECIPES}?q=onion")).json()
     assert [item["title"] for item in onion["items"]] == ["Onion tart"]
+
+
+@pytest.mark.parametrize(
+    ("first", "clean"),
+    [
+        ("?limit=1&author={upper}", "?limit=1&author={author}"),
+        ("?limit=1&author={hex}", "?limit=1&author={author}"),
+        ("?limit=1&sort=newest", "?limit=1"),
+        ("?limit=1&offset=0&max_total_minutes=60.0", "?max_total_minutes=60&limit=1"),
+    ],
+)
+async def test_the_link_of_a_shared_entry_is_the_same_whichever_spelling_filled_it(
+    app: Litestar, client: Client, settings: Settings, first: str, clean: str
+) -> None:
+    """Found by the attack: the key used normalised values but the `Link` copied the raw ones of the first
+    request (an upper-case or hyphen-less UUID, a default spelled out) into what every later client got."""
+    author, _ = await quick_user(app, "linkspell@example.com")
+    for n in range(3):
+        await insert_recipe(app, author, title=f"Dish {n}")
+    names = {"author": author, "upper": author.upper(), "hex": author.replace("-", "")}
+    filled = await client.get(RECIPES + first.format(**names))
+    assert filled.status_code == 200, filled.text
+    with count_statements(app) as statements:
+        served = await client.get(RECIPES + clean.format(**names))
+    assert statements == []
+    base = f"{settings.public_base_url.rstrip('/')}{RECIPES}"
+    expected = f"{base}?author={author}&limit=1&offset=1" if "author" in first else f"{base}?limit=1&offset=1"
+    if "max_total_minutes" in first:
+        expected = f"{base}?max_total_minutes=60&limit=1&offset=1"
+    assert served.headers["link"] == f'<{expected}>; rel="next"'
+
+
+async def test_hostile_spellings_do_not_grow_the_key_memo(app: Litestar, client: Client) -> None:
+    """Found by the attack: every spelling, refused ones and 60 KB ones included, was remembered (1.3 GB per
+    worker in 46 s). Only valid spellings of up to 512 characters are."""
+    from chopchop.lib.cache import CACHED_ROUTES_STATE_KEY, KEY_MEMO_SIZE
+
+    routes = app.state[CACHED_ROUTES_STATE_KEY].values()
+    before = sum(len(route.keys) for route in routes)
+    for n in range(50):
+        assert (await client.get(f"{RECIPES}?bogus{n}={'x' * 4000}")).status_code == 400
+        assert (await client.get(f"{RECIPES}?q={'%74' * 190}{n}")).status_code == 200  # 190 characters, 570 bytes
+    for n in range(20):
+        assert (await client.get(f"{RECIPES}?limit={n + 1}")).status_code == 200
+    remembered = sum(len(route.keys) for route in routes) - before
+    assert 0 <= remembered <= 20  # a spelling seen before is not remembered twice
+    assert all(len(route.keys) <= KEY_MEMO_SIZE for route in routes)

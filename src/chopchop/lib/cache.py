@@ -44,7 +44,7 @@ from typing import Any, cast
 import msgspec
 from litestar import Litestar, Request
 from litestar.stores.redis import RedisStore
-from litestar.types import Empty, HTTPScope, Message, Scope
+from litestar.types import Empty, HTTPScope, Scope
 from redis.asyncio import Redis
 
 from chopchop.lib.conditional import etag_of
@@ -56,7 +56,6 @@ logger = logging.getLogger("chopchop.cache")
 
 INVALIDATE_STATE_KEY = "chopchop_cache_invalidate"
 CACHED_ROUTES_STATE_KEY = "chopchop_cached_routes"
-EPOCH_TAG = "_epoch"
 # How long to leave Redis alone after a failure before trying again (keeps requests fast in an outage).
 RETRY_AFTER_SECONDS = 1.0
 # Entries are invalidated by generation bumps; the TTL only bounds how long dead entries occupy the store.
@@ -71,6 +70,7 @@ COALESCE_WAIT_SECONDS = 15.0
 MAX_KEY_CHARS = 200
 # How many spellings of requests per cached route keep their computed key (then the memo starts over).
 KEY_MEMO_SIZE = 4096
+MEMO_SPELLING_CHARS = 512
 
 
 class _Breaker:
@@ -96,39 +96,65 @@ class _Breaker:
 # entries, an operator deleting keys) and restarted from 0, old entries stamped with 0, 1, 2 ... would be
 # served again. So a missing counter starts at the Redis server's clock in microseconds, and a bump moves
 # it to max(value + 1, clock): always above every value it ever had.
+#
+# KEYS are the generation counters of the tags followed by their leases (2 x n keys). A *lease* counts the writes
+# of a tag that are between their lease and their release: while one exists, the tag's stamp is not given out
+# (reads bypass the cache and store nothing).
 _READ_SCRIPT = """
+local n = #KEYS / 2
+for i = n + 1, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    return false
+  end
+end
 local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
 local values = {}
-for i, key in ipairs(KEYS) do
-  local value = redis.call('GET', key)
+for i = 1, n do
+  local value = redis.call('GET', KEYS[i])
   if not value then
-    redis.call('SET', key, string.format('%.0f', now), 'NX')
-    value = redis.call('GET', key)
+    redis.call('SET', KEYS[i], string.format('%.0f', now), 'NX')
+    value = redis.call('GET', KEYS[i])
   end
   values[i] = value
 end
 return values
 """
+# ARGV[1]: +1 (lease: before the commit) or -1 (release: after it); ARGV[2]: the lease's lifetime in ms.
 _BUMP_SCRIPT = """
+local n = #KEYS / 2
 local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
-for _, key in ipairs(KEYS) do
-  local current = tonumber(redis.call('GET', key) or '0')
-  redis.call('SET', key, string.format('%.0f', math.max(current + 1, now)))
+for i = 1, n do
+  local current = tonumber(redis.call('GET', KEYS[i]) or '0')
+  redis.call('SET', KEYS[i], string.format('%.0f', math.max(current + 1, now)))
+  if ARGV[1] == '1' then
+    redis.call('INCR', KEYS[n + i])
+    redis.call('PEXPIRE', KEYS[n + i], ARGV[2])
+  elseif redis.call('DECR', KEYS[n + i]) <= 0 then
+    redis.call('DEL', KEYS[n + i])
+  end
 end
-return #KEYS
+return n
 """
+# How long a lease hides its tags if its release never comes (Redis died between the two): longer than any
+# commit can take (the database's command timeout is 60 s), after which reads see the committed data.
+LEASE_MILLISECONDS = 90_000
 
 
 class Generations:
-    """Generation counters of cache tags, in Redis (shared by every process) or in memory (embedded)."""
+    """Generation counters of cache tags, in Redis (shared by every process) or in memory (embedded).
+
+    A write *leases* its tags before its transaction commits and *releases* them after; both bump the tags'
+    generations. A lease that cannot be recorded fails the write (the caller rolls back and answers 503): a
+    write is never acknowledged unless its invalidation is recorded, so no process can serve what it replaced.
+    """
 
     def __init__(self, redis: Redis | None = None, prefix: str = "chopchop") -> None:
         self._prefix = f"{prefix}:gen:"
+        self._lease_prefix = f"{prefix}:lease:"
         self._memory: dict[str, int] = {}
         self._breaker = _Breaker()
-        self._dirty = False
         self._read = redis.register_script(_READ_SCRIPT) if redis is not None else None
         self._bump = redis.register_script(_BUMP_SCRIPT) if redis is not None else None
         self.redis = redis
@@ -137,25 +163,37 @@ class Generations:
         self._breaker.trip(what, exc)
 
     def in_memory(self, tags: Sequence[str]) -> str:
-        return ".".join(str(self._memory.get(tag, 0)) for tag in (EPOCH_TAG, *tags))
+        return ".".join(str(self._memory.get(tag, 0)) for tag in tags)
+
+    def _keys(self, tags: Sequence[str]) -> list[str]:
+        return [self._prefix + tag for tag in tags] + [self._lease_prefix + tag for tag in tags]
 
     async def current(self, tags: Sequence[str]) -> str | None:
-        """A stamp of the tags' generations, or None when they cannot be known (the cache is then bypassed)."""
-        if self._read is None or self._bump is None:
+        """A stamp of the tags' generations, or None when the cache must be bypassed (Redis unavailable, or a
+        write of one of the tags under way)."""
+        if self._read is None:
             return self.in_memory(tags)
         if self._breaker.open:
             return None
         try:
-            if self._dirty:
-                await self._bump(keys=[self._prefix + EPOCH_TAG])
-                self._dirty = False
-            values = await self._read(keys=[self._prefix + tag for tag in (EPOCH_TAG, *tags)])
+            values = await self._read(keys=self._keys(tags))
         except REDIS_UNAVAILABLE as exc:
             self._breaker.trip("read generations", exc)
             return None
+        if not values:
+            return None  # leased
         return ".".join(value.decode() if isinstance(value, bytes) else str(value) for value in values)
 
-    async def bump(self, tags: Iterable[str]) -> None:
+    async def lease(self, tags: Iterable[str]) -> None:
+        """Before the commit of a write of ``tags``. Raises what Redis raised if it cannot be recorded."""
+        unique = sorted(set(tags))
+        if unique and self._bump is not None:
+            # Never skipped because of the breaker: Redis may be back already.
+            await self._bump(keys=self._keys(unique), args=["1", LEASE_MILLISECONDS])
+
+    async def release(self, tags: Iterable[str]) -> None:
+        """After the commit (or the rollback) of a write of ``tags``: bump again and end the lease. If this fails
+        the lease expires by itself, and the tags are not cached until then."""
         unique = sorted(set(tags))
         if not unique:
             return
@@ -164,15 +202,10 @@ class Generations:
                 self._memory[tag] = self._memory.get(tag, 0) + 1
             return
         try:
-            # Never skipped because of the breaker: Redis may be back already, and other processes caching
-            # again; a bump this process did not even try would let them serve what this write replaced.
-            keys = [self._prefix + tag for tag in ([EPOCH_TAG] if self._dirty else []) + unique]
-            await self._bump(keys=keys)
-            self._dirty = False
+            await self._bump(keys=self._keys(unique), args=["-1", LEASE_MILLISECONDS])
         except REDIS_UNAVAILABLE as exc:
-            # The entries of these tags may now be stale; bump the epoch as soon as Redis is back.
-            self._dirty = True
-            self._breaker.trip("bump generations", exc)
+            self._breaker.trip("release generations", exc)
+            logger.warning("cache release failed (%s): %s stay uncached until their lease ends", exc, unique)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -194,23 +227,39 @@ class CachedRoute:
     query: type[msgspec.Struct]
     keys: dict[tuple[str, bytes], str] = field(default_factory=dict)  # memo: (path, raw query) -> key
 
-    def normalised_query(self, items: Iterable[tuple[str, Any]]) -> str:
+    def parsed_query(self, items: Iterable[tuple[str, Any]]) -> msgspec.Struct:
+        """The query as the handler sees it (declared types, defaults applied); _Refused if Litestar would refuse it."""
         values: dict[str, Any] = {}
         for alias, value in items:
-            field = self.fields.get(alias)
-            if field is None:
+            name = self.fields.get(alias)
+            if name is None:
                 raise _Refused(alias)
             if alias in self.repeatable:
-                values.setdefault(field, []).append(value)
-            elif field in values:
+                values.setdefault(name, []).append(value)
+            elif name in values:
                 raise _Refused(alias)
             else:
-                values[field] = value
+                values[name] = value
         try:
-            parsed = msgspec.convert(values, self.query, strict=False)
+            return msgspec.convert(values, self.query, strict=False)
         except msgspec.ValidationError as exc:
             raise _Refused(str(exc)) from exc
-        return _ENCODE_QUERY(parsed).decode()
+
+    def normalised_query(self, items: Iterable[tuple[str, Any]]) -> str:
+        return _ENCODE_QUERY(self.parsed_query(items)).decode()
+
+    def canonical_items(self, items: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
+        """The query in one spelling: parameters by name, values in their canonical form, defaults left out."""
+        parsed = self.parsed_query(items)
+        defaults = {info.name: info.default for info in msgspec.structs.fields(self.query)}
+        canonical: list[tuple[str, str]] = []
+        for alias, name in sorted(self.fields.items()):
+            value = getattr(parsed, name)
+            if value == defaults.get(name, msgspec.NODEFAULT):
+                continue
+            builtin = msgspec.to_builtins(value)
+            canonical.extend((alias, str(item)) for item in (builtin if isinstance(builtin, list) else [builtin]))
+        return canonical
 
 
 _ENCODE_QUERY = msgspec.json.Encoder().encode
@@ -248,6 +297,18 @@ def index_cached_routes(app: Litestar) -> dict[int, CachedRoute]:
     return index
 
 
+def canonical_query(request: Request[Any, Any, Any]) -> list[tuple[str, str]] | None:
+    """The canonical query items of a cached route's request (for links), or None (not cached, or not valid)."""
+    routes: dict[int, CachedRoute] | None = request.app.state.get(CACHED_ROUTES_STATE_KEY)
+    route = routes.get(id(request.scope["route_handler"])) if routes else None
+    if route is None:
+        return None
+    try:
+        return route.canonical_items(request.query_params.multi_items())
+    except _Refused:
+        return None
+
+
 def _asks_no_cache(scope: HTTPScope) -> bool:
     for name, value in scope["headers"]:
         if name.lower() in {b"cache-control", b"pragma"} and b"no-cache" in value.lower():
@@ -271,9 +332,11 @@ def cache_key_builder(request: Request[Any, Any, Any]) -> str:
     key = route.keys.get(spelling)
     if key is None:
         key = _key(route, request)
-        if len(route.keys) >= KEY_MEMO_SIZE:
-            route.keys.clear()
-        route.keys[spelling] = key
+        # Only valid, short spellings are remembered: the memo is at most KEY_MEMO_SIZE x ~1 KiB per route.
+        if key and len(spelling[0]) + len(spelling[1]) <= MEMO_SPELLING_CHARS:
+            if len(route.keys) >= KEY_MEMO_SIZE:
+                route.keys.clear()
+            route.keys[spelling] = key
     return RELOAD + key if key and _asks_no_cache(scope) else key
 
 
@@ -555,20 +618,29 @@ def _state(scope: Scope) -> dict[str, Any]:
 
 
 def invalidate(request: Request[Any, Any, Any], *tags: str) -> None:
-    """Mark tags to bump once this request's transaction has committed (see :func:`bump_invalidated`)."""
+    """Mark tags whose cached reads this request's write changes (see :class:`CacheInvalidation`)."""
     _state(request.scope).setdefault(INVALIDATE_STATE_KEY, set()).update(tags)
 
 
-def bump_invalidated(generations: Callable[[Scope], Generations]) -> Callable[[Message, Scope], Awaitable[None]]:
-    """Runs once the request's transaction has committed: bump the tags the handler invalidated."""
+class CacheInvalidation:
+    """The write side of the cache, for the request transaction (``lib/transactions.py``): lease the tags the
+    handler invalidated before the commit, release them after."""
 
-    async def handler(message: Message, scope: Scope) -> None:
-        if message["type"] == "http.response.start" and 200 <= message["status"] < 300:
-            tags = _state(scope).pop(INVALIDATE_STATE_KEY, None)
-            if tags:
-                await generations(scope).bump(tags)
+    def __init__(self, generations: Callable[[Scope], Generations]) -> None:
+        self._generations = generations
 
-    return handler
+    async def before_commit(self, scope: Scope) -> bool:
+        """Lease; True if there was something to lease. Raises (Redis unavailable) if it could not be recorded."""
+        tags = _state(scope).get(INVALIDATE_STATE_KEY)
+        if not tags:
+            return False
+        await self._generations(scope).lease(tags)
+        return True
+
+    async def after_commit(self, scope: Scope) -> None:
+        tags = _state(scope).pop(INVALIDATE_STATE_KEY, None)
+        if tags:
+            await self._generations(scope).release(tags)
 
 
 def cached_public(*tags: str) -> dict[str, Any]:

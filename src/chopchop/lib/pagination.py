@@ -34,6 +34,8 @@ from litestar import Request, Response
 from litestar.datastructures import ResponseHeader
 from litestar.params import QueryParameter
 
+from chopchop.lib.cache import canonical_query
+
 T = TypeVar("T")
 
 DEFAULT_LIMIT = 20
@@ -90,7 +92,8 @@ def _with_window(url: str, limit: int, offset: int) -> str:
 
 def public_url(request: Request[Any, Any, Any]) -> str:
     """This request's URL under the configured public base URL, in one canonical spelling: the route's path
-    with its parsed parameters and the query sorted by name and re-encoded.
+    with its parsed parameters and the query as the handler reads it (values in their canonical form, defaults
+    left out), sorted by name and re-encoded.
 
     A cached response is shared by every spelling of its key (``/Users/<ID>/recipes/?sort=title&limit=5`` and
     ``/users/<id>/recipes?limit=5&sort=title``): its links must not depend on which spelling filled the cache.
@@ -103,7 +106,10 @@ def public_url(request: Request[Any, Any, Any]) -> str:
     params = scope.get("path_params") or {}
     path = template.format(**{name: str(value) for name, value in params.items()}) if params else template
     path = quote(path, safe="/")
-    query = urlencode(sorted(request.query_params.multi_items(), key=lambda item: item[0]))
+    items = canonical_query(request)
+    if items is None:
+        items = sorted(request.query_params.multi_items(), key=lambda item: item[0])
+    query = urlencode(items)
     return f"{base}{path}?{query}" if query else f"{base}{path}"
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from advanced_alchemy.extensions.litestar._utils import delete_aa_scope_state, get_aa_scope_state
 from litestar import Request
-from litestar.types import Message, Scope
+from litestar.types import HTTPResponseStartEvent, Message, Scope
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chopchop.lib.outages import classify
@@ -20,20 +20,34 @@ BeforeSend = Callable[[Message, Scope], Awaitable[None]]
 AFTER_COMMIT_STATE_KEY = "chopchop_after_commit"
 
 
+class AroundCommit(Protocol):
+    """Work tied to the commit of a successful write (the response cache's invalidation)."""
+
+    async def before_commit(self, scope: Scope) -> bool:
+        """Before the commit; raising fails the write (it is rolled back). True if ``after_commit`` must run."""
+        ...
+
+    async def after_commit(self, scope: Scope) -> None:
+        """After the commit, or after the rollback of a write whose ``before_commit`` had run."""
+        ...
+
+
 def after_commit(request: Request[Any, Any, Any], callback: Callable[[], Awaitable[None]]) -> None:
     """Run ``callback`` once this request's transaction has committed (never if it rolled back)."""
     state = cast("dict[str, Any]", request.scope).setdefault("state", {})
     state.setdefault(AFTER_COMMIT_STATE_KEY, []).append(callback)
 
 
-def commit_before_send(session_scope_key: str, after_commit: BeforeSend | None = None) -> BeforeSend:
-    """A before-send hook: commit on 2xx, roll back otherwise, then run ``after_commit``.
+def commit_before_send(session_scope_key: str, around: AroundCommit | None = None) -> BeforeSend:
+    """A before-send hook: on 2xx run ``around.before_commit``, commit and run ``around.after_commit``; otherwise
+    roll back.
 
     Unlike advanced-alchemy's stock autocommit hook, a failed commit is not logged and forgotten: the 2xx
     about to start becomes a problem (503 with Retry-After when the database is unavailable or the
-    transaction lost a race, 500 otherwise), so the client never gets a success for lost data. Litestar
-    deems the response started once this hook runs, so no exception handler could answer for it: the
-    hook rewrites the response's messages itself.
+    transaction lost a race, 500 otherwise), so the client never gets a success for lost data. The same holds
+    when ``before_commit`` fails (the cache's invalidation could not be recorded): the transaction is rolled
+    back and the client told to retry. Litestar deems the response started once this hook runs, so no exception
+    handler could answer for it: the hook rewrites the response's messages itself.
     """
 
     async def handler(message: Message, scope: Scope) -> None:
@@ -46,21 +60,7 @@ def commit_before_send(session_scope_key: str, after_commit: BeforeSend | None =
             return
         if message["type"] != "http.response.start":
             return
-        session = cast("AsyncSession | None", get_aa_scope_state(scope, session_scope_key))
-        if session is not None:
-            try:
-                if 200 <= message["status"] < 300:
-                    await session.commit()
-                else:
-                    await _quietly(session.rollback())
-            except Exception as exc:  # noqa: BLE001 - any failed commit: the client must not see a success
-                await _quietly(session.rollback())
-                _replace_with_problem(message, scope, exc)
-            finally:
-                await _quietly(session.close())
-                delete_aa_scope_state(scope, session_scope_key)
-        if after_commit is not None:
-            await after_commit(message, scope)
+        await _settle_transaction(message, scope, session_scope_key, around)
         if 200 <= message["status"] < 300:
             callbacks = state.pop(AFTER_COMMIT_STATE_KEY, [])
             for callback in callbacks:
@@ -70,6 +70,33 @@ def commit_before_send(session_scope_key: str, after_commit: BeforeSend | None =
 
 
 _REPLACED_BODY_KEY = "chopchop_replaced_body"
+
+
+async def _settle_transaction(
+    message: HTTPResponseStartEvent, scope: Scope, session_scope_key: str, around: AroundCommit | None
+) -> None:
+    """Commit a 2xx's transaction (between ``around``'s two steps) or roll it back; a failure rewrites ``message``."""
+    session = cast("AsyncSession | None", get_aa_scope_state(scope, session_scope_key))
+    success = 200 <= message["status"] < 300
+    prepared = False
+    try:
+        if success and around is not None:
+            prepared = await around.before_commit(scope)
+        if session is not None:
+            if success:
+                await session.commit()
+            else:
+                await _quietly(session.rollback())
+    except Exception as exc:  # noqa: BLE001 - any failed commit: the client must not see a success
+        if session is not None:
+            await _quietly(session.rollback())
+        _replace_with_problem(message, scope, exc)
+    finally:
+        if session is not None:
+            await _quietly(session.close())
+            delete_aa_scope_state(scope, session_scope_key)
+        if prepared and around is not None:
+            await around.after_commit(scope)
 
 
 async def _quietly(step: Awaitable[None]) -> None:
