@@ -47,7 +47,7 @@ from litestar.stores.redis import RedisStore
 from litestar.types import Empty, HTTPScope, Scope
 from redis.asyncio import Redis
 
-from chopchop.lib.conditional import etag_of
+from chopchop.lib.conditional import STORED_ETAG, etag_of
 from chopchop.lib.observability import CACHE_LOOKUPS, REQUEST_ARRIVED
 from chopchop.lib.outages import REDIS_UNAVAILABLE
 from chopchop.lib.stores import BoundedMemoryStore
@@ -225,6 +225,7 @@ class CachedRoute:
     fields: dict[str, str]  # query parameter name (alias) -> field of ``query``
     repeatable: frozenset[str]
     query: type[msgspec.Struct]
+    defaults: dict[str, Any] = field(default_factory=dict)  # field -> default (fields without one are absent)
     keys: dict[tuple[str, bytes], str] = field(default_factory=dict)  # memo: (path, raw query) -> key
 
     def parsed_query(self, items: Iterable[tuple[str, Any]]) -> msgspec.Struct:
@@ -251,7 +252,7 @@ class CachedRoute:
     def canonical_items(self, items: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
         """The query in one spelling: parameters by name, values in their canonical form, defaults left out."""
         parsed = self.parsed_query(items)
-        defaults = {info.name: info.default for info in msgspec.structs.fields(self.query)}
+        defaults = self.defaults
         canonical: list[tuple[str, str]] = []
         for alias, name in sorted(self.fields.items()):
             value = getattr(parsed, name)
@@ -293,6 +294,7 @@ def index_cached_routes(app: Litestar) -> dict[int, CachedRoute]:
                 fields={p.field_alias: p.field_name for p in kwargs_model.expected_query_params},
                 repeatable=frozenset(p.field_alias for p in kwargs_model.expected_query_params if p.is_sequence),
                 query=query,
+                defaults={info.name: info.default for info in msgspec.structs.fields(query)},
             )
     return index
 
@@ -394,12 +396,15 @@ _DECODE_ENTRY = msgspec.msgpack.Decoder(list[dict[str, Any]])
 
 
 def _with_etag(value: bytes) -> bytes:
-    """The stored messages with their ETag: a hit never hashes the body again."""
+    """The stored messages with their ETag: a hit never hashes the body again (nor does this miss's response:
+    the ETag is handed to the conditional-GET middleware)."""
     messages = _DECODE_ENTRY.decode(value)
     body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
     start = messages[0]
+    etag = etag_of(body)
+    STORED_ETAG.set((len(body), etag))
     headers = [(k, v) for k, v in start.get("headers", []) if bytes(k).lower() != b"etag"]
-    headers.append((b"etag", etag_of(body).encode("latin-1")))
+    headers.append((b"etag", etag.encode("latin-1")))
     start["headers"] = headers
     return _ENCODE_ENTRY.encode(messages)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any, cast
 
 from litestar import Request
@@ -13,6 +14,9 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 PUBLIC_CACHE_CONTROL = "public, no-cache"  # clients may keep a copy but must revalidate it (cheap: 304)
 PRIVATE_CACHE_CONTROL = "private, no-store"
+# (body length, ETag) of the response this request just stored in the response cache (set by the cache's store,
+# which hashes the body anyway): the middleware below does not hash it a second time.
+STORED_ETAG: ContextVar[tuple[int, str] | None] = ContextVar("chopchop_stored_etag", default=None)
 _PUBLIC, _PRIVATE = PUBLIC_CACHE_CONTROL.encode(), PRIVATE_CACHE_CONTROL.encode()
 
 
@@ -98,6 +102,8 @@ class ConditionalGetMiddleware:
         handler = http.get("route_handler")
         public = bool(getattr(handler, "opt", {}).get("cache_tags"))
 
+        stored = STORED_ETAG.set(None)
+
         async def with_validators(start: dict[str, Any], body: bytes) -> None:
             headers = list(start.get("headers", ()))
             etag: str | None = None
@@ -109,7 +115,8 @@ class ConditionalGetMiddleware:
                 elif lowered == b"cache-control":
                     has_cache_control = True
             if etag is None:
-                etag = etag_of(body)
+                known = STORED_ETAG.get()
+                etag = known[1] if known is not None and known[0] == len(body) else etag_of(body)
                 headers.append((b"etag", etag.encode("latin-1")))
             if not has_cache_control:
                 headers.append((b"cache-control", _PUBLIC if public else _PRIVATE))
@@ -127,7 +134,10 @@ class ConditionalGetMiddleware:
             await send(cast("Any", start))
             await send({"type": "http.response.body", "body": body, "more_body": False})
 
-        await self.app(scope, receive, buffer_ok_response(send, with_validators))
+        try:
+            await self.app(scope, receive, buffer_ok_response(send, with_validators))
+        finally:
+            STORED_ETAG.reset(stored)
 
 
 def _request_header(scope: Scope, name: bytes) -> str | None:
