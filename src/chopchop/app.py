@@ -202,7 +202,9 @@ class ChopchopPlugin(InitPluginProtocol):
             if settings.redis_url
             else None
         )
-        self.generations = Generations(self.redis, settings.redis_key_prefix)
+        self.generations = Generations(
+            self.redis, settings.redis_key_prefix, lease_seconds=settings.cache_lease_seconds
+        )
         self.rate_limits = RateLimits(
             RateLimiter(self.redis, settings.redis_key_prefix, enabled=settings.rate_limits_enabled),
             {name.removeprefix("rate_"): Rate.parse(getattr(settings, name)) for name in RATE_SETTINGS},

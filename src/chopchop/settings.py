@@ -125,6 +125,12 @@ class Settings:
         "entries go first).",
         default=64 * 1024 * 1024,
     )
+    cache_lease_seconds: int = _doc(
+        "Server mode: how long a write's response-cache lease hides what it changes if the write's release never "
+        "reaches Redis, and how long the cache stays off after Redis lost its data (a restart without "
+        "persistence). Must exceed the longest commit (the database command timeout is 60 s).",
+        default=90,
+    )
     rate_limits_enabled: bool = _doc("Enforce the rate limits below (429 past them).", default=True)
     trusted_proxies: int = _doc(
         "How many reverse proxies of ours stand in front of the API: X-Forwarded-For is believed for that "

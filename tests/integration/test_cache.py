@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -272,6 +274,17 @@ def _start_redis(port: int, workdir: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError(msg)
 
 
+def _redis_command(port: int, *args: str) -> None:
+    binary = shutil.which("redis-cli")
+    assert binary, "redis-cli is needed for the outage tests"
+    subprocess.run([binary, "-p", str(port), *args], check=True, capture_output=True)  # noqa: S603
+
+
+def _served_for_long(port: int, settings: Settings) -> None:
+    """A Redis that has served the cache for long (a new one serves no stamps for one lease time)."""
+    _redis_command(port, "SET", f"{settings.redis_key_prefix}:gen:_born", "0")
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     process.wait(timeout=10)
@@ -285,6 +298,7 @@ async def test_redis_outage_reads_fail_open_writes_wait_and_caching_resumes(
     port = _free_port()
     _, headers = await quick_user(app, "outage@example.com")
     server = _start_redis(port, tmp_path)
+    _served_for_long(port, settings)
     try:
         outage_app = create_app(replace(settings, redis_url=f"redis://127.0.0.1:{port}/0"))
         async with outage_app.lifespan(), asgi_client(outage_app) as http:
@@ -306,16 +320,11 @@ async def test_redis_outage_reads_fail_open_writes_wait_and_caching_resumes(
             await asyncio.sleep(1.2)  # past the back-off after the last failure
             assert (await http.patch(detail, json={"title": "After"}, headers=headers)).status_code == 200
             assert (await http.get(detail)).json()["title"] == "After"
+            await asyncio.sleep(1.1)  # a Redis that lost its data serves no stamps for one lease time
             await _cached_get(outage_app, http, detail)
             assert (await http.get(RECIPES)).json()["items"][0]["title"] == "After"
     finally:
         _stop(server)
-
-
-def _redis_command(port: int, *args: str) -> None:
-    binary = shutil.which("redis-cli")
-    assert binary, "redis-cli is needed for the outage tests"
-    subprocess.run([binary, "-p", str(port), *args], check=True, capture_output=True)  # noqa: S603
 
 
 @pytest.mark.parametrize(
@@ -336,6 +345,7 @@ async def test_a_redis_that_refuses_writes_but_answers_reads_never_serves_a_repl
     port = _free_port()
     _, headers = await quick_user(app, "refused@example.com")
     server = _start_redis(port, tmp_path)
+    _served_for_long(port, settings)
     shared = replace(settings, redis_url=f"redis://127.0.0.1:{port}/0")
     reader, writer = create_app(shared), create_app(shared)
     try:
@@ -369,6 +379,7 @@ async def test_a_write_right_after_redis_returns_is_never_missed_by_another_proc
     port = _free_port()
     _, headers = await quick_user(app, "twoprocs@example.com")
     server = _start_redis(port, tmp_path)
+    _served_for_long(port, settings)
     shared = replace(settings, redis_url=f"redis://127.0.0.1:{port}/0")
     reader, writer = create_app(shared), create_app(shared)  # two API processes: a breaker each
     try:
@@ -397,6 +408,7 @@ async def test_no_stale_read_across_two_processes_through_a_redis_kill_and_resta
     port = _free_port()
     _, headers = await quick_user(app, "load@example.com")
     server = _start_redis(port, tmp_path)
+    _served_for_long(port, settings)
     shared = replace(settings, redis_url=f"redis://127.0.0.1:{port}/0")
     first, second = create_app(shared), create_app(shared)
     stale: list[tuple[int, str]] = []
@@ -470,3 +482,81 @@ async def test_concurrent_misses_of_one_key_query_the_database_once(
     assert len({answer.headers["etag"] for answer in answers}) == 1
     assert answers[0].json()["items"] == alone.json()["items"]
     assert len(stampede) == len(one_miss), (len(stampede), len(one_miss))
+
+
+_SLOW_COMMITS = """
+CREATE OR REPLACE FUNCTION chopchop_test_slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.title LIKE 'slow-%' THEN PERFORM pg_sleep(2); END IF;
+  RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER chopchop_test_slow_commit AFTER UPDATE ON recipe
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION chopchop_test_slow_commit();
+"""
+
+
+async def test_a_write_whose_release_never_comes_is_never_served_stale_and_caching_comes_back(
+    app: Litestar, settings: Settings, tmp_path: Path
+) -> None:
+    """Found by the second attack. (1) Redis restarted empty while a write committed (its lease lost) and stalled
+    at the release: reads between the restart and the commit had cached the old row, and the write still
+    answered 200. (2) A release that never came left a lease count that later writes kept alive: caching of the
+    tag stayed off for as long as writes kept coming."""
+    port = _free_port()
+    _, headers = await quick_user(app, "slowcommit@example.com")
+    server = _start_redis(port, tmp_path)
+    _served_for_long(port, settings)
+    shared = replace(settings, redis_url=f"redis://127.0.0.1:{port}/0", cache_lease_seconds=4)
+    reader, writer = create_app(shared), create_app(shared)
+    dsn = settings.database_url.replace("postgresql+asyncpg", "postgresql")
+    admin = await asyncpg.connect(dsn)
+    await admin.execute(_SLOW_COMMITS)
+    try:
+        async with reader.lifespan(), writer.lifespan(), asgi_client(reader) as a, asgi_client(writer) as b:
+            rid = (await _create(b, headers, title="Before"))["id"]
+            detail = f"{RECIPES}/{rid}"
+            await _cached_get(reader, a, detail)
+
+            # (1) The lease is lost in a restart during the commit; the release meets a frozen Redis.
+            patching = asyncio.create_task(b.patch(detail, json={"title": "slow-1"}, headers=headers))
+            await asyncio.sleep(0.5)  # leased, now committing (2 s)
+            server.kill()
+            server.wait(timeout=10)
+            server = _start_redis(port, tmp_path)
+            for _ in range(5):  # reads while the write is not complete: either answer is right, none may stick
+                await a.get(detail)
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.9)  # the commit ends about 2 s after it started
+            os.kill(server.pid, signal.SIGSTOP)  # the release waits for its timeout, then gives up
+            try:
+                assert (await patching).status_code == 200
+            finally:
+                os.kill(server.pid, signal.SIGCONT)
+            deadline = time.monotonic() + 6  # past the restart window of one lease time
+            while time.monotonic() < deadline:
+                for http in (a, b):
+                    assert (await http.get(detail)).json()["title"] == "slow-1"
+                await asyncio.sleep(0.1)
+
+            # (2) A release that never comes: its lease ends at its own deadline, whatever writes follow.
+            patching = asyncio.create_task(b.patch(detail, json={"title": "slow-2"}, headers=headers))
+            await asyncio.sleep(0.5)
+            os.kill(server.pid, signal.SIGSTOP)
+            try:
+                assert (await patching).status_code == 200
+            finally:
+                os.kill(server.pid, signal.SIGCONT)
+            await asyncio.sleep(1.2)  # past the back-off after the release's failure
+            for n in range(10):  # writes keep coming for longer than the lease
+                title = f"Version {n}"
+                assert (await b.patch(detail, json={"title": title}, headers=headers)).status_code == 200
+                assert (await a.get(detail)).json()["title"] == title
+                await asyncio.sleep(0.4)
+            await _cached_get(reader, a, detail)
+    finally:
+        await admin.execute(
+            "DROP TRIGGER IF EXISTS chopchop_test_slow_commit ON recipe; "
+            "DROP FUNCTION IF EXISTS chopchop_test_slow_commit()"
+        )
+        await admin.close()
+        _stop(server)

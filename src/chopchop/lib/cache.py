@@ -12,18 +12,21 @@ ASGI messages under the same key. Chop-chop extends it at exactly those three po
   The key starts with the tags of the route, formatted with the path parameters.
 * :class:`GenerationStore` (a :class:`RedisStore`) and :class:`MemoryGenerationStore` (the embedded
   :class:`BoundedMemoryStore`) store each entry under ``<key>@<stamp>``, the stamp being the current
-  *generations* of the key's tags. A write names the tags it affects (:func:`invalidate`); once its
-  transaction has committed, and before its response is sent, the generations are incremented. A read that
-  starts after a write completed reads the new generations and cannot find the old entries; a slow read that
-  raced the write stores under the old stamp, where no later read looks.
+  *generations* of the key's tags. A write names the tags it affects (:func:`invalidate`); the tags are
+  *leased* before its transaction commits and *released* after, before its response is sent (both bump the
+  generations; while a lease is live no stamp of the tag is given out). A read that starts after a write
+  completed reads the new generations and cannot find the old entries; a slow read that raced the write stores
+  under an old stamp, where no later read looks.
 * :func:`cache_response_filter` stores only 200s of GETs (Litestar asks it for every method of a cached path).
 
 Costs of a hit in server mode: one Redis round trip per *burst* (a generation read sent after a request
 arrived answers every request with the same tags that arrived before it was sent) and none for the entry
 itself when this process holds a copy stored under the same stamp. Concurrent misses of one key in a process
 run the handler once: the others wait for its answer. If Redis is unreachable the cache is bypassed (reads go
-to the database, writes succeed); a bump that could not be recorded marks the process dirty, and the next time
-Redis answers, a global epoch is bumped, which makes every entry cached before the outage unreachable.
+to the database); a write whose lease cannot be recorded is rolled back and answers 503 (see
+:class:`CacheInvalidation`), so no acknowledged write can leave any process serving what it replaced. A release
+that never comes ends at its lease's deadline; a Redis that lost its data (leases included) gives out no stamp
+for one lease time (``CHOPCHOP_CACHE_LEASE_SECONDS``), longer than any commit that leased before the loss.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import os
 import time
 import typing
 from collections import OrderedDict
@@ -55,6 +59,7 @@ from chopchop.lib.stores import BoundedMemoryStore
 logger = logging.getLogger("chopchop.cache")
 
 INVALIDATE_STATE_KEY = "chopchop_cache_invalidate"
+LEASE_STATE_KEY = "chopchop_cache_lease"
 CACHED_ROUTES_STATE_KEY = "chopchop_cached_routes"
 # How long to leave Redis alone after a failure before trying again (keeps requests fast in an outage).
 RETRY_AFTER_SECONDS = 1.0
@@ -97,49 +102,67 @@ class _Breaker:
 # served again. So a missing counter starts at the Redis server's clock in microseconds, and a bump moves
 # it to max(value + 1, clock): always above every value it ever had.
 #
-# KEYS are the generation counters of the tags followed by their leases (2 x n keys). A *lease* counts the writes
-# of a tag that are between their lease and their release: while one exists, the tag's stamp is not given out
-# (reads bypass the cache and store nothing).
-_READ_SCRIPT = """
-local n = #KEYS / 2
-for i = n + 1, #KEYS do
-  if redis.call('EXISTS', KEYS[i]) == 1 then
+# KEYS: the *birth* key, then the generation counters of the tags, then their leases (1 + 2 x n keys). A lease
+# is a sorted set of the writes of a tag between their lease and their release, each scored by its own
+# deadline (ms): while one is live, the tag's stamp is not given out (reads bypass the cache, store nothing),
+# and one whose release never came stops counting at its deadline. The birth key is the time (ms) this Redis
+# first served the cache: for one lease time after it (a restart that lost the data, leases included) no stamp
+# is given out either, so a write that leased before the loss has committed before anything is cached again.
+# ARGV[1]: the lease time in ms.
+_CLOCK = """
+local t = redis.call('TIME')
+local now = t[1] * 1000000 + t[2]
+local now_ms = math.floor(now / 1000)
+local born = redis.call('GET', KEYS[1])
+if not born then
+  redis.call('SET', KEYS[1], string.format('%.0f', now_ms), 'NX')
+  born = redis.call('GET', KEYS[1])
+end
+local n = (#KEYS - 1) / 2
+"""
+_READ_SCRIPT = (
+    _CLOCK
+    + """
+if now_ms - tonumber(born) < tonumber(ARGV[1]) then
+  return false
+end
+for i = n + 2, #KEYS do
+  if redis.call('ZCOUNT', KEYS[i], now_ms, '+inf') > 0 then
     return false
   end
 end
-local t = redis.call('TIME')
-local now = t[1] * 1000000 + t[2]
 local values = {}
 for i = 1, n do
-  local value = redis.call('GET', KEYS[i])
+  local value = redis.call('GET', KEYS[i + 1])
   if not value then
-    redis.call('SET', KEYS[i], string.format('%.0f', now), 'NX')
-    value = redis.call('GET', KEYS[i])
+    redis.call('SET', KEYS[i + 1], string.format('%.0f', now), 'NX')
+    value = redis.call('GET', KEYS[i + 1])
   end
   values[i] = value
 end
 return values
 """
-# ARGV[1]: +1 (lease: before the commit) or -1 (release: after it); ARGV[2]: the lease's lifetime in ms.
-_BUMP_SCRIPT = """
-local n = #KEYS / 2
-local t = redis.call('TIME')
-local now = t[1] * 1000000 + t[2]
+)
+# ARGV[2]: 'lease' (before the commit) or 'release' (after it); ARGV[3]: the write's lease id.
+_BUMP_SCRIPT = (
+    _CLOCK
+    + """
+local lease_ms = tonumber(ARGV[1])
 for i = 1, n do
-  local current = tonumber(redis.call('GET', KEYS[i]) or '0')
-  redis.call('SET', KEYS[i], string.format('%.0f', math.max(current + 1, now)))
-  if ARGV[1] == '1' then
-    redis.call('INCR', KEYS[n + i])
-    redis.call('PEXPIRE', KEYS[n + i], ARGV[2])
-  elseif redis.call('DECR', KEYS[n + i]) <= 0 then
-    redis.call('DEL', KEYS[n + i])
+  local current = tonumber(redis.call('GET', KEYS[i + 1]) or '0')
+  redis.call('SET', KEYS[i + 1], string.format('%.0f', math.max(current + 1, now)))
+  local lease = KEYS[i + 1 + n]
+  if ARGV[2] == 'lease' then
+    redis.call('ZREMRANGEBYSCORE', lease, '-inf', '(' .. now_ms)
+    redis.call('ZADD', lease, now_ms + lease_ms, ARGV[3])
+    redis.call('PEXPIRE', lease, lease_ms)
+  else
+    redis.call('ZREM', lease, ARGV[3])
   end
 end
 return n
 """
-# How long a lease hides its tags if its release never comes (Redis died between the two): longer than any
-# commit can take (the database's command timeout is 60 s), after which reads see the committed data.
-LEASE_MILLISECONDS = 90_000
+)
 
 
 class Generations:
@@ -150,14 +173,16 @@ class Generations:
     write is never acknowledged unless its invalidation is recorded, so no process can serve what it replaced.
     """
 
-    def __init__(self, redis: Redis | None = None, prefix: str = "chopchop") -> None:
+    def __init__(self, redis: Redis | None = None, prefix: str = "chopchop", *, lease_seconds: int = 90) -> None:
         self._prefix = f"{prefix}:gen:"
         self._lease_prefix = f"{prefix}:lease:"
+        self._lease_ms = lease_seconds * 1000
         self._memory: dict[str, int] = {}
         self._breaker = _Breaker()
         self._read = redis.register_script(_READ_SCRIPT) if redis is not None else None
         self._bump = redis.register_script(_BUMP_SCRIPT) if redis is not None else None
         self.redis = redis
+        self.birth_key = f"{self._prefix}_born"
 
     def trip(self, what: str, exc: BaseException) -> None:
         self._breaker.trip(what, exc)
@@ -166,7 +191,7 @@ class Generations:
         return ".".join(str(self._memory.get(tag, 0)) for tag in tags)
 
     def _keys(self, tags: Sequence[str]) -> list[str]:
-        return [self._prefix + tag for tag in tags] + [self._lease_prefix + tag for tag in tags]
+        return [self.birth_key] + [self._prefix + tag for tag in tags] + [self._lease_prefix + tag for tag in tags]
 
     async def current(self, tags: Sequence[str]) -> str | None:
         """A stamp of the tags' generations, or None when the cache must be bypassed (Redis unavailable, or a
@@ -176,7 +201,7 @@ class Generations:
         if self._breaker.open:
             return None
         try:
-            values = await self._read(keys=self._keys(tags))
+            values = await self._read(keys=self._keys(tags), args=[self._lease_ms])
         except REDIS_UNAVAILABLE as exc:
             self._breaker.trip("read generations", exc)
             return None
@@ -184,14 +209,14 @@ class Generations:
             return None  # leased
         return ".".join(value.decode() if isinstance(value, bytes) else str(value) for value in values)
 
-    async def lease(self, tags: Iterable[str]) -> None:
+    async def lease(self, tags: Iterable[str], lease_id: str) -> None:
         """Before the commit of a write of ``tags``. Raises what Redis raised if it cannot be recorded."""
         unique = sorted(set(tags))
         if unique and self._bump is not None:
             # Never skipped because of the breaker: Redis may be back already.
-            await self._bump(keys=self._keys(unique), args=["1", LEASE_MILLISECONDS])
+            await self._bump(keys=self._keys(unique), args=[self._lease_ms, "lease", lease_id])
 
-    async def release(self, tags: Iterable[str]) -> None:
+    async def release(self, tags: Iterable[str], lease_id: str) -> None:
         """After the commit (or the rollback) of a write of ``tags``: bump again and end the lease. If this fails
         the lease expires by itself, and the tags are not cached until then."""
         unique = sorted(set(tags))
@@ -202,7 +227,7 @@ class Generations:
                 self._memory[tag] = self._memory.get(tag, 0) + 1
             return
         try:
-            await self._bump(keys=self._keys(unique), args=["-1", LEASE_MILLISECONDS])
+            await self._bump(keys=self._keys(unique), args=[self._lease_ms, "release", lease_id])
         except REDIS_UNAVAILABLE as exc:
             self._breaker.trip("release generations", exc)
             logger.warning("cache release failed (%s): %s stay uncached until their lease ends", exc, unique)
@@ -636,16 +661,20 @@ class CacheInvalidation:
 
     async def before_commit(self, scope: Scope) -> bool:
         """Lease; True if there was something to lease. Raises (Redis unavailable) if it could not be recorded."""
-        tags = _state(scope).get(INVALIDATE_STATE_KEY)
+        state = _state(scope)
+        tags = state.get(INVALIDATE_STATE_KEY)
         if not tags:
             return False
-        await self._generations(scope).lease(tags)
+        state[LEASE_STATE_KEY] = lease_id = os.urandom(12).hex()
+        await self._generations(scope).lease(tags, lease_id)
         return True
 
     async def after_commit(self, scope: Scope) -> None:
-        tags = _state(scope).pop(INVALIDATE_STATE_KEY, None)
+        state = _state(scope)
+        tags = state.pop(INVALIDATE_STATE_KEY, None)
+        lease_id = state.pop(LEASE_STATE_KEY, "")
         if tags:
-            await self._generations(scope).release(tags)
+            await self._generations(scope).release(tags, lease_id)
 
 
 def cached_public(*tags: str) -> dict[str, Any]:
