@@ -75,7 +75,7 @@ class Options:
 
     @property
     def fingerprint(self) -> str:
-        return f"chopchop-bench v1 seed={self.seed} users={self.users} recipes={self.recipes} bench_users={BENCH_USERS}"
+        return f"chopchop-bench v2 seed={self.seed} users={self.users} recipes={self.recipes} bench_users={BENCH_USERS}"
 
 
 def tool(name: str) -> str:

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/9")
 SEED = 7
-FINGERPRINT = "chopchop-growth v1 seed={seed} users={users} recipes={recipes}"
+FINGERPRINT = "chopchop-growth v2 seed={seed} users={users} recipes={recipes}"
 SLOW_MS = 25.0  # the target of a typical uncached read (issue 12)
 
 # (label, path template). Templates name ids picked from each database: {author}, {liker}, {recipe}, {commented}.

@@ -1,22 +1,34 @@
 """Demo data: ``chopchop seed`` fills the database with realistic users, recipes, likes and comments, fast.
 
-Rows are generated in Python from a seeded ``random.Random`` (same ``--seed``, same content) and written in
-batches: PostgreSQL gets them through COPY (asyncpg's binary ``copy_records_to_table``), other databases through
-executemany. Counters (``like_count``, ``comment_count``) are written consistent with the rows.
+Same seed, same data. Users come from ``random.Random(seed)``; the recipes of batch ``b`` (with their ingredient
+lines, tags, likes and comments) from their own ``random.Random(f"{seed}:{b}")``, so a batch's rows do not depend
+on which connection writes it, or when. Timestamps count back from ``now``, by default the start of the current
+UTC day: the same command run twice on one day writes identical rows. Recipes are spread evenly over the last
+1000 days in creation order, and their ids are UUIDv7s of their creation time: the writes land near the right
+edge of the B-tree indexes (random ids would touch pages all over ever larger indexes).
+
+PostgreSQL: a thread generates the batches and encodes them straight into binary COPY payloads (no UUID,
+datetime or Decimal object per row); two connections COPY them, one transaction per batch, so the server's
+share (index maintenance, ``to_tsvector`` of the full-text index) runs on two backends while the next batches are
+being generated. Other databases (SQLite in the embedded mode): the same batches as Python rows, written one after
+the other with executemany. Counters (``like_count``, ``comment_count``) are written consistent with the rows.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import math
 import random
+import struct
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from itertools import combinations
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 from sqlalchemy import Table, func, insert, inspect, select
@@ -460,11 +472,40 @@ LAST_NAMES = [
 ]
 
 
+_T = TypeVar("_T")
+UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROS = timedelta(microseconds=1)
+DAY_MICROS = 86_400_000_000
+RECIPE_DAYS = 1000  # recipes are spread over the last 1000 days
+USER_DAYS = (1100, 365)  # users joined 1100 to 1465 days ago, before any recipe
+COMPLEXITY_WEIGHTED = ("easy",) * 5 + ("medium",) * 4 + ("hard",)
+SERVINGS = (1, 2, 2, 4, 4, 4, 6, 8)
+PREP_MINUTES = (5, 10, 10, 15, 15, 20, 30, 45)
+COOK_MINUTES = (0, 10, 15, 20, 25, 30, 40, 45, 60, 90, 120, 180)
+STEP_MINUTES = ("3", "5", "8", "10", "15", "20", "30")
+OVEN_TEMPERATURES = ("160", "180", "190", "200", "220")
+REST_MINUTES = ("5", "10", "15")
+ALL_NAMES = list(INGREDIENTS)
+# The words of the step templates that name the first fat, spice, liquid and herb of the recipe, if any.
+ROLES = {
+    name: role
+    for role, names in (("fat", FATS), ("spice", SPICES), ("side", LIQUIDS), ("herb", HERBS))
+    for name in names
+}
+ROLE_DEFAULTS = {"fat": "olive oil", "spice": "paprika", "side": "water", "herb": "parsley"}
+
+
 def seeded_uuid7(rng: random.Random, moment: datetime) -> uuid.UUID:
     """A version 7 UUID for ``moment`` whose random bits come from ``rng`` (reproducible, time-ordered)."""
-    millis = int(moment.timestamp() * 1000) & ((1 << 48) - 1)
-    value = (millis << 80) | (0x7 << 76) | (rng.getrandbits(12) << 64) | (0b10 << 62) | rng.getrandbits(62)
-    return uuid.UUID(int=value)
+    return uuid.UUID(bytes=_uuid7_bytes(rng, (moment - UNIX_EPOCH) // MICROS))
+
+
+def _uuid7_bytes(rng: random.Random, micros: int) -> bytes:
+    """The 16 bytes of a version 7 UUID for ``micros`` (since the Unix epoch), random bits from ``rng``."""
+    bits = rng.getrandbits(74)
+    millis = (micros // 1000) & 0xFFFF_FFFF_FFFF
+    value = (millis << 80) | (0x7 << 76) | ((bits >> 62) << 64) | (0b10 << 62) | (bits & 0x3FFF_FFFF_FFFF_FFFF)
+    return value.to_bytes(16, "big")
 
 
 def _quantities(low: float, high: float, step: float) -> tuple[Decimal, ...]:
@@ -474,101 +515,219 @@ def _quantities(low: float, high: float, step: float) -> tuple[Decimal, ...]:
 
 # Every quantity an ingredient may get, computed once: generation picks from these.
 QUANTITIES = {name: _quantities(low, high, step) for name, (_, low, high, step) in INGREDIENTS.items()}
-COMPLEXITY_WEIGHTED = ("easy",) * 5 + ("medium",) * 4 + ("hard",)
 
 
-@dataclass
-class GeneratedRecipe:
-    recipe: dict[str, Any]
-    lines: list[tuple[Any, ...]]
+def _line_variants() -> tuple[list[tuple[str, Decimal | None, str | None]], dict[str, tuple[int, ...]]]:
+    variants: list[tuple[str, Decimal | None, str | None]] = []
+    of: dict[str, tuple[int, ...]] = {}
+    for name, (unit, *_) in INGREDIENTS.items():
+        quantities: Sequence[Decimal | None] = QUANTITIES[name] if unit is not None else (None,)
+        of[name] = tuple(range(len(variants), len(variants) + len(quantities)))
+        variants += [(name, quantity, unit) for quantity in quantities]
+    return variants, of
+
+
+# An ingredient line is generated as two numbers: its (ingredient, quantity, unit) in LINE_VARIANTS
+# (VARIANTS_OF an ingredient: one per quantity it may get) and its note in LINE_NOTES.
+LINE_VARIANTS, VARIANTS_OF = _line_variants()
+LINE_NOTES: list[str | None] = [None, *NOTES]
+
+
+def _step_subsets(templates: Sequence[str]) -> list[list[tuple[int, ...]]]:
+    """The ordered subsets of 4 to 8 templates, by size: pick a size (all equally likely), then a subset."""
+    return [list(combinations(range(len(templates)), size)) for size in range(4, min(8, len(templates)) + 1)]
+
+
+STEP_SUBSETS, SWEET_STEP_SUBSETS = _step_subsets(STEPS), _step_subsets(SWEET_STEPS)
+
+
+class RecipeContent(NamedTuple):
+    """A generated recipe's own content; lines are (LINE_VARIANTS index, LINE_NOTES index) by position."""
+
+    title: str
+    description: str
+    complexity: str
+    servings: int
+    prep_minutes: int
+    cook_minutes: int
+    steps: list[str]
+    search_text: str
+    lines: list[tuple[int, int]]
     tags: list[str]
 
 
-def generate_recipe(
-    rng: random.Random,
-    *,
-    recipe_id: uuid.UUID,
-    author_id: uuid.UUID,
-    created_at: datetime,
-    ingredient_ids: dict[str, uuid.UUID],
-) -> GeneratedRecipe:
+class GeneratedRecipe(NamedTuple):
+    """A recipe with its likes and comments in plain values: ids are UUID bytes, times microseconds since the Unix
+    epoch, users indexes into the seed's users. Likes are (user, time), comments (id, author, body, time)."""
+
+    id: bytes
+    author: int
+    created: int
+    content: RecipeContent
+    likes: list[tuple[int, int]]
+    comments: list[tuple[bytes, int, str, int]]
+
+
+def _sample(uniform: Callable[[], float], pool: Sequence[_T], count: int) -> list[_T]:
+    """``count`` distinct items of ``pool`` in random order, like ``random.sample`` but a few times cheaper for the
+    small pools and counts here (draws until distinct; ``count`` is at most about half of the pool)."""
+    size = len(pool)
+    picked: list[_T] = []
+    while len(picked) < count:
+        item = pool[int(uniform() * size)]
+        if item not in picked:
+            picked.append(item)
+    return picked
+
+
+def _json_strings(values: list[str]) -> str:
+    """``json.dumps(values)``, the same text, built directly when no value needs escaping but the degree sign."""
+    text = '", "'.join(values)
+    plain = text.count('"') == 2 * len(values) - 2 and "\\" not in text and text.isprintable()
+    if not values or not plain or not text.replace("°", "").isascii():
+        return json.dumps(values)
+    return '["' + text.replace("°", "\\u00b0") + '"]'
+
+
+def generate_recipe(rng: random.Random) -> RecipeContent:
     """A realistic recipe: a title built around its main ingredient, lines with units, ordered steps and tags."""
     uniform = rng.random
 
-    def pick(values: Sequence[Any]) -> Any:
-        # rng.choice costs several calls per pick; this is the hot loop of a 100,000-recipe seed.
+    def pick(values: Sequence[_T]) -> _T:
+        # rng.choice costs several calls per pick; this is the hot loop of a 1,000,000-recipe seed.
         return values[int(uniform() * len(values))]
 
+    words: dict[str, str]
     if uniform() < 0.15:
         main = pick(SWEETS)
         dish = pick(DESSERTS)
-        title = f"{pick(SWEET_ADJECTIVES)} {main} {dish}"
-        aromatics = [main, main]
-        names = [main, *BAKING[:5], *rng.sample(BAKING[5:], int(uniform() * 5))]
-        templates = SWEET_STEPS
-        tags = ["dessert", "baking", *rng.sample(TAGS, int(uniform() * 4))]
+        adjective = pick(SWEET_ADJECTIVES)
+        names = [main, *BAKING[:5], *_sample(uniform, BAKING[5:], int(uniform() * 5))]
+        templates, subsets = SWEET_STEPS, SWEET_STEP_SUBSETS
+        tags = ["dessert", "baking", *_sample(uniform, TAGS, int(uniform() * 4))]
+        words = {"main": main}
     else:
         main = pick(MAINS)
         dish = pick(DISHES)
-        title = f"{pick(ADJECTIVES)} {main} {dish}"
-        aromatics = rng.sample(AROMATICS, 2 + int(uniform() * 2))
+        adjective = pick(ADJECTIVES)
+        aromatics = _sample(uniform, AROMATICS, 2 + int(uniform() * 2))
         names = [
             main,
             *aromatics,
             pick(FATS),
-            *rng.sample(SPICES, int(uniform() * 4)),
-            *rng.sample(SIDES, 1 + int(uniform() * 5)),
+            *_sample(uniform, SPICES, int(uniform() * 4)),
+            *_sample(uniform, SIDES, 1 + int(uniform() * 5)),
             pick(HERBS),
         ]
         if uniform() < 0.7:
             names += ["salt", "black pepper"]
-        templates = STEPS
-        tags = rng.sample(TAGS, 1 + int(uniform() * 5))
+        templates, subsets = STEPS, STEP_SUBSETS
+        tags = _sample(uniform, TAGS, 1 + int(uniform() * 5))
+        words = {"main": main, "a": aromatics[0], "b": aromatics[1]}
+        for name in names:
+            role = ROLES.get(name)
+            if role is not None and role not in words:
+                words[role] = name
+        for role, default in ROLE_DEFAULTS.items():
+            words.setdefault(role, default)
     names = list(dict.fromkeys(names))
+    title = f"{adjective} {main} {dish}"
     title = title[0].upper() + title[1:]
-    words = {
-        "main": main,
-        "a": aromatics[0],
-        "b": aromatics[1],
-        "fat": next((n for n in names if n in FATS), "olive oil"),
-        "spice": next((n for n in names if n in SPICES), "paprika"),
-        "side": next((n for n in names if n in LIQUIDS), "water"),
-        "herb": next((n for n in names if n in HERBS), "parsley"),
-        "temp": pick((160, 180, 190, 200, 220)),
-        "r": pick((5, 10, 15)),
-        "adj": title.split(" ", 1)[0].lower(),
-        "dish": dish,
-    }
-    chosen = sorted(rng.sample(range(len(templates)), 4 + int(uniform() * (min(8, len(templates)) - 3))))
-    steps = [templates[i].format(m=pick((3, 5, 8, 10, 15, 20, 30)), **words) for i in chosen]
-    lines: list[tuple[Any, ...]] = []
-    for position, name in enumerate(names, start=1):
-        unit = INGREDIENTS[name][0]
-        quantity = pick(QUANTITIES[name]) if unit is not None else None
-        note = pick(NOTES) if uniform() < 0.25 else None
-        lines.append((recipe_id, position, ingredient_ids[name], quantity, unit, note))
-    prep = pick((5, 10, 10, 15, 15, 20, 30, 45))
-    cook = pick((0, 10, 15, 20, 25, 30, 40, 45, 60, 90, 120, 180))
+    words["temp"] = pick(OVEN_TEMPERATURES)
+    words["r"] = pick(REST_MINUTES)
+    words["adj"] = adjective.lower()
+    words["dish"] = dish
+    steps = []
+    for index in pick(pick(subsets)):
+        words["m"] = STEP_MINUTES[int(uniform() * len(STEP_MINUTES))]
+        steps.append(templates[index].format_map(words))
+    lines = []
+    notes = 4 * len(NOTES)  # a quarter of the lines have a note: one draw decides whether, and which
+    for name in names:
+        variants = VARIANTS_OF[name]
+        draw = uniform()
+        lines.append((variants[int(uniform() * len(variants))], 1 + int(draw * notes) if draw < 0.25 else 0))
+    prep = pick(PREP_MINUTES)
+    cook = pick(COOK_MINUTES)
     tags = list(dict.fromkeys(tags))
-    description = pick(DESCRIPTIONS).format(adj=words["adj"], dish=dish, main=main)
-    recipe = {
-        "id": recipe_id,
-        "author_id": author_id,
-        "title": title,
-        "description": description,
-        "complexity": pick(COMPLEXITY_WEIGHTED),
-        "servings": pick((1, 2, 2, 4, 4, 4, 6, 8)),
-        "prep_minutes": prep,
-        "cook_minutes": cook,
-        "total_minutes": prep + cook,
-        "steps": steps,
-        "like_count": 0,
-        "comment_count": 0,
-        "search_text": search_text(title, description, steps, names, tags),
-        "created_at": created_at,
-        "updated_at": created_at,
-    }
-    return GeneratedRecipe(recipe=recipe, lines=lines, tags=tags)
+    description = pick(DESCRIPTIONS).format_map(words)
+    return RecipeContent(  # positional: a little faster than keywords
+        title,
+        description,
+        pick(COMPLEXITY_WEIGHTED),
+        pick(SERVINGS),
+        prep,
+        cook,
+        steps,
+        search_text(title, description, steps, names, tags),
+        lines,
+        tags,
+    )
+
+
+def _distinct(rng: random.Random, size: int, count: int) -> list[int]:
+    """``count`` distinct numbers below ``size`` in random order (``random.sample`` when many are wanted)."""
+    if count * 4 > size:
+        return rng.sample(range(size), count)
+    uniform = rng.random
+    seen: set[int] = set()
+    picked: list[int] = []
+    while len(picked) < count:
+        number = int(uniform() * size)
+        if number not in seen:
+            seen.add(number)
+            picked.append(number)
+    return picked
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A seed run's recipes: everything a batch depends on, and nothing else (so batches are reproducible)."""
+
+    seed: int
+    recipes: int
+    batch_size: int
+    users: int
+    likes_per_recipe: float
+    comments_per_recipe: float
+    with_comments: bool
+    now: int  # microseconds since the Unix epoch
+
+    @property
+    def batches(self) -> int:
+        return -(-self.recipes // self.batch_size)
+
+    def size(self, index: int) -> int:
+        return min(self.batch_size, self.recipes - index * self.batch_size)
+
+    def batch(self, index: int) -> list[GeneratedRecipe]:
+        """Batch ``index``: recipe ``n`` is created in the ``n``-th of ``recipes`` equal slots of the last 1000 days."""
+        rng = random.Random(f"{self.seed}:{index}")  # noqa: S311 - demo data, not secrets
+        uniform = rng.random
+        users, now = self.users, self.now
+        slot = RECIPE_DAYS * DAY_MICROS / self.recipes
+        start = now - RECIPE_DAYS * DAY_MICROS
+        comments_mean = self.comments_per_recipe if self.with_comments else 0.0
+        first = index * self.batch_size
+        made: list[GeneratedRecipe] = []
+        for number in range(first, first + self.size(index)):
+            created = start + int((number + uniform()) * slot)
+            recipe_id = _uuid7_bytes(rng, created)
+            author = int(uniform() * users)
+            content = generate_recipe(rng)
+            since = now - created
+            # Popularity has a long tail (Pareto, alpha 1.5): most recipes get a few likes, some get many.
+            count = min(users, int(((1.0 - uniform()) ** (-1 / 1.5) - 1) * self.likes_per_recipe))
+            likes = [(user, created + int(uniform() * since)) for user in _distinct(rng, users, count)]
+            comments: list[tuple[bytes, int, str, int]] = []
+            if comments_mean:
+                for _ in range(int(-math.log(1.0 - uniform()) * comments_mean)):  # exponential, rounded down
+                    said = created + int(uniform() * since)
+                    template = COMMENTS[int(uniform() * len(COMMENTS))]
+                    x, y = ALL_NAMES[int(uniform() * len(ALL_NAMES))], ALL_NAMES[int(uniform() * len(ALL_NAMES))]
+                    comments.append((_uuid7_bytes(rng, said), int(uniform() * users), template.format(x=x, y=y), said))
+            made.append(GeneratedRecipe(recipe_id, author, created, content, likes, comments))
+        return made
 
 
 @dataclass
@@ -601,6 +760,8 @@ RECIPE_COLUMNS = [
     "updated_at",
 ]
 LINE_COLUMNS = ["recipe_id", "position", "ingredient_id", "quantity", "unit", "note"]
+TAG_COLUMNS = ["recipe_id", "tag"]
+LIKE_COLUMNS = ["user_id", "recipe_id", "created_at"]
 USER_COLUMNS = [
     "id",
     "email",
@@ -613,6 +774,207 @@ USER_COLUMNS = [
     "updated_at",
 ]
 COMMENT_COLUMNS = ["id", "recipe_id", "author_id", "body", "created_at", "updated_at"]
+SEEDED_TABLES = ("user_account", "ingredient", "recipe", "recipe_ingredient", "recipe_tag", "recipe_like", "comment")
+
+
+@dataclass
+class _Rows:
+    """One batch ready to write: per table, its name, columns and either Python rows or a binary COPY payload."""
+
+    recipes: int
+    lines: int
+    tags: int
+    likes: int
+    comments: int
+    tables: list[tuple[str, list[str], int, list[tuple[Any, ...]] | bytes]]  # name, columns, rows, data
+
+    def add_to(self, report: SeedReport) -> None:
+        report.recipes += self.recipes
+        report.ingredient_lines += self.lines
+        report.tags += self.tags
+        report.likes += self.likes
+        report.comments += self.comments
+
+
+def _python_rows(
+    batch: list[GeneratedRecipe], user_ids: Sequence[uuid.UUID], ingredient_ids: Mapping[str, uuid.UUID]
+) -> _Rows:
+    """The batch as rows of Python values, for executemany (SQLite)."""
+
+    def moment(micros: int) -> datetime:
+        return UNIX_EPOCH + timedelta(microseconds=micros)
+
+    recipes: list[tuple[Any, ...]] = []
+    lines: list[tuple[Any, ...]] = []
+    tags: list[tuple[Any, ...]] = []
+    likes: list[tuple[Any, ...]] = []
+    comments: list[tuple[Any, ...]] = []
+    for made in batch:
+        recipe_id, created, content = uuid.UUID(bytes=made.id), moment(made.created), made.content
+        recipes.append(
+            (
+                recipe_id,
+                user_ids[made.author],
+                content.title,
+                content.description,
+                content.complexity,
+                content.servings,
+                content.prep_minutes,
+                content.cook_minutes,
+                content.prep_minutes + content.cook_minutes,
+                content.steps,
+                len(made.likes),
+                len(made.comments),
+                content.search_text,
+                created,
+                created,
+            )
+        )
+        for position, (variant, note) in enumerate(content.lines, start=1):
+            name, quantity, unit = LINE_VARIANTS[variant]
+            lines.append((recipe_id, position, ingredient_ids[name], quantity, unit, LINE_NOTES[note]))
+        tags += [(recipe_id, tag) for tag in content.tags]
+        likes += [(user_ids[user], recipe_id, moment(micros)) for user, micros in made.likes]
+        for comment_id, author, body, micros in made.comments:
+            said = moment(micros)
+            comments.append((uuid.UUID(bytes=comment_id), recipe_id, user_ids[author], body, said, said))
+    return _Rows(
+        len(recipes),
+        len(lines),
+        len(tags),
+        len(likes),
+        len(comments),
+        [
+            ("recipe", RECIPE_COLUMNS, len(recipes), recipes),
+            ("recipe_ingredient", LINE_COLUMNS, len(lines), lines),
+            ("recipe_tag", TAG_COLUMNS, len(tags), tags),
+            ("recipe_like", LIKE_COLUMNS, len(likes), likes),
+            ("comment", COMMENT_COLUMNS, len(comments), comments),
+        ],
+    )
+
+
+# PostgreSQL's binary COPY format: a header, then per row a 16-bit field count and per field a 32-bit length
+# (-1: NULL) and the value in the type's binary form; a -1 field count ends the data.
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+COPY_TRAILER = b"\xff\xff"
+PG_EPOCH_MICROS = (datetime(2000, 1, 1, tzinfo=UTC) - UNIX_EPOCH) // MICROS  # timestamptz counts from 2000
+_NULL = struct.pack(">i", -1)
+_UUID_LENGTH = struct.pack(">i", 16)
+_INT4_FIELDS = [struct.pack(">ii", 4, n) for n in range(len(INGREDIENTS) + 2)]  # line positions
+_FOUR_INT4 = struct.Struct(">iiiiiiii")
+_TWO_INT4 = struct.Struct(">iiii")
+_TWO_TIMESTAMPS = struct.Struct(">iqiq")
+_LIKE_ROW = struct.Struct(">hi16si16siq")
+
+
+def _pg_text(value: str) -> bytes:
+    data = value.encode()
+    return struct.pack(">i", len(data)) + data
+
+
+def _pg_numeric(value: Decimal) -> bytes:
+    """NUMERIC in binary: base-10000 digits with a weight (exponent of the first), here with 3 decimals."""
+    if value.is_signed() or not value.is_finite():
+        msg = f"unexpected quantity {value}"
+        raise ValueError(msg)
+    scaled = int(value.scaleb(4).to_integral_exact())  # one base-10000 digit after the point
+    digits: list[int] = []
+    while scaled:
+        scaled, digit = divmod(scaled, 10000)
+        digits.append(digit)
+    digits.reverse()
+    weight = len(digits) - 2 if digits else 0
+    while digits and digits[-1] == 0:
+        digits.pop()
+    body = struct.pack(f">hhhh{len(digits)}h", len(digits), weight, 0, 3, *digits)
+    return struct.pack(">i", len(body)) + body
+
+
+class _PgEncoder:
+    """Batches as binary COPY payloads; the byte strings of users, ingredient lines and tags computed once."""
+
+    def __init__(self, user_ids: Sequence[uuid.UUID], ingredient_ids: Mapping[str, uuid.UUID]) -> None:
+        self.user_bytes = [user_id.bytes for user_id in user_ids]
+        self.user_fields = [_UUID_LENGTH + user_id.bytes for user_id in user_ids]
+        notes = [_NULL if note is None else _pg_text(note) for note in LINE_NOTES]
+        # ingredient_id, quantity, unit and note fields of a line, by (variant, note).
+        self.line_tails = [
+            [
+                _UUID_LENGTH
+                + ingredient_ids[name].bytes
+                + (_NULL if quantity is None else _pg_numeric(quantity))
+                + (_NULL if unit is None else _pg_text(unit))
+                + note
+                for note in notes
+            ]
+            for name, quantity, unit in LINE_VARIANTS
+        ]
+        self.tags = {tag: _pg_text(tag) for tag in TAGS}
+        self.complexities = {complexity: _pg_text(complexity) for complexity in set(COMPLEXITY_WEIGHTED)}
+
+    def encode(self, batch: list[GeneratedRecipe]) -> _Rows:
+        user_bytes, user_fields, line_tails, tag_fields = self.user_bytes, self.user_fields, self.line_tails, self.tags
+        pack_like, text = _LIKE_ROW.pack, _pg_text
+        recipes, lines, tags, likes, comments = (
+            [COPY_HEADER],
+            [COPY_HEADER],
+            [COPY_HEADER],
+            [COPY_HEADER],
+            [COPY_HEADER],
+        )
+        for made in batch:
+            recipe_id, content = made.id, made.content
+            id_field = _UUID_LENGTH + recipe_id
+            created = made.created - PG_EPOCH_MICROS
+            prep, cook = content.prep_minutes, content.cook_minutes
+            recipes += (
+                b"\x00\x0f",
+                id_field,
+                user_fields[made.author],
+                text(content.title),
+                text(content.description),
+                self.complexities[content.complexity],
+                _FOUR_INT4.pack(4, content.servings, 4, prep, 4, cook, 4, prep + cook),
+                text(_json_strings(content.steps)),
+                _TWO_INT4.pack(4, len(made.likes), 4, len(made.comments)),
+                text(content.search_text),
+                _TWO_TIMESTAMPS.pack(8, created, 8, created),
+            )
+            line_prefix = b"\x00\x06" + id_field
+            lines += [
+                line_prefix + _INT4_FIELDS[position] + line_tails[variant][note]
+                for position, (variant, note) in enumerate(content.lines, start=1)
+            ]
+            tag_prefix = b"\x00\x02" + id_field
+            tags += [tag_prefix + tag_fields[tag] for tag in content.tags]
+            likes += [
+                pack_like(3, 16, user_bytes[user], 16, recipe_id, 8, micros - PG_EPOCH_MICROS)
+                for user, micros in made.likes
+            ]
+            for comment_id, author, body, micros in made.comments:
+                said = micros - PG_EPOCH_MICROS
+                comments += (
+                    b"\x00\x06" + _UUID_LENGTH + comment_id + id_field + user_fields[author],
+                    text(body),
+                    _TWO_TIMESTAMPS.pack(8, said, 8, said),
+                )
+        recipes.append(COPY_TRAILER)
+        lines.append(COPY_TRAILER)
+        tags.append(COPY_TRAILER)
+        likes.append(COPY_TRAILER)
+        comments.append(COPY_TRAILER)
+        counts = (len(batch), len(lines) - 2, len(tags) - 2, len(likes) - 2, sum(len(made.comments) for made in batch))
+        return _Rows(
+            *counts,
+            [
+                ("recipe", RECIPE_COLUMNS, counts[0], b"".join(recipes)),
+                ("recipe_ingredient", LINE_COLUMNS, counts[1], b"".join(lines)),
+                ("recipe_tag", TAG_COLUMNS, counts[2], b"".join(tags)),
+                ("recipe_like", LIKE_COLUMNS, counts[3], b"".join(likes)),
+                ("comment", COMMENT_COLUMNS, counts[4], b"".join(comments)),
+            ],
+        )
 
 
 class _Writer:
@@ -624,117 +986,80 @@ class _Writer:
         self.superuser: bool | None = None
 
     async def bulk_mode(self) -> None:
-        """For the current transaction only, skip the per-row foreign-key triggers when allowed (superuser).
-
-        The generated rows are consistent by construction, so the checks would find nothing; they would make
-        COPY several times slower. ``SET LOCAL`` ends with the transaction: nothing leaks into the pool.
+        """For the current transaction only: commit without waiting for the WAL flush (a crash loses at most the
+        last batches of a seed, not the database's consistency) and, when allowed (superuser), skip the per-row
+        foreign-key triggers: the generated rows are consistent by construction, so the checks would find nothing;
+        they would make COPY several times slower. ``SET LOCAL`` ends with the transaction: nothing leaks into the
+        pool.
         """
         if not self.postgres:
             return
         if self.superuser is None:
             self.superuser = (await self.connection.exec_driver_sql("SHOW is_superuser")).scalar_one() == "on"
+        # set_config(..., true) is SET LOCAL; one statement, one round trip.
+        settings = "set_config('synchronous_commit', 'off', true)"
         if self.superuser:
-            await self.connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            settings += ", set_config('session_replication_role', 'replica', true)"
+        await self.connection.exec_driver_sql(f"SELECT {settings}")
+
+    async def _driver(self) -> Any:
+        raw = await self.connection.get_raw_connection()
+        return raw.driver_connection
 
     async def write(self, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
         if not rows:
             return
-        name = table.name
         if self.postgres:
-            raw = await self.connection.get_raw_connection()
-            driver: Any = raw.driver_connection
-            json_columns = {i for i, c in enumerate(columns) if name == "recipe" and c == "steps"}
-            if json_columns:
-                rows = [tuple(json.dumps(v) if i in json_columns else v for i, v in enumerate(row)) for row in rows]
+            name = table.name
+            if name == "recipe":
+                steps = columns.index("steps")
+                rows = [(*row[:steps], _json_strings(row[steps]), *row[steps + 1 :]) for row in rows]
+            driver = await self._driver()
             await driver.copy_records_to_table(name, records=rows, columns=list(columns))
             return
         await self.connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+
+    async def write_batch(self, batch: _Rows) -> None:
+        """One batch (in the caller's transaction): COPY of its binary payloads, or its Python rows."""
+        for name, columns, count, data in batch.tables:
+            if not count:
+                continue
+            if isinstance(data, bytes):
+                driver = await self._driver()
+                # A memoryview: asyncpg would take bytes for a file name.
+                await driver.copy_to_table(name, source=memoryview(data), columns=columns, format="binary")
+            else:
+                await self.write(metadata.tables[name], columns, data)
 
 
 async def _has_table(connection: AsyncConnection, name: str) -> bool:
     return bool(await connection.run_sync(lambda sync: inspect(sync).has_table(name)))
 
 
-@dataclass
-class _Batch:
-    recipes: list[tuple[Any, ...]] = field(default_factory=list)
-    lines: list[tuple[Any, ...]] = field(default_factory=list)
-    tags: list[tuple[Any, ...]] = field(default_factory=list)
-    likes: list[tuple[Any, ...]] = field(default_factory=list)
-    comments: list[tuple[Any, ...]] = field(default_factory=list)
+def _users(
+    rng: random.Random, *, seed: int, count: int, password_hash: str, now: datetime
+) -> tuple[list[uuid.UUID], list[tuple[Any, ...]]]:
+    """``count`` active users who joined before the first recipe (``cook<n>.s<seed>@...``): ids and rows."""
+    ids: list[uuid.UUID] = []
+    rows: list[tuple[Any, ...]] = []
+    for n in range(count):
+        joined = now - timedelta(days=USER_DAYS[0] + rng.random() * USER_DAYS[1])
+        user_id = seeded_uuid7(rng, joined)
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        ids.append(user_id)
+        email = f"cook{n}.s{seed}@{EMAIL_DOMAIN}"
+        rows.append((user_id, email, name, password_hash, True, joined, 0, joined, joined))
+    return ids, rows
 
 
-@dataclass
-class _Seeder:
-    """One run of the seed: a seeded generator and the ids it has handed out so far."""
-
-    seed: int
-    likes_per_recipe: float
-    comments_per_recipe: float
-    rng: random.Random
-    now: datetime
-    user_ids: list[uuid.UUID] = field(default_factory=list)
-    ingredient_ids: dict[str, uuid.UUID] = field(default_factory=dict)
-    with_comments: bool = True
-
-    def users(self, count: int, password_hash: str) -> list[tuple[Any, ...]]:
-        rows: list[tuple[Any, ...]] = []
-        for n in range(count):
-            joined = self.now - timedelta(days=1100 + self.rng.random() * 365)
-            user_id = seeded_uuid7(self.rng, joined)
-            name = f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
-            self.user_ids.append(user_id)
-            email = f"cook{n}.s{self.seed}@{EMAIL_DOMAIN}"
-            rows.append((user_id, email, name, password_hash, True, joined, 0, joined, joined))
-        return rows
-
-    def _later(self, moment: datetime) -> datetime:
-        return moment + timedelta(seconds=self.rng.random() * (self.now - moment).total_seconds())
-
-    def batch(self, size: int) -> _Batch:
-        rng, batch = self.rng, _Batch()
-        span = timedelta(days=1000).total_seconds()
-        names = list(INGREDIENTS)
-        for _ in range(size):
-            created = self.now - timedelta(seconds=rng.random() * span)
-            recipe_id = seeded_uuid7(rng, created)
-            made = generate_recipe(
-                rng,
-                recipe_id=recipe_id,
-                author_id=rng.choice(self.user_ids),
-                created_at=created,
-                ingredient_ids=self.ingredient_ids,
-            )
-            # Popularity has a long tail: most recipes get a few likes, some get many.
-            likes = min(len(self.user_ids), int((rng.paretovariate(1.5) - 1) * self.likes_per_recipe))
-            batch.likes += [
-                (self.user_ids[i], recipe_id, self._later(created))
-                for i in rng.sample(range(len(self.user_ids)), likes)
-            ]
-            made.recipe["like_count"] = likes
-            if self.with_comments and self.comments_per_recipe:
-                comments = int(rng.expovariate(1 / self.comments_per_recipe))
-                for _ in range(comments):
-                    said = self._later(created)
-                    body = rng.choice(COMMENTS).format(x=rng.choice(names), y=rng.choice(names))
-                    author = rng.choice(self.user_ids)
-                    batch.comments.append((seeded_uuid7(rng, said), recipe_id, author, body, said, said))
-                made.recipe["comment_count"] = comments
-            batch.recipes.append(tuple(made.recipe[c] for c in RECIPE_COLUMNS))
-            batch.lines += made.lines
-            batch.tags += [(recipe_id, tag) for tag in made.tags]
-        return batch
-
-
-async def _catalogue(connection: AsyncConnection, seeder: _Seeder) -> dict[str, uuid.UUID]:
+async def _catalogue(connection: AsyncConnection, rng: random.Random, now: datetime) -> dict[str, uuid.UUID]:
     """The seed's ingredients in the catalogue (names already there keep their ids), by name."""
     upsert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    now = seeder.now
     await connection.execute(
         upsert(Ingredient)
         .values(
             [
-                {"id": seeded_uuid7(seeder.rng, now), "name": name, "created_at": now, "updated_at": now}
+                {"id": seeded_uuid7(rng, now), "name": name, "created_at": now, "updated_at": now}
                 for name in sorted(INGREDIENTS)
             ]
         )
@@ -742,6 +1067,81 @@ async def _catalogue(connection: AsyncConnection, seeder: _Seeder) -> dict[str, 
     )
     found = await connection.execute(select(Ingredient.name, Ingredient.id).where(Ingredient.name.in_(INGREDIENTS)))
     return dict(found.tuples().all())
+
+
+async def _copy_batches(
+    engine: AsyncEngine,
+    plan: _Plan,
+    encoder: _PgEncoder,
+    *,
+    connections: int,
+    report: SeedReport,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """PostgreSQL: a thread generates and encodes the batches in order, ``connections`` connections COPY them
+    (one transaction per batch, whichever connection is free). A batch's rows depend only on its number."""
+    ready: asyncio.Queue[_Rows | None] = asyncio.Queue(maxsize=connections)
+
+    def make(index: int) -> _Rows:
+        return encoder.encode(plan.batch(index))
+
+    async def generate() -> None:
+        for index in range(plan.batches):
+            await ready.put(await asyncio.to_thread(make, index))
+        for _ in range(connections):
+            await ready.put(None)
+
+    async def copy() -> None:
+        async with engine.connect() as connection:
+            writer = _Writer(connection)
+            while (batch := await ready.get()) is not None:
+                await writer.bulk_mode()
+                await writer.write_batch(batch)
+                await connection.commit()
+                batch.add_to(report)
+                if progress is not None:
+                    progress(batch.recipes)
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(generate())
+            for _ in range(connections):
+                group.create_task(copy())
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0] from None
+
+
+async def _write_batches(
+    connection: AsyncConnection,
+    plan: _Plan,
+    user_ids: Sequence[uuid.UUID],
+    ingredient_ids: Mapping[str, uuid.UUID],
+    *,
+    report: SeedReport,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Other databases: batch after batch on one connection, the next one generated in a thread meanwhile."""
+    writer = _Writer(connection)
+
+    def make(index: int) -> _Rows:
+        return _python_rows(plan.batch(index), user_ids, ingredient_ids)
+
+    upcoming = asyncio.create_task(asyncio.to_thread(make, 0)) if plan.batches else None
+    for index in range(plan.batches):
+        assert upcoming is not None  # noqa: S101 - one task per batch
+        batch = await upcoming
+        if index + 1 < plan.batches:
+            upcoming = asyncio.create_task(asyncio.to_thread(make, index + 1))
+        await writer.write_batch(batch)
+        await connection.commit()
+        batch.add_to(report)
+        if progress is not None:
+            progress(batch.recipes)
+
+
+def start_of_day(moment: datetime | None = None) -> datetime:
+    """The default ``now`` of a seed: midnight (UTC) of today, so that a seed is reproducible for a whole day."""
+    return (moment or datetime.now(UTC)).astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 async def seed_database(
@@ -755,16 +1155,17 @@ async def seed_database(
     comments_per_recipe: float = 1.5,
     batch_size: int = 2000,
     progress: Callable[[int], None] | None = None,
+    now: datetime | None = None,
+    connections: int = 2,
 ) -> SeedReport:
-    """Insert ``users`` active users and ``recipes`` recipes (with lines, tags, likes, comments); deterministic."""
+    """Insert ``users`` active users and ``recipes`` recipes (with lines, tags, likes, comments); deterministic.
+
+    Timestamps count back from ``now`` (default: :func:`start_of_day`): the same arguments and ``now`` give the
+    same rows. ``connections``: PostgreSQL connections writing batches at the same time.
+    """
     started = time.perf_counter()
-    seeder = _Seeder(
-        seed=seed,
-        likes_per_recipe=likes_per_recipe,
-        comments_per_recipe=comments_per_recipe,
-        rng=random.Random(seed),  # noqa: S311 - demo data, not secrets
-        now=datetime.now(UTC).replace(microsecond=0),
-    )
+    now = start_of_day() if now is None else now.astimezone(UTC)
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     report = SeedReport()
     tables = metadata.tables
     async with engine.connect() as connection:
@@ -773,45 +1174,39 @@ async def seed_database(
         if (await connection.execute(select(User.id).where(User.email == first_email))).first() is not None:
             msg = f"This database already holds the users of --seed {seed}: choose another seed."
             raise ValueError(msg)
-        seeder.with_comments = "comment" in tables and await _has_table(connection, "comment")
-        if not seeder.with_comments:
+        with_comments = "comment" in tables and await _has_table(connection, "comment")
+        if not with_comments:
             report.notes.append("no comment table: comments skipped")
 
         # One argon2 hash for every user: hashing per user would take minutes.
-        user_rows = seeder.users(users, password_hash)
+        user_ids, user_rows = _users(rng, seed=seed, count=users, password_hash=password_hash, now=now)
         await writer.bulk_mode()
         for start in range(0, len(user_rows), batch_size):
             await writer.write(tables["user_account"], USER_COLUMNS, user_rows[start : start + batch_size])
         report.users = users
-        seeder.ingredient_ids = await _catalogue(connection, seeder)
+        ingredient_ids = await _catalogue(connection, rng, now)
         await connection.commit()
 
-        # Generate the next batch in a thread while the database takes the current one.
-        sizes = [min(batch_size, recipes - start) for start in range(0, recipes, batch_size)]
-        upcoming = asyncio.create_task(asyncio.to_thread(seeder.batch, sizes[0])) if sizes else None
-        for index, size in enumerate(sizes):
-            assert upcoming is not None  # noqa: S101 - one task per size
-            batch = await upcoming
-            await writer.bulk_mode()
-            if index + 1 < len(sizes):
-                upcoming = asyncio.create_task(asyncio.to_thread(seeder.batch, sizes[index + 1]))
-            await writer.write(tables["recipe"], RECIPE_COLUMNS, batch.recipes)
-            await writer.write(tables["recipe_ingredient"], LINE_COLUMNS, batch.lines)
-            await writer.write(tables["recipe_tag"], ["recipe_id", "tag"], batch.tags)
-            await writer.write(tables["recipe_like"], ["user_id", "recipe_id", "created_at"], batch.likes)
-            if seeder.with_comments:
-                await writer.write(tables["comment"], COMMENT_COLUMNS, batch.comments)
-            await connection.commit()
-            report.recipes += size
-            report.ingredient_lines += len(batch.lines)
-            report.tags += len(batch.tags)
-            report.likes += len(batch.likes)
-            report.comments += len(batch.comments)
-            if progress is not None:
-                progress(size)
+        plan = _Plan(
+            seed=seed,
+            recipes=recipes,
+            batch_size=batch_size,
+            users=users,
+            likes_per_recipe=likes_per_recipe,
+            comments_per_recipe=comments_per_recipe,
+            with_comments=with_comments,
+            now=(now - UNIX_EPOCH) // MICROS,
+        )
         if writer.postgres:
-            await connection.exec_driver_sql("ANALYZE")
+            encoder = _PgEncoder(user_ids, ingredient_ids)
+            await _copy_batches(
+                engine, plan, encoder, connections=max(1, connections), report=report, progress=progress
+            )
+            seeded = ", ".join(name for name in SEEDED_TABLES if name != "comment" or with_comments)
+            await connection.exec_driver_sql(f"ANALYZE {seeded}")
             await connection.commit()
+        else:
+            await _write_batches(connection, plan, user_ids, ingredient_ids, report=report, progress=progress)
         total = (await connection.execute(select(func.count()).select_from(Recipe))).scalar_one()
         report.notes.append(f"{total} recipes in the database now")
     report.seconds = time.perf_counter() - started
