@@ -346,17 +346,22 @@ def request(
 
 
 def flush_cache(options: Options) -> None:
-    """Delete the benchmark's Redis keys: the next reads are cache misses.
+    """Delete the benchmark's cache entries and rate-limit counters: the next reads are cache misses.
 
-    ``bench:*`` (generations, rate limits, the one-call cache) and ``bench_*`` (Litestar's ``RedisStore``
-    joins namespaces with ``_``: the response cache of ``with_namespace("cache")`` is ``bench_cache:``).
+    ``bench:*`` and ``bench_*`` (Litestar's ``RedisStore`` joins namespaces with ``_``), except the response
+    cache's generations and leases (``bench:gen:*``, ``bench:lease:*``): deleting those is what a Redis that lost
+    its data looks like, and the API then serves no cache for a lease time (90 s; see docs/architecture.md).
+    Birth is set in the past: the benchmark measures a Redis that has served the cache for long.
     """
     client = redis.Redis.from_url(options.redis_url)
+    kept = (b"bench:gen:", b"bench:lease:")
     try:
         deadline = time.monotonic() + 30
         for pattern in ("bench:*", "bench_*"):
             batch: list[bytes] = []
             for key in client.scan_iter(match=pattern, count=1000):
+                if key.startswith(kept):
+                    continue
                 batch.append(key)
                 if len(batch) >= 1000:
                     client.delete(*batch)
@@ -365,6 +370,7 @@ def flush_cache(options: Options) -> None:
                     break
             if batch:
                 client.delete(*batch)
+        client.set("bench:gen:_born", 0)
     finally:
         client.close()
 
