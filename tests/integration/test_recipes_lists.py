@@ -273,3 +273,39 @@ async def test_user_recipes(client: Client, app: Litestar) -> None:
     assert 'rel="next"' in by_title.headers["link"]
     assert (await client.get(f"/api/v1/users/{uuid.uuid4()}/recipes")).status_code == 404
     assert (await client.get(f"/api/v1/users/{k['bob_id']}/recipes", params={"sort": "x"})).status_code == 400
+
+
+async def test_search_follows_every_write_through_the_stored_search_vector(app: Litestar, client: Client) -> None:
+    """?q= matches a tsvector stored by a trigger (PostgreSQL): it must follow inserts, replacements, partial
+    updates and deletions, whichever way the row was written (the API, or SQL straight into the table)."""
+    from sqlalchemy import text
+
+    from chopchop.app import ChopchopPlugin
+    from tests.helpers import insert_recipe
+
+    author, headers = await quick_user(app, "vector@example.com")
+    plain = {"description": "Plain.", "steps": ["Cook."], "tags": [], "ingredients": [line("water")]}
+    rid = await create(client, headers, title="Saffron rice", **plain)
+    assert await titles(client, q="saffron") == ["Saffron rice"]
+
+    # A partial update of the searched text, then of something else: the vector follows the first only.
+    assert (await client.patch(f"{RECIPES}/{rid}", json={"title": "Turmeric rice"}, headers=headers)).status_code == 200
+    assert await titles(client, q="saffron") == []
+    assert await titles(client, q="turmeric") == ["Turmeric rice"]
+    assert (await client.patch(f"{RECIPES}/{rid}", json={"servings": 3}, headers=headers)).status_code == 200
+    assert await titles(client, q="turmeric") == ["Turmeric rice"]
+
+    # A whole replacement: ingredient names are searched too.
+    replaced = {**recipe_payload(), **plain, "title": "Rice", "ingredients": [line("cardamom")]}
+    assert (await client.put(f"{RECIPES}/{rid}", json=replaced, headers=headers)).status_code == 200
+    assert (await titles(client, q="turmeric"), await titles(client, q="cardamom")) == ([], ["Rice"])
+
+    # A row written by SQL (as the seed's COPY does) gets its vector as well.
+    await insert_recipe(app, author, title="Sumac salad")
+    assert await titles(client, q="sumac") == ["Sumac salad"]
+    async with app.plugins.get(ChopchopPlugin).db_config.get_session() as session:
+        missing = await session.execute(text("SELECT count(*) FROM recipe WHERE search_vector IS NULL"))
+        assert missing.scalar_one() == 0
+
+    assert (await client.delete(f"{RECIPES}/{rid}", headers=headers)).status_code == 204
+    assert await titles(client, q="cardamom") == []

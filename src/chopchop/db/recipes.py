@@ -2,7 +2,7 @@
 
 Index names follow the typical queries of ``chopchop.domain.recipes.services`` (see docs/database.md). B-tree
 indexes are declared here and created by migration 0002 on every database; PostgreSQL-only indexes (full-text
-GIN over ``recipe.search_text``, trigram GIN over ``ingredient.name``) exist only in the migration and are
+GIN over ``recipe.search_vector``, trigram GIN over ``ingredient.name``) exist only in the migrations and are
 listed in :data:`POSTGRES_ONLY_INDEXES` so that the models-versus-migrations comparison can skip them.
 """
 
@@ -15,13 +15,15 @@ from uuid import UUID
 from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 #: Full-text configuration of the search index and of the queries that must use it (they must match).
 FULLTEXT_CONFIG = "english"
 
-#: Indexes created by migration 0002 on PostgreSQL only (expression/GIN indexes the models cannot express).
-POSTGRES_ONLY_INDEXES: set[str] = {"ix_recipe_search_fts", "ix_ingredient_name_trgm"}
+#: Indexes created by migrations on PostgreSQL only (GIN indexes the models do not declare). The full-text
+#: index was an expression index over ``search_text`` (0002) until the stored ``search_vector`` (0006).
+POSTGRES_ONLY_INDEXES: set[str] = {"ix_recipe_search_fts", "ix_recipe_search_vector", "ix_ingredient_name_trgm"}
 
 COMPLEXITIES = ("easy", "medium", "hard")
 UNITS = (
@@ -89,6 +91,12 @@ class Recipe(UUIDv7AuditBase):
     # Title, description, steps and ingredient names in one text, rebuilt on every write: what ?q= searches
     # (a GIN full-text index on PostgreSQL, LIKE in the embedded SQLite mode).
     search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
+    # PostgreSQL: ``to_tsvector('english', search_text)``, stored and kept by a trigger (migration 0006) on every
+    # write of ``search_text``, COPY included; ?q= matches it through its GIN index without computing anything per
+    # row. Unused (NULL) on SQLite.
+    search_vector: Mapped[str | None] = mapped_column(
+        TSVECTOR().with_variant(Text(), "sqlite"), nullable=True, deferred=True
+    )
 
 
 class RecipeIngredient(DefaultBase):
