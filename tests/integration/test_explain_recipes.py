@@ -1,7 +1,8 @@
 """EXPLAIN every typical recipe query on tens of thousands of rows: none may scan recipes, lines or likes.
 
-The statements come from the service's own builders (``recipe_page_statement`` and friends), so the test
-checks the SQL the endpoints run, not a copy of it. The data is made by ``INSERT ... SELECT generate_series``
+The statements come from the service's own builders (``recipe_page_statement`` and friends), and then from the
+API itself: each typical read is sent uncached and every statement it sends is captured with its parameters and
+explained (the PostgreSQL list path joins the page, the tags and the count in one statement of its own). The data is made by ``INSERT ... SELECT generate_series``
 in a few seconds; the suite's ``clean_state`` fixture truncates it afterwards.
 
 Run as a script against a seeded database (``chopchop seed``) to measure each query with and without its
@@ -19,9 +20,11 @@ import json
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, get_args
 
-from sqlalchemy import Select, text
+from litestar import Litestar
+from sqlalchemy import Select, event, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
@@ -35,6 +38,7 @@ from chopchop.domain.recipes.services import (
     recipe_page_statement,
     tags_statement,
 )
+from tests.helpers import Client
 
 RECIPES = 20_000
 USERS = 500
@@ -169,7 +173,7 @@ async def _parameters(connection: AsyncConnection) -> tuple[uuid.UUID, uuid.UUID
     return author, liker, page
 
 
-async def test_typical_recipe_queries_use_indexes(database_url: str) -> None:
+async def test_typical_recipe_queries_use_indexes(database_url: str, app: Litestar, client: Client) -> None:
     engine = create_async_engine(database_url)
     try:
         async with engine.begin() as connection:
@@ -192,8 +196,67 @@ async def test_typical_recipe_queries_use_indexes(database_url: str) -> None:
                 if seq:
                     failures.append(f"{name}: Seq Scan on {', '.join(seq)}\n{json.dumps(plan, indent=1)[:3000]}")
             assert not failures, "\n\n".join(failures)
+
+            # The statements the API really sends (the list path joins page, tags and count in one statement):
+            # captured as they go out, uncached, and explained with their parameters.
+            failures = []
+            for path in api_reads(author, liker):
+                with sent_statements(app) as sent:
+                    response = await client.get(path, headers={"Cache-Control": "no-cache"})
+                assert response.status_code == 200, (path, response.text)
+                selects = [(sql, params) for sql, params in sent if sql.lstrip().upper().startswith("SELECT")]
+                assert selects, path
+                for sql, params in selects:
+                    raw = (await connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}", params)).scalar_one()
+                    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+                    seq = sorted({rel for node, rel in scans(plan) if node == "Seq Scan" and rel in BIG_TABLES})
+                    if seq:
+                        failures.append(f"{path}: Seq Scan on {', '.join(seq)}\n{sql}\n{json.dumps(plan)[:3000]}")
+            assert not failures, "\n\n".join(failures)
     finally:
         await engine.dispose()
+
+
+def api_reads(author: uuid.UUID, liker: uuid.UUID) -> list[str]:
+    """The typical reads of the recipe area, as URLs."""
+    lists = [f"/api/v1/recipes?limit=20&sort={sort}" for sort in get_args(SortOrder)]
+    filters = [
+        "offset=2000",
+        f"author={author}",
+        "complexity=hard",
+        "tag=tag7",
+        "max_total_minutes=15",
+        "ingredients_all=tomato&ingredients_all=garlic",
+        "ingredients_any=tomato&ingredients_any=basil",
+        "exclude_ingredients=peanut%20butter",
+        "q=smoky%20curry",
+        "q=tomato&tag=tag3&complexity=easy",
+    ]
+    return [
+        *lists,
+        *(f"/api/v1/recipes?limit=20&{query}" for query in filters),
+        f"/api/v1/users/{author}/recipes?limit=20",
+        f"/api/v1/users/{liker}/likes?limit=20",
+        "/api/v1/ingredients?prefix=tom",
+    ]
+
+
+@contextmanager
+def sent_statements(app: Litestar) -> Iterator[list[tuple[str, Any]]]:
+    """(SQL, parameters) of every statement the app sends while the block runs."""
+    from chopchop.app import ChopchopPlugin
+
+    engine = app.plugins.get(ChopchopPlugin).db_config.get_engine().sync_engine
+    sent: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        sent.append((statement, tuple(parameters or ())))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 async def measure(database_url: str) -> None:
