@@ -2,8 +2,9 @@
 
 The statements come from the service's own builders (``recipe_page_statement`` and friends), and then from the
 API itself: each typical read is sent uncached and every statement it sends is captured with its parameters and
-explained (the PostgreSQL list path joins the page, the tags and the count in one statement of its own). The data is made by ``INSERT ... SELECT generate_series``
-in a few seconds; the suite's ``clean_state`` fixture truncates it afterwards.
+explained (the PostgreSQL list path joins the page, the tags and the count in one statement of its own). The
+data is made by ``INSERT ... SELECT generate_series`` in a few seconds; the suite's ``clean_state`` fixture
+truncates it afterwards.
 
 Run as a script against a seeded database (``chopchop seed``) to measure each query with and without its
 index (the index is dropped inside a transaction that is rolled back)::
