@@ -155,21 +155,36 @@ async def quick_user(app: Litestar, email: str, name: str = "Cook") -> tuple[str
 
 
 @contextmanager
-def count_statements(app: Litestar) -> Iterator[list[str]]:
-    """Every SQL statement the app sends while the block runs (a cache hit sends none)."""
+def _on_statement(app: Litestar, record: Any) -> Iterator[None]:
+    """Call ``record(statement, parameters)`` for every SQL statement the app sends while the block runs."""
     from chopchop.app import ChopchopPlugin
 
     engine = app.plugins.get(ChopchopPlugin).db_config.get_engine().sync_engine
-    statements: list[str] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
+    def listener(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        record(statement, parameters)
 
-    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "before_cursor_execute", listener)
     try:
-        yield statements
+        yield
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+@contextmanager
+def sent_statements(app: Litestar) -> Iterator[list[tuple[str, Any]]]:
+    """(SQL, parameters) of every statement the app sends while the block runs."""
+    sent: list[tuple[str, Any]] = []
+    with _on_statement(app, lambda sql, parameters: sent.append((sql, tuple(parameters or ())))):
+        yield sent
+
+
+@contextmanager
+def count_statements(app: Litestar) -> Iterator[list[str]]:
+    """Every SQL statement the app sends while the block runs (a cache hit sends none)."""
+    statements: list[str] = []
+    with _on_statement(app, lambda sql, _parameters: statements.append(sql)):
+        yield statements
 
 
 @asynccontextmanager

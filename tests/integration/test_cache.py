@@ -285,6 +285,15 @@ def _served_for_long(port: int, settings: Settings) -> None:
     _redis_command(port, "SET", f"{settings.redis_key_prefix}:gen:_born", "0")
 
 
+def _own_redis(settings: Settings, tmp_path: Path) -> tuple[int, subprocess.Popen[bytes], Settings]:
+    """A redis-server of the test's own (no persistence: a restart loses its data), that has served the cache for
+    long, and the settings of an API process that uses it."""
+    port = _free_port()
+    server = _start_redis(port, tmp_path)
+    _served_for_long(port, settings)
+    return port, server, replace(settings, redis_url=f"redis://127.0.0.1:{port}/0")
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     process.wait(timeout=10)
@@ -295,12 +304,10 @@ async def test_redis_outage_reads_fail_open_writes_wait_and_caching_resumes(
 ) -> None:
     """Redis stops under a running API: reads answer from the database; a write whose invalidation cannot be
     recorded is refused (503, Retry-After) and not applied; Redis returns: writes and caching too."""
-    port = _free_port()
     _, headers = await quick_user(app, "outage@example.com")
-    server = _start_redis(port, tmp_path)
-    _served_for_long(port, settings)
+    port, server, shared = _own_redis(settings, tmp_path)
     try:
-        outage_app = create_app(replace(settings, redis_url=f"redis://127.0.0.1:{port}/0"))
+        outage_app = create_app(shared)
         async with outage_app.lifespan(), asgi_client(outage_app) as http:
             rid = (await _create(http, headers, title="Before"))["id"]
             detail = f"{RECIPES}/{rid}"
@@ -342,11 +349,8 @@ async def test_a_redis_that_refuses_writes_but_answers_reads_never_serves_a_repl
 ) -> None:
     """Found by the attack: the write's bump failed (OOM, READONLY), the write still answered 200, and the
     other process kept reading the old generations and serving the entries the write had replaced."""
-    port = _free_port()
     _, headers = await quick_user(app, "refused@example.com")
-    server = _start_redis(port, tmp_path)
-    _served_for_long(port, settings)
-    shared = replace(settings, redis_url=f"redis://127.0.0.1:{port}/0")
+    port, server, shared = _own_redis(settings, tmp_path)
     reader, writer = create_app(shared), create_app(shared)
     try:
         async with reader.lifespan(), writer.lifespan(), asgi_client(reader) as a, asgi_client(writer) as b:
@@ -376,11 +380,8 @@ async def test_a_write_right_after_redis_returns_is_never_missed_by_another_proc
 ) -> None:
     """Found under load: a process whose breaker was still open after Redis came back skipped its generation bumps
     while another process was already caching again, so the other served what the write had replaced."""
-    port = _free_port()
     _, headers = await quick_user(app, "twoprocs@example.com")
-    server = _start_redis(port, tmp_path)
-    _served_for_long(port, settings)
-    shared = replace(settings, redis_url=f"redis://127.0.0.1:{port}/0")
+    port, server, shared = _own_redis(settings, tmp_path)
     reader, writer = create_app(shared), create_app(shared)  # two API processes: a breaker each
     try:
         async with reader.lifespan(), writer.lifespan(), asgi_client(reader) as a, asgi_client(writer) as b:
@@ -405,11 +406,8 @@ async def test_no_stale_read_across_two_processes_through_a_redis_kill_and_resta
 ) -> None:
     """A writer PATCHes through one process and reads back through the other while readers keep the cache hot;
     Redis is SIGKILLed and restarted empty in the middle. Every read-back sees its write."""
-    port = _free_port()
     _, headers = await quick_user(app, "load@example.com")
-    server = _start_redis(port, tmp_path)
-    _served_for_long(port, settings)
-    shared = replace(settings, redis_url=f"redis://127.0.0.1:{port}/0")
+    port, server, shared = _own_redis(settings, tmp_path)
     first, second = create_app(shared), create_app(shared)
     stale: list[tuple[int, str]] = []
     statuses: list[int] = []
@@ -502,11 +500,9 @@ async def test_a_write_whose_release_never_comes_is_never_served_stale_and_cachi
     at the release: reads between the restart and the commit had cached the old row, and the write still
     answered 200. (2) A release that never came left a lease count that later writes kept alive: caching of the
     tag stayed off for as long as writes kept coming."""
-    port = _free_port()
     _, headers = await quick_user(app, "slowcommit@example.com")
-    server = _start_redis(port, tmp_path)
-    _served_for_long(port, settings)
-    shared = replace(settings, redis_url=f"redis://127.0.0.1:{port}/0", cache_lease_seconds=4)
+    port, server, shared = _own_redis(settings, tmp_path)
+    shared = replace(shared, cache_lease_seconds=4)
     reader, writer = create_app(shared), create_app(shared)
     dsn = settings.database_url.replace("postgresql+asyncpg", "postgresql")
     admin = await asyncpg.connect(dsn)

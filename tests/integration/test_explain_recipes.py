@@ -21,11 +21,10 @@ import json
 import sys
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, get_args
 
 from litestar import Litestar
-from sqlalchemy import Select, event, text
+from sqlalchemy import Select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
@@ -39,7 +38,7 @@ from chopchop.domain.recipes.services import (
     recipe_page_statement,
     tags_statement,
 )
-from tests.helpers import Client
+from tests.helpers import Client, sent_statements
 
 RECIPES = 20_000
 USERS = 500
@@ -240,24 +239,6 @@ def api_reads(author: uuid.UUID, liker: uuid.UUID) -> list[str]:
         f"/api/v1/users/{liker}/likes?limit=20",
         "/api/v1/ingredients?prefix=tom",
     ]
-
-
-@contextmanager
-def sent_statements(app: Litestar) -> Iterator[list[tuple[str, Any]]]:
-    """(SQL, parameters) of every statement the app sends while the block runs."""
-    from chopchop.app import ChopchopPlugin
-
-    engine = app.plugins.get(ChopchopPlugin).db_config.get_engine().sync_engine
-    sent: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        sent.append((statement, tuple(parameters or ())))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 async def measure(database_url: str) -> None:

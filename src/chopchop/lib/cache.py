@@ -324,10 +324,14 @@ def index_cached_routes(app: Litestar) -> dict[int, CachedRoute]:
     return index
 
 
+def _cached_route(request: Request[Any, Any, Any]) -> CachedRoute | None:
+    routes: dict[int, CachedRoute] | None = request.app.state.get(CACHED_ROUTES_STATE_KEY)
+    return routes.get(id(request.scope["route_handler"])) if routes else None
+
+
 def canonical_query(request: Request[Any, Any, Any]) -> list[tuple[str, str]] | None:
     """The canonical query items of a cached route's request (for links), or None (not cached, or not valid)."""
-    routes: dict[int, CachedRoute] | None = request.app.state.get(CACHED_ROUTES_STATE_KEY)
-    route = routes.get(id(request.scope["route_handler"])) if routes else None
+    route = _cached_route(request)
     if route is None:
         return None
     try:
@@ -350,8 +354,7 @@ def cache_key_builder(request: Request[Any, Any, Any]) -> str:
     key; ``GET /recipes?limit%3D87%26offset=5`` has none (an unknown parameter: a 400 that is never stored).
     """
     scope = request.scope
-    routes: dict[int, CachedRoute] = request.app.state[CACHED_ROUTES_STATE_KEY]
-    route = routes.get(id(scope["route_handler"]))
+    route = _cached_route(request)
     if route is None or scope["method"] != "GET":
         return UNCACHED
     # The key is a function of the path and the raw query: work it out once per spelling (bounded memo).
