@@ -40,14 +40,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/9")
 SEED = 7
-FINGERPRINT = "chopchop-growth v2 seed={seed} users={users} recipes={recipes}"
+FINGERPRINT = "chopchop-growth v3 seed={seed} users={users} recipes={recipes}"
 SLOW_MS = 25.0  # the target of a typical uncached read (issue 12)
 
 # (label, path template). Templates name ids picked from each database: {author}, {liker}, {recipe}, {commented}.
 READS: list[tuple[str, str]] = [
     ("newest, 20", "/api/v1/recipes?limit=20"),
     ("newest, 100 at offset 900", "/api/v1/recipes?limit=100&offset=900"),
-    ("newest, 20 at offset 10,000", "/api/v1/recipes?limit=20&offset=10000"),
+    ("newest, 20 at offset 1,000", "/api/v1/recipes?limit=20&offset=1000"),
     ("most liked", "/api/v1/recipes?limit=20&sort=most_liked"),
     ("most commented", "/api/v1/recipes?limit=20&sort=most_commented"),
     ("title", "/api/v1/recipes?limit=20&sort=title"),
@@ -55,23 +55,33 @@ READS: list[tuple[str, str]] = [
     ("author", "/api/v1/recipes?limit=20&author={author}"),
     ("complexity", "/api/v1/recipes?limit=20&complexity=easy"),
     ("tag", "/api/v1/recipes?limit=20&tag=vegetarian"),
+    ("two tags", "/api/v1/recipes?limit=20&tag=vegetarian&tag=quick"),
     ("max_total_minutes", "/api/v1/recipes?limit=20&max_total_minutes=30"),
     ("ingredients_all", "/api/v1/recipes?limit=20&ingredients_all=tomato&ingredients_all=onion"),
+    ("ingredients_all (rare pair)", "/api/v1/recipes?limit=20&ingredients_all=tofu&ingredients_all=saffron"),
     ("ingredients_any", "/api/v1/recipes?limit=20&ingredients_any=salmon&ingredients_any=tofu"),
     ("exclude_ingredients", "/api/v1/recipes?limit=20&exclude_ingredients=garlic&exclude_ingredients=butter"),
+    ("exclude, most liked", "/api/v1/recipes?limit=20&exclude_ingredients=garlic&sort=most_liked"),
+    ("tag at offset 1,000", "/api/v1/recipes?limit=20&tag=vegetarian&offset=1000"),
     ("q (common word)", "/api/v1/recipes?limit=20&q=tomato"),
     ("q (rare word)", "/api/v1/recipes?limit=20&q=saffron"),
+    ("q (unknown word)", "/api/v1/recipes?limit=20&q=xylophone"),
+    ("q (negated word only)", "/api/v1/recipes?limit=20&q=-tomato"),
     ("q + complexity + time", "/api/v1/recipes?limit=20&q=tomato&complexity=easy&max_total_minutes=30"),
     ("q + tag", "/api/v1/recipes?limit=20&q=tomato&tag=vegetarian"),
     ("q + author", "/api/v1/recipes?limit=20&q=tomato&author={author}"),
     ("q + ingredients_all", "/api/v1/recipes?limit=20&q=soup&ingredients_all=onion"),
+    ("q + ingredients_any", "/api/v1/recipes?limit=20&q=soup&ingredients_any=salmon&ingredients_any=tofu"),
     ("q + exclude_ingredients", "/api/v1/recipes?limit=20&q=tomato&exclude_ingredients=garlic"),
     ("q, most liked", "/api/v1/recipes?limit=20&q=tomato&sort=most_liked"),
+    ("q, title", "/api/v1/recipes?limit=20&q=tomato&sort=title"),
+    ("q at offset 1,000", "/api/v1/recipes?limit=20&q=tomato&offset=1000"),
     ("recipe detail", "/api/v1/recipes/{recipe}"),
     ("a user's recipes", "/api/v1/users/{author}/recipes?limit=20"),
     ("a user's likes", "/api/v1/users/{liker}/likes?limit=20"),
     ("comments of a recipe", "/api/v1/recipes/{commented}/comments?limit=20"),
     ("ingredient autocomplete", "/api/v1/ingredients?prefix=to"),
+    ("ingredient autocomplete, one letter", "/api/v1/ingredients?prefix=s"),
     ("users, 100", "/api/v1/users?limit=100"),
 ]
 
@@ -185,7 +195,7 @@ async def _explain(database: str, statements: list[tuple[str, Any]]) -> list[str
     plans: list[str] = []
     try:
         for statement, parameters in statements:
-            if not statement.lstrip().upper().startswith("SELECT"):
+            if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
                 continue
             rows = await connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", *(parameters or ()))
             plans.append(statement.strip() + "\n\n" + "\n".join(row[0] for row in rows))

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from chopchop.app import ChopchopPlugin, create_app
 from chopchop.db.migrate import upgrade
+from chopchop.domain.recipes import listing
 from chopchop.settings import RATE_SETTINGS, Settings
 from tests.helpers import Mailbox, running, start_smtp_server
 
@@ -128,6 +129,7 @@ async def worker(app: Litestar, client: httpx.AsyncClient, settings: Settings) -
 @pytest.fixture(autouse=True)
 async def clean_state(database_url: str, mailbox: Mailbox, settings: Settings) -> AsyncIterator[None]:
     """Each test starts with empty tables, no cache entries or rate-limit counters, and an empty mailbox."""
+    listing.forget()  # the planner statistics the app read describe the last test's tables
     redis = Redis.from_url(REDIS_URL)
     # The run's Redis has served the cache for long: no restart window (a deleted birth key would open one).
     await redis.set(f"{settings.redis_key_prefix}:gen:_born", 0)

@@ -45,6 +45,7 @@ from chopchop.domain.accounts import jobs as account_jobs
 from chopchop.domain.accounts.auth import REVOKED_TOKENS_STORE, TOKEN_URL, build_auth
 from chopchop.domain.accounts.controllers import AuthController, MeController
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
+from chopchop.domain.recipes import jobs as recipe_jobs
 from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
 from chopchop.domain.system.controllers import HealthController, MetricsController
 from chopchop.domain.users.controllers import UserController
@@ -104,11 +105,13 @@ TASKS: list[Any] = [
     outbox.make_deliver(lambda: OUTBOX_TASKS),
     outbox.sweep_outbox,
     outbox.purge_outbox,
+    *recipe_jobs.TASKS,
 ]
 CRON_JOBS = [
     CronJob(cast("Any", outbox.sweep_outbox), cron="* * * * *", timeout=50),
     CronJob(cast("Any", outbox.purge_outbox), cron="17 * * * *"),
     CronJob(cast("Any", account_jobs.purge_expired_tokens), cron="23 * * * *"),
+    CronJob(cast("Any", recipe_jobs.fold_ingredient_usage), cron="* * * * *", timeout=50),
 ]
 
 
@@ -142,7 +145,17 @@ def build_db_config(settings: Settings) -> SQLAlchemyAsyncConfig:
             max_overflow=10,
             pool_timeout=5,
             pool_recycle=1800,
-            connect_args={"timeout": 5, "command_timeout": 60},
+            connect_args={
+                "timeout": 5,
+                "command_timeout": 60,
+                "server_settings": {
+                    # Statements are prepared once per connection; a generic plan cannot see a search's words or a
+                    # filter's ingredients, and picks one walk for the rare and the common alike: plan each time.
+                    "plan_cache_mode": "force_custom_plan",
+                    # Short queries: compiling one (tens of milliseconds) costs more than it saves.
+                    "jit": "off",
+                },
+            },
             # Errors logged on the way to a 409/503 must not carry bound values (hashes, emails, tokens).
             hide_parameters=True,
         )

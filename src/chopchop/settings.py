@@ -131,6 +131,12 @@ class Settings:
         "persistence). Must exceed the longest commit (the database command timeout is 60 s).",
         default=90,
     )
+    exact_total_limit: int = _doc(
+        "PostgreSQL: recipe lists whose matches the planner estimates at no more than this many count them exactly "
+        "(`total_exact: true`); larger ones report the estimate (`total_exact: false`) instead of counting every "
+        "match on every page. Tables of at most this many recipes are always counted exactly.",
+        default=2000,
+    )
     rate_limits_enabled: bool = _doc("Enforce the rate limits below (429 past them).", default=True)
     trusted_proxies: int = _doc(
         "How many reverse proxies of ours stand in front of the API: X-Forwarded-For is believed for that "

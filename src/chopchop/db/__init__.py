@@ -5,7 +5,7 @@ from advanced_alchemy.base import orm_registry
 from chopchop.db import recipes as _recipes
 from chopchop.db import social as _social
 from chopchop.db.outbox import OutboxMessage, OutboxStatus
-from chopchop.db.recipes import Ingredient, Recipe, RecipeIngredient, RecipeLike, RecipeTag
+from chopchop.db.recipes import Ingredient, IngredientUsage, Recipe, RecipeIngredient, RecipeLike, RecipeTag
 from chopchop.db.social import Comment
 from chopchop.db.users import PendingRegistration, TokenPurpose, User, UserToken
 
@@ -18,6 +18,7 @@ __all__ = [
     "POSTGRES_ONLY_INDEXES",
     "Comment",
     "Ingredient",
+    "IngredientUsage",
     "OutboxMessage",
     "OutboxStatus",
     "PendingRegistration",

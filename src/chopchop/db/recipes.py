@@ -14,8 +14,8 @@ from uuid import UUID
 
 from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text, text
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy import JSON, BigInteger, ForeignKey, Identity, Index, Integer, Numeric, String, Text, Uuid, text
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 #: Full-text configuration of the search index and of the queries that must use it (they must match).
@@ -23,7 +23,13 @@ FULLTEXT_CONFIG = "english"
 
 #: Indexes created by migrations on PostgreSQL only (GIN indexes the models do not declare). The full-text
 #: index was an expression index over ``search_text`` (0002) until the stored ``search_vector`` (0006).
-POSTGRES_ONLY_INDEXES: set[str] = {"ix_recipe_search_fts", "ix_recipe_search_vector", "ix_ingredient_name_trgm"}
+POSTGRES_ONLY_INDEXES: set[str] = {
+    "ix_recipe_search_fts",
+    "ix_recipe_search_vector",
+    "ix_recipe_ingredient_ids",
+    "ix_recipe_tags",
+    "ix_ingredient_name_trgm",
+}
 
 COMPLEXITIES = ("easy", "medium", "hard")
 UNITS = (
@@ -56,6 +62,26 @@ class Ingredient(UUIDv7AuditBase):
     __tablename__ = "ingredient"
 
     name: Mapped[str] = mapped_column(String(100), unique=True)
+    # PostgreSQL: how many recipes use the entry, as of the last fold of ``ingredient_usage`` (add its pending
+    # deltas for the exact figure: ``chopchop.domain.recipes.services.ingredient_statement``). Unused on SQLite.
+    recipe_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+
+
+class IngredientUsage(DefaultBase):
+    """A pending change of an ingredient's ``recipe_count`` (+1 or -1), inserted by the ``recipe_ingredient_usage``
+    trigger (migration 0007) whenever a recipe's ``ingredient_ids`` gain or lose an entry, folded into
+    ``ingredient.recipe_count`` by the ``fold_ingredient_usage`` job.
+
+    Only inserts on the write path, so creating recipes with salt never queues behind another writer's lock on the
+    salt row, and the exact count is always ``recipe_count + sum(delta)``. PostgreSQL only (SQLite counts lines).
+    """
+
+    __tablename__ = "ingredient_usage"
+    __table_args__ = (Index("ix_ingredient_usage_ingredient_id", "ingredient_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True)
+    ingredient_id: Mapped[UUID] = mapped_column(Uuid())
+    delta: Mapped[int] = mapped_column(Integer)
 
 
 class Recipe(UUIDv7AuditBase):
@@ -97,6 +123,13 @@ class Recipe(UUIDv7AuditBase):
     search_vector: Mapped[str | None] = mapped_column(
         TSVECTOR().with_variant(Text(), "sqlite"), nullable=True, deferred=True
     )
+    # The recipe's distinct catalogue ids and tags, sorted, written by the service in the same statement as the
+    # recipe (the lines and tag rows stay the source of the details). PostgreSQL: arrays with GIN indexes
+    # (migration 0007), so ingredient and tag filters are containment tests (``@>``, ``&&``) the planner can
+    # either look up or check per row while it walks a sort index; summaries read their tags from here. SQLite:
+    # JSON lists (ids as strings), filters there still join the lines.
+    ingredient_ids: Mapped[list[UUID]] = mapped_column(ARRAY(Uuid()).with_variant(JSON(), "sqlite"), default=list)
+    tags: Mapped[list[str]] = mapped_column(ARRAY(String(40)).with_variant(JSON(), "sqlite"), default=list)
 
 
 class RecipeIngredient(DefaultBase):
@@ -149,6 +182,7 @@ __all__ = [
     "POSTGRES_ONLY_INDEXES",
     "UNITS",
     "Ingredient",
+    "IngredientUsage",
     "Recipe",
     "RecipeIngredient",
     "RecipeLike",

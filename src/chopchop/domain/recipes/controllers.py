@@ -35,9 +35,17 @@ from chopchop.domain.recipes.services import IngredientService, RecipeLikeServic
 from chopchop.lib.apidoc import LOCATION, ApiOperation
 from chopchop.lib.cache import cached_public, invalidate
 from chopchop.lib.conditional import etag_of_struct, require_match
-from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, page_response
+from chopchop.lib.pagination import (
+    DEFAULT_LIMIT,
+    LIST_RESPONSE_HEADERS,
+    Limit,
+    Offset,
+    SearchOffset,
+    page_response,
+)
 from chopchop.lib.problems import BadRequest, problems
 from chopchop.lib.text import QUERY_TEXT, is_query_text
+from chopchop.settings import Settings
 
 RECIPES_PATH = "/api/v1/recipes"
 MAX_FILTER_VALUES = 20
@@ -130,7 +138,8 @@ class RecipeController(Controller):
             QueryParameter(description="newest, most_liked, most_commented, title or quickest; ties broken by id."),
         ] = "newest",
         limit: Limit = DEFAULT_LIMIT,
-        offset: Offset = 0,
+        offset: SearchOffset = 0,
+        settings: NamedDependency[Settings],
     ) -> Response[RecipeSummaryPage]:
         """Search and filter recipes; each item is a compact summary (no steps or ingredient lines).
 
@@ -147,8 +156,12 @@ class RecipeController(Controller):
             exclude_ingredients=_names(exclude_ingredients, "exclude_ingredients"),
             q=q.strip() or None if q is not None else None,
         )
-        items, total = await recipes_service.list_recipes(filters, sort, limit=limit, offset=offset)
-        return page_response(request, items, total=total, limit=limit, offset=offset, page_type=RecipeSummaryPage)
+        items, total, exact = await recipes_service.list_recipes(
+            filters, sort, limit=limit, offset=offset, exact_total_limit=settings.exact_total_limit
+        )
+        return page_response(
+            request, items, total=total, limit=limit, offset=offset, total_exact=exact, page_type=RecipeSummaryPage
+        )
 
     @post(
         "/",
@@ -358,14 +371,18 @@ class UserRecipesController(Controller):
         recipes_service: NamedDependency[RecipeService],
         sort: Annotated[SortOrder, QueryParameter(description="As for GET /recipes.")] = "newest",
         limit: Limit = DEFAULT_LIMIT,
-        offset: Offset = 0,
+        offset: SearchOffset = 0,
+        settings: NamedDependency[Settings],
     ) -> Response[RecipeSummaryPage]:
         """The user's recipes, newest first by default."""
         await recipes_service.require_active_user(user_id)
-        items, total = await recipes_service.list_recipes(
-            RecipeFilters(author=user_id), sort, limit=limit, offset=offset
+        filters = RecipeFilters(author=user_id)
+        items, total, exact = await recipes_service.list_recipes(
+            filters, sort, limit=limit, offset=offset, exact_total_limit=settings.exact_total_limit
         )
-        return page_response(request, items, total=total, limit=limit, offset=offset, page_type=RecipeSummaryPage)
+        return page_response(
+            request, items, total=total, limit=limit, offset=offset, total_exact=exact, page_type=RecipeSummaryPage
+        )
 
     @get(
         "/likes",

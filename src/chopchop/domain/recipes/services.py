@@ -1,14 +1,13 @@
 """Recipe rules: ownership, the ingredient catalogue, counters, and the list/search queries with their indexes.
 
-The list statements are built by plain functions (``recipe_page_statement`` and friends) so that the EXPLAIN
-test checks exactly the SQL the endpoints run. A list costs a constant number of statements whatever the page
-size: the page (one join with the authors), the total count, and the tags of the page's recipes.
+The list statements are built by plain functions (here for SQLite and the likes; ``listing`` for PostgreSQL's
+recipe lists) so that the EXPLAIN test checks exactly the SQL the endpoints run. A list costs a constant number
+of statements whatever the page size. Tags of summaries come from ``recipe.tags``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
@@ -26,17 +25,18 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    literal_column,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from uuid_utils.compat import uuid7
 
-from chopchop.db import Ingredient, Recipe, RecipeIngredient, RecipeLike, RecipeTag, User
-from chopchop.db.recipes import FULLTEXT_CONFIG
+from chopchop.db import Ingredient, IngredientUsage, Recipe, RecipeIngredient, RecipeLike, RecipeTag, User
+from chopchop.domain.recipes import listing
+from chopchop.domain.recipes.listing import SUMMARY_COLUMNS, fulltext_match
 from chopchop.domain.recipes.schemas import (
     AuthorRef,
     IngredientLine,
@@ -89,13 +89,6 @@ def search_text(
     return "\n".join([title, description, *steps, " ".join(ingredient_names), " ".join(tags)])
 
 
-def fulltext_match(query: str) -> ColumnElement[bool]:
-    """PostgreSQL full-text match against the stored ``search_vector`` (GIN index ``ix_recipe_search_vector``): a
-    filter the planner can check per row for free while it walks a sort index, or look up in the GIN index."""
-    config: ColumnElement[Any] = literal_column(f"'{FULLTEXT_CONFIG}'")
-    return Recipe.search_vector.op("@@")(func.websearch_to_tsquery(config, query))
-
-
 def _has_ingredient(names: Sequence[str]) -> ColumnElement[bool]:
     """The recipe has at least one line with one of ``names`` (normalised catalogue names)."""
     return exists(
@@ -106,7 +99,7 @@ def _has_ingredient(names: Sequence[str]) -> ColumnElement[bool]:
 
 
 def recipe_conditions(filters: RecipeFilters, dialect: str) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of ``GET /recipes`` for ``filters``."""
+    """The WHERE clauses of ``GET /recipes`` for ``filters`` on SQLite (PostgreSQL: ``listing.Criteria``)."""
     conditions: list[ColumnElement[bool]] = []
     if filters.author is not None:
         conditions.append(Recipe.author_id == filters.author)
@@ -146,26 +139,12 @@ def recipe_conditions(filters: RecipeFilters, dialect: str) -> list[ColumnElemen
     return conditions
 
 
-_SUMMARY_COLUMNS = (
-    Recipe.id,
-    Recipe.title,
-    Recipe.complexity,
-    Recipe.servings,
-    Recipe.total_minutes,
-    Recipe.like_count,
-    Recipe.comment_count,
-    Recipe.created_at,
-    Recipe.author_id,
-    User.display_name,
-)
-
-
 def recipe_page_statement(
     filters: RecipeFilters, sort: SortOrder, *, limit: int, offset: int, dialect: str
 ) -> Select[Any]:
-    """One page of recipe summaries (without tags) in the sort order."""
+    """SQLite: one page of recipe summaries in the sort order."""
     return (
-        select(*_SUMMARY_COLUMNS)
+        select(*SUMMARY_COLUMNS)
         .join(User, User.id == Recipe.author_id)
         .where(*recipe_conditions(filters, dialect))
         .order_by(*SORTS[sort])
@@ -178,18 +157,10 @@ def recipe_count_statement(filters: RecipeFilters, dialect: str) -> Select[tuple
     return select(func.count()).select_from(Recipe).where(*recipe_conditions(filters, dialect))
 
 
-def tags_statement(recipe_ids: Sequence[UUID]) -> Select[tuple[UUID, str]]:
-    return (
-        select(RecipeTag.recipe_id, RecipeTag.tag)
-        .where(RecipeTag.recipe_id.in_(recipe_ids))
-        .order_by(RecipeTag.recipe_id, RecipeTag.tag)
-    )
-
-
 def liked_page_statement(user_id: UUID, *, limit: int, offset: int) -> Select[Any]:
     """A user's liked recipes, most recently liked first."""
     return (
-        select(RecipeLike.created_at, *_SUMMARY_COLUMNS)
+        select(RecipeLike.created_at, *SUMMARY_COLUMNS)
         .select_from(RecipeLike)
         .join(Recipe, Recipe.id == RecipeLike.recipe_id)
         .join(User, User.id == Recipe.author_id)
@@ -204,13 +175,25 @@ def liked_count_statement(user_id: UUID) -> Select[tuple[int]]:
     return select(func.count()).select_from(RecipeLike).where(RecipeLike.user_id == user_id)
 
 
-def ingredient_statement(prefix: str, *, limit: int, offset: int) -> Select[Any]:
-    """Catalogue entries starting with ``prefix`` (normalised), alphabetically, with their recipe counts."""
-    used_by = (
-        select(func.count(distinct(RecipeIngredient.recipe_id)))
-        .where(RecipeIngredient.ingredient_id == Ingredient.id)
-        .scalar_subquery()
-    )
+def ingredient_statement(prefix: str, *, limit: int, offset: int, dialect: str) -> Select[Any]:
+    """Catalogue entries starting with ``prefix`` (normalised), alphabetically, with their recipe counts.
+
+    PostgreSQL: the stored count plus the entry's pending ``ingredient_usage`` deltas (exact, a few rows per entry
+    between two folds). SQLite: counted from the lines."""
+    used_by: Any
+    if dialect == "postgresql":
+        pending = (
+            select(func.coalesce(func.sum(IngredientUsage.delta), 0))
+            .where(IngredientUsage.ingredient_id == Ingredient.id)
+            .scalar_subquery()
+        )
+        used_by = Ingredient.recipe_count + pending
+    else:
+        used_by = (
+            select(func.count(distinct(RecipeIngredient.recipe_id)))
+            .where(RecipeIngredient.ingredient_id == Ingredient.id)
+            .scalar_subquery()
+        )
     return (
         select(Ingredient.id, Ingredient.name, used_by)
         .where(Ingredient.name.like(f"{_escape_like(prefix)}%", escape="~"))
@@ -218,6 +201,43 @@ def ingredient_statement(prefix: str, *, limit: int, offset: int) -> Select[Any]
         .limit(limit)
         .offset(offset)
     )
+
+
+#: Moves the pending usage deltas into ``ingredient.recipe_count`` in one statement: the rows it deletes are the
+#: rows it adds, so a count read at any moment (stored + pending) never changes because of it.
+FOLD_INGREDIENT_USAGE = """
+WITH folded AS (DELETE FROM ingredient_usage RETURNING ingredient_id, delta),
+     sums AS (SELECT ingredient_id, sum(delta) AS delta FROM folded GROUP BY ingredient_id)
+UPDATE ingredient i SET recipe_count = i.recipe_count + sums.delta FROM sums
+WHERE i.id = sums.ingredient_id AND sums.delta <> 0
+"""
+
+
+#: Every entry's count from the recipes' arrays (about 3 s at a million recipes).
+RECOUNT_INGREDIENT_USAGE = """
+UPDATE ingredient i SET recipe_count = coalesce(c.n, 0)
+FROM ingredient i2 LEFT JOIN (
+  SELECT x AS ingredient_id, count(*) AS n FROM recipe, unnest(ingredient_ids) AS x GROUP BY x
+) c ON c.ingredient_id = i2.id
+WHERE i2.id = i.id AND i.recipe_count IS DISTINCT FROM coalesce(c.n, 0)
+"""
+
+
+async def recount_ingredient_usage(connection: AsyncConnection) -> None:
+    """PostgreSQL, in the caller's transaction: count every entry's recipes afresh and drop the pending deltas
+    (after bulk loads that skipped the trigger). Writers that add deltas wait for the commit; those that added
+    some before are waited for, then counted by the recount: nothing is counted twice or missed."""
+    if connection.dialect.name != "postgresql":
+        return
+    await connection.execute(text("LOCK TABLE ingredient_usage IN EXCLUSIVE MODE"))
+    await connection.execute(text("DELETE FROM ingredient_usage"))
+    await connection.execute(text(RECOUNT_INGREDIENT_USAGE))
+
+
+async def fold_ingredient_usage(session: AsyncSession) -> None:
+    """PostgreSQL: fold the pending deltas (a job runs it every minute; the counts read the same before and after)."""
+    if _dialect(session) == "postgresql":
+        await session.execute(text(FOLD_INGREDIENT_USAGE))
 
 
 def ingredient_count_statement(prefix: str) -> Select[tuple[int]]:
@@ -257,14 +277,14 @@ def _scaled(quantity: Decimal | None, factor: Decimal | None) -> float | None:
     return float(max((quantity * factor).quantize(_THOUSANDTH, rounding=ROUND_HALF_UP), _THOUSANDTH))
 
 
-def _summary(row: Any, tags: dict[UUID, list[str]]) -> RecipeSummary:
+def _summary(row: Any) -> RecipeSummary:
     return RecipeSummary(
         id=row.id,
         title=row.title,
         complexity=row.complexity,
         servings=row.servings,
         total_minutes=row.total_minutes,
-        tags=tags.get(row.id, []),
+        tags=list(row.tags),
         author=AuthorRef(id=row.author_id, display_name=row.display_name),
         like_count=row.like_count,
         comment_count=row.comment_count,
@@ -291,6 +311,7 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
         now = datetime.now(UTC)
         tags = _unique(data.tags)
         names = [normalise_name(line.ingredient) for line in data.ingredients]
+        ids = await ensure_ingredients(self.session, names)
         await self.session.execute(
             insert(Recipe).values(
                 id=recipe_id,
@@ -306,13 +327,21 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
                 like_count=0,
                 comment_count=0,
                 search_text=search_text(data.title, data.description, data.steps, names, tags),
+                **self._arrays(ids.values(), tags),
                 created_at=now,
                 updated_at=now,
             )
         )
-        await self._write_lines(recipe_id, data.ingredients)
+        await self._write_lines(recipe_id, data.ingredients, ids)
         await self._write_tags(recipe_id, tags)
         return recipe_id
+
+    def _arrays(self, ingredient_ids: Iterable[UUID], tags: Iterable[str]) -> dict[str, list[Any]]:
+        """``recipe.ingredient_ids`` and ``recipe.tags``: distinct and sorted (SQLite: ids as strings in JSON)."""
+        ids: list[Any] = sorted(set(ingredient_ids))
+        if _dialect(self.session) != "postgresql":
+            ids = [str(ingredient_id) for ingredient_id in ids]
+        return {"ingredient_ids": ids, "tags": sorted(set(tags))}
 
     async def lock_owned(self, recipe_id: UUID, actor_id: UUID) -> Any:
         """The recipe's row, locked for the rest of the transaction; 404 if missing, 403 unless the actor wrote it.
@@ -347,6 +376,7 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
         await self.lock_owned(recipe_id, actor_id)
         tags = _unique(data.tags)
         names = [normalise_name(line.ingredient) for line in data.ingredients]
+        ids = await ensure_ingredients(self.session, names)
         await self.session.execute(
             update(Recipe)
             .where(Recipe.id == recipe_id)
@@ -360,11 +390,12 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
                 total_minutes=data.prep_minutes + data.cook_minutes,
                 steps=[step.strip() for step in data.steps],
                 search_text=search_text(data.title, data.description, data.steps, names, tags),
+                **self._arrays(ids.values(), tags),
                 updated_at=datetime.now(UTC),
             )
             .execution_options(**_PLAIN)
         )
-        await self._write_lines(recipe_id, data.ingredients, replace=True)
+        await self._write_lines(recipe_id, data.ingredients, ids, replace=True)
         await self._write_tags(recipe_id, tags, replace=True)
 
     async def update_recipe(self, recipe_id: UUID, actor_id: UUID, data: RecipeUpdate) -> None:
@@ -384,9 +415,12 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
         tags = None if isinstance(data.tags, UnsetType) else _unique(data.tags)
         lines = None if isinstance(data.ingredients, UnsetType) else data.ingredients
         if lines is not None:
-            await self._write_lines(recipe_id, lines, replace=True)
+            ids = await ensure_ingredients(self.session, (normalise_name(line.ingredient) for line in lines))
+            await self._write_lines(recipe_id, lines, ids, replace=True)
+            changes["ingredient_ids"] = self._arrays(ids.values(), ())["ingredient_ids"]
         if tags is not None:
             await self._write_tags(recipe_id, tags, replace=True)
+            changes["tags"] = sorted(set(tags))
         if {"title", "description", "steps"} & changes.keys() or lines is not None or tags is not None:
             names = (
                 [normalise_name(line.ingredient) for line in lines]
@@ -410,13 +444,18 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
         await self.session.execute(delete(Recipe).where(Recipe.id == recipe_id).execution_options(**_PLAIN))
 
     async def _write_lines(
-        self, recipe_id: UUID, lines: Sequence[IngredientLineInput], *, replace: bool = False
+        self,
+        recipe_id: UUID,
+        lines: Sequence[IngredientLineInput],
+        ids: Mapping[str, UUID],
+        *,
+        replace: bool = False,
     ) -> None:
+        """The lines at their positions; ``ids``: the catalogue ids of their names (``ensure_ingredients``)."""
         if replace:
             await self.session.execute(delete(RecipeIngredient).where(RecipeIngredient.recipe_id == recipe_id))
         if not lines:
             return
-        ids = await ensure_ingredients(self.session, (normalise_name(line.ingredient) for line in lines))
         await self.session.execute(
             insert(RecipeIngredient),
             [
@@ -494,7 +533,7 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
                 )
                 for line, name in lines.tuples()
             ],
-            tags=await self._tags(recipe_id),
+            tags=list(recipe.tags),
             author=AuthorRef(id=recipe.author_id, display_name=row[1]),
             like_count=recipe.like_count,
             comment_count=recipe.comment_count,
@@ -502,17 +541,10 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
             updated_at=recipe.updated_at,
         )
 
-    async def _tags_of(self, recipe_ids: Sequence[UUID]) -> dict[UUID, list[str]]:
-        tags: dict[UUID, list[str]] = defaultdict(list)
-        if recipe_ids:
-            for recipe_id, tag in (await self.session.execute(tags_statement(recipe_ids))).tuples():
-                tags[recipe_id].append(tag)
-        return tags
-
     async def list_recipes(
-        self, filters: RecipeFilters, sort: SortOrder, *, limit: int, offset: int
-    ) -> tuple[list[RecipeSummary], int]:
-        """One page of summaries and the total. PostgreSQL: one statement (one round trip) whatever the page size."""
+        self, filters: RecipeFilters, sort: SortOrder, *, limit: int, offset: int, exact_total_limit: int
+    ) -> tuple[list[RecipeSummary], int, bool]:
+        """One page of summaries, the number of matches and whether that number is exact (see ``listing``)."""
         dialect = _dialect(self.session)
         if dialect != "postgresql":
             rows = (
@@ -521,48 +553,32 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
                 )
             ).all()
             total = (await self.session.execute(recipe_count_statement(filters, dialect))).scalar_one()
-            tags = await self._tags_of([row.id for row in rows])
-            return [_summary(row, tags) for row in rows], int(total)
-        statement = recipe_page_statement(filters, sort, limit=limit, offset=offset, dialect=dialect).add_columns(
-            func.array(
-                select(RecipeTag.tag).where(RecipeTag.recipe_id == Recipe.id).order_by(RecipeTag.tag).scalar_subquery()
-            ).label("tags"),
-            recipe_count_statement(filters, dialect).scalar_subquery().label("total"),
-        )
-        # Core execution on the session's connection (no ORM result layer), rows read by position.
+            return [_summary(row) for row in rows], int(total), True
+        # Core execution on the session's connection (no ORM result layer).
         connection = await self.session.connection()
-        rows = (await connection.execute(statement)).tuples().all()
-        if not rows:
-            total = (await self.session.execute(recipe_count_statement(filters, dialect))).scalar_one() if offset else 0
-            return [], int(total)
-        return [
-            RecipeSummary(
-                id=id_,
-                title=title,
-                complexity=complexity,
-                servings=servings,
-                total_minutes=total_minutes,
-                tags=tags,
-                author=AuthorRef(id=author_id, display_name=display_name),
-                like_count=like_count,
-                comment_count=comment_count,
-                created_at=created_at,
-            )
-            for (
-                id_,
-                title,
-                complexity,
-                servings,
-                total_minutes,
-                like_count,
-                comment_count,
-                created_at,
-                author_id,
-                display_name,
-                tags,
-                _,
-            ) in rows
-        ], int(rows[0][-1])
+        criteria = await listing.resolve(connection, filters)
+        if criteria.impossible:
+            return [], 0, True
+        conditions = criteria.conditions()
+        stats = await listing.PLANNER_STATS.get(connection)
+        estimated = 0
+        if not listing.known_narrow(criteria, stats, exact_total_limit):
+            estimated = await listing.estimate(connection, conditions)
+        if estimated <= exact_total_limit:
+            statement = listing.narrow_statement(conditions, sort, limit=limit, offset=offset)
+            rows = (await connection.execute(statement)).all()
+            if rows:
+                return [_summary(row) for row in rows], int(rows[0].total), True
+            total = (await connection.execute(listing.count_statement(conditions))).scalar_one() if offset else 0
+            return [], int(total), True
+        statement = listing.broad_statement(conditions, sort, limit=limit, offset=offset)
+        rows = (await connection.execute(statement)).all()
+        items = [_summary(row) for row in rows]
+        if len(rows) < limit and (rows or not offset):
+            return items, offset + len(rows), True  # the last page: every match has been seen
+        # More may follow (a full page) or the offset is past the end: the estimate, never below what was seen.
+        seen = offset + len(rows) + (1 if rows else 0)
+        return items, max(listing.about(estimated), seen) if rows else min(listing.about(estimated), offset), False
 
     async def require_active_user(self, user_id: UUID) -> None:
         """404 unless the user exists and is active (public lists are about public profiles)."""
@@ -575,8 +591,7 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
         await self.require_active_user(user_id)
         rows = (await self.session.execute(liked_page_statement(user_id, limit=limit, offset=offset))).all()
         total = (await self.session.execute(liked_count_statement(user_id))).scalar_one()
-        tags = await self._tags_of([row.id for row in rows])
-        return [LikedRecipe(liked_at=row[0], recipe=_summary(row, tags)) for row in rows], int(total)
+        return [LikedRecipe(liked_at=row[0], recipe=_summary(row)) for row in rows], int(total)
 
 
 class RecipeLikeService(SQLAlchemyAsyncRepositoryService[RecipeLike]):
@@ -653,6 +668,7 @@ class IngredientService(SQLAlchemyAsyncRepositoryService[Ingredient]):
     async def search(self, prefix: str, *, limit: int, offset: int) -> tuple[list[IngredientRead], int]:
         session = self.repository.session
         normalised = normalise_name(prefix)
-        rows = await session.execute(ingredient_statement(normalised, limit=limit, offset=offset))
+        dialect = _dialect(cast("AsyncSession", session))
+        rows = await session.execute(ingredient_statement(normalised, limit=limit, offset=offset, dialect=dialect))
         total = (await session.execute(ingredient_count_statement(normalised))).scalar_one()
         return [IngredientRead(id=i, name=n, recipe_count=int(c)) for i, n, c in rows.tuples()], int(total)
