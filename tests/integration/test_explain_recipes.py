@@ -38,6 +38,7 @@ from chopchop.domain.recipes.services import (
     liked_page_statement,
 )
 from chopchop.lib.pagination import MAX_SEARCH_OFFSET
+from chopchop.settings import Settings
 from tests.helpers import Client, sent_statements
 
 RECIPES = 20_000
@@ -46,6 +47,8 @@ INGREDIENTS = 300
 LINES_PER_RECIPE = 6
 TAGS = 30
 #: Tables that must never be read by a sequential scan in the typical queries.
+#: The narrow path's cap at the default settings.
+CAP = Settings().exact_total_limit * listing.NARROW_CAP_FACTOR
 BIG_TABLES = {"recipe", "recipe_ingredient", "recipe_like", "recipe_tag", "comment"}
 
 SEED_SQL = [
@@ -139,10 +142,11 @@ async def typical_queries(
         conditions = (await listing.resolve(connection, filters)).conditions()
         queries.append((f"walk, {name}", listing.broad_statement(conditions, "newest", limit=20, offset=0)))
         if selective:
-            queries.append((f"exact, {name}", listing.narrow_statement(conditions, "newest", limit=20, offset=0)))
+            exact = listing.narrow_statement(conditions, "newest", limit=20, offset=0, cap=CAP)
+            queries.append((f"exact, {name}", exact))
     author_only = listing.Criteria(RecipeFilters(author=author)).conditions()
     queries += [
-        ("exact, author, most liked", listing.narrow_statement(author_only, "most_liked", limit=20, offset=0)),
+        ("exact, author, most liked", listing.narrow_statement(author_only, "most_liked", limit=20, offset=0, cap=CAP)),
         ("liked recipes of a user", liked_page_statement(liker, limit=20, offset=0)),
         ("count of a user's likes", liked_count_statement(liker)),
         ("ingredient autocomplete", ingredient_statement("tom", limit=20, offset=0, dialect="postgresql")),

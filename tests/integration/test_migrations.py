@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from advanced_alchemy.types import GUID, DateTimeUTC
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, insert
+from sqlalchemy import JSON, Connection, column, insert, table
 from sqlalchemy.ext.asyncio import create_async_engine
 from uuid_utils.compat import uuid7
 
@@ -126,3 +127,137 @@ def test_worker_processes_of_one_embedded_server_migrate_one_at_a_time(tmp_path:
         (version,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     versions = Path(__file__).resolve().parents[2] / "migrations" / "versions"
     assert version == max(path.name[:4] for path in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))  # the head
+
+
+async def _recipes_of_0006(url: str, recipes: dict[str, tuple[list[str], list[str]]]) -> None:
+    """Recipes as 0006 stored them (rows only: today's models have the columns 0007 adds)."""
+    guid, when = GUID(), DateTimeUTC(timezone=True)
+    user = table(
+        "user_account",
+        *(column(name) for name in ("email", "display_name", "password_hash", "is_active", "token_version")),
+        column("id", guid),
+        *(column(name, when) for name in ("confirmed_at", "created_at", "updated_at")),
+    )
+    now = datetime.now(UTC)
+    stamps = {"created_at": now, "updated_at": now}
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        author = uuid7()
+        await connection.execute(
+            insert(user).values(
+                id=author,
+                email="old@example.com",
+                display_name="Old",
+                password_hash="x",
+                is_active=True,
+                token_version=0,
+                confirmed_at=now,
+                **stamps,
+            )
+        )
+        ingredient = table(
+            "ingredient", column("id", guid), column("name"), column("created_at", when), column("updated_at", when)
+        )
+        names = sorted({name for names, _ in recipes.values() for name in names})
+        ids = {name: uuid7() for name in names}
+        for name in names:
+            await connection.execute(insert(ingredient).values(id=ids[name], name=name, **stamps))
+        recipe = table(
+            "recipe",
+            column("id", guid),
+            column("author_id", guid),
+            column("title"),
+            column("description"),
+            column("complexity"),
+            column("servings"),
+            column("prep_minutes"),
+            column("cook_minutes"),
+            column("total_minutes"),
+            column("steps", JSON()),
+            column("search_text"),
+            column("created_at", when),
+            column("updated_at", when),
+        )
+        line = table("recipe_ingredient", column("recipe_id", guid), column("position"), column("ingredient_id", guid))
+        tag = table("recipe_tag", column("recipe_id", guid), column("tag"))
+        for title, (names, tags) in recipes.items():
+            recipe_id = uuid7()
+            await connection.execute(
+                insert(recipe).values(
+                    id=recipe_id,
+                    author_id=author,
+                    title=title,
+                    description="",
+                    complexity="easy",
+                    servings=2,
+                    prep_minutes=1,
+                    cook_minutes=1,
+                    total_minutes=2,
+                    steps=["Cook."],
+                    search_text=" ".join([title, *names, *tags]),
+                    **stamps,
+                )
+            )
+            for position, name in enumerate(names, start=1):
+                await connection.execute(
+                    insert(line).values(recipe_id=recipe_id, position=position, ingredient_id=ids[name])
+                )
+            for value in tags:
+                await connection.execute(insert(tag).values(recipe_id=recipe_id, tag=value))
+    await engine.dispose()
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
+async def test_recipes_written_before_0007_are_found_by_ingredient_and_tag_filters_after_it(
+    dialect: str, settings: Settings, tmp_path: Path
+) -> None:
+    """0007 fills the arrays and the usage counts of existing recipes; on PostgreSQL also after an interrupted run
+    (its batches commit as they go: the schema steps before them are done again without failing)."""
+    name = f"chopchop_migrate_{uuid.uuid4().hex[:8]}"
+    if dialect == "postgresql":
+        await _admin(f'CREATE DATABASE "{name}"')
+        url = settings.database_url.rsplit("/", 1)[0] + f"/{name}"
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'legacy.sqlite3'}"
+    try:
+        await asyncio.to_thread(upgrade, url, "0006")
+        await _recipes_of_0006(
+            url,
+            {
+                "Soup": (["tomato", "onion"], ["vegan", "quick"]),
+                "Stew": (["onion", "beef"], []),
+                "Salad": ([], ["vegan"]),
+            },
+        )
+        if dialect == "postgresql":
+            # What a run killed during the backfill leaves: its schema steps committed, the version still 0006.
+            engine = create_async_engine(url)
+            async with engine.begin() as connection:
+                await connection.exec_driver_sql(
+                    "ALTER TABLE ingredient ADD COLUMN recipe_count integer NOT NULL DEFAULT 0"
+                )
+                await connection.exec_driver_sql(
+                    "ALTER TABLE recipe ADD COLUMN ingredient_ids uuid[] NOT NULL DEFAULT '{}'::uuid[]"
+                )
+            await engine.dispose()
+        await asyncio.to_thread(upgrade, url)
+
+        app = create_app(replace(settings, database_url=url, auto_migrate=False))
+        async with app.lifespan(), asgi_client(app) as http:
+
+            async def titles(query: str) -> list[str]:
+                response = await http.get(f"/api/v1/recipes?sort=title&{query}")
+                assert response.status_code == 200, response.text
+                return [item["title"] for item in response.json()["items"]]
+
+            assert await titles("ingredients_all=tomato&ingredients_all=onion") == ["Soup"]
+            assert await titles("ingredients_any=beef&ingredients_any=tomato") == ["Soup", "Stew"]
+            assert await titles("exclude_ingredients=tomato") == ["Salad", "Stew"]
+            assert await titles("tag=vegan") == ["Salad", "Soup"]
+            soup = (await http.get("/api/v1/recipes?tag=quick")).json()["items"][0]
+            assert soup["tags"] == ["quick", "vegan"]
+            catalogue = (await http.get("/api/v1/ingredients")).json()["items"]
+            assert {item["name"]: item["recipe_count"] for item in catalogue} == {"beef": 1, "onion": 2, "tomato": 1}
+    finally:
+        if dialect == "postgresql":
+            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

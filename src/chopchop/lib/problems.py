@@ -8,6 +8,7 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 import msgspec
+import sqlalchemy.exc
 from advanced_alchemy.exceptions import DuplicateKeyError, IntegrityError, NotFoundError, RepositoryError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
@@ -226,9 +227,11 @@ def _not_found_handler(request: Request[Any, Any, Any], exc: NotFoundError) -> R
     return problem_response(404, detail="The resource does not exist.", request=request)
 
 
-def _integrity_handler(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Problem]:
+def _integrity_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
     # advanced-alchemy re-raises every DBAPIError of a repository call (a lost connection, a deadlock) as its
-    # IntegrityError: only a real constraint violation is the client's conflict.
+    # IntegrityError: only a real constraint violation is the client's conflict. SQLAlchemy's own comes from
+    # statements services run themselves, e.g. a recipe whose author's account was deleted by a concurrent request
+    # (its foreign key): the client's request conflicts with what just happened, a 409, never a 500.
     fault = classify(exc)
     if fault is not None:
         return _unavailable(request, fault)
@@ -301,6 +304,7 @@ exception_handlers: ExceptionHandlersMap = {
     NotFoundError: _not_found_handler,
     DuplicateKeyError: _integrity_handler,
     IntegrityError: _integrity_handler,
+    sqlalchemy.exc.IntegrityError: _integrity_handler,
     RepositoryError: _repository_handler,
     Exception: _unhandled_handler,
 }

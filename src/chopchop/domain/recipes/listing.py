@@ -12,7 +12,9 @@ docs/database.md):
   matches (``total_exact: false``), from one ``EXPLAIN`` of the filter. Counting 94,000 matches of a common word
   exactly costs as much as reading them; estimating costs one planning.
 
-The estimate decides: at most ``exact_total_limit`` estimated matches is narrow. Estimates are only as good as
+The estimate decides: at most ``exact_total_limit`` estimated matches is narrow. The narrow statement never
+materialises more than five times that many matches: an estimate (or a rarity rule) that was wrong by more costs
+a bounded detour to the broad path, not a count of everything. Estimates are only as good as
 the statistics, so a list is also narrow when the table is small (``reltuples`` at most the limit), or when a
 searched word, a tag or a required ingredient is not among the most common elements PostgreSQL keeps for its
 column (``pg_stats.most_common_elems``, 10,000 per column at ``STATISTICS 1000``): such an element is rare, so
@@ -56,6 +58,9 @@ SORT_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {
 #: The type of ``recipe.tags``: a list of tags is compared as the same type (``varchar[] @> varchar[]``).
 TAGS_ARRAY = ARRAY(String(40))
 IDS_ARRAY = ARRAY(Uuid())
+
+#: How many times ``exact_total_limit`` matches the narrow statement materialises before it gives up.
+NARROW_CAP_FACTOR = 5
 
 #: How long a process trusts the planner statistics it read (they change when autovacuum analyses the table).
 STATS_SECONDS = 300.0
@@ -128,11 +133,24 @@ def _ids(ids: Iterable[UUID]) -> ColumnElement[Any]:
     return cast_(literal(sorted(set(ids)), IDS_ARRAY), IDS_ARRAY)
 
 
+_NEGATIONS = re.compile(r"(?:-\s*){2,}")
+
+
+def search_query(query: str) -> str:
+    """The search as ``websearch_to_tsquery`` may safely read it: each ``-`` before a word nests one more NOT, and
+    33 of them overflow its stack (an error, not an answer); two cancel out, so a run keeps its parity."""
+    return _NEGATIONS.sub(lambda run: "-" if run.group().count("-") % 2 else " ", query)
+
+
+def tsquery(query: str) -> ColumnElement[Any]:
+    config: ColumnElement[Any] = literal_column(f"'{FULLTEXT_CONFIG}'")
+    return func.websearch_to_tsquery(config, search_query(query))
+
+
 def fulltext_match(query: str) -> ColumnElement[bool]:
     """Full-text match against the stored ``search_vector`` (GIN index ``ix_recipe_search_vector``): a filter the
     planner can check per row for free while it walks a sort index, or look up in the GIN index."""
-    config: ColumnElement[Any] = literal_column(f"'{FULLTEXT_CONFIG}'")
-    return Recipe.search_vector.op("@@")(func.websearch_to_tsquery(config, query))
+    return Recipe.search_vector.op("@@")(tsquery(query))
 
 
 def broad_statement(
@@ -157,12 +175,14 @@ def broad_statement(
 
 
 def narrow_statement(
-    conditions: Sequence[ColumnElement[bool]], sort: SortOrder, *, limit: int, offset: int
+    conditions: Sequence[ColumnElement[bool]], sort: SortOrder, *, limit: int, offset: int, cap: int
 ) -> Select[Any]:
     """The page and the exact number of matches in one statement: the matches (id and sort key) are materialised
-    once, counted, and the page is taken from them."""
+    once, counted, and the page is taken from them. At most ``cap + 1`` matches are materialised, whatever the
+    estimate said: a ``total`` above ``cap`` means "many", and the page is not to be trusted (the broad path
+    answers instead)."""
     keys = [getattr(Recipe, name) for name, _ in SORT_KEYS[sort] if name != "id"]
-    matches = select(Recipe.id, *keys).where(*conditions).cte("m").prefix_with("MATERIALIZED")
+    matches = select(Recipe.id, *keys).where(*conditions).limit(cap + 1).cte("m").prefix_with("MATERIALIZED")
     window = select(matches.c.id).order_by(*order_by(matches.c, sort)).limit(limit).offset(offset).subquery("w")
     total = select(func.count()).select_from(matches).scalar_subquery()
     return (
@@ -174,8 +194,10 @@ def narrow_statement(
     )
 
 
-def count_statement(conditions: Sequence[ColumnElement[bool]]) -> Select[tuple[int]]:
-    return select(func.count()).select_from(Recipe).where(*conditions)
+def count_statement(conditions: Sequence[ColumnElement[bool]], *, cap: int) -> Select[tuple[int]]:
+    """The number of matches, counting no further than ``cap``."""
+    found = select(Recipe.id).where(*conditions).limit(cap).subquery("c")
+    return select(func.count()).select_from(found)
 
 
 def estimate_statement(conditions: Sequence[ColumnElement[bool]]) -> Explain:
@@ -308,9 +330,8 @@ class Words:
 async def words(connection: AsyncConnection, query: str) -> Words:
     found = _WORDS.get(query)
     if found is None:
-        config: ColumnElement[Any] = literal_column(f"'{FULLTEXT_CONFIG}'")
-        tsquery = func.websearch_to_tsquery(config, query)
-        nodes, tree = (await connection.execute(select(func.numnode(tsquery), func.querytree(tsquery)))).one()
+        searched = tsquery(query)
+        nodes, tree = (await connection.execute(select(func.numnode(searched), func.querytree(searched)))).one()
         positive = tuple(sorted({match.replace("''", "'") for match in _QUOTED.findall(tree or "")}))
         found = Words(empty=not nodes, positive=positive)
         _WORDS.put(query, found)

@@ -561,24 +561,30 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
             return [], 0, True
         conditions = criteria.conditions()
         stats = await listing.PLANNER_STATS.get(connection)
-        estimated = 0
+        estimated: int | None = None
         if not listing.known_narrow(criteria, stats, exact_total_limit):
             estimated = await listing.estimate(connection, conditions)
-        if estimated <= exact_total_limit:
-            statement = listing.narrow_statement(conditions, sort, limit=limit, offset=offset)
+        if estimated is None or estimated <= exact_total_limit:
+            cap = exact_total_limit * listing.NARROW_CAP_FACTOR
+            statement = listing.narrow_statement(conditions, sort, limit=limit, offset=offset, cap=cap)
             rows = (await connection.execute(statement)).all()
-            if rows:
-                return [_summary(row) for row in rows], int(rows[0].total), True
-            total = (await connection.execute(listing.count_statement(conditions))).scalar_one() if offset else 0
-            return [], int(total), True
+            matched = int(rows[0].total) if rows else 0
+            if not rows and offset:
+                matched = (await connection.execute(listing.count_statement(conditions, cap=cap + 1))).scalar_one()
+            if matched <= cap:
+                return [_summary(row) for row in rows], matched, True
+            # More matches than the estimate (or the rarity rule) said: the walk answers after all.
+            estimated = max(estimated or await listing.estimate(connection, conditions), cap + 1)
         statement = listing.broad_statement(conditions, sort, limit=limit, offset=offset)
         rows = (await connection.execute(statement)).all()
         items = [_summary(row) for row in rows]
-        if len(rows) < limit and (rows or not offset):
+        if (rows and len(rows) < limit) or (not rows and not offset):
             return items, offset + len(rows), True  # the last page: every match has been seen
-        # More may follow (a full page) or the offset is past the end: the estimate, never below what was seen.
-        seen = offset + len(rows) + (1 if rows else 0)
-        return items, max(listing.about(estimated), seen) if rows else min(listing.about(estimated), offset), False
+        if not rows:
+            # Past the end: fewer matches than the offset, so counting them costs at most that many.
+            return [], (await connection.execute(listing.count_statement(conditions, cap=offset))).scalar_one(), True
+        # A full page: more may follow. The estimate, never below what this page proves.
+        return items, max(listing.about(estimated or 0), offset + limit + 1), False
 
     async def require_active_user(self, user_id: UUID) -> None:
         """404 unless the user exists and is active (public lists are about public profiles)."""
