@@ -11,7 +11,9 @@ PostgreSQL: a thread generates the batches and encodes them straight into binary
 datetime or Decimal object per row); two connections COPY them, one transaction per batch, so the server's
 share (index maintenance, ``to_tsvector`` of the full-text index) runs on two backends while the next batches are
 being generated. Other databases (SQLite in the embedded mode): the same batches as Python rows, written one after
-the other with executemany. Counters (``like_count``, ``comment_count``) are written consistent with the rows.
+the other with executemany. Counters (``like_count``, ``comment_count``) are written consistent with the rows, and
+so are the recipe's filter arrays (``ingredient_ids``: the distinct catalogue ids of its lines, ``tags``: its tags,
+both sorted; JSON lists on SQLite). On PostgreSQL ``ingredient.recipe_count`` is recounted once at the end.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from chopchop.db import Ingredient, Recipe, User, metadata
-from chopchop.domain.recipes.services import search_text
+from chopchop.domain.recipes.services import recount_ingredient_usage, search_text
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -758,6 +760,8 @@ RECIPE_COLUMNS = [
     "search_text",
     "created_at",
     "updated_at",
+    "ingredient_ids",
+    "tags",
 ]
 LINE_COLUMNS = ["recipe_id", "position", "ingredient_id", "quantity", "unit", "note"]
 TAG_COLUMNS = ["recipe_id", "tag"]
@@ -804,6 +808,9 @@ def _python_rows(
     def moment(micros: int) -> datetime:
         return UNIX_EPOCH + timedelta(microseconds=micros)
 
+    # recipe.ingredient_ids on SQLite: a JSON list of the ids as strings (lower case, dashed: sorting the strings
+    # sorts the ids), by LINE_VARIANTS index.
+    variant_ids = [str(ingredient_ids[name]) for name, _, _ in LINE_VARIANTS]
     recipes: list[tuple[Any, ...]] = []
     lines: list[tuple[Any, ...]] = []
     tags: list[tuple[Any, ...]] = []
@@ -828,6 +835,8 @@ def _python_rows(
                 content.search_text,
                 created,
                 created,
+                sorted({variant_ids[variant] for variant, _ in content.lines}),
+                sorted(set(content.tags)),
             )
         )
         for position, (variant, note) in enumerate(content.lines, start=1):
@@ -866,6 +875,20 @@ _FOUR_INT4 = struct.Struct(">iiiiiiii")
 _TWO_INT4 = struct.Struct(">iiii")
 _TWO_TIMESTAMPS = struct.Struct(">iqiq")
 _LIKE_ROW = struct.Struct(">hi16si16siq")
+# A one-dimensional array field: its length, then ndim 1, no NULLs, the element type, the dimension's length and
+# lower bound 1, then the elements (each a length and its bytes). An empty array: ndim 0, nothing after the type.
+_ARRAY_FIELD = struct.Struct(">iiiiii")
+_EMPTY_ARRAY_FIELD = struct.Struct(">iiii")
+UUID_OID = 2950
+VARCHAR_OID = 1043
+
+
+def _pg_array(element_oid: int, elements: Sequence[bytes]) -> bytes:
+    """A one-dimensional array field of already encoded elements (length and bytes each), in binary."""
+    if not elements:
+        return _EMPTY_ARRAY_FIELD.pack(12, 0, 0, element_oid)
+    body = b"".join(elements)
+    return _ARRAY_FIELD.pack(20 + len(body), 1, 0, element_oid, len(elements), 1) + body
 
 
 def _pg_text(value: str) -> bytes:
@@ -912,10 +935,21 @@ class _PgEncoder:
         ]
         self.tags = {tag: _pg_text(tag) for tag in TAGS}
         self.complexities = {complexity: _pg_text(complexity) for complexity in set(COMPLEXITY_WEIGHTED)}
+        # recipe.ingredient_ids: its elements (length and UUID bytes) by LINE_VARIANTS index. All elements have the
+        # same length prefix, so sorting them sorts the UUIDs (bytewise, PostgreSQL's uuid order); the array's
+        # header (field length included) by element count.
+        self.variant_elements = [_UUID_LENGTH + ingredient_ids[name].bytes for name, _, _ in LINE_VARIANTS]
+        self.id_array_heads = [
+            _pg_array(UUID_OID, []) if count == 0 else _ARRAY_FIELD.pack(20 + 20 * count, 1, 0, UUID_OID, count, 1)
+            for count in range(len(INGREDIENTS) + 1)
+        ]
+        # recipe.tags: its elements are those of self.tags, ordered by the tags themselves (not by their encodings).
+        self.empty_tags = _pg_array(VARCHAR_OID, [])
 
     def encode(self, batch: list[GeneratedRecipe]) -> _Rows:
         user_bytes, user_fields, line_tails, tag_fields = self.user_bytes, self.user_fields, self.line_tails, self.tags
-        pack_like, text = _LIKE_ROW.pack, _pg_text
+        variant_elements, id_array_heads, empty_tags = self.variant_elements, self.id_array_heads, self.empty_tags
+        pack_like, pack_array, text = _LIKE_ROW.pack, _ARRAY_FIELD.pack, _pg_text
         recipes, lines, tags, likes, comments = (
             [COPY_HEADER],
             [COPY_HEADER],
@@ -928,8 +962,17 @@ class _PgEncoder:
             id_field = _UUID_LENGTH + recipe_id
             created = made.created - PG_EPOCH_MICROS
             prep, cook = content.prep_minutes, content.cook_minutes
+            # Distinct and sorted: a set of the elements, sorted (see __init__). The tags are distinct already (the
+            # primary key of their rows says so).
+            id_elements = sorted({variant_elements[variant] for variant, _ in content.lines})
+            if content.tags:
+                ordered = sorted(content.tags)
+                tag_body = b"".join([tag_fields[tag] for tag in ordered])
+                tags_field = pack_array(20 + len(tag_body), 1, 0, VARCHAR_OID, len(ordered), 1) + tag_body
+            else:
+                tags_field = empty_tags
             recipes += (
-                b"\x00\x0f",
+                b"\x00\x11",
                 id_field,
                 user_fields[made.author],
                 text(content.title),
@@ -940,6 +983,8 @@ class _PgEncoder:
                 _TWO_INT4.pack(4, len(made.likes), 4, len(made.comments)),
                 text(content.search_text),
                 _TWO_TIMESTAMPS.pack(8, created, 8, created),
+                id_array_heads[len(id_elements)] + b"".join(id_elements),
+                tags_field,
             )
             line_prefix = b"\x00\x06" + id_field
             lines += [
@@ -1202,6 +1247,9 @@ async def seed_database(
             await _copy_batches(
                 engine, plan, encoder, connections=max(1, connections), report=report, progress=progress
             )
+            # The COPY may have skipped the usage trigger (replica mode): count every entry's recipes afresh.
+            await recount_ingredient_usage(connection)
+            await connection.commit()
             seeded = ", ".join(name for name in SEEDED_TABLES if name != "comment" or with_comments)
             await connection.exec_driver_sql(f"ANALYZE {seeded}")
             await connection.commit()
