@@ -81,11 +81,11 @@ SUMMARY_COLUMNS = (
 
 
 def order_by(columns: Any, sort: SortOrder) -> list[ColumnElement[Any]]:
-    return [columns[name].desc() if descending else columns[name].asc() for name, descending in SORT_KEYS[sort]]
-
-
-def _recipe_columns() -> dict[str, Any]:
-    return {name: getattr(Recipe, name) for keys in SORT_KEYS.values() for name, _ in keys}
+    """The ORDER BY of ``sort`` over ``columns`` (the ``Recipe`` model, or a CTE's ``.c``)."""
+    return [
+        getattr(columns, name).desc() if descending else getattr(columns, name).asc()
+        for name, descending in SORT_KEYS[sort]
+    ]
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def broad_statement(
     window = (
         select(Recipe.id.label("id"))
         .where(*conditions)
-        .order_by(*order_by(_recipe_columns(), sort))
+        .order_by(*order_by(Recipe, sort))
         .limit(limit)
         .offset(offset)
         .subquery("w")
@@ -170,7 +170,7 @@ def broad_statement(
         .select_from(window)
         .join(Recipe, Recipe.id == window.c.id)
         .join(User, User.id == Recipe.author_id)
-        .order_by(*order_by(_recipe_columns(), sort))
+        .order_by(*order_by(Recipe, sort))
     )
 
 
@@ -190,7 +190,7 @@ def narrow_statement(
         .select_from(window)
         .join(Recipe, Recipe.id == window.c.id)
         .join(User, User.id == Recipe.author_id)
-        .order_by(*order_by(_recipe_columns(), sort))
+        .order_by(*order_by(Recipe, sort))
     )
 
 

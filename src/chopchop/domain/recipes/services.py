@@ -58,15 +58,6 @@ from chopchop.lib.text import fold
 _PLAIN = {"synchronize_session": False}
 _THOUSANDTH = Decimal("0.001")
 
-#: The allowed sort orders; every one ends with the id so that ties keep a stable order across pages.
-SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
-    "newest": (Recipe.created_at.desc(), Recipe.id.desc()),
-    "most_liked": (Recipe.like_count.desc(), Recipe.id.desc()),
-    "most_commented": (Recipe.comment_count.desc(), Recipe.id.desc()),
-    "title": (Recipe.title.asc(), Recipe.id.asc()),
-    "quickest": (Recipe.total_minutes.asc(), Recipe.id.asc()),
-}
-
 
 def normalise_name(name: str) -> str:
     """Catalogue form of an ingredient name or a tag: trimmed, single spaces, lower-case (request bodies
@@ -147,7 +138,7 @@ def recipe_page_statement(
         select(*SUMMARY_COLUMNS)
         .join(User, User.id == Recipe.author_id)
         .where(*recipe_conditions(filters, dialect))
-        .order_by(*SORTS[sort])
+        .order_by(*listing.order_by(Recipe, sort))
         .limit(limit)
         .offset(offset)
     )
