@@ -86,6 +86,24 @@ READS: list[tuple[str, str]] = [
 ]
 
 
+# Requests an attacker picks at a million recipes (terms that never meet, exclusions and negations no index can
+# look up, phrases of common words): bounded by the walk's window and the search timeout (docs/database.md).
+ADVERSARIAL: list[tuple[str, str]] = [
+    ("words that never meet, by title", "/api/v1/recipes?q=whisk%20salt&sort=title"),
+    ("words that never meet, offset 1,000", "/api/v1/recipes?q=whisk%20salt&offset=1000"),
+    ("word and ingredient that never meet", "/api/v1/recipes?q=whisk&ingredients_all=salt"),
+    ("ingredients that never meet", "/api/v1/recipes?ingredients_all=black%20pepper&ingredients_all=orange"),
+    ("negated words only", "/api/v1/recipes?q=-minutes%20-cook%20-stir"),
+    (
+        "five staples excluded",
+        "/api/v1/recipes?exclude_ingredients=black%20pepper&exclude_ingredients=salt&exclude_ingredients=butter"
+        "&exclude_ingredients=olive%20oil&exclude_ingredients=vegetable%20oil",
+    ),
+    ("phrase of two common words", "/api/v1/recipes?q=%22pepper%20salt%22&sort=title"),
+    ("rare word or common word", "/api/v1/recipes?q=salt%20or%20zzzzunknown&sort=title"),
+]
+
+
 @dataclass
 class Measured:
     label: str
@@ -257,7 +275,10 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="seed again even if the dataset is there")
     parser.add_argument("--no-plans", action="store_true", help="skip EXPLAIN ANALYZE of the largest size")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--adversarial", action="store_true", help="also time the requests an attacker would pick")
     args = parser.parse_args()
+    if args.adversarial:
+        READS.extend(ADVERSARIAL)
     sizes = sorted(int(size) for size in args.sizes.split(","))
     results: dict[int, list[Measured]] = {}
     for size in sizes:

@@ -137,6 +137,12 @@ class Settings:
         "match on every page. Tables of at most this many recipes are always counted exactly.",
         default=2000,
     )
+    search_timeout_ms: int = _doc(
+        "PostgreSQL: how long a recipe list may search when its filters match few recipes that no index finds "
+        "(e.g. two common words that never meet, or only exclusions) before it answers 422 `search-too-broad`. "
+        "Typical lists take milliseconds and never reach it.",
+        default=2000,
+    )
     rate_limits_enabled: bool = _doc("Enforce the rate limits below (429 past them).", default=True)
     trusted_proxies: int = _doc(
         "How many reverse proxies of ours stand in front of the API: X-Forwarded-For is believed for that "

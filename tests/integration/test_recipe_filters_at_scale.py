@@ -27,6 +27,7 @@ from chopchop.lib.pagination import MAX_SEARCH_OFFSET
 from chopchop.settings import Settings
 from tests.factories import recipe_payload
 from tests.helpers import Client, quick_user, running
+from tests.integration.test_explain_recipes import SEED_SQL
 
 RECIPES = "/api/v1/recipes"
 INGREDIENTS = ["tomato", "onion", "garlic", "basil", "butter", "tofu", "salt", "black pepper"]
@@ -331,8 +332,9 @@ async def test_searches_that_nest_negations_deeper_than_postgresql_allows_are_an
 ) -> None:
     """Each ``-`` before a word is one more NOT; PostgreSQL's parser overflows at 33. Two cancel out."""
     _, headers = await quick_user(app, "ada@example.com")
+    water = [{"ingredient": "water", "quantity": 1, "unit": "l"}]
     for title in ("Tomato soup", "Onion soup"):
-        response = await client.post(RECIPES, json=recipe_payload(title=title), headers=headers)
+        response = await client.post(RECIPES, json=recipe_payload(title=title, ingredients=water), headers=headers)
         assert response.status_code == 201
     for query, expected in (
         ("-" * 40 + "tomato", {"Tomato soup"}),
@@ -342,3 +344,35 @@ async def test_searches_that_nest_negations_deeper_than_postgresql_allows_are_an
         response = await client.get(RECIPES, params={"q": query})
         assert response.status_code == 200, (query, response.text)
         assert {item["title"] for item in response.json()["items"]} == expected, query
+
+
+async def test_a_search_no_index_can_answer_is_exact_or_a_422_never_a_long_scan(
+    app: Litestar, client: Client, settings: Settings, database_url: str
+) -> None:
+    """20,000 recipes that all say "chop": ``q=-chop`` (only a negated word) matches none, and no index can find
+    that out. The walk gives up after its window; the last resort reads everything within the search timeout:
+    an exact empty page by default, a 422 ``search-too-broad`` when the timeout is too short for it."""
+    engine = create_async_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.execute(text("SET LOCAL session_replication_role = replica"))
+        for seed_sql in SEED_SQL[:3]:  # users, the catalogue, recipes
+            await connection.execute(text(seed_sql))
+    await engine.dispose()
+    await analyse(database_url)
+    walking = create_app(replace(settings, exact_total_limit=0))
+    hurried = create_app(replace(settings, exact_total_limit=0, search_timeout_ms=1))
+    async with running(walking) as walker, running(hurried) as hurry:
+        answer = await walker.get(RECIPES, params={"q": "-chop", "sort": "title"})
+        assert answer.status_code == 200, answer.text
+        assert (answer.json()["items"], answer.json()["total"], answer.json()["total_exact"]) == ([], 0, True)
+        # Common matches are still found by the walk, with an estimate.
+        fresh = {"Cache-Control": "no-cache"}
+        found = await walker.get(RECIPES, params={"q": "chop", "sort": "title"}, headers=fresh)
+        assert (len(found.json()["items"]), found.json()["total_exact"]) == (20, False)
+        refused = await hurry.get(RECIPES, params={"q": "-chop", "sort": "title"}, headers=fresh)
+        assert refused.status_code == 422, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert refused.json()["type"].endswith("/search-too-broad")
+        # The refused request left nothing behind: its connection answers the next one.
+        again = await hurry.get(RECIPES, params={"q": "chop"}, headers=fresh)
+        assert again.status_code == 200, again.text

@@ -93,6 +93,10 @@ class Conflict(ProblemError):
     status_code = 409
 
 
+class Unprocessable(ProblemError):
+    status_code = 422
+
+
 def _instance(request: Request[Any, Any, Any] | None) -> str | None:
     """This occurrence: the request id that the response's X-Request-ID header and the logs carry."""
     if request is None:
@@ -140,6 +144,10 @@ _DESCRIPTIONS: dict[int, tuple[str, str | None]] = {
         None,
     ),
     413: ("The request body is larger than the service accepts (`CHOPCHOP_MAX_BODY_BYTES`).", None),
+    422: (
+        "The filters are valid but cannot be answered in time: add a condition that narrows them.",
+        "search-too-broad",
+    ),
     429: ("Too many requests: wait `Retry-After` seconds.", None),
     503: (
         "A dependency (the database, or the cache and job queue) is unavailable, or the request collided with "
@@ -318,6 +326,7 @@ __all__ = [
     "Problem",
     "ProblemError",
     "Unauthorized",
+    "Unprocessable",
     "exception_handlers",
     "problem_response",
     "problems",

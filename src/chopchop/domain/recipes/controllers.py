@@ -18,6 +18,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from chopchop.db import User
 from chopchop.domain import cache_tags
+from chopchop.domain.recipes.listing import Budget
 from chopchop.domain.recipes.schemas import (
     NAME_MAX_LENGTH,
     Complexity,
@@ -73,6 +74,10 @@ SearchQuery = Annotated[
 IngredientNames = list[str] | None
 
 
+def _budget(settings: Settings) -> Budget:
+    return Budget(exact_total_limit=settings.exact_total_limit, search_timeout_ms=settings.search_timeout_ms)
+
+
 def _names(values: list[str] | None, parameter: str) -> tuple[str, ...]:
     """Normalised ingredient names or tags from a repeatable query parameter, bounded in number and size."""
     if not values:
@@ -107,7 +112,9 @@ class RecipeController(Controller):
         operation_class=ApiOperation,
         tags=["recipes"],
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(304, 400, descriptions={400: "Invalid filter, sort or page parameters (see `errors`)."}),
+        responses=problems(
+            304, 400, 422, descriptions={400: "Invalid filter, sort or page parameters (see `errors`)."}
+        ),
         **cached_public(cache_tags.RECIPES, cache_tags.PROFILES),
     )
     async def list_recipes(
@@ -157,7 +164,7 @@ class RecipeController(Controller):
             q=q.strip() or None if q is not None else None,
         )
         items, total, exact = await recipes_service.list_recipes(
-            filters, sort, limit=limit, offset=offset, exact_total_limit=settings.exact_total_limit
+            filters, sort, limit=limit, offset=offset, budget=_budget(settings)
         )
         return page_response(
             request, items, total=total, limit=limit, offset=offset, total_exact=exact, page_type=RecipeSummaryPage
@@ -360,7 +367,7 @@ class UserRecipesController(Controller):
         operation_class=ApiOperation,
         tags=["recipes"],
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(304, 400, 404, descriptions=_USER_ERRORS),
+        responses=problems(304, 400, 404, 422, descriptions=_USER_ERRORS),
         **cached_public(cache_tags.RECIPES, cache_tags.USERS, cache_tags.PROFILES),
     )
     async def list_user_recipes(
@@ -378,7 +385,7 @@ class UserRecipesController(Controller):
         await recipes_service.require_active_user(user_id)
         filters = RecipeFilters(author=user_id)
         items, total, exact = await recipes_service.list_recipes(
-            filters, sort, limit=limit, offset=offset, exact_total_limit=settings.exact_total_limit
+            filters, sort, limit=limit, offset=offset, budget=_budget(settings)
         )
         return page_response(
             request, items, total=total, limit=limit, offset=offset, total_exact=exact, page_type=RecipeSummaryPage

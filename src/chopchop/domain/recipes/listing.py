@@ -34,7 +34,20 @@ from typing import Any, cast
 from uuid import UUID
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, String, Uuid, false, func, literal, literal_column, not_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Uuid,
+    false,
+    func,
+    literal,
+    literal_column,
+    not_,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -61,6 +74,9 @@ IDS_ARRAY = ARRAY(Uuid())
 
 #: How many times ``exact_total_limit`` matches the narrow statement materialises before it gives up.
 NARROW_CAP_FACTOR = 5
+
+#: How many rows of a sort order the walk reads at most before the list is answered another way.
+WALK_ROWS = 20_000
 
 #: How long a process trusts the planner statistics it read (they change when autovacuum analyses the table).
 STATS_SECONDS = 300.0
@@ -89,6 +105,19 @@ def order_by(columns: Any, sort: SortOrder) -> list[ColumnElement[Any]]:
 
 
 @dataclass(frozen=True)
+class Budget:
+    """What a list may spend: exact counts up to ``exact_total_limit`` matches; ``search_timeout_ms`` for the last
+    resort (few matches that no index finds)."""
+
+    exact_total_limit: int = 2000
+    search_timeout_ms: int = 2000
+
+    @property
+    def cap(self) -> int:
+        return self.exact_total_limit * NARROW_CAP_FACTOR
+
+
+@dataclass(frozen=True)
 class Criteria:
     """The filters of one list, with ingredient names resolved to catalogue ids (PostgreSQL).
 
@@ -102,6 +131,22 @@ class Criteria:
     exclude_ids: tuple[UUID, ...] = ()
     searched: Words | None = None
     impossible: bool = False
+
+    @property
+    def indexed(self) -> bool:
+        """Whether a condition can find its matches in an index (a bitmap), rather than only check rows: exclusions
+        and searches made only of negated words cannot."""
+        filters = self.filters
+        searched = self.searched is not None and bool(self.searched.positive)
+        return bool(
+            filters.author is not None
+            or filters.complexity is not None
+            or filters.tags
+            or filters.max_total_minutes is not None
+            or self.all_ids
+            or self.any_ids
+            or searched
+        )
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """The WHERE clauses: containment tests on the GIN-indexed arrays, the stored search vector, b-trees."""
@@ -154,12 +199,31 @@ def fulltext_match(query: str) -> ColumnElement[bool]:
 
 
 def broad_statement(
-    conditions: Sequence[ColumnElement[bool]], sort: SortOrder, *, limit: int, offset: int
+    conditions: Sequence[ColumnElement[bool]],
+    sort: SortOrder,
+    *,
+    limit: int,
+    offset: int,
+    boundary: tuple[Any, ...] | None = None,
 ) -> Select[Any]:
-    """The page by a walk of the sort's index: the offset skips ids only; authors and columns for the page's rows."""
+    """The page by a walk of the sort's index: the offset skips ids only; authors and columns for the page's rows.
+
+    ``boundary``: the sort key of the ``WALK_ROWS``-th recipe in this order; the walk stops there (an index range
+    condition), so it reads at most that many rows whatever the filters. A full page found before it is the right
+    page (the rows before a boundary are the first rows of the order); a short one says nothing."""
+    bound: list[ColumnElement[bool]] = []
+    if boundary is not None:
+        keys = tuple_(*(getattr(Recipe, name) for name, _ in SORT_KEYS[sort]))
+        edge = tuple_(
+            *(
+                literal(value, type_=getattr(Recipe, name).type)
+                for (name, _), value in zip(SORT_KEYS[sort], boundary, strict=True)
+            )
+        )
+        bound.append(keys >= edge if SORT_KEYS[sort][0][1] else keys <= edge)
     window = (
         select(Recipe.id.label("id"))
-        .where(*conditions)
+        .where(*conditions, *bound)
         .order_by(*order_by(Recipe, sort))
         .limit(limit)
         .offset(offset)
@@ -175,14 +239,17 @@ def broad_statement(
 
 
 def narrow_statement(
-    conditions: Sequence[ColumnElement[bool]], sort: SortOrder, *, limit: int, offset: int, cap: int
+    conditions: Sequence[ColumnElement[bool]], sort: SortOrder, *, limit: int, offset: int, cap: int | None
 ) -> Select[Any]:
     """The page and the exact number of matches in one statement: the matches (id and sort key) are materialised
     once, counted, and the page is taken from them. At most ``cap + 1`` matches are materialised, whatever the
     estimate said: a ``total`` above ``cap`` means "many", and the page is not to be trusted (the broad path
     answers instead)."""
     keys = [getattr(Recipe, name) for name, _ in SORT_KEYS[sort] if name != "id"]
-    matches = select(Recipe.id, *keys).where(*conditions).limit(cap + 1).cte("m").prefix_with("MATERIALIZED")
+    matching = select(Recipe.id, *keys).where(*conditions)
+    if cap is not None:
+        matching = matching.limit(cap + 1)
+    matches = matching.cte("m").prefix_with("MATERIALIZED")
     window = select(matches.c.id).order_by(*order_by(matches.c, sort)).limit(limit).offset(offset).subquery("w")
     total = select(func.count()).select_from(matches).scalar_subquery()
     return (
@@ -194,8 +261,10 @@ def narrow_statement(
     )
 
 
-def count_statement(conditions: Sequence[ColumnElement[bool]], *, cap: int) -> Select[tuple[int]]:
-    """The number of matches, counting no further than ``cap``."""
+def count_statement(conditions: Sequence[ColumnElement[bool]], *, cap: int | None) -> Select[tuple[int]]:
+    """The number of matches, counting no further than ``cap`` (None: all)."""
+    if cap is None:
+        return select(func.count()).select_from(Recipe).where(*conditions)
     found = select(Recipe.id).where(*conditions).limit(cap).subquery("c")
     return select(func.count()).select_from(found)
 
@@ -294,6 +363,32 @@ class PlannerStatsCache:
 PLANNER_STATS = PlannerStatsCache()
 
 
+class Boundaries:
+    """The sort key of the ``WALK_ROWS``-th recipe of each order (None: fewer recipes), read by an index-only scan
+    at most every ``STATS_SECONDS``. A stale boundary only moves where the walk stops, never what it answers."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[float, tuple[Any, ...] | None]] = {}
+
+    def clear(self) -> None:
+        self._known.clear()
+
+    async def get(self, connection: AsyncConnection, sort: SortOrder) -> tuple[Any, ...] | None:
+        now = time.monotonic()
+        known = self._known.get(sort)
+        if known is not None and now - known[0] < STATS_SECONDS:
+            return known[1]
+        columns = [getattr(Recipe, name) for name, _ in SORT_KEYS[sort]]
+        statement = select(*columns).order_by(*order_by(Recipe, sort)).offset(WALK_ROWS - 1).limit(1)
+        row = (await connection.execute(statement)).one_or_none()
+        boundary = None if row is None else tuple(row)
+        self._known[sort] = (now, boundary)
+        return boundary
+
+
+BOUNDARIES = Boundaries()
+
+
 class _Bounded(dict[str, Any]):
     """A dict that forgets everything when it reaches its size (the values are cheap to ask for again)."""
 
@@ -313,6 +408,7 @@ _WORDS = _Bounded(4096)
 def forget() -> None:
     """Forget the statistics this process read (tests that fill and analyse a table in a moment)."""
     PLANNER_STATS.clear()
+    BOUNDARIES.clear()
 
 
 _QUOTED = re.compile(r"'((?:[^']|'')*)'")
