@@ -46,7 +46,6 @@ from sqlalchemy import (
     not_,
     select,
     text,
-    tuple_,
 )
 from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -54,6 +53,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement, Executable
+from sqlalchemy.sql.util import ClauseAdapter
 
 from chopchop.db import Ingredient, Recipe, User
 from chopchop.db.recipes import FULLTEXT_CONFIG
@@ -199,32 +199,18 @@ def fulltext_match(query: str) -> ColumnElement[bool]:
 
 
 def broad_statement(
-    conditions: Sequence[ColumnElement[bool]],
-    sort: SortOrder,
-    *,
-    limit: int,
-    offset: int,
-    boundary: tuple[Any, ...] | None = None,
+    conditions: Sequence[ColumnElement[bool]], sort: SortOrder, *, limit: int, offset: int
 ) -> Select[Any]:
-    """The page by a walk of the sort's index: the offset skips ids only; authors and columns for the page's rows.
-
-    ``boundary``: the sort key of the ``WALK_ROWS``-th recipe in this order; the walk stops there (an index range
-    condition), so it reads at most that many rows whatever the filters. A full page found before it is the right
-    page (the rows before a boundary are the first rows of the order); a short one says nothing."""
-    bound: list[ColumnElement[bool]] = []
-    if boundary is not None:
-        keys = tuple_(*(getattr(Recipe, name) for name, _ in SORT_KEYS[sort]))
-        edge = tuple_(
-            *(
-                literal(value, type_=getattr(Recipe, name).type)
-                for (name, _), value in zip(SORT_KEYS[sort], boundary, strict=True)
-            )
-        )
-        bound.append(keys >= edge if SORT_KEYS[sort][0][1] else keys <= edge)
+    """The page by a walk of the sort's index, at most ``WALK_ROWS`` rows of it: the filters are checked on the
+    first rows of the order (a ``LIMIT`` the planner can only serve by walking the index), the offset skips ids
+    only, and authors and columns are joined for the page's rows. A full page found in the walk is the right page
+    (those rows are the first of the order); a short one says nothing about the rest."""
+    walk = select(*Recipe.__table__.c).order_by(*order_by(Recipe, sort)).limit(WALK_ROWS).subquery("walk")
+    adapter = ClauseAdapter(walk)
     window = (
-        select(Recipe.id.label("id"))
-        .where(*conditions, *bound)
-        .order_by(*order_by(Recipe, sort))
+        select(walk.c.id.label("id"))
+        .where(*(adapter.traverse(condition) for condition in conditions))
+        .order_by(*order_by(walk.c, sort))
         .limit(limit)
         .offset(offset)
         .subquery("w")
@@ -340,53 +326,32 @@ class PlannerStats:
 
 
 class PlannerStatsCache:
+    """Per database (a process may serve several, e.g. the growth benchmark): its statistics, at most
+    ``STATS_SECONDS`` old."""
+
     def __init__(self) -> None:
-        self._stats = PlannerStats()
+        self._stats: dict[str, PlannerStats] = {}
 
     def clear(self) -> None:
         """Forget what was read (tests that analyse a table they just filled)."""
-        self._stats = PlannerStats()
+        self._stats.clear()
 
     async def get(self, connection: AsyncConnection) -> PlannerStats:
         now = time.monotonic()
-        if now - self._stats.read_at < STATS_SECONDS:
-            return self._stats
+        database = connection.engine.url.render_as_string(hide_password=True)
+        known = self._stats.get(database)
+        if known is not None and now - known.read_at < STATS_SECONDS:
+            return known
         stats = PlannerStats(read_at=now)
         for rows, column, elements in (await connection.execute(_STATS)).tuples():
             stats.rows = float(rows)
             stats.common[column] = frozenset(elements or ())
-        self._stats = stats
+        self._stats[database] = stats
         return stats
 
 
 #: One per process: the statistics change slowly and are the same for every request.
 PLANNER_STATS = PlannerStatsCache()
-
-
-class Boundaries:
-    """The sort key of the ``WALK_ROWS``-th recipe of each order (None: fewer recipes), read by an index-only scan
-    at most every ``STATS_SECONDS``. A stale boundary only moves where the walk stops, never what it answers."""
-
-    def __init__(self) -> None:
-        self._known: dict[str, tuple[float, tuple[Any, ...] | None]] = {}
-
-    def clear(self) -> None:
-        self._known.clear()
-
-    async def get(self, connection: AsyncConnection, sort: SortOrder) -> tuple[Any, ...] | None:
-        now = time.monotonic()
-        known = self._known.get(sort)
-        if known is not None and now - known[0] < STATS_SECONDS:
-            return known[1]
-        columns = [getattr(Recipe, name) for name, _ in SORT_KEYS[sort]]
-        statement = select(*columns).order_by(*order_by(Recipe, sort)).offset(WALK_ROWS - 1).limit(1)
-        row = (await connection.execute(statement)).one_or_none()
-        boundary = None if row is None else tuple(row)
-        self._known[sort] = (now, boundary)
-        return boundary
-
-
-BOUNDARIES = Boundaries()
 
 
 class _Bounded(dict[str, Any]):
@@ -408,7 +373,6 @@ _WORDS = _Bounded(4096)
 def forget() -> None:
     """Forget the statistics this process read (tests that fill and analyse a table in a moment)."""
     PLANNER_STATS.clear()
-    BOUNDARIES.clear()
 
 
 _QUOTED = re.compile(r"'((?:[^']|'')*)'")

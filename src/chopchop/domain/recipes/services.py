@@ -580,16 +580,13 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
             if matched <= budget.cap:
                 return [_summary(row) for row in rows], matched, True
         # Many matches, or none an index finds: walk the sort order, at most WALK_ROWS rows of it.
-        boundary = await listing.BOUNDARIES.get(connection, sort)
-        statement = listing.broad_statement(conditions, sort, limit=limit, offset=offset, boundary=boundary)
+        statement = listing.broad_statement(conditions, sort, limit=limit, offset=offset)
         rows = (await connection.execute(statement)).all()
         if len(rows) == limit:
             # A full page; more may follow. The estimate, never below what this page proves.
             if estimated is None:
                 estimated = await listing.estimate(connection, conditions)
             return [_summary(row) for row in rows], max(listing.about(estimated), offset + limit + 1), False
-        if boundary is None and (rows or not offset):
-            return [_summary(row) for row in rows], offset + len(rows), True  # the walk saw every recipe
         # The walk ended before a full page: the matches are few, or far down the order. Read them all, within the
         # search timeout: the answer is exact, or a 422 when no index can find them quickly.
         return await self._every_match(connection, conditions, sort, limit=limit, offset=offset, budget=budget)
