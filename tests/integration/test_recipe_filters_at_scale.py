@@ -376,3 +376,18 @@ async def test_a_search_no_index_can_answer_is_exact_or_a_422_never_a_long_scan(
         # The refused request left nothing behind: its connection answers the next one.
         again = await hurry.get(RECIPES, params={"q": "chop"}, headers=fresh)
         assert again.status_code == 200, again.text
+        # While every slot for such reads is taken, one more is a 429 after a short wait; lists a walk answers
+        # are not held up.
+        for _ in range(listing.EVERY_MATCH_CONCURRENCY):
+            await listing.EVERY_MATCH.acquire()
+        try:
+            busy = await walker.get(RECIPES, params={"q": "-chop", "sort": "quickest"}, headers=fresh)
+            assert busy.status_code == 429, busy.text
+            assert busy.headers["retry-after"] == "1"
+            assert busy.json()["type"].endswith("/too-many-searches")
+            assert (await walker.get(RECIPES, params={"q": "chop"}, headers=fresh)).status_code == 200
+        finally:
+            for _ in range(listing.EVERY_MATCH_CONCURRENCY):
+                listing.EVERY_MATCH.release()
+        calm = await walker.get(RECIPES, params={"q": "-chop", "sort": "quickest"}, headers=fresh)
+        assert calm.status_code == 200, calm.text

@@ -97,6 +97,10 @@ class Unprocessable(ProblemError):
     status_code = 422
 
 
+class TooManyRequests(ProblemError):
+    status_code = 429
+
+
 def _instance(request: Request[Any, Any, Any] | None) -> str | None:
     """This occurrence: the request id that the response's X-Request-ID header and the logs carry."""
     if request is None:
@@ -325,6 +329,7 @@ __all__ = [
     "Forbidden",
     "Problem",
     "ProblemError",
+    "TooManyRequests",
     "Unauthorized",
     "Unprocessable",
     "exception_handlers",

@@ -113,7 +113,7 @@ class RecipeController(Controller):
         tags=["recipes"],
         response_headers=LIST_RESPONSE_HEADERS,
         responses=problems(
-            304, 400, 422, descriptions={400: "Invalid filter, sort or page parameters (see `errors`)."}
+            304, 400, 422, 429, descriptions={400: "Invalid filter, sort or page parameters (see `errors`)."}
         ),
         **cached_public(cache_tags.RECIPES, cache_tags.PROFILES),
     )
@@ -367,7 +367,7 @@ class UserRecipesController(Controller):
         operation_class=ApiOperation,
         tags=["recipes"],
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(304, 400, 404, 422, descriptions=_USER_ERRORS),
+        responses=problems(304, 400, 404, 422, 429, descriptions=_USER_ERRORS),
         **cached_public(cache_tags.RECIPES, cache_tags.USERS, cache_tags.PROFILES),
     )
     async def list_user_recipes(

@@ -26,6 +26,7 @@ SQLite (embedded): exact counts with the original statements; catalogues there a
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -77,6 +78,12 @@ NARROW_CAP_FACTOR = 5
 
 #: How many rows of a sort order the walk reads at most before the list is answered another way.
 WALK_ROWS = 20_000
+
+#: How many lists one process lets read every match at once (the last resort, up to the search timeout each): the
+#: rest of the pool stays for everyone else; one more waits at most ``EVERY_MATCH_WAIT`` seconds, then is a 429.
+EVERY_MATCH_CONCURRENCY = 4
+EVERY_MATCH_WAIT = 0.5
+EVERY_MATCH = asyncio.Semaphore(EVERY_MATCH_CONCURRENCY)
 
 #: How long a process trusts the planner statistics it read (they change when autovacuum analyses the table).
 STATS_SECONDS = 300.0

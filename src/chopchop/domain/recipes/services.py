@@ -7,6 +7,7 @@ of statements whatever the page size. Tags of summaries come from ``recipe.tags`
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -53,7 +54,7 @@ from chopchop.domain.recipes.schemas import (
     RecipeUpdate,
     SortOrder,
 )
-from chopchop.lib.problems import Forbidden, Unprocessable
+from chopchop.lib.problems import Forbidden, TooManyRequests, Unprocessable
 from chopchop.lib.text import fold
 
 _PLAIN = {"synchronize_session": False}
@@ -588,8 +589,16 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
                 estimated = await listing.estimate(connection, conditions)
             return [_summary(row) for row in rows], max(listing.about(estimated), offset + limit + 1), False
         # The walk ended before a full page: the matches are few, or far down the order. Read them all, within the
-        # search timeout: the answer is exact, or a 422 when no index can find them quickly.
-        return await self._every_match(connection, conditions, sort, limit=limit, offset=offset, budget=budget)
+        # search timeout: the answer is exact, or a 422 when no index can find them quickly. A few at a time.
+        try:
+            await asyncio.wait_for(listing.EVERY_MATCH.acquire(), listing.EVERY_MATCH_WAIT)
+        except TimeoutError:
+            msg = "Too many searches that read every match are running: retry in a moment."
+            raise TooManyRequests(msg, slug="too-many-searches", headers={"Retry-After": "1"}) from None
+        try:
+            return await self._every_match(connection, conditions, sort, limit=limit, offset=offset, budget=budget)
+        finally:
+            listing.EVERY_MATCH.release()
 
     async def _every_match(
         self,
