@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import math
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -36,6 +39,18 @@ class ChopchopCLIPlugin(CLIPlugin):
         cli.add_command(seed_command)
 
 
+def available_cpus(cpu_max: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
+    """The CPUs this process may really use: the CPUs it may run on, capped by its cgroup's CPU quota (a pod's
+    CPU limit: ``cpu.max`` holds ``"<quota> <period>"``, or ``"max <period>"`` without a limit), rounded up.
+    ``os.cpu_count()`` counts the node's CPUs: a pod limited to 1 CPU on a 64-CPU node would start 64 workers."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    with contextlib.suppress(OSError, ValueError):
+        quota, period = cpu_max.read_text().split()[:2]
+        if quota != "max" and int(period) > 0:
+            cpus = min(cpus, math.ceil(int(quota) / int(period)))
+    return max(1, cpus)
+
+
 @click.command(name="serve")
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="CHOPCHOP_HOST", help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, envvar="CHOPCHOP_PORT", help="TCP port.")
@@ -44,21 +59,50 @@ class ChopchopCLIPlugin(CLIPlugin):
     default=None,
     type=click.IntRange(min=1),
     envvar="CHOPCHOP_WORKERS",
-    help="Server processes. Default: one per CPU in server mode, one in the embedded mode.",
+    help="Server processes. Default: one per available CPU (the cgroup's CPU limit counts) in server mode, one in "
+    "the embedded mode.",
 )
-def serve(host: str, port: int, workers: int | None) -> None:
-    """Run the API server (granian). Options also read CHOPCHOP_HOST, CHOPCHOP_PORT, CHOPCHOP_WORKERS.
+@click.option(
+    "--server",
+    "server_name",
+    default="granian",
+    show_default=True,
+    type=click.Choice(["granian", "uvicorn"]),
+    envvar="CHOPCHOP_SERVER",
+    help="The ASGI server.",
+)
+def serve(host: str, port: int, workers: int | None, server_name: str) -> None:
+    """Run the API server. Options also read CHOPCHOP_HOST, CHOPCHOP_PORT, CHOPCHOP_WORKERS, CHOPCHOP_SERVER.
 
-    granian, one worker per CPU: measured in docs/benchmarks.md (cached reads 1.3-1.5x uvicorn's throughput
-    with 7-13 % less CPU per request; two workers double the writes that wait on PostgreSQL).
+    granian by default, one worker per CPU: measured in docs/benchmarks.md (cached reads 1.3-1.5x uvicorn's
+    throughput with 7-13 % less CPU per request; two workers double the writes that wait on PostgreSQL). uvicorn
+    (with uvloop and httptools) serves the same app the same way.
     """
-    from granian import Granian
-    from granian.constants import Interfaces, Loops
-
     from chopchop.settings import Settings
 
     if workers is None:
-        workers = 1 if Settings.from_env().embedded else max(1, os.cpu_count() or 1)
+        workers = 1 if Settings.from_env().embedded else available_cpus()
+    if server_name == "uvicorn":
+        import uvicorn
+
+        uvicorn.run(
+            APP_PATH,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            loop="uvloop",
+            http="httptools",
+            ws="none",
+            lifespan="on",
+            access_log=False,  # the app logs one structured access line per request (with its request id)
+            timeout_graceful_shutdown=20,
+            server_header=False,
+        )
+        return
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
+
     Granian(
         APP_PATH,
         factory=True,

@@ -31,3 +31,62 @@ def test_configuration_errors_are_one_line_without_traceback() -> None:
         result.stderr.strip() == "chopchop: configuration error: CHOPCHOP_SMTP_PORT has an invalid value 'twenty-five'."
     )
     assert "Traceback" not in result.stderr
+
+
+def test_workers_follow_the_cgroup_cpu_limit_not_the_node(tmp_path: Path) -> None:
+    """A pod limited to 1.5 CPUs starts 2 workers, however many CPUs its node has; no limit: the CPUs it may use."""
+    from chopchop.cli import available_cpus
+
+    usable = len(os.sched_getaffinity(0))
+    limits = {"150000 100000": min(usable, 2), "100000 100000": 1, "50000 100000": 1, "max 100000": usable}
+    for content, expected in limits.items():
+        (tmp_path / "cpu.max").write_text(content + "\n")
+        assert available_cpus(tmp_path / "cpu.max") == expected, content
+    assert available_cpus(tmp_path / "missing") == usable
+
+
+def test_both_servers_serve_the_api(tmp_path: Path) -> None:
+    """`chopchop serve --server granian|uvicorn` in the embedded mode: each starts, answers a read, stops on
+    SIGTERM."""
+    import socket
+    import time
+    import urllib.request
+
+    for server in ("granian", "uvicorn"):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("CHOPCHOP_")} | {
+            "CHOPCHOP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / server}.sqlite3",
+            "CHOPCHOP_OUTBOX_PATH": str(tmp_path / f"outbox-{server}"),
+        }
+        log = (tmp_path / f"{server}.log").open("w")
+        process = subprocess.Popen(  # noqa: S603 - our own console script
+            [CHOPCHOP, "serve", "--server", server, "--port", str(port)],
+            env=environment,
+            cwd=tmp_path,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/recipes", timeout=2) as response:
+                        assert response.status == 200
+                        assert b'"total_exact":true' in response.read()
+                    break
+                except OSError:
+                    assert process.poll() is None, (tmp_path / f"{server}.log").read_text()
+                    assert time.monotonic() < deadline, f"{server} did not answer in 60 s"
+                    time.sleep(0.3)
+        finally:
+            process.terminate()
+            code = process.wait(timeout=30)
+            log.close()
+            output = (tmp_path / f"{server}.log").read_text()
+            # A graceful stop: 0, or the SIGTERM re-raised once the server has shut down (uvicorn does).
+            assert code in (0, -15), (code, output)
+            assert "Traceback" not in output, output
+            banner = {"granian": "Starting granian", "uvicorn": "Started server process"}[server]
+            assert banner in output, output  # the server that was asked for
