@@ -7,6 +7,7 @@ import contextlib
 import math
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,18 @@ def available_cpus(cpu_max: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
         if quota != "max" and int(period) > 0:
             cpus = min(cpus, math.ceil(int(quota) / int(period)))
     return max(1, cpus)
+
+
+def _share_metrics() -> None:
+    """The server's worker processes each write their metrics to files in one fresh folder (prometheus_client's
+    multiprocess mode), so that ``/metrics`` of any of them reports the whole server. Set before anything imports
+    prometheus_client; a folder given by the operator is emptied, as prometheus_client requires between runs."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        for stale in Path(folder).glob("*.db"):
+            stale.unlink(missing_ok=True)
+    else:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="chopchop-metrics-")
 
 
 @click.command(name="serve")
@@ -218,6 +231,10 @@ def users_create(app: Litestar, email: str, display_name: str, password: str) ->
 def main() -> None:
     """Entry point of the ``chopchop`` console script."""
     os.environ.setdefault("LITESTAR_APP", APP_PATH)
+    if sys.argv[1:2] == ["serve"]:
+        # Before the app (and prometheus_client) is imported: worker processes forked from this one keep the
+        # metric storage it chose.
+        _share_metrics()
     from litestar.cli.main import litestar_group
 
     from chopchop.settings import SettingsError

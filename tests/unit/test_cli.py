@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 CHOPCHOP = str(Path(sys.executable).with_name("chopchop"))
+TOKEN = secrets.token_urlsafe(48)
 
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -90,3 +92,57 @@ def test_both_servers_serve_the_api(tmp_path: Path) -> None:
             assert "Traceback" not in output, output
             banner = {"granian": "Starting granian", "uvicorn": "Started server process"}[server]
             assert banner in output, output  # the server that was asked for
+
+
+def test_metrics_of_a_server_with_two_workers_count_every_request(tmp_path: Path) -> None:
+    """`chopchop serve --workers 2`: whichever worker is scraped, /metrics counts the requests of both."""
+    import concurrent.futures
+    import re
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("CHOPCHOP_", "PROMETHEUS_"))} | {
+        "CHOPCHOP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'metrics.sqlite3'}",
+        "CHOPCHOP_METRICS_TOKEN": TOKEN,
+    }
+    log = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen(  # noqa: S603 - our own console script
+        [CHOPCHOP, "serve", "--workers", "2", "--port", str(port)],
+        env=environment,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def get(path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        request = urllib.request.Request(base + path, headers=headers or {})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            return response.status, response.read().decode()
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                get("/health/live")
+                break
+            except OSError:
+                assert process.poll() is None, (tmp_path / "server.log").read_text()
+                assert time.monotonic() < deadline, "no answer in 60 s"
+                time.sleep(0.3)
+        sent = 60
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(lambda _: get("/api/v1/ingredients")[0], range(sent)))
+        assert statuses == [200] * sent
+        pattern = re.compile(r'^chopchop_requests_total\{[^}]*path="/api/v1/ingredients"[^}]*\} (\S+)$', re.M)
+        for _ in range(6):  # several scrapes: they land on either worker
+            _, body = get("/metrics", {"Authorization": f"Bearer {TOKEN}"})
+            assert sum(float(value) for value in pattern.findall(body)) == sent, body[:2000]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()

@@ -13,7 +13,15 @@ from typing import Any, cast
 import structlog
 from litestar.plugins.prometheus import PrometheusMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    generate_latest,
+    multiprocess,
+)
 
 REQUEST_ID_HEADER = "x-request-id"
 REQUEST_ID_STATE_KEY = "chopchop_request_id"
@@ -28,9 +36,16 @@ REQUEST_ARRIVED: ContextVar[float] = ContextVar("chopchop_request_arrived", defa
 access_log = structlog.get_logger("chopchop.access")
 _ACCESS_LOGGER = logging.getLogger("chopchop.access")
 
+#: Where the worker processes of one server write their metrics (``chopchop serve`` sets it when it starts
+#: several): a scrape of any worker then reports the sums over all of them. Read by prometheus_client at import.
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
 CACHE_LOOKUPS = Counter("chopchop_cache_lookups", "Response-cache lookups by result", ["result"])
-QUEUE_DEPTH = Gauge("chopchop_queue_jobs", "Jobs in the SAQ queue by state", ["state"])
-OUTBOX_BACKLOG = Gauge("chopchop_outbox_messages", "Outbox messages not yet sent, by status", ["status"])
+# Read from PostgreSQL/Redis by whichever worker is scraped: the latest reading is the value.
+QUEUE_DEPTH = Gauge("chopchop_queue_jobs", "Jobs in the SAQ queue by state", ["state"], multiprocess_mode="mostrecent")
+OUTBOX_BACKLOG = Gauge(
+    "chopchop_outbox_messages", "Outbox messages not yet sent, by status", ["status"], multiprocess_mode="mostrecent"
+)
 
 
 def shared_processors() -> list[Any]:
@@ -132,6 +147,10 @@ async def metrics_body(refresh: Callable[[], Awaitable[None]]) -> tuple[bytes, s
         await refresh()
     except Exception:
         logging.getLogger("chopchop.metrics").warning("could not refresh queue/outbox gauges", exc_info=True)
+    if os.environ.get(MULTIPROCESS_DIR):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
 
 
