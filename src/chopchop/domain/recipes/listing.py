@@ -47,6 +47,7 @@ from sqlalchemy import (
     not_,
     select,
     text,
+    true,
 )
 from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -79,9 +80,11 @@ NARROW_CAP_FACTOR = 5
 #: How many rows of a sort order the walk reads at most before the list is answered another way.
 WALK_ROWS = 20_000
 
-#: How many lists one process lets read every match at once (the last resort, up to the search timeout each): the
-#: rest of the pool stays for everyone else; one more waits at most ``EVERY_MATCH_WAIT`` seconds, then is a 429.
-EVERY_MATCH_CONCURRENCY = 4
+#: How many lists one process lets read every match at once (the last resort, up to the search timeout each): a
+#: server runs as many as it has workers, about one per CPU, so that they finish instead of slowing each other
+#: into the timeout, and the rest of the pool and the CPUs stay for everyone else; one more waits at most
+#: ``EVERY_MATCH_WAIT`` seconds, then is a 429.
+EVERY_MATCH_CONCURRENCY = 1
 EVERY_MATCH_WAIT = 0.5
 EVERY_MATCH = asyncio.Semaphore(EVERY_MATCH_CONCURRENCY)
 
@@ -244,22 +247,19 @@ def narrow_statement(
         matching = matching.limit(cap + 1)
     matches = matching.cte("m").prefix_with("MATERIALIZED")
     window = select(matches.c.id).order_by(*order_by(matches.c, sort)).limit(limit).offset(offset).subquery("w")
-    total = select(func.count()).select_from(matches).scalar_subquery()
-    return (
-        select(*SUMMARY_COLUMNS, total.label("total"))
+    page = (
+        select(*SUMMARY_COLUMNS)
         .select_from(window)
         .join(Recipe, Recipe.id == window.c.id)
         .join(User, User.id == Recipe.author_id)
-        .order_by(*order_by(Recipe, sort))
+        .subquery("p")
     )
-
-
-def count_statement(conditions: Sequence[ColumnElement[bool]], *, cap: int | None) -> Select[tuple[int]]:
-    """The number of matches, counting no further than ``cap`` (None: all)."""
-    if cap is None:
-        return select(func.count()).select_from(Recipe).where(*conditions)
-    found = select(Recipe.id).where(*conditions).limit(cap).subquery("c")
-    return select(func.count()).select_from(found)
+    # The count, joined to the page's rows: one row with empty columns when the page is past the end, so the
+    # total never needs a second statement.
+    counted = select(func.count().label("total")).select_from(matches).subquery("t")
+    return (
+        select(*page.c, counted.c.total).select_from(counted).outerjoin(page, true()).order_by(*order_by(page.c, sort))
+    )
 
 
 def estimate_statement(conditions: Sequence[ColumnElement[bool]]) -> Explain:

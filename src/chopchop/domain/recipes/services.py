@@ -574,12 +574,9 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
         if narrow:
             statement = listing.narrow_statement(conditions, sort, limit=limit, offset=offset, cap=budget.cap)
             rows = (await connection.execute(statement)).all()
-            matched = int(rows[0].total) if rows else 0
-            if not rows and offset:
-                cap = budget.cap + 1
-                matched = (await connection.execute(listing.count_statement(conditions, cap=cap))).scalar_one()
+            matched = int(rows[0].total)
             if matched <= budget.cap:
-                return [_summary(row) for row in rows], matched, True
+                return [_summary(row) for row in rows if row.id is not None], matched, True
         # Many matches, or none an index finds: walk the sort order, at most WALK_ROWS rows of it.
         statement = listing.broad_statement(conditions, sort, limit=limit, offset=offset)
         rows = (await connection.execute(statement)).all()
@@ -617,9 +614,6 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
         statement = listing.narrow_statement(conditions, sort, limit=limit, offset=offset, cap=None)
         try:
             rows = (await connection.execute(statement)).all()
-            if not rows and offset:
-                matched = (await connection.execute(listing.count_statement(conditions, cap=None))).scalar_one()
-                rows = []
         except DBAPIError as exc:
             if getattr(exc.orig, "sqlstate", None) != QUERY_CANCELED:
                 raise
@@ -629,9 +623,7 @@ class RecipeService(SQLAlchemyAsyncRepositoryService[Recipe]):
             )
             raise Unprocessable(msg, slug="search-too-broad") from exc
         await connection.execute(_BOUNDED, {"timeout": "0", "seqscan": "on", "work_mem": "4MB"})
-        if not rows and offset:
-            return [], int(matched), True
-        return [_summary(row) for row in rows], int(rows[0].total) if rows else 0, True
+        return [_summary(row) for row in rows if row.id is not None], int(rows[0].total), True
 
     async def require_active_user(self, user_id: UUID) -> None:
         """404 unless the user exists and is active (public lists are about public profiles)."""
