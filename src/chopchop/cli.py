@@ -57,11 +57,16 @@ def _share_metrics() -> None:
     multiprocess mode), so that ``/metrics`` of any of them reports the whole server. Set before anything imports
     prometheus_client; a folder given by the operator is emptied, as prometheus_client requires between runs."""
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if folder:
-        for stale in Path(folder).glob("*.db"):
-            stale.unlink(missing_ok=True)
-    else:
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="chopchop-metrics-")
+    try:
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            for stale in Path(folder).glob("*.db"):
+                stale.unlink(missing_ok=True)
+        else:
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="chopchop-metrics-")
+    except OSError as exc:  # no writable temporary folder: each worker keeps its own metrics
+        click.echo(f"chopchop: metrics per worker process only ({exc})", err=True)
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
 
 
 @click.command(name="serve")
