@@ -65,7 +65,7 @@ from chopchop.lib.cache import (
 from chopchop.lib.conditional import ConditionalGetMiddleware
 from chopchop.lib.email import FileMailer, Mailer, SmtpMailer
 from chopchop.lib.headers import SecurityHeadersMiddleware
-from chopchop.lib.jobs import InProcessJobQueue, JobContext, JobQueue, SaqJobQueue
+from chopchop.lib.jobs import InProcessJobQueue, JobContext, JobFunction, JobQueue, SaqJobQueue, Scheduled
 from chopchop.lib.observability import (
     LeanPrometheusMiddleware,
     RequestContextMiddleware,
@@ -286,6 +286,11 @@ class ChopchopPlugin(InitPluginProtocol):
             await upgrade_async(settings.database_url, lock_file=Path(settings.data_dir) / "migrate.lock")
         if isinstance(self.job_queue, SaqJobQueue):
             await self.job_queue.queue.connect()
+        elif isinstance(self.job_queue, InProcessJobQueue):
+            # The periodic jobs the SAQ worker runs in server mode (outbox sweep, purges, usage folds).
+            self.job_queue.start_schedule(
+                [Scheduled(job.cron, cast("JobFunction", job.function), job.timeout) for job in CRON_JOBS]
+            )
         if gc.get_freeze_count() == 0:
             # What start-up built lives as long as the process: out of the collector's sight, full collections
             # stop walking it (they were most of the p99 of cache hits under load).
