@@ -281,3 +281,38 @@ async def test_a_recipient_refused_for_good_is_dead_at_once_and_a_full_mailbox_i
     dead = [row for row in rows.values() if row.status == "dead"]
     assert len(dead) == 1
     assert (dead[0].last_error or "").startswith("undeliverable")
+
+
+async def test_a_failed_email_is_retried_on_the_outbox_schedule_only(settings: Settings) -> None:
+    """One retry policy: each failed attempt is counted on the row and the next one comes after
+    ``outbox.retry_delay`` (2 s, then 4 s, ...), queued by the outbox; the queue never retries a job by itself."""
+    own = replace(settings, smtp_port=_free_port(), queue_name=f"{settings.queue_name}-policy")
+    policy_app = create_app(own)
+    loop = asyncio.get_running_loop()
+    async with policy_app.lifespan(), asgi_client(policy_app) as http, saq_worker(policy_app):
+        body = {"email": "retried@example.com", "password": "long enough!", "display_name": "Retried"}
+        assert (await http.post("/api/v1/auth/register", json=body)).status_code == 202
+
+        async def attempts_reach(count: int, within: float) -> float:
+            deadline = loop.time() + within
+            while (await _rows(policy_app))[0].attempts < count:
+                assert loop.time() < deadline, (await _rows(policy_app))[0].attempts
+                await asyncio.sleep(0.05)
+            return loop.time()
+
+        first = await attempts_reach(1, 10)
+        second = await attempts_reach(2, 10)
+        assert second - first >= outbox.retry_delay(1).total_seconds() - 1.05  # SAQ schedules by whole seconds
+        row = (await _rows(policy_app))[0]
+        assert (row.status, row.attempts) == (OutboxStatus.PENDING.value, 2)
+        assert "SMTP" in (row.last_error or "")
+        # The next attempt waits 4 s: nothing retries in between.
+        await asyncio.sleep(outbox.retry_delay(2).total_seconds() - 1.5)
+        assert (await _rows(policy_app))[0].attempts == 2
+        # A failed attempt ends its job normally (the queue has nothing to retry) and queues the next one itself.
+        plugin = policy_app.plugins.get(ChopchopPlugin)
+        deliver = outbox.make_deliver(lambda: {"send_confirmation_email": _failing})
+        assert await deliver(plugin.job_context, outbox_id=str(row.id)) == "retry"
+        assert (await _rows(policy_app))[0].attempts == 3
+    assert [outbox.retry_delay(n).total_seconds() for n in range(9)] == [0, 2, 4, 8, 16, 32, 64, 128, 256]
+    assert outbox.retry_delay(20) == outbox.RETRY_LONGEST

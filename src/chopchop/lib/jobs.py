@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol, runtime_checkable
@@ -16,15 +17,18 @@ logger = logging.getLogger("chopchop.jobs")
 JobContext = dict[str, Any]
 JobFunction = Callable[..., Awaitable[Any]]
 
-# Email delivery may meet a slow or briefly unavailable SMTP server: retry with exponential backoff.
-DEFAULT_JOB_OPTIONS: dict[str, Any] = {"timeout": 60, "retries": 5, "retry_delay": 2.0, "retry_backoff": True}
+# One attempt per job: what must be retried (email delivery) keeps its own count and schedule in the outbox
+# (``chopchop.lib.outbox``), and re-enqueues itself for later; SAQ retrying it too multiplied the attempts.
+DEFAULT_JOB_OPTIONS: dict[str, Any] = {"timeout": 60, "retries": 1}
 
 
 @runtime_checkable
 class JobQueue(Protocol):
     """Where request handlers hand work that must not happen inside the request."""
 
-    async def enqueue(self, task: str, /, **kwargs: Any) -> None: ...
+    async def enqueue(self, task: str, /, *, after: float = 0.0, **kwargs: Any) -> None:
+        """Run ``task(ctx, **kwargs)`` once, not before ``after`` seconds from now."""
+        ...
 
 
 class SaqJobQueue:
@@ -33,8 +37,9 @@ class SaqJobQueue:
     def __init__(self, queue: Queue) -> None:
         self.queue = queue
 
-    async def enqueue(self, task: str, /, **kwargs: Any) -> None:
-        await self.queue.enqueue(task, **DEFAULT_JOB_OPTIONS, **kwargs)
+    async def enqueue(self, task: str, /, *, after: float = 0.0, **kwargs: Any) -> None:
+        scheduled = int(time.time() + after) if after > 0 else 0  # SAQ: epoch seconds, 0 = now
+        await self.queue.enqueue(task, scheduled=scheduled, **DEFAULT_JOB_OPTIONS, **kwargs)
 
 
 class Scheduled(NamedTuple):
@@ -87,25 +92,19 @@ class InProcessJobQueue:
         except Exception:
             logger.exception("scheduled job %s failed", job.function.__name__)
 
-    async def enqueue(self, task: str, /, **kwargs: Any) -> None:
+    async def enqueue(self, task: str, /, *, after: float = 0.0, **kwargs: Any) -> None:
         function = self.functions[task]
-        job = asyncio.create_task(self._run(task, function, kwargs))
+        job = asyncio.create_task(self._run(task, function, kwargs, after))
         self._tasks.add(job)
         job.add_done_callback(self._tasks.discard)
 
-    async def _run(self, name: str, function: JobFunction, kwargs: dict[str, Any]) -> None:
-        retries: int = DEFAULT_JOB_OPTIONS["retries"]
-        delay: float = DEFAULT_JOB_OPTIONS["retry_delay"]
-        for attempt in range(1, retries + 1):
-            try:
-                await asyncio.wait_for(function(self.context, **kwargs), timeout=DEFAULT_JOB_OPTIONS["timeout"])
-            except Exception:
-                logger.exception("job %s failed (attempt %d of %d)", name, attempt, retries)
-                if attempt == retries:
-                    return
-                await asyncio.sleep(delay * 2 ** (attempt - 1))
-            else:
-                return
+    async def _run(self, name: str, function: JobFunction, kwargs: dict[str, Any], after: float) -> None:
+        if after > 0:
+            await asyncio.sleep(after)
+        try:
+            await asyncio.wait_for(function(self.context, **kwargs), timeout=DEFAULT_JOB_OPTIONS["timeout"])
+        except Exception:
+            logger.exception("job %s failed", name)
 
     async def drain(self) -> None:
         """Wait for the jobs that are still running (at shutdown, and in tests)."""

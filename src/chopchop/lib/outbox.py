@@ -5,7 +5,9 @@ that calls for it (an account, a reset request). Only after the commit is a ``de
 on the queue. If that fails, the row waits: a periodic sweep (``sweep_outbox``) puts every pending row
 back on the queue once Redis answers again. A worker first *claims* the row (a lease, so that one
 killed mid-task is retaken after ``LEASE``), runs the task, and marks it sent; a failure sends it back to
-pending with its error, and after ``MAX_ATTEMPTS`` it is ``dead``: logged and queryable, never silent.
+pending with its error and queues the next attempt after :func:`retry_delay` (2 s, doubling, at most 5
+minutes), and after ``MAX_ATTEMPTS`` it is ``dead``: logged and queryable, never silent. This is the one retry
+policy of a task: the queue runs each job once.
 Duplicates are bounded by the claim; each email carries a Message-ID derived from the row's id.
 """
 
@@ -30,6 +32,8 @@ from chopchop.lib.outages import is_outage
 logger = logging.getLogger("chopchop.outbox")
 
 MAX_ATTEMPTS = 8
+RETRY_FIRST = timedelta(seconds=2)
+RETRY_LONGEST = timedelta(minutes=5)
 LEASE = timedelta(minutes=2)
 SWEEP_AFTER = timedelta(seconds=30)  # a pending row untouched this long lost its queue job: enqueue it again
 KEEP_SENT = timedelta(days=7)
@@ -58,6 +62,15 @@ async def dispatch(job_queue: JobQueue, outbox_ids: list[UUID]) -> None:
                 logger.warning("queue unavailable, email %s waits in the outbox: %s", outbox_id, exc)
             else:  # not Redis being away: a bug, to be seen, though the sweep still retries the row
                 logger.exception("could not queue email %s; it waits in the outbox", outbox_id)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long a row waits after its ``attempts``-th failed attempt: 2, 4, 8, ... seconds, at most 5 minutes
+    (the 8 attempts span about 4 minutes)."""
+    if attempts <= 0:
+        return timedelta(0)  # never tried: due at once
+    factor: int = 2 ** (attempts - 1)
+    return min(RETRY_FIRST * factor, RETRY_LONGEST)
 
 
 def _lease(ctx: dict[str, Any]) -> timedelta:
@@ -107,7 +120,7 @@ def make_deliver(tasks: Callable[[], Mapping[str, JobFunction]]) -> JobFunction:
             logger.warning("outbox %s (%s) is undeliverable: %s", message.id, message.task, exc)
             await _finish(db, message.id, status=OutboxStatus.DEAD.value, last_error=f"undeliverable: {exc}"[:2000])
             return "undeliverable"
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure of the task is a failed attempt: counted, retried
             error = f"{type(exc).__name__}: {exc}"[:2000]
             if message.attempts >= MAX_ATTEMPTS:
                 logger.error(
@@ -116,7 +129,20 @@ def make_deliver(tasks: Callable[[], Mapping[str, JobFunction]]) -> JobFunction:
                 await _finish(db, message.id, status=OutboxStatus.DEAD.value, last_error=error)
                 return "dead"
             await _finish(db, message.id, status=OutboxStatus.PENDING.value, last_error=error)
-            raise  # the queue retries with backoff
+            delay = retry_delay(message.attempts)
+            logger.warning(
+                "outbox %s (%s) attempt %d failed, next in %.0f s: %s",
+                message.id,
+                message.task,
+                message.attempts,
+                delay.total_seconds(),
+                error,
+            )
+            try:
+                await ctx["job_queue"].enqueue(DELIVER_TASK, after=delay.total_seconds(), outbox_id=str(message.id))
+            except Exception as queue_error:  # noqa: BLE001 - the sweep queues the row once it is due
+                logger.warning("could not queue the next attempt of outbox %s: %s", message.id, queue_error)
+            return "retry"
         await _finish(db, message.id, status=OutboxStatus.SENT.value, sent_at=datetime.now(UTC), last_error=None)
         return "sent"
 
@@ -136,8 +162,13 @@ async def sweep_outbox(ctx: dict[str, Any], *, older_than_seconds: float | None 
                     select(OutboxMessage.id)
                     .where(
                         or_(
-                            (OutboxMessage.status == OutboxStatus.PENDING.value)
-                            & (OutboxMessage.updated_at <= now - age),
+                            # A pending row whose next attempt is due and seems to have lost its queue job.
+                            *(
+                                (OutboxMessage.status == OutboxStatus.PENDING.value)
+                                & (OutboxMessage.attempts == attempts)
+                                & (OutboxMessage.updated_at <= now - max(age, retry_delay(attempts)))
+                                for attempts in range(MAX_ATTEMPTS)
+                            ),
                             (OutboxMessage.status == OutboxStatus.SENDING.value)
                             & (OutboxMessage.claimed_at < now - _lease(ctx)),
                         )
