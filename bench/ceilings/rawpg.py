@@ -1,12 +1,13 @@
 """Ceiling 2: a minimal Litestar app that reads the same page of recipes with raw asyncpg.
 
 ``GET /recipes?limit=N&offset=M`` answers the same JSON as ``GET /api/v1/recipes?limit=N&offset=M`` (newest
-first, with tags, author and total), built as msgspec Structs straight from asyncpg records. Its one
-statement gets the page, each recipe's tags (``ARRAY(...)``) and the total (a scalar subquery) in a single
-round trip.
+first, with tags, author and total), built as msgspec Structs straight from asyncpg records. By default, as the
+API does since issue 12: one statement for the page with the tags of ``recipe.tags``, and the planner's estimate
+of the recipes (``EXPLAIN``) as a full page's total (``total_exact: false``), rounded the API's way.
 
-Experiment variants (``?count=`` ``subquery`` (default) | ``separate`` | ``window``, ``?tags=`` ``array``
-(default) | ``separate``) time the other ways of getting the same answer (docs/benchmarks.md, decision 2).
+Experiment variants (``?count=`` ``estimate`` (default) | ``subquery`` | ``separate`` | ``window``, ``?tags=``
+``column`` (default) | ``array`` | ``separate``) time the other ways of getting an answer (docs/benchmarks.md,
+decision 2); the exact counts answer ``total_exact: true`` with the exact total.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import asyncpg
 import msgspec
 from litestar import Litestar, Response, get
 
+from chopchop.domain.recipes.listing import about
 from chopchop.domain.recipes.schemas import AuthorRef, RecipeSummary
 from chopchop.lib.pagination import Page
 
@@ -31,6 +33,7 @@ _ORDER = "ORDER BY r.created_at DESC, r.id DESC LIMIT $1 OFFSET $2"
 
 # Constant SQL assembled from the fragments above: no input goes into it.
 STATEMENTS = {
+    ("estimate", "column"): f"SELECT {_COLUMNS}, r.tags AS tags {_FROM} {_ORDER}",
     ("subquery", "array"): f"SELECT {_COLUMNS}, {_TAGS}, (SELECT count(*) FROM recipe) AS total {_FROM} {_ORDER}",  # noqa: S608
     ("window", "array"): f"SELECT {_COLUMNS}, {_TAGS}, count(*) OVER () AS total {_FROM} {_ORDER}",
     ("separate", "array"): f"SELECT {_COLUMNS}, {_TAGS} {_FROM} {_ORDER}",
@@ -38,6 +41,9 @@ STATEMENTS = {
     ("subquery", "separate"): f"SELECT {_COLUMNS}, (SELECT count(*) FROM recipe) AS total {_FROM} {_ORDER}",  # noqa: S608
 }
 COUNT = "SELECT count(*) FROM recipe"
+ESTIMATE = "EXPLAIN (FORMAT JSON) SELECT 1 FROM recipe"
+SMALL = "SELECT reltuples FROM pg_class WHERE oid = 'recipe'::regclass"
+EXACT_TOTAL_LIMIT = 2000  # the API's default CHOPCHOP_EXACT_TOTAL_LIMIT
 TAGS_OF = "SELECT recipe_id, tag FROM recipe_tag WHERE recipe_id = ANY($1::uuid[]) ORDER BY recipe_id, tag"
 
 _encoder = msgspec.json.Encoder()
@@ -56,14 +62,24 @@ def create_app() -> Litestar:
 
     @get("/recipes")
     async def recipes(
-        limit: int = 20, offset: int = 0, count: str = "subquery", tags: str = "array"
+        limit: int = 20, offset: int = 0, count: str = "estimate", tags: str = "column"
     ) -> Response[bytes]:
         statement = STATEMENTS[(count, tags)]
+        exact = True
         async with state["pool"].acquire() as connection:
             rows = await connection.fetch(statement, limit, offset)
-            total = rows[0]["total"] if rows and count != "separate" else None
-            if total is None:
-                total = await connection.fetchval(COUNT)
+            if count == "estimate":
+                if await connection.fetchval(SMALL) <= EXACT_TOTAL_LIMIT:
+                    total = await connection.fetchval(COUNT)
+                elif len(rows) == limit:
+                    plan = msgspec.json.decode(await connection.fetchval(ESTIMATE))
+                    total, exact = max(about(int(plan[0]["Plan"]["Plan Rows"])), offset + limit + 1), False
+                else:
+                    total = offset + len(rows)
+            else:
+                total = rows[0]["total"] if rows and count != "separate" else None
+                if total is None:
+                    total = await connection.fetchval(COUNT)
             if tags == "separate":
                 tags_of: dict[Any, list[str]] = defaultdict(list)
                 for recipe_id, tag in await connection.fetch(TAGS_OF, [row["id"] for row in rows]):
@@ -75,7 +91,7 @@ def create_app() -> Litestar:
                 complexity=row[2],
                 servings=row[3],
                 total_minutes=row[4],
-                tags=list(row["tags"]) if tags == "array" else tags_of.get(row[0], []),
+                tags=list(row["tags"]) if tags != "separate" else tags_of.get(row[0], []),
                 author=AuthorRef(id=row[8], display_name=row[9]),
                 like_count=row[5],
                 comment_count=row[6],
@@ -83,7 +99,8 @@ def create_app() -> Litestar:
             )
             for row in rows
         ]
-        return Response(_encoder.encode(Page(items=items, total=total, limit=limit, offset=offset)), media_type=JSON)
+        page = Page(items=items, total=total, limit=limit, offset=offset, total_exact=exact)
+        return Response(_encoder.encode(page), media_type=JSON)
 
     @get("/health", sync_to_thread=False)
     def health() -> str:
