@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -38,7 +39,8 @@ class SaqJobQueue:
         self.queue = queue
 
     async def enqueue(self, task: str, /, *, after: float = 0.0, **kwargs: Any) -> None:
-        scheduled = int(time.time() + after) if after > 0 else 0  # SAQ: epoch seconds, 0 = now
+        # SAQ: whole epoch seconds, 0 = now; rounded up, never sooner than asked.
+        scheduled = math.ceil(time.time() + after) if after > 0 else 0
         await self.queue.enqueue(task, scheduled=scheduled, **DEFAULT_JOB_OPTIONS, **kwargs)
 
 
