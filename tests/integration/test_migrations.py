@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,18 +49,26 @@ async def test_upgrade_head_matches_the_models(database_url: str) -> None:
     assert drift == []
 
 
+@asynccontextmanager
+async def _scratch_database(dialect: str, settings: Settings, tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of an empty database of its own for a migration test (PostgreSQL: dropped afterwards)."""
+    if dialect != "postgresql":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'legacy.sqlite3'}"
+        return
+    name = f"chopchop_migrate_{uuid.uuid4().hex[:8]}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield settings.database_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
 async def test_unconfirmed_accounts_become_pending_registrations_whose_links_keep_working(
     dialect: str, settings: Settings, tmp_path: Path
 ) -> None:
     """0005: an account registered (unconfirmed) before the upgrade is confirmed after it with its old link."""
-    name = f"chopchop_migrate_{uuid.uuid4().hex[:8]}"
-    if dialect == "postgresql":
-        await _admin(f'CREATE DATABASE "{name}"')
-        url = settings.database_url.rsplit("/", 1)[0] + f"/{name}"
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'legacy.sqlite3'}"
-    try:
+    async with _scratch_database(dialect, settings, tmp_path) as url:
         await asyncio.to_thread(upgrade, url, "0004")
         hasher = PasswordHasher(time_cost=2, memory_kib=19456, parallelism=1)
         token, token_hash = new_secret_token()
@@ -104,9 +114,6 @@ async def test_unconfirmed_accounts_become_pending_registrations_whose_links_kee
             for email in ("old@example.com", "done@example.com"):
                 login = await http.post("/api/v1/auth/login", json={"email": email, "password": "legacy password"})
                 assert login.status_code == 200, (email, login.text)
-    finally:
-        if dialect == "postgresql":
-            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_worker_processes_of_one_embedded_server_migrate_one_at_a_time(tmp_path: Path) -> None:
@@ -213,13 +220,7 @@ async def test_recipes_written_before_0007_are_found_by_ingredient_and_tag_filte
 ) -> None:
     """0007 fills the arrays and the usage counts of existing recipes; on PostgreSQL also after an interrupted run
     (its batches commit as they go: the schema steps before them are done again without failing)."""
-    name = f"chopchop_migrate_{uuid.uuid4().hex[:8]}"
-    if dialect == "postgresql":
-        await _admin(f'CREATE DATABASE "{name}"')
-        url = settings.database_url.rsplit("/", 1)[0] + f"/{name}"
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'legacy.sqlite3'}"
-    try:
+    async with _scratch_database(dialect, settings, tmp_path) as url:
         await asyncio.to_thread(upgrade, url, "0006")
         await _recipes_of_0006(
             url,
@@ -258,6 +259,3 @@ async def test_recipes_written_before_0007_are_found_by_ingredient_and_tag_filte
             assert soup["tags"] == ["quick", "vegan"]
             catalogue = (await http.get("/api/v1/ingredients")).json()["items"]
             assert {item["name"]: item["recipe_count"] for item in catalogue} == {"beef": 1, "onion": 2, "tomato": 1}
-    finally:
-        if dialect == "postgresql":
-            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -267,8 +267,7 @@ async def ensure_ingredients(session: AsyncSession, names: Iterable[str]) -> dic
         .values([{"id": uuid7(), "name": name, "created_at": now, "updated_at": now} for name in wanted])
         .on_conflict_do_nothing(index_elements=[Ingredient.name])
     )
-    rows = await session.execute(select(Ingredient.name, Ingredient.id).where(Ingredient.name.in_(wanted)))
-    return dict(rows.tuples().all())
+    return await listing.ingredient_ids(await session.connection(), wanted)
 
 
 def _scaled(quantity: Decimal | None, factor: Decimal | None) -> float | None:
