@@ -31,7 +31,8 @@ from tests.integration.test_explain_recipes import SEED_SQL
 
 RECIPES = "/api/v1/recipes"
 INGREDIENTS = ["tomato", "onion", "garlic", "basil", "butter", "tofu", "salt", "black pepper"]
-TAGS = ["vegan", "quick", "thai", "italian", "gluten-free"]
+LONGEST_TAG = "long-" + "x" * 35  # 40 characters, the most a tag may have
+TAGS = ["vegan", "quick", "thai", "italian", "gluten-free", LONGEST_TAG]
 # Words that only ever appear in titles (the descriptions and steps of the factory do not use them).
 MARKERS = ["smoky", "zesty", "velvet"]
 
@@ -119,6 +120,8 @@ CASES: list[dict[str, Any]] = [
     {"exclude": ("no such thing",)},
     {"tags": ("vegan",)},
     {"tags": ("vegan", "quick")},
+    {"tags": (LONGEST_TAG,)},
+    {"tags": (LONGEST_TAG + "yy",)},  # longer than any tag can be: cut to the column's 40, it would match one
     {"q": "smoky"},
     {"q": "smoky or zesty"},
     {"q": "smoky or unheardof"},

@@ -59,7 +59,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from chopchop.db import Ingredient, Recipe, User
 from chopchop.db.recipes import FULLTEXT_CONFIG
-from chopchop.domain.recipes.schemas import RecipeFilters, SortOrder
+from chopchop.domain.recipes.schemas import TAG_MAX_LENGTH, RecipeFilters, SortOrder
 
 #: Sort keys of each order, each ending with the id (ties keep a stable order across pages): (column, descending).
 SORT_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {
@@ -71,7 +71,7 @@ SORT_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {
 }
 
 #: The type of ``recipe.tags``: a list of tags is compared as the same type (``varchar[] @> varchar[]``).
-TAGS_ARRAY = ARRAY(String(40))
+TAGS_ARRAY = ARRAY(String(TAG_MAX_LENGTH))
 IDS_ARRAY = ARRAY(Uuid())
 
 #: How many times ``exact_total_limit`` matches the narrow statement materialises before it gives up.
@@ -421,6 +421,8 @@ async def resolve(connection: AsyncConnection, filters: RecipeFilters) -> Criter
         any(name not in ids for name in filters.ingredients_all)
         or (bool(filters.ingredients_any) and not any(name in ids for name in filters.ingredients_any))
         or (searched is not None and searched.empty)
+        # No stored tag is longer; cast to the column's type, a longer one would be cut and match its prefix.
+        or any(len(tag) > TAG_MAX_LENGTH for tag in filters.tags)
     )
     return Criteria(
         filters=filters,
