@@ -349,12 +349,13 @@ def flush_cache(options: Options) -> None:
     """Delete the benchmark's cache entries and rate-limit counters: the next reads are cache misses.
 
     ``bench:*`` and ``bench_*`` (Litestar's ``RedisStore`` joins namespaces with ``_``), except the response
-    cache's generations and leases (``bench:gen:*``, ``bench:lease:*``): deleting those is what a Redis that lost
-    its data looks like, and the API then serves no cache for a lease time (90 s; see docs/architecture.md).
-    Birth is set in the past: the benchmark measures a Redis that has served the cache for long.
+    cache's generations, leases and WAL positions (``bench:{gen}:*``, the layout of ``chopchop.lib.cache.Generations``):
+    deleting those is what a Redis that lost its data looks like, and the API then serves no cache for a lease time
+    (90 s; see docs/architecture.md). Birth is set in the past: the benchmark measures a Redis that has served the
+    cache for long.
     """
     client = redis.Redis.from_url(options.redis_url)
-    kept = (b"bench:gen:", b"bench:lease:")
+    kept = (b"bench:{gen}:",)
     try:
         deadline = time.monotonic() + 30
         for pattern in ("bench:*", "bench_*"):
@@ -370,7 +371,7 @@ def flush_cache(options: Options) -> None:
                     break
             if batch:
                 client.delete(*batch)
-        client.set("bench:gen:_born", 0)
+        client.set("bench:{gen}:_born", 0)  # a bare time: adopted by the current history
     finally:
         client.close()
 

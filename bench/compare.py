@@ -12,6 +12,17 @@ Figures of configurations measured in the same round are affected by the same no
 SRC is a source tree (a copy of ``src/`` with a change) put first on ``PYTHONPATH``, to time a code variant.
 Access logs are off unless ``NAME`` ends with ``+log``. The database must hold the benchmark dataset
 (run ``bench/run`` once first).
+
+Read replicas: ``--replica-url URL`` (comma-separated ``postgresql+asyncpg://`` URLs, as
+``CHOPCHOP_DATABASE_REPLICA_URLS``) is given to the API configurations whose ``NAME`` ends with ``+replica``
+(``w2+replica``; ``+replica+log`` for both), which are started only once the replica is in rotation;
+``python -m bench.replica_pair up`` makes a primary and replica holding the dataset and prints the options.
+The CPU time per request of the replica's backends is then reported too.
+
+Besides the servers' and PostgreSQL's CPU time per request, each run records that of Redis (``INFO cpu``: the
+whole server, other clients included) and of the load generator, and how busy the machine's CPUs were
+(``/proc/stat``). ``--save LABEL`` also writes the table and the raw figures to
+``bench/results/<UTC time>-LABEL.{md,json}``.
 """
 
 from __future__ import annotations
@@ -19,12 +30,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import resource
 import statistics
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+import redis
 
 from bench.__main__ import (
     BENCH,
@@ -40,12 +57,13 @@ from bench.__main__ import (
     flush_cache,
     log,
     login,
+    meta,
     parse,
     request,
     stop_servers,
     wait_ready,
 )
-from bench.cpu import backend_pids, group_cpu, pids_cpu
+from bench.cpu import TICK, backend_pids, group_cpu, pids_cpu
 from bench.loadgen import run_load
 
 TARGETS = {
@@ -89,8 +107,46 @@ class Config:
         src = parts[4] if len(parts) > 4 and parts[4] else None
         return cls(name, server, workers, kind, src)
 
+    @property
+    def tags(self) -> set[str]:
+        """What follows the first ``+`` of the name: ``log``, ``replica``."""
+        return set(self.name.split("+")[1:])
 
-def main() -> None:
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, all CPUs (``/proc/stat``)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    total = sum(fields[:8]) / TICK  # user nice system idle iowait irq softirq steal
+    return total - (fields[3] + fields[4]) / TICK, total
+
+
+def redis_cpu(client: redis.Redis) -> float:
+    info = cast("dict[str, Any]", client.info("cpu"))
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def loadgen_cpu() -> float:
+    """CPU seconds of the waited-for children: wrk's runs (servers are waited for at the end; the Python load
+    generator runs in this process and is not counted)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def wait_replica(server: Server, timeout: float = 30) -> None:
+    """Until /health/ready lists a replica in rotation (``ok``), so that no run measures the primary instead."""
+    deadline = time.monotonic() + timeout
+    checks: dict[str, str] = {}
+    while time.monotonic() < deadline:
+        status, body, _ = request(server.port, "GET", "/health/ready")
+        checks = json.loads(body).get("checks", {}) if status in {200, 503} else {}
+        replicas = {k: v for k, v in checks.items() if k.startswith("replica ")}
+        if replicas and all(v.startswith("ok") for v in replicas.values()):
+            return
+        time.sleep(0.5)
+    raise SystemExit(f"{server.name}: no replica in rotation after {timeout:.0f} s: {checks}")
+
+
+def main() -> None:  # noqa: PLR0912 - one linear script
     parser = argparse.ArgumentParser(prog="bench.compare", description=__doc__)
     parser.add_argument("--config", action="append", required=True)
     parser.add_argument("--scenario", action="append", required=True, choices=sorted(SCENARIOS))
@@ -98,9 +154,19 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--base-port", type=int, default=18300)
+    parser.add_argument("--replica-url", default=None, help="replica URL(s) of the configurations named NAME+replica")
+    parser.add_argument("--save", metavar="LABEL", default=None, help="write bench/results/<time>-LABEL.{md,json}")
     args, rest = parser.parse_known_args()
     options = parse(rest)
     configs = [Config.parse(text) for text in args.config]
+    if any("replica" in c.tags for c in configs) and not args.replica_url:
+        raise SystemExit("a NAME+replica configuration needs --replica-url (see python -m bench.replica_pair)")
+    # The replica's backends serving the benchmark database, for their CPU time (a libpq DSN of the first URL).
+    replica_dsn = (
+        args.replica_url.split(",")[0].replace("postgresql+asyncpg://", "postgresql://") if args.replica_url else None
+    )
+    redis_client = redis.Redis.from_url(options.redis_url)
+    started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="chopchop-compare-"))
     servers: list[Server] = []
     ports: dict[str, int] = {}
@@ -115,12 +181,9 @@ def main() -> None:
                 env["PYTHONPATH"] = f"{config.src}:{BENCH.parent}"
             else:
                 env["PYTHONPATH"] = str(BENCH.parent)
-            command = asgi_command(
-                config.server, config.workers, config.name.endswith("+log"), TARGETS[config.kind], port
-            )
-            import os
-            import subprocess
-
+            if "replica" in config.tags and config.kind == "api":
+                env["CHOPCHOP_DATABASE_REPLICA_URLS"] = args.replica_url
+            command = asgi_command(config.server, config.workers, "log" in config.tags, TARGETS[config.kind], port)
             sink = (work / f"{config.name}.log").open("wb")
             process = subprocess.Popen(  # noqa: S603
                 command,
@@ -133,6 +196,8 @@ def main() -> None:
             server = Server(config.name, port, process, work / f"{config.name}.log")
             servers.append(server)
             wait_ready(server, "/health/live" if config.kind == "api" else "/health")
+            if "replica" in config.tags and config.kind == "api":
+                wait_replica(server)
             if config.kind == "api" and not (work / "payload.json").exists():
                 flush_cache(options)
                 status, payload, _ = request(port, "GET", f"{LIST}?limit=100")
@@ -167,6 +232,13 @@ def main() -> None:
                         request(ports[config.name], "GET", path)
                     server = next(s for s in servers if s.name == config.name)
                     pg_before = {p: pids_cpu([p]) for p in asyncio.run(backend_pids(options.dsn, options.database))}
+                    replica_before = (
+                        {p: pids_cpu([p]) for p in asyncio.run(backend_pids(replica_dsn, options.database))}
+                        if replica_dsn
+                        else {}
+                    )
+                    redis_before, loadgen_before = redis_cpu(redis_client), loadgen_cpu()
+                    busy_before, total_before = machine_busy()
                     app_before = group_cpu(server.process.pid)
                     result = run_load(
                         options.loadgen,
@@ -179,33 +251,92 @@ def main() -> None:
                         script=BENCH / "wrk" / "scenario.lua",
                     )
                     app_cpu = group_cpu(server.process.pid) - app_before
+                    busy_after, total_after = machine_busy()
+                    redis_used, loadgen_used = redis_cpu(redis_client) - redis_before, loadgen_cpu() - loadgen_before
                     # backends that appeared during the run count from zero; ones that ended are lost (pools: rare)
                     pg_after = asyncio.run(backend_pids(options.dsn, options.database))
                     pg_cpu = sum(pids_cpu([p]) - pg_before.get(p, 0.0) for p in pg_after)
+                    replica_cpu = 0.0
+                    if replica_dsn:
+                        replica_after = asyncio.run(backend_pids(replica_dsn, options.database))
+                        replica_cpu = sum(pids_cpu([p]) - replica_before.get(p, 0.0) for p in replica_after)
                     requests = max(1, result["requests"])
                     result["app_cpu_us"] = app_cpu * 1e6 / requests
                     result["pg_cpu_us"] = max(0.0, pg_cpu) * 1e6 / requests
+                    result["replica_cpu_us"] = max(0.0, replica_cpu) * 1e6 / requests
+                    result["redis_cpu_us"] = redis_used * 1e6 / requests
+                    result["loadgen_cpu_us"] = loadgen_used * 1e6 / requests
+                    # share of all CPUs busy over the run (anything on the machine), in CPUs: 2.0 = both cores
+                    result["busy_cpus"] = (
+                        (busy_after - busy_before) / (total_after - total_before) * (os.cpu_count() or 1)
+                    )
                     results.setdefault((key, config.name), []).append(result)
                     log(
                         f"round {round_ + 1} {key:<22} {config.name:<16} {result['rps']:>8.1f} req/s "
                         f"p50 {result['p50_us'] / 1000:6.2f} ms p99 {result['p99_us'] / 1000:7.2f} ms "
                         f"cpu/req app {result['app_cpu_us']:.0f} us pg {result['pg_cpu_us']:.0f} us "
+                        f"replica {result['replica_cpu_us']:.0f} us redis {result['redis_cpu_us']:.0f} us "
+                        f"wrk {result['loadgen_cpu_us']:.0f} us busy {result['busy_cpus']:.2f} CPUs "
                         f"err {result['errors']}+{result['http_errors']}"
                     )
     finally:
         stop_servers(servers)
+        redis_client.close()
+    text = report(results, [c.name for c in configs])
     print()
-    print("| scenario | config | median req/s | runs req/s | p50 ms | p99 ms | app CPU µs/req | PG CPU µs/req |")
-    print("|---|---|---:|---|---:|---:|---:|---:|")
-    for (key, name), runs in results.items():
-        rps = [r["rps"] for r in runs]
-        print(
-            f"| {key} | {name} | {statistics.median(rps):.0f} | {', '.join(f'{x:.0f}' for x in rps)} | "
-            f"{statistics.median(r['p50_us'] for r in runs) / 1000:.2f} | "
-            f"{statistics.median(r['p99_us'] for r in runs) / 1000:.2f} | "
-            f"{statistics.median(r['app_cpu_us'] for r in runs):.0f} | "
-            f"{statistics.median(r['pg_cpu_us'] for r in runs):.0f} |"
+    print(text)
+    if args.save:
+        seconds = time.monotonic() - started
+        info = meta(options, seconds)
+        info["server"] = "; ".join(args.config)
+        info["load"] = f"{options.loadgen}: {args.duration} s, 2 threads, {args.connections} connections"
+        info["rounds"] = args.rounds
+        info["databases"] = f"primary {options.dsn}" + (f", replica {replica_dsn}" if replica_dsn else "")
+        info["redis_url"] = options.redis_url
+        out = BENCH / "results"
+        out.mkdir(parents=True, exist_ok=True)
+        name = f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{args.save}"
+        runs = [{"scenario": k, "config": c, "runs": v} for (k, c), v in results.items()]
+        (out / f"{name}.json").write_text(json.dumps({"meta": info, "results": runs}, indent=2))
+        heading = (
+            f"Compare run {info['date']} ({info['seconds']} s): {info['server']}; {info['load']}; "
+            f"{args.rounds} rounds; {info['dataset']}; {info['nproc']} CPUs ({info['cpu']}); "
+            f"PostgreSQL {info['postgresql']} ({info['databases']}), Redis {info['redis']} ({info['redis_url']})"
         )
+        (out / f"{name}.md").write_text(f"{heading}\n\n{text}\n")
+        log(f"results in {out / name}.{{md,json}}")
+
+
+def report(results: dict[tuple[str, str], list[dict[str, Any]]], order: list[str]) -> str:
+    """Medians per scenario and configuration; x first: requests/s as a ratio to the first configuration's."""
+    replicas = any(r.get("replica_cpu_us") for runs in results.values() for r in runs)
+    lines = [
+        "| scenario | config | median req/s | x first | runs req/s | p50 ms | p99 ms | app CPU µs/req | "
+        f"PG CPU µs/req | {'replica CPU µs/req | ' if replicas else ''}Redis CPU µs/req | load gen CPU µs/req | "
+        "busy CPUs |",
+        "|---|---|---:|---:|---|---:|---:|---:|---:|" + ("---:|" if replicas else "") + "---:|---:|---:|",
+    ]
+    for key in dict.fromkeys(k for k, _ in results):
+        first = None
+        for name in order:
+            runs = results.get((key, name))
+            if not runs:
+                continue
+
+            def median(field: str, runs: list[dict[str, Any]] = runs) -> float:
+                return float(statistics.median(r.get(field, 0.0) for r in runs))
+
+            rps = median("rps")
+            first = first or rps
+            each = ", ".join(f"{r['rps']:.0f}" for r in runs)
+            replica = f"{median('replica_cpu_us'):.0f} | " if replicas else ""
+            lines.append(
+                f"| {key} | {name} | {rps:.0f} | {rps / first:.2f} | {each} | "
+                f"{median('p50_us') / 1000:.2f} | {median('p99_us') / 1000:.2f} | {median('app_cpu_us'):.0f} | "
+                f"{median('pg_cpu_us'):.0f} | {replica}"
+                f"{median('redis_cpu_us'):.0f} | {median('loadgen_cpu_us'):.0f} | {median('busy_cpus'):.2f} |"
+            )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
