@@ -132,7 +132,7 @@ async def clean_state(database_url: str, mailbox: Mailbox, settings: Settings) -
     listing.forget()  # the planner statistics the app read describe the last test's tables
     redis = Redis.from_url(REDIS_URL)
     # The run's Redis has served the cache for long: no restart window (a deleted birth key would open one).
-    await redis.set(f"{settings.redis_key_prefix}:gen:_born", 0)
+    await redis.set(f"{settings.redis_key_prefix}:{{gen}}:_born", 0)
     await redis.aclose()
     yield
     redis = Redis.from_url(REDIS_URL)

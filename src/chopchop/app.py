@@ -14,7 +14,6 @@ import msgspec
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
     EngineConfig,
-    SQLAlchemyAsyncConfig,
     SQLAlchemyInitPlugin,
 )
 from litestar import Litestar, Request
@@ -50,7 +49,7 @@ from chopchop.domain.recipes.controllers import IngredientController, RecipeCont
 from chopchop.domain.system.controllers import HealthController, MetricsController
 from chopchop.domain.users.controllers import UserController
 from chopchop.lib import outbox
-from chopchop.lib.apidoc import OPENAPI_DESCRIPTION, OPENAPI_TAGS, tighten_request_bodies
+from chopchop.lib.apidoc import OPENAPI_DESCRIPTION, OPENAPI_TAGS, document_consistency_tokens, tighten_request_bodies
 from chopchop.lib.cache import (
     CACHE_TTL_SECONDS,
     CACHED_ROUTES_STATE_KEY,
@@ -61,11 +60,20 @@ from chopchop.lib.cache import (
     cache_key_builder,
     cache_response_filter,
     index_cached_routes,
+    needed_lsn,
 )
 from chopchop.lib.conditional import ConditionalGetMiddleware
 from chopchop.lib.email import FileMailer, Mailer, SmtpMailer
 from chopchop.lib.headers import SecurityHeadersMiddleware
-from chopchop.lib.jobs import InProcessJobQueue, JobContext, JobFunction, JobQueue, SaqJobQueue, Scheduled
+from chopchop.lib.jobs import (
+    InProcessJobQueue,
+    JobContext,
+    JobFunction,
+    JobQueue,
+    SAQInTheApi,
+    SaqJobQueue,
+    Scheduled,
+)
 from chopchop.lib.observability import (
     LeanPrometheusMiddleware,
     RequestContextMiddleware,
@@ -75,6 +83,10 @@ from chopchop.lib.observability import (
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import exception_handlers
 from chopchop.lib.ratelimit import Rate, RateLimiter, RateLimits, limit_writes
+from chopchop.lib.redis_client import connect as connect_redis
+from chopchop.lib.redis_client import is_sentinel_url, queue_connection
+from chopchop.lib.replicas import REPLICA_READS_OPT, Replicas, RoutedAsyncConfig
+from chopchop.lib.stores import ReplicatedRedisStore
 from chopchop.lib.tokens import AccessTokenIssuer
 from chopchop.lib.transactions import commit_before_send
 from chopchop.lib.transport import (
@@ -134,7 +146,7 @@ def _generations(scope: Scope) -> Generations:
     return cast("Generations", scope["litestar_app"].state.cache_generations)
 
 
-def build_db_config(settings: Settings) -> SQLAlchemyAsyncConfig:
+def build_db_config(settings: Settings) -> RoutedAsyncConfig:
     engine = (
         EngineConfig()
         if settings.uses_sqlite
@@ -160,7 +172,7 @@ def build_db_config(settings: Settings) -> SQLAlchemyAsyncConfig:
             hide_parameters=True,
         )
     )
-    config = SQLAlchemyAsyncConfig(
+    config = RoutedAsyncConfig(
         connection_string=settings.database_url,
         before_send_handler=None,
         session_config=AsyncSessionConfig(expire_on_commit=False),
@@ -170,7 +182,17 @@ def build_db_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     # Commit (2xx) or roll back before the response starts. The response-cache tags the handler invalidated are
     # leased before the commit (a write whose invalidation cannot be recorded fails: 503) and released after it:
     # a read that starts after this response cannot be served what the write replaced.
-    config.before_send_handler = commit_before_send(config.session_scope_key, CacheInvalidation(_generations))
+    config.before_send_handler = commit_before_send(
+        config.session_scope_key, CacheInvalidation(_generations), wal_positions=bool(settings.replica_urls)
+    )
+    if settings.replica_urls:
+        config.needed_lsn = needed_lsn
+        config.replicas = Replicas.build(
+            config,
+            settings.replica_urls,
+            max_lag_seconds=settings.replica_max_lag_seconds,
+            check_seconds=settings.replica_check_seconds,
+        )
     if settings.uses_sqlite:
         # SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked, per connection.
         @event.listens_for(config.get_engine().sync_engine, "connect")
@@ -211,7 +233,8 @@ class ChopchopPlugin(InitPluginProtocol):
             lifetime=timedelta(minutes=settings.access_token_minutes),
         )
         self.redis: Redis | None = (
-            Redis.from_url(settings.redis_url, socket_connect_timeout=0.5, socket_timeout=2.0, health_check_interval=30)
+            # One Redis server or, with a redis+sentinel:// URL, the master the sentinels name (lib/redis_client.py).
+            connect_redis(settings.redis_url, socket_connect_timeout=0.5, socket_timeout=2.0, health_check_interval=30)
             if settings.redis_url
             else None
         )
@@ -224,26 +247,36 @@ class ChopchopPlugin(InitPluginProtocol):
             settings.trusted_proxies,
         )
         self.job_context: JobContext = {"settings": settings, "mailer": self.mailer, "db_config": self.db_config}
-        self.saq: SAQPlugin | None = None  # the queue and worker configuration, in server mode
+        # Server mode: litestar-saq's plugin, registered with the app (see on_app_init). One configuration for the
+        # API's queue, the workers of `chopchop workers run` and the web UI.
+        self.saq: SAQPlugin | None = None
         self.job_queue: JobQueue
         if settings.redis_url:
             self.saq = SAQPlugin(
                 SAQConfig(
                     queue_configs=[
                         QueueConfig(
-                            dsn=settings.redis_url,
+                            **queue_connection(settings.redis_url),  # a dsn, or a Sentinel master's client
                             name=settings.queue_name,
                             tasks=TASKS,
                             scheduled_tasks=CRON_JOBS,
                             startup=cast("Any", self._worker_startup),
+                            # Workers run in their own processes (`chopchop workers run`), never on the
+                            # API's event loop.
                             separate_process=True,
-                            concurrency=10,
-                            # On SIGTERM, running jobs get 20 s to finish before they are cancelled (and
-                            # re-queued): fewer emails sent twice when a worker is replaced.
-                            shutdown_grace_period_s=20,
+                            concurrency=settings.worker_concurrency,
+                            # On SIGTERM, running jobs get 10 s to finish before they are cancelled (and
+                            # re-queued): fewer emails sent twice when a worker is replaced. SAQ waits that long
+                            # even when idle (its upkeep tasks are in the same wait): stop timeouts allow 30 s.
+                            shutdown_grace_period_s=10,
                             cancellation_hard_deadline_s=5,
                         )
                     ],
+                    # `litestar run` starts no worker processes beside the server.
+                    use_server_lifespan=False,
+                    worker_processes=1,
+                    # SAQInTheApi mounts the web UI (with CHOPCHOP_SAQ_WEB_TOKEN), behind its guard.
+                    web_enabled=False,
                 )
             )
             self.job_queue = SaqJobQueue(self.saq.get_queue(settings.queue_name))
@@ -261,7 +294,12 @@ class ChopchopPlugin(InitPluginProtocol):
                 "response_cache": GenerationStore(
                     self.redis, namespace=f"{self.settings.redis_key_prefix}:cache", generations=self.generations
                 ),
-                REVOKED_TOKENS_STORE: root.with_namespace("revoked"),
+                # Under Sentinel a logout returns once a replica has it: a failover must not revive the token.
+                REVOKED_TOKENS_STORE: ReplicatedRedisStore(
+                    self.redis,
+                    namespace=f"{root.namespace}_revoked",
+                    replicas=1 if is_sentinel_url(self.settings.redis_url or "") else 0,
+                ),
             }
         return {
             "response_cache": MemoryGenerationStore(self.settings.memory_cache_max_bytes, self.generations),
@@ -284,6 +322,9 @@ class ChopchopPlugin(InitPluginProtocol):
         )
         if settings.should_auto_migrate:
             await upgrade_async(settings.database_url, lock_file=Path(settings.data_dir) / "migrate.lock")
+        if self.db_config.replicas is not None:
+            await self.db_config.replicas.check()  # in rotation from the first request, if they are well
+            self.db_config.replicas.start()
         if isinstance(self.job_queue, SaqJobQueue):
             await self.job_queue.queue.connect()
         elif isinstance(self.job_queue, InProcessJobQueue):
@@ -299,6 +340,8 @@ class ChopchopPlugin(InitPluginProtocol):
 
     async def on_shutdown(self, app: Litestar) -> None:
         # Each step on its own: a Redis that is already gone must not keep the rest from closing.
+        if self.db_config.replicas is not None:
+            await self.db_config.replicas.stop()
         if isinstance(self.job_queue, InProcessJobQueue):
             await self.job_queue.drain()
         elif isinstance(self.job_queue, SaqJobQueue):
@@ -355,9 +398,11 @@ class ChopchopPlugin(InitPluginProtocol):
             ]
         )
         app_config.plugins.append(_DatabasePlugin(config=self.db_config))
-        # The SAQ plugin is deliberately not registered with the API app: its workers run in their own
-        # processes (`chopchop worker` builds them from it), and registering it would start a worker
-        # heartbeat thread in every API process for nothing.
+        if self.saq is not None:
+            # litestar-saq's `workers` CLI group and `task_queues` dependency; SAQInTheApi right after it takes its
+            # workers out of this process's lifespan and serves the web UI. Before ChopchopCLIPlugin: that one adds
+            # a `workers` group only where litestar-saq did not.
+            app_config.plugins.extend([self.saq, SAQInTheApi(self.saq, web_token=settings.saq_web_token)])
         app_config.plugins.append(ChopchopCLIPlugin())
         app_config.stores = self.build_stores()
         app_config.exception_handlers.update(exception_handlers)
@@ -447,7 +492,24 @@ def create_app(settings: Settings | None = None) -> Litestar:
         )
     )
     tighten_request_bodies(app.openapi_schema, _request_bodies(app))
+    document_consistency_tokens(app.openapi_schema, *_consistency_routes(app))
     return app
+
+
+def _consistency_routes(app: Litestar) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The (path, method) pairs of the document whose reads a replica may serve, and of the writes."""
+    reads: list[tuple[str, str]] = []
+    writes: list[tuple[str, str]] = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if not handler.include_in_schema:
+                continue
+            for method in handler.http_methods:
+                if handler.opt.get(REPLICA_READS_OPT) and method == "GET":
+                    reads.append((route.path_format, method))
+                elif method in {"POST", "PUT", "PATCH", "DELETE"}:
+                    writes.append((route.path_format, method))
+    return reads, writes
 
 
 def _request_bodies(app: Litestar) -> list[type[msgspec.Struct]]:

@@ -1,4 +1,5 @@
-"""The ``chopchop`` command: Litestar's CLI with the app preloaded, plus serve, worker, db and users."""
+"""The ``chopchop`` command: Litestar's CLI with the app preloaded, plus serve, workers (litestar-saq's), db and
+users."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import click
 from litestar.cli._utils import LitestarGroup  # the group class that hands `app` to subcommands
@@ -32,6 +33,9 @@ class ChopchopCLIPlugin(CLIPlugin):
 
     def on_cli_init(self, cli: click.Group) -> None:
         cli.add_command(serve)
+        # Server mode: litestar-saq's plugin added its `workers` group (run, status) before this plugin runs.
+        if "workers" not in cli.commands:
+            cli.add_command(workers_embedded)
         cli.add_command(worker)
         cli.add_command(db_group)
         cli.add_command(users_group)
@@ -40,14 +44,21 @@ class ChopchopCLIPlugin(CLIPlugin):
         cli.add_command(seed_command)
 
 
-def available_cpus(cpu_max: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
+def available_cpus(cpu_max: Path = Path("/sys/fs/cgroup/cpu.max"), cgroup_v1: Path = Path("/sys/fs/cgroup/cpu")) -> int:
     """The CPUs this process may really use: the CPUs it may run on, capped by its cgroup's CPU quota (a pod's
-    CPU limit: ``cpu.max`` holds ``"<quota> <period>"``, or ``"max <period>"`` without a limit), rounded up.
+    CPU limit), rounded up. cgroup v2: ``cpu.max`` holds ``"<quota> <period>"`` (``"max <period>"`` without a
+    limit); cgroup v1: ``cpu.cfs_quota_us`` (-1 without a limit) and ``cpu.cfs_period_us``.
     ``os.cpu_count()`` counts the node's CPUs: a pod limited to 1 CPU on a 64-CPU node would start 64 workers."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    quota, period = "max", "0"
     with contextlib.suppress(OSError, ValueError):
         quota, period = cpu_max.read_text().split()[:2]
-        if quota != "max" and int(period) > 0:
+    if not cpu_max.exists():
+        with contextlib.suppress(OSError, ValueError):
+            quota = (cgroup_v1 / "cpu.cfs_quota_us").read_text().strip()
+            period = (cgroup_v1 / "cpu.cfs_period_us").read_text().strip()
+    with contextlib.suppress(ValueError):
+        if quota not in {"max", "-1"} and int(period) > 0 and int(quota) > 0:
             cpus = min(cpus, math.ceil(int(quota) / int(period)))
     return max(1, cpus)
 
@@ -136,24 +147,45 @@ def serve(host: str, port: int, workers: int | None, server_name: str) -> None:
     ).serve()
 
 
+NO_WORKERS_IN_EMBEDDED_MODE = (
+    "SAQ workers need CHOPCHOP_REDIS_URL (server mode): in embedded mode the jobs run inside the API process."
+)
+
+
+@click.command(
+    name="workers",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
+)
+def workers_embedded() -> None:
+    """SAQ workers: `workers run`, `workers status` (server mode only)."""
+    click.echo(NO_WORKERS_IN_EMBEDDED_MODE, err=True)
+    sys.exit(2)
+
+
 @click.command(name="worker")
-@click.option("--concurrency", default=10, show_default=True, type=click.IntRange(min=1), help="Jobs at once.")
-def worker(app: Litestar, concurrency: int) -> None:
-    """Run a SAQ worker that sends the emails and runs the other background jobs (server mode)."""
+@click.option(
+    "--concurrency",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Jobs at once. Default: CHOPCHOP_WORKER_CONCURRENCY (10).",
+)
+def worker(app: Litestar, concurrency: int | None, ctx: click.Context) -> None:
+    """Run one SAQ worker process: the same as `workers run`, kept for existing deployments (server mode)."""
     from chopchop.app import ChopchopPlugin
 
     plugin = app.plugins.get(ChopchopPlugin)
     if plugin.saq is None:
-        click.echo("The worker needs CHOPCHOP_REDIS_URL: in embedded mode jobs run inside the API.", err=True)
+        click.echo(NO_WORKERS_IN_EMBEDDED_MODE, err=True)
         sys.exit(2)
-    from litestar_saq.cli import run_saq_worker
-
-    saq_worker = plugin.saq.get_workers()[plugin.settings.queue_name]
-    saq_worker.concurrency = concurrency
-    if app.logging_config is not None:
-        app.logging_config.configure()
-    click.echo(f"Starting SAQ worker on queue {plugin.settings.queue_name!r} (concurrency {concurrency})")
-    run_saq_worker(worker=saq_worker, logging_config=app.logging_config)
+    if concurrency is not None:
+        for saq_worker in plugin.saq.get_workers().values():
+            saq_worker.concurrency = concurrency
+    # litestar-saq's own `workers run`, one process: the same signals, shutdown and logging.
+    root = ctx.find_root()
+    group = cast("click.Group", cast("click.Group", root.command).get_command(root, "workers"))
+    run = cast("click.Command", group.get_command(ctx, "run"))
+    ctx.invoke(run, workers=1, queues=(), verbose=None, debug=None)
 
 
 @click.group(name="db", cls=LitestarGroup)

@@ -62,12 +62,44 @@ class Settings:
         "SQLAlchemy URL of the database. `sqlite+aiosqlite:///...` (embedded) or `postgresql+asyncpg://...`.",
         default="sqlite+aiosqlite:///chopchop.sqlite3",
     )
-    redis_url: str | None = _doc(
-        "Redis URL (`redis://host:6379/0`). Set it, with a PostgreSQL URL, to run in server mode.",
+    database_replica_urls: str | None = _doc(
+        "PostgreSQL streaming replicas that serve public reads (lists, details, profiles, searches), "
+        "comma-separated `postgresql+asyncpg://...` URLs. Writes, signed-in reads and everything else stay on "
+        "`DATABASE_URL`. Unset: every query goes to the primary. See docs/deploy.md (read replicas).",
         default=None,
     )
-    redis_key_prefix: str = _doc("Prefix of every Redis key the service writes.", default="chopchop")
+    replica_max_lag_seconds: float = _doc(
+        "A replica further behind the primary than this is taken out of rotation until it catches up.",
+        default=5.0,
+    )
+    replica_check_seconds: float = _doc(
+        "How often each process checks its replicas (reachable, replaying, how far behind).",
+        default=1.0,
+    )
+    redis_url: str | None = _doc(
+        "Redis URL (`redis://host:6379/0`, `rediss://` for TLS, `unix:///path.sock`), or the sentinels of a "
+        "Redis Sentinel group: `redis+sentinel://[:password@]host1:26379,host2:26379/<service>/<db>` (options "
+        "`?sentinel_password=...&sentinel_username=...&min_other_sentinels=N`; see docs/deploy.md). Set it, with "
+        "a PostgreSQL URL, to run in server mode.",
+        default=None,
+    )
+    redis_key_prefix: str = _doc(
+        "Prefix of every Redis key the service writes (no `{` or `}`: the service adds the Cluster hash tags).",
+        default="chopchop",
+    )
     queue_name: str = _doc("Name of the SAQ queue that carries background jobs.", default="chopchop")
+    worker_concurrency: int = _doc(
+        "Server mode: jobs one SAQ worker process runs at once (`chopchop workers run`; "
+        "`chopchop worker --concurrency` overrides it).",
+        default=10,
+    )
+    saq_web_token: str | None = _doc(
+        "Server mode: the password of the SAQ web UI (queues, workers, jobs; retry and abort) at `/saq/`, "
+        "asked by the browser (HTTP Basic, any user name; the same strength rule as the JWT secret). Unset: "
+        "no UI, `/saq/` answers 404. Set it only on an API process that listens on an internal port "
+        "(docs/deploy.md).",
+        default=None,
+    )
     data_dir: str = _doc(
         "Folder of the embedded mode's local state: the generated JWT secret (`jwt-secret`, mode 0600) and, "
         "by default, the email outbox (`outbox/`). Keep it private and out of version control.",
@@ -187,6 +219,11 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
     @property
+    def replica_urls(self) -> list[str]:
+        """The replicas of ``database_replica_urls``, in order (empty when none are configured)."""
+        return [url.strip() for url in (self.database_replica_urls or "").split(",") if url.strip()]
+
+    @property
     def embedded(self) -> bool:
         """Embedded mode: SQLite and no Redis; everything runs inside the API process."""
         return self.redis_url is None and self.uses_sqlite
@@ -222,6 +259,8 @@ class Settings:
             raise SettingsError(msg)
         if self.metrics_token is not None:
             check_secret(f"{ENV_PREFIX}METRICS_TOKEN", self.metrics_token)
+        self._validate_jobs()
+        self._validate_redis()
         if not self.embedded and not self.smtp_host and not self.allow_file_mailer:
             msg = (
                 f"{ENV_PREFIX}SMTP_HOST must be set in server mode (or set {ENV_PREFIX}ALLOW_FILE_MAILER=true "
@@ -243,10 +282,62 @@ class Settings:
             except ValueError as exc:
                 msg = f"{ENV_PREFIX}{name.upper()}: {exc}"
                 raise SettingsError(msg) from exc
+        for url in self.replica_urls:
+            if not url.startswith("postgresql+asyncpg://") or self.uses_sqlite:
+                msg = (
+                    f"{ENV_PREFIX}DATABASE_REPLICA_URLS: replicas are PostgreSQL servers (`postgresql+asyncpg://...`) "
+                    "of a PostgreSQL primary; got a URL starting "
+                    f"{url.split('://', 1)[0]!r}{' for a SQLite database' if self.uses_sqlite else ''}."
+                )
+                raise SettingsError(msg)
+        if self.replica_urls and self.cache_lease_seconds < self.replica_max_lag_seconds + self.replica_check_seconds:
+            msg = (
+                f"{ENV_PREFIX}CACHE_LEASE_SECONDS must be at least {ENV_PREFIX}REPLICA_MAX_LAG_SECONDS + "
+                f"{ENV_PREFIX}REPLICA_CHECK_SECONDS: a write whose cache release was lost is cached again after its "
+                "lease, by then every replica in rotation must have replayed it."
+            )
+            raise SettingsError(msg)
+        if self.replica_urls and not 0 < self.replica_check_seconds <= self.replica_max_lag_seconds:
+            msg = (
+                f"{ENV_PREFIX}REPLICA_CHECK_SECONDS must be positive and at most "
+                f"{ENV_PREFIX}REPLICA_MAX_LAG_SECONDS: a replica is judged by its last check."
+            )
+            raise SettingsError(msg)
         if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
             msg = "argon2 parameters are below OWASP's minimum (19456 KiB, t=2)."
             raise SettingsError(msg)
         return self
+
+    def _validate_redis(self) -> None:
+        """The Redis URL (plain or Sentinel) and the key prefix."""
+        if self.redis_url:
+            from chopchop.lib.redis_client import check_redis_url
+
+            try:
+                check_redis_url(self.redis_url)
+            except ValueError as exc:
+                msg = f"{ENV_PREFIX}REDIS_URL: {exc}"
+                raise SettingsError(msg) from exc
+        if not self.redis_key_prefix or "{" in self.redis_key_prefix or "}" in self.redis_key_prefix:
+            msg = (
+                f"{ENV_PREFIX}REDIS_KEY_PREFIX must be non-empty and without braces (the service puts its own "
+                f"Redis Cluster hash tags after it), not {self.redis_key_prefix!r}."
+            )
+            raise SettingsError(msg)
+
+    def _validate_jobs(self) -> None:
+        """The SAQ workers' and web UI's settings."""
+        if self.worker_concurrency < 1:
+            msg = f"{ENV_PREFIX}WORKER_CONCURRENCY must be at least 1."
+            raise SettingsError(msg)
+        if self.saq_web_token is not None:
+            if not self.redis_url:
+                msg = (
+                    f"{ENV_PREFIX}SAQ_WEB_TOKEN needs server mode ({ENV_PREFIX}REDIS_URL): without Redis, jobs run "
+                    "inside the API and there is no SAQ queue to show."
+                )
+                raise SettingsError(msg)
+            check_secret(f"{ENV_PREFIX}SAQ_WEB_TOKEN", self.saq_web_token)
 
     def with_jwt_secret(self) -> Settings:
         """These settings with the secret that signs tokens: the configured one or, in embedded mode without

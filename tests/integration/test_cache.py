@@ -282,7 +282,7 @@ def _redis_command(port: int, *args: str) -> None:
 
 def _served_for_long(port: int, settings: Settings) -> None:
     """A Redis that has served the cache for long (a new one serves no stamps for one lease time)."""
-    _redis_command(port, "SET", f"{settings.redis_key_prefix}:gen:_born", "0")
+    _redis_command(port, "SET", f"{settings.redis_key_prefix}:{{gen}}:_born", "0")
 
 
 def _own_redis(settings: Settings, tmp_path: Path) -> tuple[int, subprocess.Popen[bytes], Settings]:

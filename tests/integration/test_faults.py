@@ -8,13 +8,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
@@ -45,96 +43,25 @@ from chopchop.lib.outages import REDIS_UNAVAILABLE, Dependency, Fault, FaultKind
 from chopchop.settings import Settings
 from tests.factories import recipe_payload
 from tests.helpers import asgi_client, quick_user
+from tests.servers import PrivatePostgres, free_port, pg_bin
 
 PROBLEM = "application/problem+json"
 RECIPES = "/api/v1/recipes"
 
 
-def _pg_bin(name: str) -> str:
-    found = sorted(str(path) for path in Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
-    if not found:
-        pytest.skip(f"PostgreSQL server binaries ({name}) are not installed")
-    return found[-1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class PrivatePostgres:
-    """A throw-away cluster on a spare port, run as the `postgres` user (initdb refuses root)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.data = root / "data"
-        self.port = _free_port()
-
-    def _as_postgres(self, *args: str) -> None:
-        command = list(args)
-        if os.geteuid() == 0:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=60)  # noqa: S603
-
-    def init(self) -> None:
-        self._as_postgres(_pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
-
-    def start(self, *, slow_recovery: bool = False) -> None:
-        """Start and wait until it accepts connections.
-
-        ``slow_recovery``: go through archive recovery with a ``restore_command`` that waits and finds nothing,
-        so that for a second or two the server is up but refuses connections with SQLSTATE 57P03 ("the
-        database system is starting up" / "not accepting connections"), as a real restart does while it
-        replays its WAL.
-        """
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        if slow_recovery:
-            (self.data / "recovery.signal").touch()
-            options += " -c hot_standby=off -c restore_command='sleep 0.3; exit 1'"
-        log = str(self.root / "server.log")  # the server must not inherit our pipes
-        self._as_postgres(_pg_bin("pg_ctl"), "-D", str(self.data), "-l", log, "-o", options, "-w", "-t", "30", "start")
-
-    def stop(self, mode: str = "immediate", *, wait: bool = True) -> None:
-        self._as_postgres(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w" if wait else "-W", "stop")
-
-    def ensure_stopped(self) -> None:
-        """Stop the server unless it is down already (a smart shutdown ends by itself with its last session)."""
-        if self._running():
-            with contextlib.suppress(subprocess.CalledProcessError):  # it may finish that shutdown meanwhile
-                self.stop("fast")
-        assert not self._running()
-
-    def _running(self) -> bool:
-        try:
-            self._as_postgres(_pg_bin("pg_ctl"), "-D", str(self.data), "status")
-        except subprocess.CalledProcessError:
-            return False
-        return True
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
+_pg_bin = pg_bin
+_free_port = free_port
 
 
 @pytest.fixture
 def private_postgres() -> Iterator[PrivatePostgres]:
-    root = Path(tempfile.mkdtemp(prefix="chopchop-pg-"))
-    root.chmod(0o777)
-    server = PrivatePostgres(root)
+    server = PrivatePostgres.new()
     server.init()
     server.start()
     try:
         yield server
     finally:
-        subprocess.run(  # noqa: S603
-            ["runuser", "-u", "postgres", "--", _pg_bin("pg_ctl"), "-D", str(server.data), "-m", "immediate", "stop"]
-            if os.geteuid() == 0
-            else [_pg_bin("pg_ctl"), "-D", str(server.data), "-m", "immediate", "stop"],
-            check=False,
-            capture_output=True,
-        )
-        shutil.rmtree(root, ignore_errors=True)
+        server.remove()
 
 
 class PrivateRedis:

@@ -22,7 +22,7 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 def test_commands_are_listed_with_help() -> None:
     result = _run("--help")
     assert result.returncode == 0
-    for command in ("serve", "worker", "db", "users", "seed"):
+    for command in ("serve", "workers", "worker", "db", "users", "seed"):
         assert f" {command} " in result.stdout, command
 
 
@@ -44,7 +44,14 @@ def test_workers_follow_the_cgroup_cpu_limit_not_the_node(tmp_path: Path) -> Non
     for content, expected in limits.items():
         (tmp_path / "cpu.max").write_text(content + "\n")
         assert available_cpus(tmp_path / "cpu.max") == expected, content
-    assert available_cpus(tmp_path / "missing") == usable
+    # cgroup v1 (no cpu.max): the CFS quota and period.
+    v1 = tmp_path / "cpu"
+    v1.mkdir()
+    for quota, expected in {"150000": min(usable, 2), "100000": 1, "-1": usable}.items():
+        (v1 / "cpu.cfs_quota_us").write_text(quota + "\n")
+        (v1 / "cpu.cfs_period_us").write_text("100000\n")
+        assert available_cpus(tmp_path / "missing", v1) == expected, quota
+    assert available_cpus(tmp_path / "missing", tmp_path / "missing-v1") == usable
 
 
 def test_both_servers_serve_the_api(tmp_path: Path) -> None:
@@ -146,3 +153,65 @@ def test_metrics_of_a_server_with_two_workers_count_every_request(tmp_path: Path
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+def _in(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("CHOPCHOP_", "LITESTAR_"))} | env
+    return subprocess.run(  # noqa: S603 - our own console scripts
+        list(args), capture_output=True, text=True, timeout=60, env=environment, cwd=folder, check=False
+    )
+
+
+def test_the_workers_need_the_server_mode(tmp_path: Path) -> None:
+    """Embedded mode: no SAQ, the jobs run inside the API; `workers run` and its alias `worker` say so and stop."""
+    embedded = {
+        "CHOPCHOP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'embedded.sqlite3'}",
+        "CHOPCHOP_DATA_DIR": str(tmp_path / "var"),
+    }
+    for args in (("workers", "run"), ("worker", "--concurrency", "2")):
+        result = _in(tmp_path, CHOPCHOP, *args, **embedded)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert "CHOPCHOP_REDIS_URL" in result.stderr, args
+        assert "Traceback" not in result.stderr, args
+
+
+def test_the_server_mode_has_litestar_saqs_workers_commands(tmp_path: Path) -> None:
+    """`chopchop workers` and `litestar --app chopchop.app:create_app workers` are litestar-saq's group (run, status);
+    `chopchop worker` stays, as its alias. Listing them connects to nothing."""
+    server = {
+        "CHOPCHOP_DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none",
+        "CHOPCHOP_REDIS_URL": "redis://127.0.0.1:1/0",
+        "CHOPCHOP_JWT_SECRET": TOKEN,
+        "CHOPCHOP_ALLOW_FILE_MAILER": "true",
+    }
+    litestar = str(Path(sys.executable).with_name("litestar"))
+    for command in ([CHOPCHOP], [litestar, "--app", "chopchop.app:create_app"]):
+        result = _in(tmp_path, *command, "workers", "--help", **server)
+        assert result.returncode == 0, result.stderr
+        assert "Manage background task workers" in result.stdout  # litestar-saq's group
+        assert " run " in result.stdout, result.stdout
+        assert " status " in result.stdout, result.stdout
+    status = _in(tmp_path, CHOPCHOP, "workers", "status", **server)
+    assert status.returncode == 0, status.stderr
+    assert "Queues" in status.stdout, status.stdout
+    alias = _in(tmp_path, CHOPCHOP, "worker", "--help", **server)
+    assert alias.returncode == 0, alias.stderr
+    assert "workers run" in alias.stdout
+    assert "--concurrency" in alias.stdout
+
+
+def test_a_weak_web_ui_token_is_a_configuration_error(tmp_path: Path) -> None:
+    result = _in(
+        tmp_path,
+        CHOPCHOP,
+        "workers",
+        "--help",
+        CHOPCHOP_DATABASE_URL="postgresql+asyncpg://nobody@127.0.0.1:1/none",
+        CHOPCHOP_REDIS_URL="redis://127.0.0.1:1/0",
+        CHOPCHOP_JWT_SECRET=TOKEN,
+        CHOPCHOP_ALLOW_FILE_MAILER="true",
+        CHOPCHOP_SAQ_WEB_TOKEN="admin",
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("chopchop: configuration error: CHOPCHOP_SAQ_WEB_TOKEN must be at least")
+    assert "Traceback" not in result.stderr

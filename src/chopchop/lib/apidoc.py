@@ -89,6 +89,8 @@ comment on them.
   `If-Match` on a recipe write to be refused with `412` if someone changed it meanwhile.
 * **Rate limits**: authentication endpoints and every write are limited; past a limit the answer is `429` with
   `Retry-After`.
+* **Read your writes**: where public reads are served by read replicas, every write answers with a
+  `Chopchop-Consistency-Token` header; send the latest one back on your reads to see your writes in them.
 """
 # The tags of the operations, in the order the documentation shows them.
 OPENAPI_TAGS = {
@@ -163,6 +165,40 @@ class ApiOperation(Operation):
                     content={PROBLEM_JSON: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))},
                 ),
             )
+
+
+CONSISTENCY_TOKEN_HEADER = "Chopchop-Consistency-Token"  # noqa: S105 - a header name
+CONSISTENCY_TOKEN = OpenAPIHeader(
+    schema=_STRING,
+    description="Deployments with read replicas: the position of this write's commit (e.g. `0/3A2F1B8`). Send it "
+    "back in the same header on your next reads to see this write in them (docs/api.md).",
+)
+CONSISTENCY_TOKEN_PARAMETER = Parameter(
+    name=CONSISTENCY_TOKEN_HEADER,
+    param_in="header",
+    required=False,
+    schema=Schema(type=OpenAPIType.STRING, pattern="^[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}$"),
+    description="The `Chopchop-Consistency-Token` of the answer to your last write, unchanged: the read then "
+    "reflects that write even when a read replica serves it. Malformed: 400 `invalid-consistency-token`.",
+)
+
+
+def document_consistency_tokens(
+    document: OpenAPI, reads: Iterable[tuple[str, str]], writes: Iterable[tuple[str, str]]
+) -> None:
+    """The consistency token header on the 2xx answers of ``writes`` and as a parameter of ``reads``
+    (``(path, method)`` pairs of the document)."""
+    paths = document.paths or {}
+    for path, method in reads:
+        operation = getattr(paths.get(path), method.lower(), None)
+        if isinstance(operation, Operation):
+            operation.parameters = [*(operation.parameters or []), CONSISTENCY_TOKEN_PARAMETER]
+    for path, method in writes:
+        operation = getattr(paths.get(path), method.lower(), None)
+        if isinstance(operation, Operation):
+            for status, response in (operation.responses or {}).items():
+                if status.startswith("2") and isinstance(response, OpenAPIResponse):
+                    _add_headers(response, {CONSISTENCY_TOKEN_HEADER: CONSISTENCY_TOKEN})
 
 
 # What any operation that takes a body may answer about the body itself, before its handler runs.

@@ -25,8 +25,10 @@ itself when this process holds a copy stored under the same stamp. Concurrent mi
 run the handler once: the others wait for its answer. If Redis is unreachable the cache is bypassed (reads go
 to the database); a write whose lease cannot be recorded is rolled back and answers 503 (see
 :class:`CacheInvalidation`), so no acknowledged write can leave any process serving what it replaced. A release
-that never comes ends at its lease's deadline; a Redis that lost its data (leases included) gives out no stamp
-for one lease time (``CHOPCHOP_CACHE_LEASE_SECONDS``), longer than any commit that leased before the loss.
+that never comes ends at its lease's deadline; a Redis that lost its data (leases included), or may have lost
+its last writes (a restart, a replica promoted by Sentinel), gives out no stamp for one lease time
+(``CHOPCHOP_CACHE_LEASE_SECONDS``), longer than any commit that leased before the loss, and then stamps of a new
+*epoch*, under which none of the entries it kept is found.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from redis.asyncio import Redis
 from chopchop.lib.conditional import STORED_ETAG, etag_of
 from chopchop.lib.observability import CACHE_LOOKUPS, REQUEST_ARRIVED
 from chopchop.lib.outages import REDIS_UNAVAILABLE
+from chopchop.lib.replicas import COMMIT_LSN_STATE_KEY, CONSISTENCY_HEADER_BYTES, is_token
 from chopchop.lib.stores import BoundedMemoryStore
 
 logger = logging.getLogger("chopchop.cache")
@@ -63,6 +66,8 @@ LEASE_STATE_KEY = "chopchop_cache_lease"
 CACHED_ROUTES_STATE_KEY = "chopchop_cached_routes"
 # How long to leave Redis alone after a failure before trying again (keeps requests fast in an outage).
 RETRY_AFTER_SECONDS = 1.0
+# A response-cache stamp: the generations of a key's tags, and the WAL position a fill of it needs.
+Stamp = tuple[str, int]
 # Entries are invalidated by generation bumps; the TTL only bounds how long dead entries occupy the store.
 CACHE_TTL_SECONDS = 300
 # The key of a request that must not be cached (its query is not valid: the handler answers the 400).
@@ -102,23 +107,42 @@ class _Breaker:
 # served again. So a missing counter starts at the Redis server's clock in microseconds, and a bump moves
 # it to max(value + 1, clock): always above every value it ever had.
 #
-# KEYS: the *birth* key, then the generation counters of the tags, then their leases (1 + 2 x n keys). A lease
+# KEYS: the *birth* key, then the generation counters of the tags, their leases, then their WAL positions (1 + 3 x n
+# keys). A tag's WAL position is the primary's, after the commit of the last write that released it (0 without read
+# replicas): a read returns the largest of its tags' with the generations, and a miss is filled only by a database
+# that has replayed it (``lib/replicas.py``), never by a replica behind the write that made the generation. A lease
 # is a sorted set of the writes of a tag between their lease and their release, each scored by its own
 # deadline (ms): while one is live, the tag's stamp is not given out (reads bypass the cache, store nothing),
-# and one whose release never came stops counting at its deadline. The birth key is the time (ms) this Redis
-# first served the cache: for one lease time after it (a restart that lost the data, leases included) no stamp
-# is given out either, so a write that leased before the loss has committed before anything is cached again.
-# ARGV[1]: the lease time in ms.
+# and one whose release never came stops counting at its deadline.
+#
+# The *birth* key says which history of this Redis's data the cache is served from: `<replication id> <ms>`, the
+# server's `master_replid` and the time it first served the cache. The replication id changes whenever the data
+# may have lost writes it had acknowledged: a restart (even one that reloads a file: its last second may be gone),
+# a replica promoted by Sentinel or Cluster (it replicated the birth key, but perhaps not the last generation
+# bumps, leases and entries), a master whose first replica attaches (a needless but harmless new history). A
+# birth key that is missing (a restart without data, eviction) or of another history starts a new one, born now:
+# for one lease time no stamp is given out (a write that leased before the loss has committed or failed before
+# anything is cached again), and the birth time is the first part of every stamp, so that entries stored under
+# the old history (counters that went back may give their stamps again) are never found. A bare `<ms>` (set by
+# hand or by tests: "this Redis has served the cache for long") is adopted by the current history.
+# All KEYS share the `{gen}` hash tag (one Redis Cluster slot). ARGV[1]: the lease time in ms.
 _CLOCK = """
 local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
 local now_ms = math.floor(now / 1000)
-local born = redis.call('GET', KEYS[1])
-if not born then
-  redis.call('SET', KEYS[1], string.format('%.0f', now_ms), 'NX')
-  born = redis.call('GET', KEYS[1])
+local info = redis.pcall('INFO', 'replication')
+local history = type(info) == 'string' and string.match(info, 'master_replid:(%w+)') or '?'
+local birth = redis.call('GET', KEYS[1]) or ''
+local of, born = string.match(birth, '^(%S+) (%d+)$')
+if not of and string.match(birth, '^%d+$') then
+  of, born = history, birth
+  redis.call('SET', KEYS[1], history .. ' ' .. born)
 end
-local n = (#KEYS - 1) / 2
+if of ~= history then
+  born = string.format('%.0f', now_ms)
+  redis.call('SET', KEYS[1], history .. ' ' .. born)
+end
+local n = (#KEYS - 1) / 3
 """
 _READ_SCRIPT = (
     _CLOCK
@@ -126,12 +150,13 @@ _READ_SCRIPT = (
 if now_ms - tonumber(born) < tonumber(ARGV[1]) then
   return false
 end
-for i = n + 2, #KEYS do
+for i = n + 2, 2 * n + 1 do
   if redis.call('ZCOUNT', KEYS[i], now_ms, '+inf') > 0 then
     return false
   end
 end
 local values = {}
+local needed = 0
 for i = 1, n do
   local value = redis.call('GET', KEYS[i + 1])
   if not value then
@@ -139,11 +164,15 @@ for i = 1, n do
     value = redis.call('GET', KEYS[i + 1])
   end
   values[i] = value
+  needed = math.max(needed, tonumber(redis.call('GET', KEYS[i + 1 + 2 * n]) or '0'))
 end
+values[n + 1] = string.format('%.0f', needed)
+table.insert(values, 1, born)
 return values
 """
 )
-# ARGV[2]: 'lease' (before the commit) or 'release' (after it); ARGV[3]: the write's lease id.
+# ARGV[2]: 'lease' (before the commit) or 'release' (after it); ARGV[3]: the write's lease id; ARGV[4]: the WAL
+# position of its commit (release only; 0: unknown or no replicas).
 _BUMP_SCRIPT = (
     _CLOCK
     + """
@@ -158,6 +187,11 @@ for i = 1, n do
     redis.call('PEXPIRE', lease, lease_ms)
   else
     redis.call('ZREM', lease, ARGV[3])
+    local lsn = tonumber(ARGV[4])
+    if lsn > 0 then
+      local position = KEYS[i + 1 + 2 * n]
+      redis.call('SET', position, string.format('%.0f', math.max(lsn, tonumber(redis.call('GET', position) or '0'))))
+    end
   end
 end
 return n
@@ -174,8 +208,11 @@ class Generations:
     """
 
     def __init__(self, redis: Redis | None = None, prefix: str = "chopchop", *, lease_seconds: int = 90) -> None:
-        self._prefix = f"{prefix}:gen:"
-        self._lease_prefix = f"{prefix}:lease:"
+        # One Redis Cluster hash tag for every key a script touches: `<prefix>:{gen}:_born`, `<prefix>:{gen}:<tag>`,
+        # `<prefix>:{gen}:lease:<tag>`, `<prefix>:{gen}:lsn:<tag>` (tags never start with `lease:`, `lsn:` or `_`).
+        self._prefix = f"{prefix}:{{gen}}:"
+        self._lease_prefix = f"{prefix}:{{gen}}:lease:"
+        self._position_prefix = f"{prefix}:{{gen}}:lsn:"
         self._lease_ms = lease_seconds * 1000
         self._memory: dict[str, int] = {}
         self._breaker = _Breaker()
@@ -187,15 +224,20 @@ class Generations:
     def trip(self, what: str, exc: BaseException) -> None:
         self._breaker.trip(what, exc)
 
-    def in_memory(self, tags: Sequence[str]) -> str:
-        return ".".join(str(self._memory.get(tag, 0)) for tag in tags)
+    def in_memory(self, tags: Sequence[str]) -> Stamp:
+        return ".".join(str(self._memory.get(tag, 0)) for tag in tags), 0
 
     def _keys(self, tags: Sequence[str]) -> list[str]:
-        return [self.birth_key] + [self._prefix + tag for tag in tags] + [self._lease_prefix + tag for tag in tags]
+        return [
+            self.birth_key,
+            *(self._prefix + tag for tag in tags),
+            *(self._lease_prefix + tag for tag in tags),
+            *(self._position_prefix + tag for tag in tags),
+        ]
 
-    async def current(self, tags: Sequence[str]) -> str | None:
-        """A stamp of the tags' generations, or None when the cache must be bypassed (Redis unavailable, or a
-        write of one of the tags under way)."""
+    async def current(self, tags: Sequence[str]) -> Stamp | None:
+        """A stamp of the tags' generations and the WAL position a fill needs, or None when the cache must be
+        bypassed (Redis unavailable, or a write of one of the tags under way)."""
         if self._read is None:
             return self.in_memory(tags)
         if self._breaker.open:
@@ -207,18 +249,20 @@ class Generations:
             return None
         if not values:
             return None  # leased
-        return ".".join(value.decode() if isinstance(value, bytes) else str(value) for value in values)
+        texts = [value.decode() if isinstance(value, bytes) else str(value) for value in values]
+        return ".".join(texts[:-1]), int(texts[-1])
 
     async def lease(self, tags: Iterable[str], lease_id: str) -> None:
         """Before the commit of a write of ``tags``. Raises what Redis raised if it cannot be recorded."""
         unique = sorted(set(tags))
         if unique and self._bump is not None:
             # Never skipped because of the breaker: Redis may be back already.
-            await self._bump(keys=self._keys(unique), args=[self._lease_ms, "lease", lease_id])
+            await self._bump(keys=self._keys(unique), args=[self._lease_ms, "lease", lease_id, 0])
 
-    async def release(self, tags: Iterable[str], lease_id: str) -> None:
-        """After the commit (or the rollback) of a write of ``tags``: bump again and end the lease. If this fails
-        the lease expires by itself, and the tags are not cached until then."""
+    async def release(self, tags: Iterable[str], lease_id: str, position: int = 0) -> None:
+        """After the commit (or the rollback) of a write of ``tags``: bump again, record the commit's WAL
+        ``position`` (with read replicas) and end the lease. If this fails the lease expires by itself, and the
+        tags are not cached until then (a lease outlasts any replica in rotation's lag: see ``settings``)."""
         unique = sorted(set(tags))
         if not unique:
             return
@@ -227,7 +271,7 @@ class Generations:
                 self._memory[tag] = self._memory.get(tag, 0) + 1
             return
         try:
-            await self._bump(keys=self._keys(unique), args=[self._lease_ms, "release", lease_id])
+            await self._bump(keys=self._keys(unique), args=[self._lease_ms, "release", lease_id, position])
         except REDIS_UNAVAILABLE as exc:
             self._breaker.trip("release generations", exc)
             logger.warning("cache release failed (%s): %s stay uncached until their lease ends", exc, unique)
@@ -340,11 +384,16 @@ def canonical_query(request: Request[Any, Any, Any]) -> list[tuple[str, str]] | 
         return None
 
 
-def _asks_no_cache(scope: HTTPScope) -> bool:
+def _asks_no_cache(scope: HTTPScope) -> bool | None:
+    """True: ``Cache-Control: no-cache``; None: a malformed consistency token (not cached: the handler's 400)."""
+    no_cache = False
     for name, value in scope["headers"]:
-        if name.lower() in {b"cache-control", b"pragma"} and b"no-cache" in value.lower():
-            return True
-    return False
+        lowered = name.lower()
+        if lowered in {b"cache-control", b"pragma"} and b"no-cache" in value.lower():
+            no_cache = True
+        elif lowered == CONSISTENCY_HEADER_BYTES and not is_token(value):
+            return None
+    return no_cache
 
 
 def cache_key_builder(request: Request[Any, Any, Any]) -> str:
@@ -367,7 +416,10 @@ def cache_key_builder(request: Request[Any, Any, Any]) -> str:
             if len(route.keys) >= KEY_MEMO_SIZE:
                 route.keys.clear()
             route.keys[spelling] = key
-    return RELOAD + key if key and _asks_no_cache(scope) else key
+    asks = _asks_no_cache(scope)
+    if asks is None:
+        return UNCACHED
+    return RELOAD + key if key and asks else key
 
 
 def _key(route: CachedRoute, request: Request[Any, Any, Any]) -> str:
@@ -407,6 +459,7 @@ class _Fill:
     store_key: str
     answer: asyncio.Future[bytes | None]
     in_flight: dict[str, asyncio.Future[bytes | None]]
+    needed_lsn: int = 0  # the WAL position the database that fills it must have replayed
 
     def settle(self, blob: bytes | None) -> None:
         if not self.answer.done():
@@ -418,6 +471,13 @@ class _Fill:
 # The miss of the current request, from the store's ``get`` to its ``set`` (Litestar calls both in the request's
 # task, and builds the key twice: the stamp read by ``get`` must be the one ``set`` stores under).
 _FILL: ContextVar[_Fill | None] = ContextVar("chopchop_cache_fill", default=None)
+
+
+def needed_lsn() -> int:
+    """The WAL position that the database filling this request's cache miss must have replayed (0: any)."""
+    fill = _FILL.get()
+    return fill.needed_lsn if fill is not None else 0
+
 
 _ENCODE_ENTRY = msgspec.msgpack.Encoder()
 _DECODE_ENTRY = msgspec.msgpack.Decoder(list[dict[str, Any]])
@@ -474,9 +534,9 @@ class _LocalEntries:
 class _Reads:
     """The generation reads of one set of tags: the one on its way to Redis, and the next one, gathering requests."""
 
-    sent: asyncio.Future[str | None] | None = None
+    sent: asyncio.Future[Stamp | None] | None = None
     sent_at: float = 0.0
-    next: asyncio.Future[str | None] | None = None
+    next: asyncio.Future[Stamp | None] | None = None
 
 
 class _GenerationCache:
@@ -497,7 +557,7 @@ class _GenerationCache:
         self._in_flight: dict[str, asyncio.Future[bytes | None]] = {}
         self._reads: dict[str, _Reads] = {}
 
-    async def _stamp(self, tags: str) -> str | None:
+    async def _stamp(self, tags: str) -> Stamp | None:
         """The tags' generations, read by a Redis call sent after this request arrived (perhaps for others too).
 
         One read per burst: while a read of these tags is on its way, the requests that arrive wait for it to
@@ -515,7 +575,7 @@ class _GenerationCache:
             return await asyncio.shield(reads.sent)
         if reads.next is not None:
             return await asyncio.shield(reads.next)
-        read: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        read: asyncio.Future[Stamp | None] = asyncio.get_running_loop().create_future()
         reads.next = read
         try:
             if reads.sent is not None:
@@ -542,10 +602,11 @@ class _GenerationCache:
             return None
         reload = key.startswith(RELOAD)
         key = key.removeprefix(RELOAD)
-        stamp = await self._stamp(key.partition("|")[0])
-        if stamp is None:
+        stamped = await self._stamp(key.partition("|")[0])
+        if stamped is None:
             CACHE_LOOKUPS.labels("bypass").inc()
             return None
+        stamp, needed = stamped
         store_key = f"{key}@{stamp}"
         if not reload:
             entry = self._local.get(key, stamp) if self._local is not None else None
@@ -565,7 +626,7 @@ class _GenerationCache:
                         CACHE_LOOKUPS.labels("coalesced").inc()
                         return blob
         CACHE_LOOKUPS.labels("bypass" if reload else "miss").inc()
-        fill = _Fill(key, store_key, asyncio.get_running_loop().create_future(), self._in_flight)
+        fill = _Fill(key, store_key, asyncio.get_running_loop().create_future(), self._in_flight, needed)
         self._in_flight.setdefault(store_key, fill.answer)
         _FILL.set(fill)
         task = asyncio.current_task()
@@ -677,7 +738,7 @@ class CacheInvalidation:
         tags = state.pop(INVALIDATE_STATE_KEY, None)
         lease_id = state.pop(LEASE_STATE_KEY, "")
         if tags:
-            await self._generations(scope).release(tags, lease_id)
+            await self._generations(scope).release(tags, lease_id, state.get(COMMIT_LSN_STATE_KEY, 0))
 
 
 def cached_public(*tags: str) -> dict[str, Any]:
@@ -686,4 +747,9 @@ def cached_public(*tags: str) -> dict[str, Any]:
     Tags may name path parameters (``"recipe:{recipe_id}"``). Every write that changes what such a
     response shows must :func:`invalidate` one of its tags.
     """
-    return {"cache": True, "opt": {"exclude_from_auth": True, "cache_tags": tags}, "security": [{}]}
+    # Public and the same for everyone: a read replica may serve it (``lib/replicas.py``).
+    return {
+        "cache": True,
+        "opt": {"exclude_from_auth": True, "cache_tags": tags, "replica_reads": True},
+        "security": [{}],
+    }

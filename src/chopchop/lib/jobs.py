@@ -1,8 +1,19 @@
-"""Background jobs: one interface, backed by SAQ on Redis (server mode) or by the API process (embedded)."""
+"""Background jobs: one interface, backed by SAQ on Redis (server mode) or by the API process (embedded).
+
+Server mode registers litestar-saq's plugin with the app, followed by :class:`SAQInTheApi`: one queue configuration
+for the API (which enqueues), the workers (``chopchop workers run``, or its alias ``chopchop worker``) and the SAQ
+web UI, which the API serves at ``/saq/`` to whoever has ``CHOPCHOP_SAQ_WEB_TOKEN``. No worker runs in an API
+process.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
+import hashlib
+import hmac
+import html
 import logging
 import math
 import time
@@ -11,7 +22,18 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from croniter import croniter  # type: ignore[import-untyped]
+from litestar import Router
+from litestar.config.app import AppConfig
+from litestar.connection import ASGIConnection
+from litestar.datastructures import ResponseHeader
+from litestar.handlers.base import BaseRouteHandler
+from litestar.plugins import InitPluginProtocol
+from litestar.static_files import create_static_files_router
+from litestar_saq import SAQPlugin
+from litestar_saq.controllers import build_controller
 from saq import Queue
+
+from chopchop.lib.problems import Forbidden, Unauthorized
 
 logger = logging.getLogger("chopchop.jobs")
 
@@ -33,7 +55,7 @@ class JobQueue(Protocol):
 
 
 class SaqJobQueue:
-    """Enqueues onto a SAQ queue; separate worker processes (``chopchop worker``) run the jobs."""
+    """Enqueues onto a SAQ queue; separate worker processes (``chopchop workers run``) run the jobs."""
 
     def __init__(self, queue: Queue) -> None:
         self.queue = queue
@@ -113,3 +135,115 @@ class InProcessJobQueue:
         await self.stop_schedule()
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+# The SAQ web UI: where litestar-saq mounts it (the page, its JSON API under /saq/api and its static files).
+SAQ_WEB_PATH = "/saq"
+SAQ_WEB_REALM = "chopchop-saq"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def basic_password_matches(authorization: str | None, password: str) -> bool:
+    """Whether an ``Authorization: Basic`` header carries ``password`` (any user name), in constant time.
+
+    Both sides are hashed first, so that the time taken does not depend on where they differ or on their length.
+    """
+    scheme, _, credentials = (authorization or "").partition(" ")
+    presented = b""
+    if scheme.lower() == "basic":
+        try:
+            presented = base64.b64decode(credentials.strip(), validate=True).partition(b":")[2]
+        except (binascii.Error, ValueError):
+            presented = b""
+    expected = hashlib.sha256(password.encode()).digest()
+    return hmac.compare_digest(hashlib.sha256(presented).digest(), expected)
+
+
+def saq_web_guard(token: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
+    """The guard of every route of the SAQ web UI: HTTP Basic with ``token`` as the password (401 otherwise), and
+    no cross-site writes (403).
+
+    Basic, not the API's bearer tokens: a browser asks for it and then sends it by itself, with the page and with
+    the UI's own ``fetch`` calls, which attach no token. A browser also sends it with requests that other sites
+    make it send: so a retry or abort (POST) must come from the UI's own page (``Sec-Fetch-Site``, which browsers
+    set and pages cannot) and be JSON (a cross-site form cannot send that without a CORS preflight).
+    """
+    challenge = {"WWW-Authenticate": f'Basic realm="{SAQ_WEB_REALM}", charset="UTF-8"'}
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
+        headers = connection.headers
+        if not basic_password_matches(headers.get("authorization"), token):
+            raise Unauthorized(
+                "The SAQ web UI takes HTTP Basic authentication: any user name, the password CHOPCHOP_SAQ_WEB_TOKEN.",
+                headers=challenge,
+            )
+        if connection.scope.get("method", "GET") not in _SAFE_METHODS:
+            site = headers.get("sec-fetch-site", "same-origin")
+            media_type = headers.get("content-type", "").partition(";")[0].strip().lower()
+            if site not in {"same-origin", "none"} or media_type != "application/json":
+                raise Forbidden("Changes through the SAQ web UI come from its own page, as JSON.")
+
+    return guard
+
+
+def saq_web_csp(path: str = SAQ_WEB_PATH) -> str:
+    """The Content-Security-Policy of the UI's page: its scripts and styles from this origin, and the one inline
+    script litestar-saq writes into it (by its hash), nothing else. The API's policy (``default-src 'none'``)
+    would block the page; tests/integration/test_saq_plugin.py checks that the hash is the page's script's."""
+    inline = f'const root_path = "{html.escape(path.rstrip("/") or SAQ_WEB_PATH)}";'
+    digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+    return (
+        f"default-src 'none'; script-src 'self' 'sha256-{digest}'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+class SAQInTheApi(InitPluginProtocol):
+    """Registered right after litestar-saq's own ``SAQPlugin`` (which the ``workers`` CLI finds by its exact type):
+    what that plugin does to an API app, made fit for one.
+
+    * No worker in API processes. ``SAQConfig(use_server_lifespan=False)`` keeps ``litestar run`` from spawning
+      worker processes and ``QueueConfig(separate_process=True)`` keeps workers off the app's event loop; but
+      ``SAQPlugin.on_app_init`` still hooks every worker into the app's start-up and shutdown, where a
+      separate-process worker starts a heartbeat thread (for ``@monitored_job``, which no task of ours uses).
+      Those hooks are taken out again: API processes enqueue (the queue connects in ``ChopchopPlugin.on_startup``),
+      ``chopchop workers run`` processes.
+    * The web UI, only with a token: litestar-saq's controller and static files, mounted here under one router
+      with :func:`saq_web_guard` (litestar-saq would leave its static files open, and its pages under the JWT
+      middleware), the page's own CSP, and nothing in the API document. ``SAQConfig.web_enabled`` stays False
+      so that litestar-saq does not mount them a second time.
+    """
+
+    def __init__(self, saq: SAQPlugin, *, web_token: str | None = None) -> None:
+        self.saq = saq
+        self.web_token = web_token
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        owners = {id(self.saq), *(id(worker) for worker in self.saq.get_workers().values())}
+
+        def ours(hook: Any) -> bool:
+            return id(getattr(hook, "__self__", None)) not in owners
+
+        app_config.on_startup[:] = [hook for hook in app_config.on_startup if ours(hook)]
+        app_config.on_shutdown[:] = [hook for hook in app_config.on_shutdown if ours(hook)]
+        if self.web_token:
+            app_config.route_handlers.append(self._web_ui(self.web_token))
+        return app_config
+
+    def _web_ui(self, token: str) -> Router:
+        return Router(
+            path="/",
+            route_handlers=[
+                build_controller(SAQ_WEB_PATH, None, False),
+                create_static_files_router(
+                    path=f"{SAQ_WEB_PATH}/static",
+                    directories=[self.saq.config.static_files],
+                    name="saq",
+                    include_in_schema=False,
+                ),
+            ],
+            guards=[saq_web_guard(token)],
+            response_headers=[ResponseHeader(name="content-security-policy", value=saq_web_csp(SAQ_WEB_PATH))],
+            opt={"exclude_from_auth": True},
+            include_in_schema=False,
+        )

@@ -43,6 +43,17 @@ MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 CACHE_LOOKUPS = Counter("chopchop_cache_lookups", "Response-cache lookups by result", ["result"])
 # Read from PostgreSQL/Redis by whichever worker is scraped: the latest reading is the value.
 QUEUE_DEPTH = Gauge("chopchop_queue_jobs", "Jobs in the SAQ queue by state", ["state"], multiprocess_mode="mostrecent")
+# Each process checks its replicas: the most recent reading of any of them is the value.
+REPLICA_LAG = Gauge(
+    "chopchop_replica_lag_seconds",
+    "How far each read replica is behind the primary (by the WAL it has not replayed)",
+    ["replica"],
+    multiprocess_mode="mostrecent",
+)
+REPLICA_UP = Gauge(
+    "chopchop_replica_up", "1 while a read replica is in rotation, else 0", ["replica"], multiprocess_mode="mostrecent"
+)
+REPLICA_READS = Counter("chopchop_replica_routing", "Public reads by the database that served them", ["target"])
 OUTBOX_BACKLOG = Gauge(
     "chopchop_outbox_messages", "Outbox messages not yet sent, by status", ["status"], multiprocess_mode="mostrecent"
 )

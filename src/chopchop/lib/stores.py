@@ -1,4 +1,5 @@
-"""An in-memory Litestar store with a size bound: the embedded mode's response cache cannot grow without end."""
+"""Litestar stores of our own: an in-memory one with a size bound (the embedded mode's response cache cannot grow
+without end), and a Redis one whose writes a replica has acknowledged (the logout denylist under Sentinel)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from datetime import timedelta
 
 from litestar.stores.base import StorageObject
 from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+from redis.asyncio import Redis
 
 # What one entry costs besides its key and value (the dict slot, the StorageObject, the bytes objects).
 ENTRY_OVERHEAD_BYTES = 200
@@ -87,3 +90,25 @@ class BoundedMemoryStore(MemoryStore):
         async with self._lock:
             for key in [key for key, item in self._store.items() if item.expired]:
                 self._pop(key)
+
+
+class ReplicatedRedisStore(RedisStore):
+    """A :class:`RedisStore` whose ``set`` returns once ``replicas`` replicas have the write (``WAIT``), or after
+    ``wait_ms`` (the write stands either way: Redis has no rollback).
+
+    For data whose loss changes an answer (the logout denylist): under Redis Sentinel a failover promotes a
+    replica, and replication is asynchronous; a revocation acknowledged before the primary died but not yet copied
+    would be lost with it, and the logged-out token would work again. ``replicas=0`` is a plain RedisStore.
+    """
+
+    __slots__ = ("replicas", "wait_ms")
+
+    def __init__(self, redis: Redis, namespace: str, *, replicas: int, wait_ms: int = 500) -> None:
+        super().__init__(redis, namespace=namespace)
+        self.replicas = replicas
+        self.wait_ms = wait_ms
+
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+        await super().set(key, value, expires_in)
+        if self.replicas:
+            await self._redis.wait(self.replicas, self.wait_ms)

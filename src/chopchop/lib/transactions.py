@@ -9,10 +9,18 @@ from typing import Any, Protocol, cast
 from advanced_alchemy.extensions.litestar._utils import delete_aa_scope_state, get_aa_scope_state
 from litestar import Request
 from litestar.types import HTTPResponseStartEvent, Message, Scope
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chopchop.lib.outages import classify
 from chopchop.lib.problems import PROBLEM_JSON, fault_problem, problem_bytes
+from chopchop.lib.replicas import (
+    COMMIT_LSN_STATE_KEY,
+    CONSISTENCY_HEADER_BYTES,
+    ROUTED_STATE_KEY,
+    SAFE_METHODS,
+    parse_lsn,
+)
 
 logger = logging.getLogger("chopchop.db")
 
@@ -38,7 +46,9 @@ def after_commit(request: Request[Any, Any, Any], callback: Callable[[], Awaitab
     state.setdefault(AFTER_COMMIT_STATE_KEY, []).append(callback)
 
 
-def commit_before_send(session_scope_key: str, around: AroundCommit | None = None) -> BeforeSend:
+def commit_before_send(
+    session_scope_key: str, around: AroundCommit | None = None, *, wal_positions: bool = False
+) -> BeforeSend:
     """A before-send hook: on 2xx run ``around.before_commit``, commit and run ``around.after_commit``; otherwise
     roll back.
 
@@ -48,6 +58,10 @@ def commit_before_send(session_scope_key: str, around: AroundCommit | None = Non
     when ``before_commit`` fails (the cache's invalidation could not be recorded): the transaction is rolled
     back and the client told to retry. Litestar deems the response started once this hook runs, so no exception
     handler could answer for it: the hook rewrites the response's messages itself.
+
+    ``wal_positions`` (read replicas are configured): a committed write's answer carries the primary's WAL
+    position after its commit as its consistency token (``Chopchop-Consistency-Token``), and the response
+    cache records it with the generations the write bumps (``lib/replicas.py``).
     """
 
     async def handler(message: Message, scope: Scope) -> None:
@@ -60,7 +74,7 @@ def commit_before_send(session_scope_key: str, around: AroundCommit | None = Non
             return
         if message["type"] != "http.response.start":
             return
-        await _settle_transaction(message, scope, session_scope_key, around)
+        await _settle_transaction(message, scope, session_scope_key, around, wal_positions=wal_positions)
         if 200 <= message["status"] < 300:
             callbacks = state.pop(AFTER_COMMIT_STATE_KEY, [])
             for callback in callbacks:
@@ -73,7 +87,12 @@ _REPLACED_BODY_KEY = "chopchop_replaced_body"
 
 
 async def _settle_transaction(
-    message: HTTPResponseStartEvent, scope: Scope, session_scope_key: str, around: AroundCommit | None
+    message: HTTPResponseStartEvent,
+    scope: Scope,
+    session_scope_key: str,
+    around: AroundCommit | None,
+    *,
+    wal_positions: bool = False,
 ) -> None:
     """Commit a 2xx's transaction (between ``around``'s two steps) or roll it back; a failure rewrites ``message``."""
     session = cast("AsyncSession | None", get_aa_scope_state(scope, session_scope_key))
@@ -85,6 +104,8 @@ async def _settle_transaction(
         if session is not None:
             if success:
                 await session.commit()
+                if wal_positions and scope.get("method") not in SAFE_METHODS:
+                    await _hand_out_token(message, scope, session)
             else:
                 await _quietly(session.rollback())
     except Exception as exc:  # noqa: BLE001 - any failed commit: the client must not see a success
@@ -97,6 +118,20 @@ async def _settle_transaction(
             delete_aa_scope_state(scope, session_scope_key)
         if prepared and around is not None:
             await around.after_commit(scope)
+
+
+async def _hand_out_token(message: HTTPResponseStartEvent, scope: Scope, session: AsyncSession) -> None:
+    """The committed write's WAL position: a response header, and what the cache's release records."""
+    if ROUTED_STATE_KEY in cast("dict[str, Any]", scope).get("state", {}):
+        return  # served by a replica: nothing was written
+    try:
+        position = (await session.execute(text("SELECT pg_current_wal_lsn()::text"))).scalar_one()
+    except Exception as exc:  # noqa: BLE001 - the write is committed; only its token is missing
+        logger.warning("no consistency token for a committed write (%s)", type(exc).__name__)
+        return
+    cast("dict[str, Any]", scope)["state"][COMMIT_LSN_STATE_KEY] = parse_lsn(position)
+    headers = cast("list[tuple[bytes, bytes]]", message.setdefault("headers", []))
+    headers.append((CONSISTENCY_HEADER_BYTES, position.encode()))
 
 
 async def _quietly(step: Awaitable[None]) -> None:

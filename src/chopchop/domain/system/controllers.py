@@ -64,7 +64,11 @@ class HealthController(Controller):
         },
     )
     async def ready(self, db_session: NamedDependency[AsyncSession], state: State) -> Response[Health]:
-        """The database and, in server mode, Redis answer. 503 with the failing checks otherwise."""
+        """The database and, in server mode, Redis answer. 503 with the failing checks otherwise.
+
+        With read replicas, each is listed too (`replica <host:port/db>`: `ok`, `ok (lag 0.4s)`, or why it is out
+        of rotation); a replica out of rotation does not make the service unready: the primary serves its reads.
+        """
         checks: dict[str, str] = {}
         try:
             await asyncio.wait_for(db_session.execute(text("SELECT 1")), CHECK_TIMEOUT_SECONDS)
@@ -80,6 +84,10 @@ class HealthController(Controller):
             except Exception as exc:  # noqa: BLE001
                 checks["redis"] = f"error: {type(exc).__name__}"
         healthy = all(value == "ok" for value in checks.values())
+        replicas = plugin.db_config.replicas
+        if replicas is not None:
+            # Reported, not required: without a replica in rotation the primary serves every read.
+            checks.update(replicas.health())
         return Response(
             Health(status="ok" if healthy else "unavailable", checks=checks),
             status_code=HTTP_200_OK if healthy else HTTP_503_SERVICE_UNAVAILABLE,

@@ -1,0 +1,490 @@
+"""Redis Sentinel: a primary, its replica and a sentinel of the test's own, on spare ports; the primary is SIGKILLed
+under load. Requests that need Redis answer 503 (Retry-After) only while the sentinel promotes the replica, then
+the service carries on without a restart; the cache never serves what a write replaced, even though the promoted
+replica lacks that write; no job is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+import pytest
+from litestar import Litestar
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from sqlalchemy import select
+
+from chopchop.app import ChopchopPlugin, create_app
+from chopchop.db import OutboxMessage, OutboxStatus, User
+from chopchop.lib import outbox
+from chopchop.lib.redis_client import SentinelRedis, check_redis_url, connect, parse_sentinel_url, redact
+from chopchop.settings import Settings, SettingsError
+from tests.factories import recipe_payload
+from tests.helpers import Mailbox, asgi_client, count_statements, quick_user
+
+RECIPES = "/api/v1/recipes"
+PROBLEM = "application/problem+json"
+SERVICE = "chopchop-test"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _probe(port: int) -> Redis:
+    """Our own view of one server: no client-side retries, short timeouts."""
+    return Redis(port=port, retry=Retry(NoBackoff(), 0), socket_connect_timeout=0.5, socket_timeout=2)
+
+
+class SentinelGroup:
+    """A primary, its replica and one sentinel (quorum 1) watching them, as redis-server processes on spare ports
+    in ``root``. Nothing persists: a killed primary's last writes live only where they were replicated."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.ports = {"primary": _free_port(), "replica": _free_port(), "sentinel": _free_port()}
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    @property
+    def url(self) -> str:
+        return f"redis+sentinel://127.0.0.1:{self.ports['sentinel']}/{SERVICE}/0"
+
+    def _spawn(self, name: str, *args: str) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed")
+        with (self.root / f"{name}.log").open("ab") as log:
+            self.processes[name] = subprocess.Popen([binary, *args], stdout=log, stderr=log)  # noqa: S603
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.ports[name]), timeout=0.2):
+                return
+            time.sleep(0.02)
+        msg = f"{name} did not start on port {self.ports[name]}: see {self.root / f'{name}.log'}"
+        raise RuntimeError(msg)
+
+    def start(self) -> None:
+        data = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0"]
+        for name in ("primary", "replica"):
+            (self.root / name).mkdir()
+        self._spawn("primary", "--port", str(self.ports["primary"]), "--dir", str(self.root / "primary"), *data)
+        self._spawn(
+            "replica",
+            *("--port", str(self.ports["replica"]), "--dir", str(self.root / "replica"), *data),
+            *("--replicaof", "127.0.0.1", str(self.ports["primary"])),
+        )
+        config = self.root / "sentinel.conf"  # the sentinel rewrites it: a file of its own
+        config.write_text(
+            f"port {self.ports['sentinel']}\nbind 127.0.0.1\ndir {self.root}\n"
+            f"sentinel monitor {SERVICE} 127.0.0.1 {self.ports['primary']} 1\n"
+            f"sentinel down-after-milliseconds {SERVICE} 1000\n"
+            f"sentinel failover-timeout {SERVICE} 10000\n"
+        )
+        self._spawn("sentinel", str(config), "--sentinel")
+
+    async def ready(self, timeout: float = 15) -> None:
+        """The replica is in sync and the sentinel knows it (else it would have no replica to promote)."""
+        replica, sentinel = _probe(self.ports["replica"]), _probe(self.ports["sentinel"])
+        replica_name = f"127.0.0.1:{self.ports['replica']}"
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                link = (await replica.info("replication")).get("master_link_status")
+                known = [
+                    state
+                    for state in await sentinel.sentinel_slaves(SERVICE)  # type: ignore[no-untyped-call]
+                    if state["name"] == replica_name and not (state["is_sdown"] or state["is_disconnected"])
+                ]
+                if link == "up" and known:
+                    return
+                await asyncio.sleep(0.05)
+        finally:
+            await replica.aclose()
+            await sentinel.aclose()
+        msg = f"the replica or the sentinel was not ready within {timeout}s: see {self.root}"
+        raise AssertionError(msg)
+
+    async def master_port(self) -> int | None:
+        sentinel = _probe(self.ports["sentinel"])
+        try:
+            address = await sentinel.execute_command(  # type: ignore[no-untyped-call]
+                "SENTINEL", "GET-MASTER-ADDR-BY-NAME", SERVICE
+            )
+        finally:
+            await sentinel.aclose()
+        return int(address[1]) if address else None
+
+    def signal(self, name: str, signum: signal.Signals) -> None:
+        process = self.processes[name]
+        if process.poll() is None:
+            process.send_signal(signum)
+            if signum == signal.SIGKILL:
+                process.wait(timeout=10)
+
+    def stop(self) -> None:
+        for name in self.processes:
+            self.signal(name, signal.SIGKILL)
+
+
+@pytest.fixture
+def sentinel_group(tmp_path: Path) -> Iterator[SentinelGroup]:
+    group = SentinelGroup(tmp_path)
+    try:
+        group.start()
+        yield group
+    finally:
+        group.stop()
+
+
+# --- load ---------------------------------------------------------------------------------------------------------
+
+Call = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    phase: str  # when the request was sent
+    name: str
+    status: int  # 0: an exception escaped the app
+    retry_after: str | None = None
+    content_type: str = ""
+    detail: str = ""
+    seconds: float = 0.0
+    answered_at: float = 0.0  # perf_counter
+
+    def __str__(self) -> str:
+        return f"[{self.phase}] {self.name}: {self.status} {self.detail} ({self.seconds:.2f}s)"
+
+
+class Load:
+    """Concurrent clients cycling through named calls until stopped; each answer is kept with its phase."""
+
+    def __init__(self, http: httpx.AsyncClient, calls: dict[str, Call], clients: int) -> None:
+        self.http, self.calls, self.clients = http, calls, clients
+        self.phase = "up"
+        self.answers: list[Answer] = []
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def __aenter__(self) -> Load:
+        self._tasks = [asyncio.create_task(self._client(index)) for index in range(self.clients)]
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        self._stop.set()
+        await asyncio.gather(*self._tasks)
+
+    async def _client(self, index: int) -> None:
+        names = list(self.calls)
+        turn = index
+        while not self._stop.is_set():
+            name = names[turn % len(names)]
+            turn += 1
+            phase, started = self.phase, time.perf_counter()
+            try:
+                response = await self.calls[name](self.http)
+            except Exception as exc:  # noqa: BLE001 - recorded: the test decides
+                escaped = Answer(phase, name, 0, detail=f"{type(exc).__name__}: {exc}", answered_at=time.perf_counter())
+                self.answers.append(escaped)
+            else:
+                self.answers.append(
+                    Answer(
+                        phase,
+                        name,
+                        response.status_code,
+                        retry_after=response.headers.get("retry-after"),
+                        content_type=response.headers.get("content-type", ""),
+                        detail=response.text[:160] if response.status_code >= 400 else "",
+                        seconds=time.perf_counter() - started,
+                        answered_at=time.perf_counter(),
+                    )
+                )
+            await asyncio.sleep(0.005)
+
+    async def until(self, name: str, statuses: set[int], since: float, timeout: float) -> float:
+        """Seconds from ``since`` (perf_counter) until a ``name`` sent in this phase answered one of ``statuses``."""
+        seen = len(self.answers)
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if any(a.name == name and a.status in statuses and a.phase == self.phase for a in self.answers[seen:]):
+                return time.perf_counter() - since
+            await asyncio.sleep(0.02)
+        msg = f"no {name} answered {statuses} within {timeout}s:\n{self.summary()}"
+        raise AssertionError(msg)
+
+    def summary(self) -> str:
+        counts = Counter((a.phase, a.name, a.status) for a in self.answers)
+        return "\n".join(f"{phase:>8} {name:>8} {status}: {n}" for (phase, name, status), n in sorted(counts.items()))
+
+
+@contextlib.asynccontextmanager
+async def saq_worker(app: Litestar) -> AsyncIterator[None]:
+    """A real SAQ worker of this app's queue, as `chopchop worker` runs it (with the same Redis client)."""
+    plugin = app.plugins.get(ChopchopPlugin)
+    assert plugin.saq is not None
+    worker = plugin.saq.get_workers()[plugin.settings.queue_name]
+    worker.SIGNALS = []
+    task = asyncio.create_task(worker.start())
+    try:
+        yield
+    finally:
+        # Idle workers block in a dequeue until cancelled: the 20 s given to running jobs would all be waited.
+        worker._shutdown_grace_period_s = 1
+        await worker.stop()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+async def _until_cached(app: Litestar, http: httpx.AsyncClient, path: str, timeout: float = 10) -> dict[str, Any]:
+    """GET until an answer comes from the cache (no SQL: a new Redis serves no stamps for one lease time)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        first = await http.get(path)
+        with count_statements(app) as statements:
+            second = await http.get(path)
+        assert first.status_code == second.status_code == 200, second.text
+        if not statements:
+            assert first.content == second.content
+            body: dict[str, Any] = second.json()
+            return body
+        assert time.monotonic() < deadline, f"{path} was never served from the cache"
+        await asyncio.sleep(0.1)
+
+
+async def _outbox_rows(app: Litestar, ids: list[UUID] | None = None) -> list[OutboxMessage]:
+    async with app.plugins.get(ChopchopPlugin).db_config.get_session() as session:
+        query = select(OutboxMessage).order_by(OutboxMessage.created_at)
+        if ids is not None:
+            query = query.where(OutboxMessage.id.in_(ids))
+        return list((await session.execute(query)).scalars())
+
+
+async def _until_sent(app: Litestar, ids: list[UUID] | None, timeout: float) -> list[OutboxMessage]:
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = await _outbox_rows(app, ids)
+        if all(row.status == OutboxStatus.SENT.value for row in rows):
+            return rows
+        if time.monotonic() > deadline:
+            msg = f"not sent within {timeout}s: {[(r.task, r.status, r.last_error) for r in rows]}"
+            raise AssertionError(msg)
+        await asyncio.sleep(0.1)
+
+
+def _message_ids(mailbox: Mailbox) -> set[str]:
+    return {str(message["Message-ID"]) for message in list(mailbox.messages)}
+
+
+# --- the failover -------------------------------------------------------------------------------------------------
+
+
+async def test_primary_killed_under_load_fails_over_without_a_500_a_stale_read_or_a_lost_job(
+    settings: Settings, mailbox: Mailbox, sentinel_group: SentinelGroup
+) -> None:
+    group = sentinel_group
+    await group.ready()
+    own = replace(settings, redis_url=group.url, queue_name=f"{settings.queue_name}-sentinel", cache_lease_seconds=1)
+    app = create_app(own)
+    plugin = app.plugins.get(ChopchopPlugin)
+    assert isinstance(plugin.redis, SentinelRedis)
+    primary, replica = _probe(group.ports["primary"]), _probe(group.ports["replica"])
+    async with app.lifespan(), asgi_client(app) as http, saq_worker(app):
+        user_id, headers = await quick_user(app, "sentinel@example.com")
+        async with plugin.db_config.get_session() as session:
+            user = await session.get(User, UUID(user_id))
+            assert user is not None
+
+        def fresh_token() -> dict[str, str]:
+            token, _ = plugin.token_issuer.issue(user.id, user.token_version)
+            return {"Authorization": f"Bearer {token}"}
+
+        created = await http.post(RECIPES, json=recipe_payload(title="Version 0"), headers=headers)
+        assert created.status_code == 201, created.text
+        detail = f"{RECIPES}/{created.json()['id']}"
+        assert (await _until_cached(app, http, detail))["title"] == "Version 0"
+
+        # Jobs waiting in the queue when the primary dies: emails due in 3 s (after the switch).
+        queued: list[UUID] = []
+        async with plugin.db_config.get_session() as session:
+            for _ in range(3):
+                queued.append(outbox.record(session, "send_password_reset", email="sentinel@example.com").id)
+            await session.commit()
+        for outbox_id in queued:
+            await plugin.job_queue.enqueue(outbox.DELIVER_TASK, after=3, outbox_id=str(outbox_id))
+        assert await primary.execute_command("WAIT", 1, 2000) == 1  # type: ignore[no-untyped-call]  # the replica has everything so far
+
+        registered: list[str] = []
+
+        async def register(h: httpx.AsyncClient) -> httpx.Response:
+            email = f"{uuid4().hex[:12]}@example.com"
+            response = await h.post(
+                "/api/v1/auth/register", json={"email": email, "password": "long enough!", "display_name": "Cook"}
+            )
+            if response.status_code == 202:
+                registered.append(email)
+            return response
+
+        calls: dict[str, Call] = {
+            "list": lambda h: h.get(RECIPES),  # the response cache
+            "detail": lambda h: h.get(detail),
+            "me": lambda h: h.get("/api/v1/me", headers=headers),  # the revocation check
+            "create": lambda h: h.post(RECIPES, json=recipe_payload(), headers=headers),  # rate limit, cache lease
+            "logout": lambda h: h.post("/api/v1/me/logout", headers=fresh_token()),  # writes the revocation
+            "register": register,  # the outbox, then the queue
+            "ready": lambda h: h.get("/health/ready"),
+        }
+        async with Load(http, calls, clients=8) as load:
+            await asyncio.sleep(0.5)
+            # The replica stops reading the replication stream, and a 48 MB value fills the sockets between them
+            # (the kernel would deliver what they hold even after the primary died): what the primary acknowledges
+            # from now on stays in its own memory, and dies with it.
+            group.signal("replica", signal.SIGSTOP)
+            try:
+                await primary.set("filler", b"x" * (48 << 20))
+                patched = await http.patch(detail, json={"title": "Version 1"}, headers=headers)
+                assert patched.status_code == 200, patched.text
+                assert (await http.get(detail)).json()["title"] == "Version 1"
+                assert (await http.get(detail)).json()["title"] == "Version 1"  # cached, on the primary only
+                load.phase = "switch"
+                killed = time.perf_counter()
+                group.signal("primary", signal.SIGKILL)
+            finally:
+                group.signal("replica", signal.SIGCONT)
+            while await group.master_port() != group.ports["replica"]:
+                assert time.perf_counter() - killed < 20, "the sentinel never promoted the replica"
+                await asyncio.sleep(0.05)
+            promoted = time.perf_counter() - killed
+            recovered = max(
+                [
+                    await load.until("create", {201}, killed, timeout=20),
+                    await load.until("logout", {204}, killed, timeout=20),
+                    await load.until("ready", {200}, killed, timeout=20),
+                ]
+            )
+            load.phase = "after"
+            await asyncio.sleep(1.5)
+        await primary.aclose()
+
+        report = load.summary()
+        slowest = max(load.answers, key=lambda a: a.seconds)
+        print(f"\n{report}\npromoted after {promoted:.2f}s, service back after {recovered:.2f}s, slowest: {slowest}")
+        escaped = [str(a) for a in load.answers if a.status == 0 or (a.status >= 500 and a.status != 503)]
+        assert not escaped, f"{escaped[:10]}\n{report}"
+        allowed = {"list": {200}, "detail": {200}, "me": {200}, "register": {202}}
+        wrong = [str(a) for a in load.answers if a.name in allowed and a.status not in allowed[a.name]]
+        assert not wrong, f"{wrong[:10]}\n{report}"
+        for answer in load.answers:
+            if answer.status == 503:
+                # Sent during the switch, or just before it and answered during it.
+                assert answer.phase != "after", f"a 503 after the switch: {answer}\n{report}"
+                assert answer.answered_at > killed, f"a 503 before the kill: {answer}\n{report}"
+                if answer.name != "ready":  # the readiness probe answers its checks, not a problem
+                    assert answer.retry_after is not None, answer
+                    assert answer.retry_after.isdigit(), answer
+                    assert answer.content_type.startswith(PROBLEM), answer
+            else:
+                assert answer.status < 400, f"{answer}\n{report}"
+        assert recovered < 15, report
+
+        # The promoted replica never had "Version 1" (nor the generations its write bumped), but had the entry
+        # of "Version 0": the cache must treat it as a Redis that lost its data, not serve what the write replaced.
+        for _ in range(3):
+            assert (await http.get(detail)).json()["title"] == "Version 1"
+        assert (await _until_cached(app, http, detail))["title"] == "Version 1"
+        await replica.aclose()
+
+        # The logout denylist works on the new master.
+        token = fresh_token()
+        assert (await http.post("/api/v1/me/logout", headers=token)).status_code == 204
+        assert (await http.get("/api/v1/me", headers=token)).status_code == 401
+
+        # No job lost: the queued ones are run from the promoted replica by the worker, which reconnected by
+        # itself; emails whose job could not be queued during the switch wait in the outbox for the periodic
+        # sweep (every minute in production; run here once).
+        rows = await _until_sent(app, queued, timeout=15)
+        assert {outbox.message_id_for(row.id) for row in rows} <= _message_ids(mailbox)
+        await outbox.sweep_outbox(plugin.job_context, older_than_seconds=0)
+        rows = await _until_sent(app, None, timeout=15)
+        assert len(rows) == len(queued) + len(registered), [(r.task, r.status) for r in rows]
+        assert {outbox.message_id_for(row.id) for row in rows} <= _message_ids(mailbox)
+        assert [email for email in registered if not mailbox.to(email)] == []
+
+
+# --- the URL ------------------------------------------------------------------------------------------------------
+
+
+def test_a_sentinel_url_names_the_sentinels_the_service_and_the_database() -> None:
+    parsed = parse_sentinel_url(
+        "redis+sentinel://app:p%40ss@10.0.0.1:26380,sentinel-b,[::1]:5000/cache-group/3"
+        "?sentinel_password=s3cret&min_other_sentinels=1"
+    )
+    assert parsed.sentinels == (("10.0.0.1", 26380), ("sentinel-b", 26379), ("::1", 5000))
+    assert (parsed.service, parsed.db, parsed.username, parsed.password) == ("cache-group", 3, "app", "p@ss")
+    assert (parsed.sentinel_password, parsed.min_other_sentinels) == ("s3cret", 1)
+    assert parse_sentinel_url("redis+sentinel://h/svc").db == 0
+    assert redact("redis+sentinel://:pw@h/svc?sentinel_password=s3cret") == (
+        "redis+sentinel://:***@h/svc?sentinel_password=***"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("redis+sentinel://h1:26379/", "no service name"),
+        ("redis+sentinel:///svc", "no sentinel address"),
+        ("redis+sentinel://h1:port/svc", "invalid port"),
+        ("redis+sentinel://h1:70000/svc", "invalid port"),
+        ("redis+sentinel://h1,,h2/svc", "without a host"),
+        ("redis+sentinel://h1/svc/zero", "not a number"),
+        ("redis+sentinel://h1/svc/0/1", "too many path segments"),
+        ("redis+sentinel://h1/svc?sentinel=1", "unknown option"),
+        ("redis+sentinel://h1:1:2/svc", "IPv6"),
+        ("rediss+sentinel://h1/svc", "no TLS yet"),
+        ("http://h1:6379/0", "redis+sentinel://"),
+    ],
+)
+def test_a_malformed_redis_url_is_refused_at_start_with_what_is_wrong(url: str, says: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(says)):
+        check_redis_url(url)
+    settings = Settings(
+        database_url="postgresql+asyncpg://u@h/db",
+        redis_url=url,
+        jwt_secret="test-secret-that-is-long-enough-for-hs256-and-hs512-0123456789abcdefghij",
+        smtp_host="127.0.0.1",
+    )
+    with pytest.raises(SettingsError, match=f"^CHOPCHOP_REDIS_URL: .*{re.escape(says)}"):
+        settings.validate()
+
+
+def test_a_key_prefix_with_braces_is_refused() -> None:
+    settings = Settings(redis_key_prefix="{chopchop}")
+    with pytest.raises(SettingsError, match="REDIS_KEY_PREFIX"):
+        settings.validate()
+
+
+async def test_plain_urls_are_unchanged() -> None:
+    client = connect("redis://127.0.0.1:6379/3", socket_timeout=2.0)
+    try:
+        assert not isinstance(client, SentinelRedis)
+        assert client.connection_pool.connection_kwargs["db"] == 3
+        assert client.connection_pool.connection_kwargs["socket_timeout"] == 2.0
+    finally:
+        await client.aclose()
