@@ -82,6 +82,7 @@ class SentinelGroup:
 
     def start(self) -> None:
         data = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0"]
+        data += ["--enable-debug-command", "local"]  # DEBUG SLEEP: a replica busy for a moment
         for name in ("primary", "replica"):
             (self.root / name).mkdir()
         self._spawn("primary", "--port", str(self.ports["primary"]), "--dir", str(self.root / "primary"), *data)
@@ -488,3 +489,42 @@ async def test_plain_urls_are_unchanged() -> None:
         assert client.connection_pool.connection_kwargs["socket_timeout"] == 2.0
     finally:
         await client.aclose()
+
+
+async def test_a_logout_acknowledged_just_before_a_failover_stays_in_force(
+    settings: Settings, sentinel_group: SentinelGroup
+) -> None:
+    """Replication is asynchronous: a revocation the primary acknowledged but had not copied would die with it, and
+    the logged-out token would work again on the promoted replica. Under Sentinel a logout waits for a replica."""
+    group = sentinel_group
+    await group.ready()
+    own = replace(settings, redis_url=group.url, queue_name=f"{settings.queue_name}-logout", cache_lease_seconds=1)
+    app = create_app(own)
+    replica = _probe(group.ports["replica"])
+    async with app.lifespan(), asgi_client(app) as http:
+        _, headers = await quick_user(app, "logout-failover@example.com")
+        assert (await http.get("/api/v1/me", headers=headers)).status_code == 200
+        # The replica is busy for 0.4 s: what the primary acknowledges meanwhile is not copied yet ...
+        busy = asyncio.create_task(replica.execute_command("DEBUG", "SLEEP", "0.4"))  # type: ignore[no-untyped-call]
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        assert (await http.post("/api/v1/me/logout", headers=headers)).status_code == 204
+        waited = time.monotonic() - started
+        # ... and the primary dies the moment the logout is answered.
+        group.signal("primary", signal.SIGKILL)
+        await busy
+        deadline = time.monotonic() + 20
+        while await group.master_port() != group.ports["replica"]:
+            assert time.monotonic() < deadline, "no failover"
+            await asyncio.sleep(0.1)
+        plugin = app.plugins.get(ChopchopPlugin)
+        assert plugin.redis is not None
+        for _ in range(100):  # until the service talks to the promoted replica (meanwhile the check fails open)
+            with contextlib.suppress(Exception):
+                if await plugin.redis.ping():
+                    break
+            await asyncio.sleep(0.1)
+        answer = await http.get("/api/v1/me", headers=headers)
+        assert answer.status_code == 401, (answer.status_code, answer.text)
+        assert waited > 0.2  # the logout did wait for the replica
+    await replica.aclose()
