@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import warnings
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -53,6 +54,7 @@ from chopchop.lib.apidoc import OPENAPI_DESCRIPTION, OPENAPI_TAGS, document_cons
 from chopchop.lib.cache import (
     CACHE_TTL_SECONDS,
     CACHED_ROUTES_STATE_KEY,
+    TOKEN_KEY_STATE_KEY,
     CacheInvalidation,
     Generations,
     GenerationStore,
@@ -85,7 +87,7 @@ from chopchop.lib.problems import exception_handlers
 from chopchop.lib.ratelimit import Rate, RateLimiter, RateLimits, limit_writes
 from chopchop.lib.redis_client import connect as connect_redis
 from chopchop.lib.redis_client import is_sentinel_url, queue_connection
-from chopchop.lib.replicas import REPLICA_READS_OPT, Replicas, RoutedAsyncConfig
+from chopchop.lib.replicas import REPLICA_READS_OPT, Replicas, RoutedAsyncConfig, token_key
 from chopchop.lib.stores import ReplicatedRedisStore
 from chopchop.lib.tokens import AccessTokenIssuer
 from chopchop.lib.transactions import commit_before_send
@@ -182,8 +184,12 @@ def build_db_config(settings: Settings) -> RoutedAsyncConfig:
     # Commit (2xx) or roll back before the response starts. The response-cache tags the handler invalidated are
     # leased before the commit (a write whose invalidation cannot be recorded fails: 503) and released after it:
     # a read that starts after this response cannot be served what the write replaced.
+    # Consistency tokens are signed: checked on public reads with or without replicas (one contract everywhere).
+    consistency_key = config.token_key = token_key(settings.jwt_secret or "")
     config.before_send_handler = commit_before_send(
-        config.session_scope_key, CacheInvalidation(_generations), wal_positions=bool(settings.replica_urls)
+        config.session_scope_key,
+        CacheInvalidation(_generations),
+        token_key=consistency_key if settings.replica_urls else None,
     )
     if settings.replica_urls:
         config.needed_lsn = needed_lsn
@@ -207,6 +213,16 @@ def build_db_config(settings: Settings) -> RoutedAsyncConfig:
 
 class _DatabasePlugin(SQLAlchemyInitPlugin):
     """advanced-alchemy's session/engine wiring, without its `database` CLI group: `chopchop db` runs ours."""
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        # Our session provider is a coroutine (it may check a replica's position first): advanced-alchemy wraps
+        # every provider with sync_to_thread=False, which Litestar warns is meaningless for one; register it plainly.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*sync_to_thread has no effect on async callable")
+            app_config = super().on_app_init(app_config)
+        for config in self.config:
+            app_config.dependencies[config.session_dependency_key] = Provide(config.provide_session)
+        return app_config
 
     def on_cli_init(self, cli: click.Group) -> None:
         return None
@@ -360,6 +376,7 @@ class ChopchopPlugin(InitPluginProtocol):
                 "settings": settings,
                 "chopchop": self,
                 "cache_generations": self.generations,
+                TOKEN_KEY_STATE_KEY: self.db_config.token_key,
                 "rate_limits": self.rate_limits,
             }
         )

@@ -29,6 +29,7 @@ PUBLIC_SECRETS = frozenset(
     }
 )
 MIN_SECRET_LENGTH = 32
+REPLICA_CHECK_TIMEOUT_SECONDS = 2.0  # how long one replica check may take (lib/replicas.py)
 MIN_SECRET_BITS = 128
 JWT_SECRET_FILE = "jwt-secret"  # noqa: S105 - a file name, not a secret
 GENERATE_SECRET_HINT = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"  # noqa: S105
@@ -290,11 +291,16 @@ class Settings:
                     f"{url.split('://', 1)[0]!r}{' for a SQLite database' if self.uses_sqlite else ''}."
                 )
                 raise SettingsError(msg)
-        if self.replica_urls and self.cache_lease_seconds < self.replica_max_lag_seconds + self.replica_check_seconds:
+        # How long a replica stays in rotation behind a write, at worst: its lag limit, plus one check interval (the
+        # lag is dated by the primary's samples, taken at the checks) and one more with its time limit (the check
+        # that takes it out).
+        worst = self.replica_max_lag_seconds + 2 * self.replica_check_seconds + REPLICA_CHECK_TIMEOUT_SECONDS
+        if self.replica_urls and self.cache_lease_seconds < worst:
             msg = (
-                f"{ENV_PREFIX}CACHE_LEASE_SECONDS must be at least {ENV_PREFIX}REPLICA_MAX_LAG_SECONDS + "
-                f"{ENV_PREFIX}REPLICA_CHECK_SECONDS: a write whose cache release was lost is cached again after its "
-                "lease, by then every replica in rotation must have replayed it."
+                f"{ENV_PREFIX}CACHE_LEASE_SECONDS must be at least {ENV_PREFIX}REPLICA_MAX_LAG_SECONDS + 2 x "
+                f"{ENV_PREFIX}REPLICA_CHECK_SECONDS + {REPLICA_CHECK_TIMEOUT_SECONDS:.0f} (here {worst:g}): a write "
+                "whose cache release was lost is cached again after its lease, by then every replica in rotation must "
+                "have replayed it."
             )
             raise SettingsError(msg)
         if self.replica_urls and not 0 < self.replica_check_seconds <= self.replica_max_lag_seconds:

@@ -17,6 +17,7 @@ the fuzzed app, and about half of its examples name them in their path, so that 
 from __future__ import annotations
 
 import itertools
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,7 +43,9 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from chopchop.app import create_app
+from chopchop.app import ChopchopPlugin, create_app
+from chopchop.lib.apidoc import CONSISTENCY_TOKEN_HEADER, CONSISTENCY_TOKEN_PARAMETER
+from chopchop.lib.replicas import token_for
 from chopchop.openapi import build_document
 from chopchop.settings import Settings
 from tests.helpers import quick_user
@@ -63,6 +66,7 @@ CHECKS = [
 # value that is blank once normalised. Everywhere else a request generated from the document (positive mode)
 # must not be refused with 400: the document would promise more than the service accepts (found: unknown body
 # fields, constraints of list items, `minimum: 0` of PATCH fields).
+TOKEN_SHAPE = re.compile(cast("Any", CONSISTENCY_TOKEN_PARAMETER.schema).pattern)
 BUSINESS_400 = {"confirmEmail", "resetPassword", "changePassword", "deleteMe", "listRecipes"}
 RECIPE: dict[str, Any] = {
     "title": "Fuzzed soup",
@@ -84,6 +88,7 @@ class Fixture:
     headers: dict[str, str]
     real_ids: dict[str, str]
     counter: Iterator[int]
+    token_key: bytes
 
     def fresh_user(self) -> dict[str, str]:
         """The auth header of a new confirmed user (for operations that would end the shared user's session)."""
@@ -111,7 +116,8 @@ def fuzzed(fuzzed_app: Litestar) -> Fixture:
         comment = http.post(f"/api/v1/recipes/{recipe_id}/comments", json={"body": "Lovely."}, headers=headers)
         assert comment.status_code == 201, comment.text
     real_ids = {"recipe_id": recipe_id, "comment_id": comment.json()["id"], "user_id": user_id}
-    return Fixture(fuzzed_app, headers, real_ids, itertools.count())
+    token_key = fuzzed_app.plugins.get(ChopchopPlugin).db_config.token_key
+    return Fixture(fuzzed_app, headers, real_ids, itertools.count(), token_key)
 
 
 # Positive data: 2xx, or the refusals that depend on state, not on the request's shape (401 login, 403 author
@@ -138,6 +144,11 @@ def test_every_operation_conforms_to_the_document(case: Any, fuzzed: Fixture) ->
         for name in case.path_parameters:
             if name in fuzzed.real_ids:
                 case.path_parameters[name] = fuzzed.real_ids[name]
+    # A consistency token is signed: the document can give its shape, not its signature. A generated token of the
+    # right shape becomes a real one (one of the wrong shape stays, to be refused).
+    token = (case.headers or {}).get(CONSISTENCY_TOKEN_HEADER)
+    if isinstance(token, str) and token and TOKEN_SHAPE.fullmatch(token):
+        case.headers[CONSISTENCY_TOKEN_HEADER] = token_for(token.partition(".")[0], fuzzed.token_key)
     headers = dict(fuzzed.headers)
     operation_id = case.operation.definition.raw.get("operationId")
     if operation_id in {"deleteMe", "logout"}:

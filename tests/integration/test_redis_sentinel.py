@@ -521,7 +521,7 @@ async def test_a_logout_acknowledged_just_before_a_failover_stays_in_force(
         assert plugin.redis is not None
         for _ in range(100):  # until the service talks to the promoted replica (meanwhile the check fails open)
             with contextlib.suppress(Exception):
-                if await plugin.redis.ping():
+                if await plugin.redis.ping():  # type: ignore[misc]
                     break
             await asyncio.sleep(0.1)
         answer = await http.get("/api/v1/me", headers=headers)

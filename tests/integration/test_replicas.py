@@ -66,7 +66,7 @@ async def served(
         database_replica_urls=replica.url,
         replica_check_seconds=0.2,
         replica_max_lag_seconds=MAX_LAG,
-        cache_lease_seconds=int(MAX_LAG) + 1,
+        cache_lease_seconds=int(MAX_LAG) + 3,  # at least max lag + 2 checks + the check's time limit
         redis_key_prefix=f"{settings.redis_key_prefix}-replicas",
         queue_name=f"{settings.queue_name}-replicas",
     )
@@ -83,6 +83,10 @@ async def served(
     if keys:
         await redis.delete(*keys)
     await redis.aclose()
+
+
+def _position(token: str) -> int:
+    return parse_lsn(token.partition(".")[0])
 
 
 def _replicas(app: Litestar) -> Replicas:
@@ -153,7 +157,7 @@ async def test_public_reads_go_to_the_replica_writes_and_signed_in_reads_to_the_
     _, auth = await quick_user(app, "routing@example.com")
     created = await _new_recipe(http, auth, "Routed soup")
     token = created.headers[TOKEN]
-    assert parse_lsn(token) > 0
+    assert _position(token) > 0
     recipe_id = created.json()["id"]
     await _caught_up(app, primary)
 
@@ -170,20 +174,23 @@ async def test_public_reads_go_to_the_replica_writes_and_signed_in_reads_to_the_
         ready = await http.get("/health/ready")
     assert me.status_code == 200 and patched.status_code == 200, patched.text
     assert on_replica == []
-    assert parse_lsn(patched.headers[TOKEN]) > parse_lsn(token)
+    assert _position(patched.headers[TOKEN]) > _position(token)
     assert ready.status_code == 200
     assert ready.json()["checks"][f"replica {_replicas(app).replicas[0].name}"].startswith("ok")
     # Reads carry no token of their own; a token that is not one is refused, whatever the cache holds.
     assert TOKEN not in detail.headers
     assert (await http.get(f"{RECIPES}/{recipe_id}")).status_code == 200  # cached now
-    for hostile in (b"not-a-position", b"0/1/2", b"\xff\xfe", b"1" * 300, b"G/0", b""):
+    # Tokens are signed: one made up (a position far ahead would send every read to the primary) is refused too.
+    position, _, mac = token.partition(".")
+    forged = [b"FFFFFFFF/FFFFFFFF", f"FFFFFFFF/FFFFFFFF.{mac}".encode(), position.encode(), f"{position}.".encode()]
+    for hostile in (b"not-a-position", b"0/1/2", b"\xff\xfe", b"1" * 300, b"G/0", *forged):
         bad = await http.get(f"{RECIPES}/{recipe_id}", headers=[(TOKEN.encode(), hostile)])
         assert bad.status_code == 400, (hostile, bad.status_code)
         assert bad.headers["content-type"] == "application/problem+json"
         assert bad.json()["type"].endswith("/invalid-consistency-token")
-    # A well-formed token of a position far ahead (another deployment's): the primary serves, nothing breaks.
-    ahead = await http.get(f"{RECIPES}/{recipe_id}", headers={TOKEN: "FFFFFFFF/FFFFFFFF"})
-    assert ahead.status_code == 200
+    # An empty header is no token; a real one, with blanks around it, is one.
+    for fine in (b"", b"  ", f" {token} ".encode()):
+        assert (await http.get(f"{RECIPES}/{recipe_id}", headers=[(TOKEN.encode(), fine)])).status_code == 200
 
 
 async def test_the_writer_reads_its_write_through_a_delayed_replica(
@@ -208,7 +215,7 @@ async def test_the_writer_reads_its_write_through_a_delayed_replica(
             assert mine.status_code == 200, mine.text
             assert mine.json()["title"] == "Delayed dal"
         # Once the replica has replayed the token's position, it serves the token's reads again.
-        await _until(lambda: _replicas(app).replicas[0].replay_lsn >= parse_lsn(token), 10, "replay")
+        await _until(lambda: _replicas(app).replicas[0].replay_lsn >= _position(token), 10, "replay")
         with replica_statements(app) as on_replica:
             later = await http.get(RECIPES, params={"q": "delayed"}, headers={TOKEN: token})
         assert [r["id"] for r in later.json()["items"]] == [recipe_id]
@@ -244,6 +251,42 @@ async def test_a_cache_miss_after_a_write_is_never_filled_from_a_replica_behind_
         await _sql(replica, "SELECT pg_wal_replay_resume()")
     await _caught_up(app, primary)
     assert (await http.get(path)).json()["title"] == "Cached korma"
+
+
+async def test_a_write_whose_position_is_lost_after_its_commit_never_lets_a_replica_fill_the_cache(
+    served: tuple[Litestar, httpx.AsyncClient], cluster: tuple[PrivatePostgres, PrivatePostgres]
+) -> None:
+    """The commit went through, then its connection (and every other) failed before the WAL position was read: the
+    client gets no token, and the cache must not be released as if any replica could serve the new generation."""
+    app, http = served
+    primary, replica = cluster
+    _, auth = await quick_user(app, "lost-position@example.com")
+    recipe_id = (await _new_recipe(http, auth, "Lost lamb")).json()["id"]
+    path = f"{RECIPES}/{recipe_id}"
+    await _caught_up(app, primary)
+    assert (await http.get(path)).json()["title"] == "Lost lamb"  # its position is replayed: cached from the replica
+    engine = app.plugins.get(ChopchopPlugin).db_config.get_engine().sync_engine
+
+    def lose_the_position(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "pg_current_wal_insert_lsn" in statement:
+            raise ConnectionResetError("the primary went away after the commit")
+
+    await _sql(replica, "SELECT pg_wal_replay_pause()")
+    event.listen(engine, "before_cursor_execute", lose_the_position)
+    try:
+        patched = await http.patch(path, json={"title": "Lost mutton"}, headers=auth)
+        assert patched.status_code == 200, patched.text  # committed: the client is told so
+        assert TOKEN not in patched.headers
+    finally:
+        event.remove(engine, "before_cursor_execute", lose_the_position)
+    try:
+        for _ in range(3):  # while the replica is behind: not from the cache, whatever it answers
+            assert (await http.get(path)).status_code == 200
+    finally:
+        await _sql(replica, "SELECT pg_wal_replay_resume()")
+    await _caught_up(app, primary)
+    for _ in range(3):
+        assert (await http.get(path)).json()["title"] == "Lost mutton"
 
 
 async def test_a_replica_that_falls_behind_leaves_the_rotation_and_comes_back(
@@ -364,8 +407,15 @@ def test_lag_is_dated_by_the_primary_samples_not_by_the_replica_clock() -> None:
     [
         ({"database_replica_urls": "postgresql://replica/db"}, "postgresql\\+asyncpg"),
         ({"database_url": "sqlite+aiosqlite:///x.db", "database_replica_urls": "postgresql+asyncpg://r/db"}, "SQLite"),
-        ({"database_replica_urls": "postgresql+asyncpg://r/db", "replica_check_seconds": 0}, "CHECK_SECONDS"),
-        ({"database_replica_urls": "postgresql+asyncpg://r/db", "cache_lease_seconds": 3}, "CACHE_LEASE_SECONDS"),
+        (
+            {
+                "database_replica_urls": "postgresql+asyncpg://r/db",
+                "replica_check_seconds": 0,
+                "cache_lease_seconds": 90,
+            },
+            "CHECK_SECONDS must be positive",
+        ),
+        ({"database_replica_urls": "postgresql+asyncpg://r/db", "cache_lease_seconds": 8}, "CACHE_LEASE_SECONDS"),
     ],
 )
 def test_replica_settings_that_cannot_work_are_refused(

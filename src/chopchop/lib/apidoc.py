@@ -170,16 +170,16 @@ class ApiOperation(Operation):
 CONSISTENCY_TOKEN_HEADER = "Chopchop-Consistency-Token"  # noqa: S105 - a header name
 CONSISTENCY_TOKEN = OpenAPIHeader(
     schema=_STRING,
-    description="Deployments with read replicas: the position of this write's commit (e.g. `0/3A2F1B8`). Send it "
-    "back in the same header on your next reads to see this write in them (docs/api.md).",
+    description="Deployments with read replicas: this write's commit, signed (e.g. `0/3A2F1B8.kq3N0x7ZbVw1pY2e`). "
+    "Send it back unchanged in the same header on your next reads to see this write in them (docs/api.md).",
 )
 CONSISTENCY_TOKEN_PARAMETER = Parameter(
     name=CONSISTENCY_TOKEN_HEADER,
     param_in="header",
     required=False,
-    schema=Schema(type=OpenAPIType.STRING, pattern="^[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}$"),
+    schema=Schema(type=OpenAPIType.STRING, pattern="^([0-9A-F]{1,8}/[0-9A-F]{1,8}\\.[A-Za-z0-9_-]{16})?$"),
     description="The `Chopchop-Consistency-Token` of the answer to your last write, unchanged: the read then "
-    "reflects that write even when a read replica serves it. Malformed: 400 `invalid-consistency-token`.",
+    "reflects that write even when a read replica serves it. Malformed or not ours: 400 `invalid-consistency-token`.",
 )
 
 

@@ -56,7 +56,7 @@ from redis.asyncio import Redis
 from chopchop.lib.conditional import STORED_ETAG, etag_of
 from chopchop.lib.observability import CACHE_LOOKUPS, REQUEST_ARRIVED
 from chopchop.lib.outages import REDIS_UNAVAILABLE
-from chopchop.lib.replicas import COMMIT_LSN_STATE_KEY, CONSISTENCY_HEADER_BYTES, is_token
+from chopchop.lib.replicas import COMMIT_LSN_STATE_KEY, CONSISTENCY_HEADER_BYTES, UNKNOWN_POSITION, is_token
 from chopchop.lib.stores import BoundedMemoryStore
 
 logger = logging.getLogger("chopchop.cache")
@@ -64,6 +64,7 @@ logger = logging.getLogger("chopchop.cache")
 INVALIDATE_STATE_KEY = "chopchop_cache_invalidate"
 LEASE_STATE_KEY = "chopchop_cache_lease"
 CACHED_ROUTES_STATE_KEY = "chopchop_cached_routes"
+TOKEN_KEY_STATE_KEY = "chopchop_token_key"  # noqa: S105 - a state key; the MAC key of consistency tokens
 # How long to leave Redis alone after a failure before trying again (keeps requests fast in an outage).
 RETRY_AFTER_SECONDS = 1.0
 # A response-cache stamp: the generations of a key's tags, and the WAL position a fill of it needs.
@@ -384,14 +385,14 @@ def canonical_query(request: Request[Any, Any, Any]) -> list[tuple[str, str]] | 
         return None
 
 
-def _asks_no_cache(scope: HTTPScope) -> bool | None:
+def _asks_no_cache(scope: HTTPScope, token_key: bytes) -> bool | None:
     """True: ``Cache-Control: no-cache``; None: a malformed consistency token (not cached: the handler's 400)."""
     no_cache = False
     for name, value in scope["headers"]:
         lowered = name.lower()
         if lowered in {b"cache-control", b"pragma"} and b"no-cache" in value.lower():
             no_cache = True
-        elif lowered == CONSISTENCY_HEADER_BYTES and not is_token(value):
+        elif lowered == CONSISTENCY_HEADER_BYTES and not is_token(value, token_key):
             return None
     return no_cache
 
@@ -416,7 +417,7 @@ def cache_key_builder(request: Request[Any, Any, Any]) -> str:
             if len(route.keys) >= KEY_MEMO_SIZE:
                 route.keys.clear()
             route.keys[spelling] = key
-    asks = _asks_no_cache(scope)
+    asks = _asks_no_cache(scope, request.app.state.get(TOKEN_KEY_STATE_KEY, b""))
     if asks is None:
         return UNCACHED
     return RELOAD + key if key and asks else key
@@ -737,8 +738,15 @@ class CacheInvalidation:
         state = _state(scope)
         tags = state.pop(INVALIDATE_STATE_KEY, None)
         lease_id = state.pop(LEASE_STATE_KEY, "")
-        if tags:
-            await self._generations(scope).release(tags, lease_id, state.get(COMMIT_LSN_STATE_KEY, 0))
+        position = state.get(COMMIT_LSN_STATE_KEY, 0)
+        if tags and position == UNKNOWN_POSITION:
+            # A write whose WAL position is unknown (committed, or in doubt): a release would let a replica that has
+            # not replayed it fill the new generation. Its lease ends by itself; until then the tags are not cached.
+            logger.warning(
+                "cache release skipped (WAL position unknown): %s stay uncached until their lease ends", tags
+            )
+        elif tags:
+            await self._generations(scope).release(tags, lease_id, position)
 
 
 def cached_public(*tags: str) -> dict[str, Any]:

@@ -24,7 +24,10 @@ keeps the repositories and services as they are and every request on one snapsho
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import hashlib
+import hmac
 import itertools
 import logging
 import re
@@ -44,8 +47,9 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from chopchop.lib.observability import REPLICA_LAG, REPLICA_READS, REPLICA_UP
-from chopchop.lib.outages import classify
+from chopchop.lib.outages import is_outage
 from chopchop.lib.problems import BadRequest
+from chopchop.settings import REPLICA_CHECK_TIMEOUT_SECONDS
 
 logger = logging.getLogger("chopchop.replicas")
 
@@ -56,14 +60,37 @@ REPLICA_READS_OPT = "replica_reads"
 # Scope state: the replica serving this request, and the WAL position of its write's commit.
 ROUTED_STATE_KEY = "chopchop_replica"
 COMMIT_LSN_STATE_KEY = "chopchop_commit_lsn"
+# The commit's position could not be read (its connection died, the primary with it): nothing may be filled from a
+# replica on the strength of this write, so its cache release is skipped and its lease ends by itself.
+UNKNOWN_POSITION = -1
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 # How long a failed check takes at most (a replica that hangs must not hold the others' checks).
-CHECK_TIMEOUT_SECONDS = 2.0
+CHECK_TIMEOUT_SECONDS = REPLICA_CHECK_TIMEOUT_SECONDS
 # How much history of the primary's WAL positions is kept to date a replica's replay position.
 HISTORY_SECONDS = 120.0
+TOKEN_MAC_BYTES = 12
 REPLICA_COMMAND_TIMEOUT = 10.0
 
 _LSN = re.compile(r"^([0-9A-Fa-f]{1,8})/([0-9A-Fa-f]{1,8})$")
+
+
+def token_for(position: str, key: bytes) -> str:
+    """The consistency token of a WAL position: the position and a MAC of it (clients cannot make one up)."""
+    mac = hmac.new(key, position.encode(), hashlib.sha256).digest()[:TOKEN_MAC_BYTES]
+    return f"{position}.{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
+
+
+def position_of(token: str, key: bytes) -> int:
+    """The WAL position a token carries; ValueError if it is not a token this deployment gave out."""
+    position, _, mac = token.partition(".")
+    if not hmac.compare_digest(token_for(position, key).encode(), f"{position}.{mac}".encode()):
+        raise ValueError(token)
+    return parse_lsn(position)
+
+
+def token_key(secret: str) -> bytes:
+    """The MAC key of consistency tokens, derived from the JWT secret (one secret to manage, not reusable)."""
+    return hmac.new(secret.encode(), b"chopchop consistency token", hashlib.sha256).digest()
 
 
 def parse_lsn(value: str) -> int:
@@ -74,10 +101,13 @@ def parse_lsn(value: str) -> int:
     return (int(match[1], 16) << 32) | int(match[2], 16)
 
 
-def is_token(value: bytes) -> bool:
-    """Whether a ``Chopchop-Consistency-Token`` header's value is one (a WAL position, blanks around it allowed)."""
+def is_token(value: bytes, key: bytes) -> bool:
+    """Whether a ``Chopchop-Consistency-Token`` header's value is a token of ours (blanks around it allowed;
+    an empty header is no token, and fine)."""
     try:
-        parse_lsn(value.decode("ascii").strip())
+        text = value.decode("ascii").strip()
+        if text:
+            position_of(text, key)
     except (UnicodeDecodeError, ValueError):
         return False
     return True
@@ -87,14 +117,16 @@ def format_lsn(lsn: int) -> str:
     return f"{lsn >> 32:X}/{lsn & 0xFFFFFFFF:X}"
 
 
-def token_of(scope: Scope) -> int:
-    """The WAL position of the client's consistency token (0 without one; the latest of several); a malformed
-    token is a 400."""
+def token_of(scope: Scope, key: bytes) -> int:
+    """The WAL position of the client's consistency token (0 without one; the latest of several); a malformed or
+    forged token is a 400."""
     position = 0
     for name, value in cast("list[tuple[bytes, bytes]]", scope.get("headers", [])):
         if name == CONSISTENCY_HEADER_BYTES:
             try:
-                position = max(position, parse_lsn(value.decode("ascii").strip()))
+                text = value.decode("ascii").strip()
+                if text:
+                    position = max(position, position_of(text, key))
             except (UnicodeDecodeError, ValueError):
                 raise BadRequest(
                     detail="The Chopchop-Consistency-Token header is not a token this API gave out: send back the "
@@ -118,6 +150,7 @@ class Replica:
     name: str
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    checks: AsyncEngine  # a connection of its own: a request pool that is full must not fail the check
     healthy: bool = False  # in rotation; not before a first check found it well
     replay_lsn: int = 0
     lag_seconds: float | None = None
@@ -155,16 +188,20 @@ class Replicas:
         self = cls(replicas, config.get_engine, max_lag_seconds, check_seconds)
         for url in urls:
             engine = config.create_engine_callable(url, **{**options, "connect_args": connect_args})
+            checks = config.create_engine_callable(
+                url, **{**options, "connect_args": connect_args, "pool_size": 1, "max_overflow": 0}
+            )
             sessions = async_sessionmaker(**{**config.session_config_dict, "bind": engine})
-            replica = Replica(redacted(url), engine, sessions)
+            replica = Replica(redacted(url), engine, sessions, checks)
             event.listen(engine.sync_engine, "handle_error", self._on_error(replica))
             replicas.append(replica)
         return self
 
     def _on_error(self, replica: Replica) -> Callable[[ExceptionContext], None]:
         def on_error(context: ExceptionContext) -> None:
-            # A request (or a check) found the replica gone: out of rotation now, not at the next check.
-            if context.is_disconnect or classify(context.original_exception) is not None:
+            # A request found the replica gone: out of rotation now, not at the next check. Not for a query that a
+            # recovery conflict cancelled (40001): the replica is well, that read was unlucky.
+            if context.is_disconnect or is_outage(context.original_exception):
                 self.failed(replica, context.original_exception)
 
         return on_error
@@ -183,6 +220,7 @@ class Replicas:
             self._task = None
         for replica in self.replicas:
             await replica.engine.dispose()
+            await replica.checks.dispose()
 
     async def _watch(self) -> None:
         while True:
@@ -221,7 +259,7 @@ class Replicas:
 
     async def _check(self, replica: Replica) -> None:
         try:
-            async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), replica.engine.connect() as connection:
+            async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), replica.checks.connect() as connection:
                 standby, replay = (
                     await connection.execute(text("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text"))
                 ).one()
@@ -231,8 +269,13 @@ class Replicas:
         if not standby or replay is None:
             self._out(replica, "not a standby (promoted?): not used")
             return
-        replica.replay_lsn = max(replica.replay_lsn, parse_lsn(replay))
-        replica.lag_seconds = self.lag_of(replica.replay_lsn)
+        position = parse_lsn(replay)
+        if position < replica.replay_lsn and replica.healthy:
+            # A standby that restarted after a crash resumes from its last restartpoint, behind what it had
+            # replayed (or the URL leads to several servers): believe the new position, never the old one.
+            logger.warning("replica %s went back from %s to %s", replica.name, format_lsn(replica.replay_lsn), replay)
+        replica.replay_lsn = position
+        replica.lag_seconds = self.lag_of(position)
         REPLICA_LAG.labels(replica.name).set(replica.lag_seconds)
         if replica.lag_seconds > self.max_lag_seconds:
             self._out(replica, f"lagging {replica.lag_seconds:.1f}s behind the primary")
@@ -271,29 +314,53 @@ class RoutedAsyncConfig(SQLAlchemyAsyncConfig):
 
     replicas: Replicas | None = None
     needed_lsn: Callable[[], int] = staticmethod(lambda: 0)  # the response cache's need, for this request
+    token_key: bytes = b""  # the MAC key of consistency tokens (``token_key(jwt secret)``)
 
-    def provide_session(self, state: State, scope: Scope) -> AsyncSession:
+    async def provide_session(self, state: State, scope: Scope) -> AsyncSession:  # type: ignore[override]
         session = cast("AsyncSession | None", get_aa_scope_state(scope, self.session_scope_key))
         if session is not None:
             return session
-        replica = self._route(scope)
-        if replica is None:
+        routed = await self._route(scope)
+        if routed is None:
             return super().provide_session(state, scope)
-        session = replica.sessions()
+        replica, session = routed
         set_aa_scope_state(scope, self.session_scope_key, session)
         cast("dict[str, Any]", scope).setdefault("state", {})[ROUTED_STATE_KEY] = replica
         return session
 
-    def _route(self, scope: Scope) -> Replica | None:
+    async def _route(self, scope: Scope) -> tuple[Replica, AsyncSession] | None:
         if scope.get("method") not in SAFE_METHODS:
             return None
         handler = scope.get("route_handler")
         if handler is None or not handler.opt.get(REPLICA_READS_OPT):
             return None
-        token = token_of(scope)  # checked with or without replicas: the contract is the same everywhere
+        token = token_of(scope, self.token_key)  # checked with or without replicas: one contract everywhere
         if self.replicas is None:
             return None
         needed = max(token, self.needed_lsn())
         replica = self.replicas.choose(needed)
-        REPLICA_READS.labels("replica" if replica is not None else "primary").inc()
-        return replica
+        session = await _verified(replica, needed) if replica is not None else None
+        REPLICA_READS.labels("replica" if session is not None else "primary").inc()
+        return (replica, session) if replica is not None and session is not None else None
+
+
+async def _verified(replica: Replica, needed: int) -> AsyncSession | None:
+    """A session on ``replica`` if it has replayed ``needed``: the check said so up to a second ago, the request's
+    own connection says so now (a standby that restarted behind, a URL that leads to several servers)."""
+    session = replica.sessions()
+    if not needed:
+        return session
+    try:
+        replayed = (await session.execute(text("SELECT pg_last_wal_replay_lsn()::text"))).scalar_one()
+    except Exception as exc:  # noqa: BLE001 - any failure: the primary serves this read
+        logger.info("replica %s not verified (%s): the primary serves", replica.name, type(exc).__name__)
+        replayed = None
+    if replayed is None or parse_lsn(replayed) < needed:
+        await _quietly_close(session)
+        return None
+    return session
+
+
+async def _quietly_close(session: AsyncSession) -> None:
+    with contextlib.suppress(Exception):
+        await session.close()

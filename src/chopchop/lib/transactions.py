@@ -10,7 +10,7 @@ from advanced_alchemy.extensions.litestar._utils import delete_aa_scope_state, g
 from litestar import Request
 from litestar.types import HTTPResponseStartEvent, Message, Scope
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from chopchop.lib.outages import classify
 from chopchop.lib.problems import PROBLEM_JSON, fault_problem, problem_bytes
@@ -19,7 +19,9 @@ from chopchop.lib.replicas import (
     CONSISTENCY_HEADER_BYTES,
     ROUTED_STATE_KEY,
     SAFE_METHODS,
+    UNKNOWN_POSITION,
     parse_lsn,
+    token_for,
 )
 
 logger = logging.getLogger("chopchop.db")
@@ -47,7 +49,7 @@ def after_commit(request: Request[Any, Any, Any], callback: Callable[[], Awaitab
 
 
 def commit_before_send(
-    session_scope_key: str, around: AroundCommit | None = None, *, wal_positions: bool = False
+    session_scope_key: str, around: AroundCommit | None = None, *, token_key: bytes | None = None
 ) -> BeforeSend:
     """A before-send hook: on 2xx run ``around.before_commit``, commit and run ``around.after_commit``; otherwise
     roll back.
@@ -59,9 +61,9 @@ def commit_before_send(
     back and the client told to retry. Litestar deems the response started once this hook runs, so no exception
     handler could answer for it: the hook rewrites the response's messages itself.
 
-    ``wal_positions`` (read replicas are configured): a committed write's answer carries the primary's WAL
-    position after its commit as its consistency token (``Chopchop-Consistency-Token``), and the response
-    cache records it with the generations the write bumps (``lib/replicas.py``).
+    ``token_key`` (read replicas are configured): a committed write's answer carries the primary's WAL position
+    after its commit as its consistency token (``Chopchop-Consistency-Token``, signed with this key), and the
+    response cache records the position with the generations the write bumps (``lib/replicas.py``).
     """
 
     async def handler(message: Message, scope: Scope) -> None:
@@ -74,7 +76,7 @@ def commit_before_send(
             return
         if message["type"] != "http.response.start":
             return
-        await _settle_transaction(message, scope, session_scope_key, around, wal_positions=wal_positions)
+        await _settle_transaction(message, scope, session_scope_key, around, token_key=token_key)
         if 200 <= message["status"] < 300:
             callbacks = state.pop(AFTER_COMMIT_STATE_KEY, [])
             for callback in callbacks:
@@ -92,7 +94,7 @@ async def _settle_transaction(
     session_scope_key: str,
     around: AroundCommit | None,
     *,
-    wal_positions: bool = False,
+    token_key: bytes | None = None,
 ) -> None:
     """Commit a 2xx's transaction (between ``around``'s two steps) or roll it back; a failure rewrites ``message``."""
     session = cast("AsyncSession | None", get_aa_scope_state(scope, session_scope_key))
@@ -103,9 +105,13 @@ async def _settle_transaction(
             prepared = await around.before_commit(scope)
         if session is not None:
             if success:
+                tokens = token_key is not None and scope.get("method") not in SAFE_METHODS
+                if tokens:
+                    # Until the position is known, the cache must not record the write as replayable anywhere.
+                    cast("dict[str, Any]", scope).setdefault("state", {})[COMMIT_LSN_STATE_KEY] = UNKNOWN_POSITION
                 await session.commit()
-                if wal_positions and scope.get("method") not in SAFE_METHODS:
-                    await _hand_out_token(message, scope, session)
+                if tokens and token_key is not None:
+                    await _hand_out_token(message, scope, session, token_key)
             else:
                 await _quietly(session.rollback())
     except Exception as exc:  # noqa: BLE001 - any failed commit: the client must not see a success
@@ -120,18 +126,34 @@ async def _settle_transaction(
             await around.after_commit(scope)
 
 
-async def _hand_out_token(message: HTTPResponseStartEvent, scope: Scope, session: AsyncSession) -> None:
-    """The committed write's WAL position: a response header, and what the cache's release records."""
-    if ROUTED_STATE_KEY in cast("dict[str, Any]", scope).get("state", {}):
-        return  # served by a replica: nothing was written
-    try:
-        position = (await session.execute(text("SELECT pg_current_wal_lsn()::text"))).scalar_one()
-    except Exception as exc:  # noqa: BLE001 - the write is committed; only its token is missing
-        logger.warning("no consistency token for a committed write (%s)", type(exc).__name__)
+async def _hand_out_token(message: HTTPResponseStartEvent, scope: Scope, session: AsyncSession, key: bytes) -> None:
+    """The committed write's WAL position: a response header, and what the cache's release records.
+
+    ``pg_current_wal_insert_lsn()``, not ``pg_current_wal_lsn()``: with ``synchronous_commit = off`` the commit
+    record may not be written yet, but it is inserted. If the session's connection died after the commit, any
+    other connection to the primary gives a position past it; if none answers, the position stays unknown: the
+    client gets no token and the cache's release is skipped (the tags stay uncached until their lease ends)."""
+    state = cast("dict[str, Any]", scope)["state"]
+    if ROUTED_STATE_KEY in state:
+        state[COMMIT_LSN_STATE_KEY] = 0  # served by a replica: nothing was written
         return
-    cast("dict[str, Any]", scope)["state"][COMMIT_LSN_STATE_KEY] = parse_lsn(position)
+    position: str
+    try:
+        position = (await session.execute(_POSITION)).scalar_one()
+    except Exception as exc:  # noqa: BLE001 - the write is committed; try another connection
+        logger.info("WAL position after a commit unavailable on its connection (%s)", type(exc).__name__)
+        try:
+            async with cast("AsyncEngine", session.bind).connect() as connection:
+                position = (await connection.execute(_POSITION)).scalar_one()
+        except Exception as again:  # noqa: BLE001
+            logger.warning("no consistency token for a committed write (%s)", type(again).__name__)
+            return
+    state[COMMIT_LSN_STATE_KEY] = parse_lsn(position)
     headers = cast("list[tuple[bytes, bytes]]", message.setdefault("headers", []))
-    headers.append((CONSISTENCY_HEADER_BYTES, position.encode()))
+    headers.append((CONSISTENCY_HEADER_BYTES, token_for(position, key).encode()))
+
+
+_POSITION = text("SELECT pg_current_wal_insert_lsn()::text")
 
 
 async def _quietly(step: Awaitable[None]) -> None:
