@@ -2,6 +2,11 @@
 
 Every run gets its own database (``chopchop_test_<run>``), Redis key prefix and SAQ queue name, so runs are
 isolated from each other and from development data, and the suite can run twice in a row.
+
+Two lanes: ``pytest -m "not integration"`` runs the tests that need no service (seconds, nothing to start);
+every test under ``tests/integration/`` or using a service fixture is marked ``integration``. Without
+PostgreSQL or Redis those are skipped, saying which is missing, unless ``CHOPCHOP_TEST_REQUIRE_SERVICES=1``
+(CI sets it: there a missing service is a failure, not a skip).
 """
 
 from __future__ import annotations
@@ -9,22 +14,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
 import pytest
 from litestar import Litestar
-from redis.asyncio import Redis
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from chopchop.app import ChopchopPlugin, create_app
+from chopchop.app import create_app
 from chopchop.db.migrate import upgrade
-from chopchop.domain.recipes import listing
 from chopchop.settings import RATE_SETTINGS, Settings
 from tests.helpers import Mailbox, running, start_smtp_server
 
@@ -33,6 +35,41 @@ PG_PORT = int(os.environ.get("CHOPCHOP_TEST_PG_PORT", "5432"))
 PG_USER = os.environ.get("CHOPCHOP_TEST_PG_USER", "postgres")
 REDIS_URL = os.environ.get("CHOPCHOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-and-hs512-0123456789abcdefghij"
+# Fixtures that reach a service: a test that uses one (directly or not) is an integration test.
+SERVICE_FIXTURES = frozenset({"database_url", "settings", "app", "client", "mailbox"})
+
+
+def _reachable(host: str, port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
+        return True
+    return False
+
+
+def _missing_services() -> list[str]:
+    redis = urlsplit(REDIS_URL)
+    services = {
+        f"PostgreSQL at {PG_HOST}:{PG_PORT}": (PG_HOST, PG_PORT),
+        f"Redis at {redis.hostname}:{redis.port or 6379}": (redis.hostname or "127.0.0.1", redis.port or 6379),
+    }
+    return [name for name, (host, port) in services.items() if not _reachable(host, port)]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    integration = [
+        item
+        for item in items
+        if "tests/integration/" in item.nodeid or SERVICE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    ]
+    for item in integration:
+        item.add_marker(pytest.mark.integration)
+    selected = config.getoption("-m") or ""
+    if not integration or selected.replace(" ", "") == "notintegration":
+        return
+    missing = _missing_services()
+    if missing and os.environ.get("CHOPCHOP_TEST_REQUIRE_SERVICES") != "1":
+        skip = pytest.mark.skip(reason=f"needs {' and '.join(missing)} (unreachable); see README, Tests")
+        for item in integration:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -103,64 +140,3 @@ async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     """HTTP through the ASGI app, in the tests' own event loop (so tests may share the app's engine)."""
     async with running(app) as http:
         yield http
-
-
-@pytest.fixture(scope="session", autouse=True)
-async def worker(app: Litestar, client: httpx.AsyncClient, settings: Settings) -> AsyncIterator[None]:
-    """A real SAQ worker consuming the run's queue on Redis, as `chopchop worker` would."""
-    plugin = app.plugins.get(ChopchopPlugin)
-    assert plugin.saq is not None
-    saq_worker = plugin.saq.get_workers()[settings.queue_name]
-    saq_worker.SIGNALS = []
-    task = asyncio.create_task(saq_worker.start())
-    yield
-    await saq_worker.stop()
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
-    redis = Redis.from_url(REDIS_URL)
-    keys = [key async for key in redis.scan_iter(match=f"*{settings.queue_name}*")]
-    keys += [key async for key in redis.scan_iter(match=f"{settings.redis_key_prefix}*")]
-    if keys:
-        await redis.delete(*keys)
-    await redis.aclose()
-
-
-@pytest.fixture(autouse=True)
-async def clean_state(database_url: str, mailbox: Mailbox, settings: Settings) -> AsyncIterator[None]:
-    """Each test starts with empty tables, no cache entries or rate-limit counters, and an empty mailbox."""
-    listing.forget()  # the planner statistics the app read describe the last test's tables
-    redis = Redis.from_url(REDIS_URL)
-    # The run's Redis has served the cache for long: no restart window (a deleted birth key would open one).
-    await redis.set(f"{settings.redis_key_prefix}:{{gen}}:_born", 0)
-    await redis.aclose()
-    yield
-    redis = Redis.from_url(REDIS_URL)
-    keys = [key async for key in redis.scan_iter(match=f"{settings.redis_key_prefix}[:_]*")]
-    if keys:
-        await redis.delete(*keys)
-    await redis.aclose()
-    engine = create_async_engine(database_url)
-    for attempt in range(5):
-        try:
-            async with engine.begin() as connection:
-                names = (
-                    await connection.execute(
-                        text(
-                            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                            "AND tablename <> 'alembic_version'"
-                        )
-                    )
-                ).scalars()
-                tables = ", ".join(f'"{name}"' for name in names)
-                if tables:
-                    await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
-            break
-        except DBAPIError as exc:
-            # A job of the test's still finishing in the worker (an email, a purge) may hold a table the TRUNCATE
-            # also locks: PostgreSQL breaks the deadlock by failing one side. Try again once it is done.
-            if getattr(exc.orig, "sqlstate", None) != "40P01" or attempt == 4:
-                raise
-            await asyncio.sleep(0.2)
-    await engine.dispose()
-    mailbox.clear()

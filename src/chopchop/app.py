@@ -35,7 +35,7 @@ from litestar.stores.redis import RedisStore
 from litestar.types import Scope
 from litestar_saq import CronJob, QueueConfig, SAQConfig, SAQPlugin
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import NoPermissionError, RedisError
 from sqlalchemy import event
 
 from chopchop import __version__
@@ -85,8 +85,8 @@ from chopchop.lib.observability import (
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import exception_handlers
 from chopchop.lib.ratelimit import Rate, RateLimiter, RateLimits, limit_writes
+from chopchop.lib.redis_client import QUEUE_CLIENT_OPTIONS, is_sentinel_url, queue_connection
 from chopchop.lib.redis_client import connect as connect_redis
-from chopchop.lib.redis_client import is_sentinel_url, queue_connection
 from chopchop.lib.replicas import REPLICA_READS_OPT, Replicas, RoutedAsyncConfig, token_key
 from chopchop.lib.stores import ReplicatedRedisStore
 from chopchop.lib.tokens import AccessTokenIssuer
@@ -98,9 +98,11 @@ from chopchop.lib.transport import (
     index_query_parameters,
     refuse_undeclared_query_parameters,
 )
-from chopchop.settings import RATE_SETTINGS, Settings
+from chopchop.settings import RATE_SETTINGS, Settings, SettingsError
 
 logger = logging.getLogger("chopchop")
+QUEUE_DEQUEUE_SECONDS = 5.0
+QUEUE_READ_TIMEOUT = 10.0
 
 # Request rate and latency by route template (not raw path: ids would explode the series) and status.
 PROMETHEUS = PrometheusConfig(
@@ -272,7 +274,13 @@ class ChopchopPlugin(InitPluginProtocol):
                 SAQConfig(
                     queue_configs=[
                         QueueConfig(
-                            **queue_connection(settings.redis_url),  # a dsn, or a Sentinel master's client
+                            # A dsn, or a Sentinel master's client. Dequeues block for at most 5 s, so every
+                            # read may time out after 10: a frozen primary is left for the promoted one within
+                            # seconds instead of holding the worker (and enqueueing requests) as long as it hangs.
+                            **queue_connection(
+                                settings.redis_url, {**QUEUE_CLIENT_OPTIONS, "socket_timeout": QUEUE_READ_TIMEOUT}
+                            ),
+                            dequeue_timeout=QUEUE_DEQUEUE_SECONDS,
                             name=settings.queue_name,
                             tasks=TASKS,
                             scheduled_tasks=CRON_JOBS,
@@ -338,6 +346,7 @@ class ChopchopPlugin(InitPluginProtocol):
         )
         if settings.should_auto_migrate:
             await upgrade_async(settings.database_url, lock_file=Path(settings.data_dir) / "migrate.lock")
+        await self._check_redis_permissions()
         if self.db_config.replicas is not None:
             await self.db_config.replicas.check()  # in rotation from the first request, if they are well
             self.db_config.replicas.start()
@@ -353,6 +362,22 @@ class ChopchopPlugin(InitPluginProtocol):
             # stop walking it (they were most of the p99 of cache hits under load).
             gc.collect()
             gc.freeze()
+
+    async def _check_redis_permissions(self) -> None:
+        """The cache tells a Redis that lost writes (a restart, a failover) by its replication id: a user that may
+        not run ``INFO`` would turn that guard off without a word. Refuse to start; a Redis that is down is fine."""
+        if self.redis is None:
+            return
+        try:
+            await self.redis.info("replication")
+        except NoPermissionError as exc:
+            msg = (
+                f"the Redis user of CHOPCHOP_REDIS_URL may not run INFO ({exc}): the response cache needs it to "
+                "notice a Redis that lost writes; allow it (ACL: +info)."
+            )
+            raise SettingsError(msg) from exc
+        except Exception as exc:  # noqa: BLE001 - unreachable now: the cache checks again at every read
+            logger.info("Redis not checked at start (%s)", type(exc).__name__)
 
     async def on_shutdown(self, app: Litestar) -> None:
         # Each step on its own: a Redis that is already gone must not keep the rest from closing.

@@ -26,12 +26,14 @@ import pytest
 from litestar import Litestar
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
+from redis.asyncio.sentinel import MasterNotFoundError
 from redis.backoff import NoBackoff
 from sqlalchemy import select
 
 from chopchop.app import ChopchopPlugin, create_app
 from chopchop.db import OutboxMessage, OutboxStatus, User
 from chopchop.lib import outbox
+from chopchop.lib.outages import is_outage
 from chopchop.lib.redis_client import SentinelRedis, check_redis_url, connect, parse_sentinel_url, redact
 from chopchop.settings import Settings, SettingsError
 from tests.factories import recipe_payload
@@ -504,8 +506,8 @@ async def test_a_logout_acknowledged_just_before_a_failover_stays_in_force(
     async with app.lifespan(), asgi_client(app) as http:
         _, headers = await quick_user(app, "logout-failover@example.com")
         assert (await http.get("/api/v1/me", headers=headers)).status_code == 200
-        # The replica is busy for 0.4 s: what the primary acknowledges meanwhile is not copied yet ...
-        busy = asyncio.create_task(replica.execute_command("DEBUG", "SLEEP", "0.4"))  # type: ignore[no-untyped-call]
+        # The replica is busy for 0.25 s: what the primary acknowledges meanwhile is not copied yet ...
+        busy = asyncio.create_task(replica.execute_command("DEBUG", "SLEEP", "0.25"))  # type: ignore[no-untyped-call]
         await asyncio.sleep(0.05)
         started = time.monotonic()
         assert (await http.post("/api/v1/me/logout", headers=headers)).status_code == 204
@@ -526,5 +528,137 @@ async def test_a_logout_acknowledged_just_before_a_failover_stays_in_force(
             await asyncio.sleep(0.1)
         answer = await http.get("/api/v1/me", headers=headers)
         assert answer.status_code == 401, (answer.status_code, answer.text)
-        assert waited > 0.2  # the logout did wait for the replica
+        assert waited > 0.1  # the logout did wait for the replica
     await replica.aclose()
+
+
+# --- a listed address that is no sentinel, and URLs that cannot work ----------------------------------------------
+
+
+async def _garbage_server() -> asyncio.Server:
+    """An HTTP endpoint where a sentinel was expected: it answers anything with an HTTP error and hangs up."""
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(Exception):
+            await reader.read(1024)
+            writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            await writer.drain()
+        writer.close()
+
+    return await asyncio.start_server(answer, "127.0.0.1", 0)
+
+
+async def test_an_address_that_is_no_sentinel_is_skipped_for_the_next(sentinel_group: SentinelGroup) -> None:
+    group = sentinel_group
+    group.ports["plain"] = _free_port()  # a Redis data port listed as a sentinel: "unknown command"
+    group._spawn("plain", "--port", str(group.ports["plain"]), "--bind", "127.0.0.1", "--save", "")
+    await group.ready()
+    garbage = await _garbage_server()
+    garbage_port = garbage.sockets[0].getsockname()[1]
+    try:
+        url = (
+            f"redis+sentinel://127.0.0.1:{group.ports['plain']},127.0.0.1:{garbage_port},"
+            f"127.0.0.1:{group.ports['sentinel']}/{SERVICE}/0"
+        )
+        client = connect(url, socket_timeout=2.0)
+        try:
+            assert await client.ping()  # type: ignore[misc]
+            assert await client.set("through-the-sentinel", "1")
+        finally:
+            await client.aclose()
+        assert await _probe(group.ports["primary"]).get("through-the-sentinel") == b"1"
+
+        # No real sentinel listed: Redis is unavailable (a 503), not a bug (a 500).
+        lost = connect(f"redis+sentinel://127.0.0.1:{group.ports['plain']},127.0.0.1:{garbage_port}/{SERVICE}")
+        try:
+            with pytest.raises(MasterNotFoundError) as caught:
+                await lost.ping()  # type: ignore[misc]
+        finally:
+            await lost.aclose()
+        assert is_outage(caught.value)
+    finally:
+        garbage.close()
+        await garbage.wait_closed()
+
+
+SECRET_PIECES = ("S3cr", "tPassw0rd", "Passw", "cr/t", "cr#t", "r&tP")
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("redis+sentinel://h1/svc/2147483648", "database '2147483648' is out of range"),
+        ("redis+sentinel://h1/svc/99999999999999999999999", "database"),
+        ("redis+sentinel://h1/svc/٣٣", "database '٣٣' is not a number"),
+        ("redis+sentinel://h1/svc/²", "database '²' is not a number"),
+        ("redis+sentinel://h1/svc/-1", "database '-1' is not a number"),
+        ("redis+sentinel://h1//0", "an empty path segment"),
+        ("redis+sentinel://h1/svc/", "an empty path segment"),
+        ("redis+sentinel://h1:²/svc", "invalid port '²' of sentinel 1"),
+        ("redis+sentinel://h1,h2:٣٣/svc", "invalid port '٣٣' of sentinel 2"),
+        (f"redis+sentinel://{'a' * 254}/svc", "a host of 254 characters for sentinel 1"),
+        ("redis+sentinel://h1,bad host/svc", "host 'bad host' of sentinel 2"),
+        ("redis+sentinel://[not-ipv6]/svc", "is not an IPv6 address"),
+        (f"redis+sentinel://h1/{'s' * 256}", "a service name of 256 characters"),
+        ("redis+sentinel://h1/s%00vc", "has spaces or control characters"),
+        ("redis+sentinel://h1/s%20vc", "has spaces or control characters"),
+        ("redis+sentinel://h1/s%0Avc", "has spaces or control characters"),
+        ("redis+sentinel://h1/%ff", "not UTF-8"),
+        ("redis+sentinel://h1/svc?min_other_sentinels=101", "min_other_sentinels=101 is out of range"),
+        ("redis+sentinel://h1/svc?min_other_sentinels=²", "min_other_sentinels='²' is not a number"),
+        # Unencoded secrets: refused without a piece of them in the message.
+        ("redis+sentinel://:S3cr/tPassw0rd@h1/svc", "percent-encode"),
+        ("redis+sentinel://app:S3cr?tPassw0rd@h1/svc", "percent-encode"),
+        ("redis+sentinel://:S3cr#tPassw0rd@h1/svc", "percent-encode"),
+        ("redis+sentinel://h1/svc?sentinel_password=S3cr#tPassw0rd", "a '#'"),
+        ("redis+sentinel://h1/svc/x?sentinel_password=S3cr&tPassw0rd", "database 'x' is not a number"),
+        ("redis+sentinel://:S3cr@tPassw0rd@h1/svc/x", "database 'x' is not a number"),
+        ("redis+sentinel://S3cr:tPassw0rd@h1:port/svc", "invalid port 'port' of sentinel 1"),
+        ("redis://:S3cr#tPassw0rd@h1:6379/0", "percent-encode"),
+        ("redis://:S3cr/tPassw0rd@h1:6379/0", "percent-encode"),
+        ("redis://:S3cr?tPassw0rd@h1:6379/0", "percent-encode"),
+    ],
+)
+def test_an_unusable_redis_url_is_refused_naming_the_part_and_never_a_secret(url: str, says: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(says)) as caught:
+        check_redis_url(url)
+    message = str(caught.value)
+    assert not [piece for piece in SECRET_PIECES if piece in message], message
+    assert caught.value.__cause__ is None or not any(piece in str(caught.value.__cause__) for piece in SECRET_PIECES)
+    if "S3cr" in url or "tPassw0rd" in url:
+        assert not [piece for piece in SECRET_PIECES if piece in redact(url)], redact(url)
+
+
+def test_secrets_are_parsed_and_redacted_alike() -> None:
+    parsed = parse_sentinel_url("redis+sentinel://app:p%2Fw@h1/svc?sentinel_password=a&b&min_other_sentinels=1")
+    assert (parsed.username, parsed.password, parsed.sentinel_password) == ("app", "p/w", "a&b")
+    assert parsed.min_other_sentinels == 1
+    assert redact("redis+sentinel://app:p%2Fw@h1/svc?sentinel_password=a&b&min_other_sentinels=1") == (
+        "redis+sentinel://***:***@h1/svc?sentinel_password=***&min_other_sentinels=1"
+    )
+    assert redact("redis://:S3cr#tPassw0rd@h1:6379/0") == "redis://:***@h1:6379/0"
+    assert redact("redis://h1:6379/0") == "redis://h1:6379/0"
+    assert parse_sentinel_url("redis+sentinel://h1/svc/2147483647?min_other_sentinels=100").db == 2**31 - 1
+
+
+async def test_a_logout_no_replica_acknowledges_is_a_503_not_a_revocation_a_failover_would_lose(
+    settings: Settings, sentinel_group: SentinelGroup
+) -> None:
+    group = sentinel_group
+    await group.ready()
+    own = replace(settings, redis_url=group.url, queue_name=f"{settings.queue_name}-frozen", cache_lease_seconds=1)
+    app = create_app(own)
+    async with app.lifespan(), asgi_client(app) as http:
+        _, headers = await quick_user(app, "frozen-replica@example.com")
+        group.signal("replica", signal.SIGSTOP)  # connected, but takes nothing
+        try:
+            refused = await http.post("/api/v1/me/logout", headers=headers)
+        finally:
+            group.signal("replica", signal.SIGCONT)
+        assert refused.status_code == 503, refused.text
+        assert refused.headers["content-type"].startswith(PROBLEM)
+        assert refused.headers["retry-after"].isdigit()
+        # The revocation stands on the primary (Redis has no rollback) and reaches the replica once it answers: the
+        # client's retry finds the token revoked already (401), or revokes it (204); either way it is in force.
+        assert (await http.post("/api/v1/me/logout", headers=headers)).status_code in {204, 401}
+        assert (await http.get("/api/v1/me", headers=headers)).status_code == 401

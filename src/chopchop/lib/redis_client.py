@@ -18,18 +18,20 @@ URLs:
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote
 
 from redis.asyncio import Redis
-from redis.asyncio.connection import parse_url
+from redis.asyncio.connection import URL_QUERY_ARGUMENT_PARSERS, parse_url
 from redis.asyncio.retry import Retry
-from redis.asyncio.sentinel import Sentinel
+from redis.asyncio.sentinel import MasterNotFoundError, Sentinel
 from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
 
 SENTINEL_SCHEME = "redis+sentinel"
 SENTINEL_PORT = 26379
@@ -69,87 +71,170 @@ def is_sentinel_url(url: str) -> bool:
     return url.partition("://")[0].lower() == SENTINEL_SCHEME
 
 
-_PASSWORD_OPTION = re.compile(r"([?&][a-z_]*password=)[^&#]*", re.IGNORECASE)
+# Every option a Redis URL may carry (ours and redis-py's): an unencoded "&" in a password value ends the value only
+# where a known option follows it, in redaction and in parsing alike.
+_KNOWN_OPTIONS = _SENTINEL_OPTIONS | frozenset(URL_QUERY_ARGUMENT_PARSERS) | {"username", "password", "client_name"}
+_NEXT_OPTION = "|".join(sorted(re.escape(name) for name in _KNOWN_OPTIONS))
+_PASSWORD_OPTION = re.compile(rf"([?&][a-z_]*password=)(.*?)(?=&(?:{_NEXT_OPTION})=|\Z)", re.IGNORECASE | re.DOTALL)
+_HOST_NAME = re.compile(r"[A-Za-z0-9._-]+")
+_MAX_HOST = 253  # a DNS name
+_MAX_SERVICE = 255
+_MAX_DB = 2**31 - 1
+_MAX_MIN_OTHER_SENTINELS = 100
+_ENCODE_HINT = "percent-encode '/', '?', '#' and '@' in a user name or password (%2F, %3F, %23, %40)"
+
+
+def _secret_spans(url: str) -> list[tuple[int, int]]:
+    """Where the secrets of ``url`` are: password option values, and the userinfo (up to the last ``@`` outside
+    them, however many ``/``, ``?`` or ``#`` an unencoded password holds)."""
+    spans = [match.span(2) for match in _PASSWORD_OPTION.finditer(url)]
+    sep = url.find("://")
+    if sep < 0:
+        return spans
+    at = len(url)
+    while (at := url.rfind("@", sep + 3, at)) >= 0:
+        if not any(start <= at < end for start, end in spans):
+            spans.append((sep + 3, at))
+            break
+    return sorted(spans)
+
+
+def _userinfo(url: str) -> tuple[str | None, str]:
+    """The raw userinfo of ``url`` (None without one) and what follows its ``@`` (or the ``://``)."""
+    rest = url.partition("://")[2]
+    sep = len(url) - len(rest)
+    for start, end in _secret_spans(url):
+        if start == sep and url[end : end + 1] == "@":
+            return url[start:end], url[end + 1 :]
+    return None, rest
+
+
+def redact(url: str) -> str:
+    """The URL without its secrets (the whole userinfo and password options): for messages and logs."""
+    out, last = [], 0
+    for start, end in _secret_spans(url):
+        secret = url[start:end]
+        if url[end : end + 1] == "@":  # the userinfo: keep its shape, not its text
+            user, colon, _ = secret.partition(":")
+            masked = ("***" if user else "") + (":***" if colon else "")
+        else:
+            masked = "***"
+        out += [url[last:start], masked]
+        last = end
+    return "".join([*out, url[last:]])
 
 
 def _refuse(url: str, why: str) -> ValueError:
     return ValueError(f"{why} in {redact(url)!r}: expected {SENTINEL_URL_FORM}")
 
 
-def redact(url: str) -> str:
-    """The URL without its passwords (for messages and logs)."""
-    url = _PASSWORD_OPTION.sub(r"\1***", url)
-    scheme, sep, rest = url.partition("://")
-    userinfo, at, hosts = rest.rpartition("@")
-    if not sep or not at:
-        return url
-    user, colon, _ = userinfo.partition(":")
-    return f"{scheme}://{user}{':***' if colon else ''}@{hosts}"
+def _shown(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a message (not a secret), cut short."""
+    return repr(text if len(text) <= limit else f"{text[:limit]}...")
 
 
-def _host_port(url: str, part: str) -> tuple[str, int]:
+def _is_number(text: str, digits: int) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= digits
+
+
+def _host_port(url: str, part: str, number: int) -> tuple[str, int]:
+    where = f"sentinel {number}"
     if part.startswith("["):  # [::1]:26379
         host, bracket, rest = part[1:].partition("]")
         if not bracket or (rest and not rest.startswith(":")):
-            raise _refuse(url, f"malformed sentinel address {part!r}")
+            raise _refuse(url, f"malformed address {_shown(part)} of {where}")
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise _refuse(url, f"{_shown(host)} of {where} is not an IPv6 address") from None
         port_text = rest[1:]
     else:
         host, _, port_text = part.partition(":")
         if ":" in port_text:
-            raise _refuse(url, f"malformed sentinel address {part!r} (write IPv6 addresses as [addr]:port)")
+            raise _refuse(url, f"malformed address {_shown(part)} of {where} (write IPv6 addresses as [addr]:port)")
+        if len(host) > _MAX_HOST:
+            raise _refuse(url, f"a host of {len(host)} characters for {where} (at most {_MAX_HOST})")
+        if host and not _HOST_NAME.fullmatch(host):
+            raise _refuse(url, f"host {_shown(host)} of {where} is not a host name or an IPv4 address")
     if not host:
-        raise _refuse(url, f"a sentinel address without a host ({part!r})")
+        raise _refuse(url, f"an address without a host for {where}")
     if not port_text:
         return host, SENTINEL_PORT
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise _refuse(url, f"invalid port {port_text!r} of sentinel {host!r}")
+    if not _is_number(port_text, 5) or not 0 < int(port_text) < 65536:
+        raise _refuse(url, f"invalid port {_shown(port_text)} of {where} ({host})")
     return host, int(port_text)
 
 
 def _service_and_db(url: str, path: str) -> tuple[str, int]:
-    segments = path.strip("/").split("/") if path.strip("/") else []
-    if not segments:
+    if path in {"", "/"}:
         raise _refuse(url, "no service name (the name the sentinels monitor)")
+    segments = path[1:].split("/")
     if len(segments) > 2:
         raise _refuse(url, "too many path segments")
-    service = unquote(segments[0])
-    if not service:
-        raise _refuse(url, "an empty service name")
+    if "" in segments:
+        raise _refuse(url, "an empty path segment (the service name comes right after the sentinel addresses)")
+    try:
+        service = unquote(segments[0], errors="strict")
+    except UnicodeDecodeError:
+        raise _refuse(url, "a service name that is not UTF-8 once percent-decoded") from None
+    if len(service) > _MAX_SERVICE:
+        raise _refuse(url, f"a service name of {len(service)} characters (at most {_MAX_SERVICE})")
+    if not all(char.isprintable() and not char.isspace() for char in service):
+        raise _refuse(url, f"service name {_shown(service)} has spaces or control characters")
     if len(segments) == 1:
         return service, 0
-    if not segments[1].isdigit():
-        raise _refuse(url, f"database {segments[1]!r} is not a number")
-    return service, int(segments[1])
+    db_text = segments[1]
+    if not _is_number(db_text, 20):
+        raise _refuse(url, f"database {_shown(db_text)} is not a number")
+    if int(db_text) > _MAX_DB:
+        raise _refuse(url, f"database {_shown(db_text)} is out of range (0 to {_MAX_DB})")
+    return service, int(db_text)
 
 
 def _options(url: str, query: str) -> dict[str, str]:
+    pieces: list[tuple[str, str]] = []
+    for piece in query.split("&") if query else []:
+        name, _, value = piece.partition("=")
+        if pieces and pieces[-1][0].lower().endswith("password") and not (name in _KNOWN_OPTIONS and "=" in piece):
+            pieces[-1] = (pieces[-1][0], f"{pieces[-1][1]}&{piece}")  # an "&" in the password (as redact reads it)
+            continue
+        pieces.append((name, value))
     options: dict[str, str] = {}
-    for name, value in parse_qsl(query, keep_blank_values=True):
+    for raw_name, raw_value in pieces:
+        name = unquote(raw_name)
         if name not in _SENTINEL_OPTIONS:
             known = ", ".join(sorted(_SENTINEL_OPTIONS))
-            raise _refuse(url, f"unknown option {name!r} (known: {known})")
+            raise _refuse(url, f"unknown option {_shown(name)} (known: {known})")
         if name in options:
             raise _refuse(url, f"option {name!r} given twice")
-        options[name] = value
-    if not options.get("min_other_sentinels", "0").isdigit():
-        raise _refuse(url, f"min_other_sentinels={options['min_other_sentinels']!r} is not a number")
+        options[name] = unquote(raw_value)
+    count = options.get("min_other_sentinels", "0")
+    if not _is_number(count, 20):
+        raise _refuse(url, f"min_other_sentinels={_shown(count)} is not a number")
+    if int(count) > _MAX_MIN_OTHER_SENTINELS:
+        raise _refuse(url, f"min_other_sentinels={count} is out of range (0 to {_MAX_MIN_OTHER_SENTINELS})")
     return options
 
 
 def parse_sentinel_url(url: str) -> SentinelURL:
-    """Parse a ``redis+sentinel://`` URL; ValueError says what is wrong with it."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() != SENTINEL_SCHEME:
+    """Parse a ``redis+sentinel://`` URL; ValueError says what is wrong with it (and never quotes a secret)."""
+    scheme, sep, _ = url.partition("://")
+    if not sep or scheme.lower() != SENTINEL_SCHEME:
         raise _refuse(url, f"not a {SENTINEL_SCHEME}:// URL")
-    if parts.fragment:
-        raise _refuse(url, "a fragment (#...)")
-    userinfo, _, hosts = parts.netloc.rpartition("@")
-    user, colon, secret = userinfo.partition(":")
+    userinfo, rest = _userinfo(url)
+    if userinfo is not None and any(char in userinfo for char in "/?#"):
+        raise _refuse(url, f"an unencoded '/', '?' or '#' before the last '@' ({_ENCODE_HINT})")
+    if "#" in url:
+        raise _refuse(url, "a '#' (fragments are not supported; write a '#' in a password as %23)")
+    address_end = min((index for index in (rest.find("/"), rest.find("?")) if index >= 0), default=len(rest))
+    hosts, rest = rest[:address_end], rest[address_end:]
+    path, _, query = rest.partition("?")
     if not hosts:
         raise _refuse(url, "no sentinel address")
-    sentinels = tuple(_host_port(url, part.strip()) for part in hosts.split(","))
-    service, db = _service_and_db(url, parts.path)
-    options = _options(url, parts.query)
+    sentinels = tuple(_host_port(url, part.strip(), n) for n, part in enumerate(hosts.split(","), start=1))
+    service, db = _service_and_db(url, path)
+    options = _options(url, query)
+    user, colon, secret = (userinfo or "").partition(":")
     return SentinelURL(
         sentinels=sentinels,
         service=service,
@@ -162,19 +247,74 @@ def parse_sentinel_url(url: str) -> SentinelURL:
     )
 
 
+def _mentions(text: str, secret: str) -> bool:
+    """Whether ``text`` shows a piece (3 characters or more, or all of a shorter one) of ``secret``."""
+    if len(secret) < 3:
+        return bool(secret) and secret in text
+    return any(secret[index : index + 3] in text for index in range(len(secret) - 2))
+
+
 def check_redis_url(url: str) -> None:
-    """ValueError if ``url`` is not one :func:`connect` accepts (for settings validation: reads nothing)."""
+    """ValueError if ``url`` is not one :func:`connect` accepts (for settings validation: reads nothing).
+
+    The message never quotes the URL's user name, password or password options (only :func:`redact`'s form).
+    """
     if is_sentinel_url(url):
         parse_sentinel_url(url)
         return
     if url.partition("://")[0].lower().endswith("+sentinel"):
         msg = f"only {SENTINEL_SCHEME}:// is supported for Redis Sentinel (no TLS yet), not {redact(url)!r}"
         raise ValueError(msg)
+    userinfo, _ = _userinfo(url)
+    if userinfo is not None and any(char in userinfo for char in "/?#"):
+        msg = f"an unencoded '/', '?' or '#' before the last '@' ({_ENCODE_HINT}), not {redact(url)!r}"
+        raise ValueError(msg)
     try:
         parse_url(url)
     except ValueError as exc:
+        secrets = [url[start:end] for start, end in _secret_spans(url)]
+        secrets += [unquote(secret) for secret in secrets]
+        if any(_mentions(str(exc), secret) for secret in secrets):
+            msg = f"not a valid Redis URL (details withheld: they would show a secret), not {redact(url)!r}"
+            raise ValueError(msg) from None
         msg = f"{exc} (or {SENTINEL_SCHEME}:// for Redis Sentinel), not {redact(url)!r}"
         raise ValueError(msg) from exc
+
+
+class _Sentinels(Sentinel):
+    """redis-py's Sentinel, except that a listed address that is no sentinel does not stop the search.
+
+    redis-py skips a sentinel only when it cannot be reached: one that answers something else (a Redis data port's
+    "unknown command", a proxy's garbage, a malformed reply) raised out of ``discover_master`` and the sentinels
+    listed after it were never asked. Any such answer now counts as no answer; with no master found anywhere,
+    MasterNotFoundError (a ConnectionError: Redis unavailable) is raised.
+    """
+
+    async def discover_master(self, service_name: str) -> tuple[str, int]:
+        errors: list[str] = []
+        for number, sentinel in enumerate(self.sentinels):
+            where = _sentinel_name(sentinel)
+            try:
+                masters = await sentinel.sentinel_masters()  # type: ignore[no-untyped-call]
+                state = masters.get(service_name) if isinstance(masters, dict) else None
+                address = None
+                if isinstance(state, dict) and state and self.check_master_state(state, service_name):
+                    address = (str(state["ip"]), int(state["port"]))
+            except (RedisError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                errors.append(f"{where}: {type(exc).__name__}")
+                continue
+            if address is None:
+                errors.append(f"{where}: no master")
+                continue
+            self.sentinels[0], self.sentinels[number] = sentinel, self.sentinels[0]  # ask it first next time
+            return (self._force_master_ip, address[1]) if self._force_master_ip is not None else address
+        msg = f"No master found for {service_name!r} ({', '.join(errors)})"
+        raise MasterNotFoundError(msg)
+
+
+def _sentinel_name(sentinel: Redis) -> str:
+    kwargs = sentinel.connection_pool.connection_kwargs
+    return f"{kwargs.get('host')}:{kwargs.get('port')}"
 
 
 class SentinelRedis(Redis):
@@ -207,7 +347,7 @@ def connect(url: str, **options: Any) -> Redis:
         sentinel_options["username"] = parsed.sentinel_username
     if parsed.sentinel_password is not None:
         sentinel_options["password"] = parsed.sentinel_password
-    sentinel = Sentinel(  # type: ignore[no-untyped-call]
+    sentinel = _Sentinels(  # type: ignore[no-untyped-call]
         list(parsed.sentinels), min_other_sentinels=parsed.min_other_sentinels, sentinel_kwargs=sentinel_options
     )
     master = cast(

@@ -9,6 +9,7 @@ from litestar.stores.base import StorageObject
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 # What one entry costs besides its key and value (the dict slot, the StorageObject, the bytes objects).
 ENTRY_OVERHEAD_BYTES = 200
@@ -93,8 +94,9 @@ class BoundedMemoryStore(MemoryStore):
 
 
 class ReplicatedRedisStore(RedisStore):
-    """A :class:`RedisStore` whose ``set`` returns once ``replicas`` replicas have the write (``WAIT``), or after
-    ``wait_ms`` (the write stands either way: Redis has no rollback).
+    """A :class:`RedisStore` whose ``set`` returns once ``replicas`` replicas have the write (``WAIT``), and fails
+    as an outage (a 503 to the client) if they do not within ``wait_ms`` (the write stays on the primary: Redis has
+    no rollback; a retry writes it again).
 
     For data whose loss changes an answer (the logout denylist): under Redis Sentinel a failover promotes a
     replica, and replication is asynchronous; a revocation acknowledged before the primary died but not yet copied
@@ -103,12 +105,27 @@ class ReplicatedRedisStore(RedisStore):
 
     __slots__ = ("replicas", "wait_ms")
 
-    def __init__(self, redis: Redis, namespace: str, *, replicas: int, wait_ms: int = 500) -> None:
+    def __init__(self, redis: Redis, namespace: str, *, replicas: int, wait_ms: int = 1000) -> None:
         super().__init__(redis, namespace=namespace)
         self.replicas = replicas
         self.wait_ms = wait_ms
 
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
         await super().set(key, value, expires_in)
-        if self.replicas:
-            await self._redis.wait(self.replicas, self.wait_ms)
+        if not self.replicas or await self._redis.wait(self.replicas, self.wait_ms) >= self.replicas:
+            return
+        pool = self._redis.connection_pool
+        before = getattr(pool, "master_address", None)
+        # Ask the sentinels: a primary being replaced in a planned failover still takes writes (which its demotion
+        # discards); this also sends the pool's idle connections to the new one.
+        if hasattr(pool, "get_master_address") and await pool.get_master_address() != before:
+            msg = "the write went to a primary that is being replaced"
+            raise RedisConnectionError(msg)
+        replication = await self._redis.info("replication")
+        if int(replication.get("connected_slaves", 0)) > 0:
+            # A replica is there but did not take it (stopped, lagging): a failover now would lose it. Not durable,
+            # so not done: the caller answers 503 and the client tries again.
+            msg = f"no replica acknowledged the write within {self.wait_ms} ms"
+            raise RedisConnectionError(msg)
+        # A primary without replicas (its replica was promoted away, or is being rebuilt): nothing a failover could
+        # promote lacks this write; a replica that joins later copies it.
