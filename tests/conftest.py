@@ -3,7 +3,8 @@
 Every run gets its own database (``chopchop_test_<run>``), Redis key prefix and SAQ queue name, so runs are
 isolated from each other and from development data, and the suite can run twice in a row.
 
-Two lanes: ``pytest -m "not integration"`` runs the tests that need no service (seconds, nothing to start);
+Lanes: ``pytest -m "not integration and not slow"`` runs the tests that need no service and start no process
+(seconds, nothing to start; ``slow`` marks tests that start processes or wait for schedules);
 every test under ``tests/integration/`` or using a service fixture is marked ``integration``. Without
 PostgreSQL or Redis those are skipped, saying which is missing, unless ``CHOPCHOP_TEST_REQUIRE_SERVICES=1``
 (CI sets it: there a missing service is a failure, not a skip).

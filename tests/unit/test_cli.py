@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 CHOPCHOP = str(Path(sys.executable).with_name("chopchop"))
 TOKEN = secrets.token_urlsafe(48)
 
@@ -17,6 +19,10 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - our own console script
         [CHOPCHOP, *args], capture_output=True, text=True, timeout=60, env=environment, check=False
     )
+
+
+# Each test runs the `chopchop` console script in a process of its own (seconds each).
+pytestmark = pytest.mark.slow
 
 
 def test_commands_are_listed_with_help() -> None:

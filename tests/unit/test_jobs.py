@@ -6,11 +6,14 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from chopchop.app import CRON_JOBS, ChopchopPlugin, create_app
 from chopchop.lib.jobs import InProcessJobQueue, Scheduled
 from chopchop.settings import Settings
 
 
+@pytest.mark.slow  # waits for a cron schedule with seconds
 async def test_periodic_jobs_run_on_their_schedule_and_a_failure_does_not_stop_them() -> None:
     runs: list[str] = []
 
