@@ -36,7 +36,8 @@ from litestar.openapi.spec import (
     Schema,
 )
 
-PROBLEM_JSON = "application/problem+json"
+from chopchop.lib.problems import PROBLEM_JSON
+
 SECURITY_SCHEME = "BearerToken"  # the name the auth config (domain/accounts/auth.py) gives the scheme
 _STRING = Schema(type=OpenAPIType.STRING)
 _INTEGER = Schema(type=OpenAPIType.INTEGER, minimum=1)

@@ -84,3 +84,13 @@ def normalise_email(value: str) -> str:
 def clean_email(value: str, *, field: str = "email") -> str:
     """An email address from a request, normalised, with its limits checked on the normal form."""
     return _check_length(field, normalise_email(value), EMAIL_MAX_LENGTH, 3)
+
+
+# Not a backslash: a statement rendered with literal values (the EXPLAIN tests) would double it, and PostgreSQL
+# refuses an ESCAPE of two characters.
+LIKE_ESCAPE = "~"
+
+
+def like_escaped(value: str) -> str:
+    """``value`` with LIKE's wildcards (``%``, ``_``) and the escape character taken literally (``ESCAPE '~'``)."""
+    return value.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")

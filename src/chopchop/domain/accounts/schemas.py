@@ -9,6 +9,7 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from chopchop.lib.schemas import Input
 from chopchop.lib.text import EMAIL_MAX_LENGTH, EMAIL_PATTERN, ONE_LINE, clean_email, clean_text
 
 # No white space (but around it), control or layout characters; one @; a dot in the domain. Stored and compared
@@ -58,10 +59,6 @@ SecretToken = Annotated[
         examples=["m5Zr0Jq7n3bQe1Xw9aU2sVt6yK8pL4dC0fH1gJ2kM3o"],
     ),
 ]
-
-
-class Input(msgspec.Struct, forbid_unknown_fields=True):
-    """Base of request bodies: unknown fields are an error, not silently dropped."""
 
 
 class Registration(Input):

@@ -10,6 +10,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from chopchop.lib.pagination import Page
+from chopchop.lib.schemas import Input
 from chopchop.lib.text import clean_text
 
 COMMENT_MAX_LENGTH = 5000
@@ -28,10 +29,6 @@ CommentBody = Annotated[
         examples=["Made it tonight: a pinch more salt and it was perfect."],
     ),
 ]
-
-
-class Input(msgspec.Struct, forbid_unknown_fields=True):
-    """Base of request bodies: unknown fields are an error, not silently dropped."""
 
 
 class CommentCreate(Input):

@@ -10,6 +10,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from chopchop.lib.pagination import Page
+from chopchop.lib.schemas import Input
 from chopchop.lib.text import MULTI_LINE, MULTI_LINE_OR_EMPTY, ONE_LINE, ONE_LINE_OR_EMPTY, clean_name, clean_text
 
 Complexity = Literal["easy", "medium", "hard"]
@@ -92,10 +93,6 @@ Quantity = Annotated[float, Meta(ge=0.001, le=1_000_000, description="Positive, 
 MAX_STEPS = 100
 MAX_INGREDIENTS = 100
 MAX_TAGS = 20
-
-
-class Input(msgspec.Struct, forbid_unknown_fields=True):
-    """Base of request bodies: unknown fields (author, counters, timestamps ...) are an error."""
 
 
 class IngredientLineInput(Input):

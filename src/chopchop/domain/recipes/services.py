@@ -55,7 +55,7 @@ from chopchop.domain.recipes.schemas import (
     SortOrder,
 )
 from chopchop.lib.problems import Forbidden, TooManyRequests, Unprocessable
-from chopchop.lib.text import fold
+from chopchop.lib.text import LIKE_ESCAPE, fold, like_escaped
 
 _PLAIN = {"synchronize_session": False}
 #: PostgreSQL's SQLSTATE of a statement cancelled by ``statement_timeout``.
@@ -78,10 +78,6 @@ def normalise_name(name: str) -> str:
 
 def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(normalise_name(v) for v in values))
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("~", "~~").replace("%", "~%").replace("_", "~_")
 
 
 def search_text(
@@ -136,7 +132,7 @@ def recipe_conditions(filters: RecipeFilters, dialect: str) -> list[ColumnElemen
         else:
             # The embedded mode's fallback: every word must appear somewhere (case-insensitive substring).
             conditions.extend(
-                Recipe.search_text.ilike(f"%{_escape_like(word)}%", escape="~") for word in filters.q.split()
+                Recipe.search_text.ilike(f"%{like_escaped(word)}%", escape=LIKE_ESCAPE) for word in filters.q.split()
             )
     return conditions
 
@@ -198,7 +194,7 @@ def ingredient_statement(prefix: str, *, limit: int, offset: int, dialect: str) 
         )
     return (
         select(Ingredient.id, Ingredient.name, used_by)
-        .where(Ingredient.name.like(f"{_escape_like(prefix)}%", escape="~"))
+        .where(Ingredient.name.like(f"{like_escaped(prefix)}%", escape=LIKE_ESCAPE))
         .order_by(Ingredient.name, Ingredient.id)
         .limit(limit)
         .offset(offset)
@@ -244,7 +240,9 @@ async def fold_ingredient_usage(session: AsyncSession) -> None:
 
 def ingredient_count_statement(prefix: str) -> Select[tuple[int]]:
     return (
-        select(func.count()).select_from(Ingredient).where(Ingredient.name.like(f"{_escape_like(prefix)}%", escape="~"))
+        select(func.count())
+        .select_from(Ingredient)
+        .where(Ingredient.name.like(f"{like_escaped(prefix)}%", escape=LIKE_ESCAPE))
     )
 
 

@@ -12,8 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 
 from chopchop.db import Comment, User
 from chopchop.db.recipes import Recipe
-
-LIKE_ESCAPE = "\\"
+from chopchop.lib.text import LIKE_ESCAPE, like_escaped
 
 
 class PublicProfile(NamedTuple):
@@ -27,8 +26,7 @@ class PublicProfile(NamedTuple):
 
 def _contains_pattern(text: str) -> str:
     """A LIKE pattern that matches ``text`` anywhere, with the wildcards inside it taken literally."""
-    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
-    return f"%{escaped}%"
+    return f"%{like_escaped(text)}%"
 
 
 class UserDirectoryService(SQLAlchemyAsyncRepositoryService[User]):
