@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import socket
 import threading
@@ -239,3 +240,39 @@ async def insert_recipe(app: Litestar, author_id: str, *, title: str = "Soup", l
         session.add(recipe)
         await session.commit()
         return str(recipe.id)
+
+
+@asynccontextmanager
+async def saq_worker(app: Litestar) -> AsyncIterator[None]:
+    """A real SAQ worker of this app's queue, as `chopchop worker` runs it (with the app's own Redis client)."""
+    from chopchop.app import ChopchopPlugin
+
+    plugin = app.plugins.get(ChopchopPlugin)
+    assert plugin.saq is not None
+    worker = plugin.saq.get_workers()[plugin.settings.queue_name]
+    worker.SIGNALS = []
+    task = asyncio.create_task(worker.start())
+    try:
+        yield
+    finally:
+        # Idle workers block in a dequeue until cancelled: the 20 s given to running jobs would all be waited.
+        worker._shutdown_grace_period_s = 1
+        await worker.stop()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+async def delete_keys(*patterns: str) -> None:
+    """Delete the test Redis's keys that match any of ``patterns`` (what a run or a test left behind)."""
+    from redis.asyncio import Redis
+
+    from tests.conftest import REDIS_URL
+
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        keys = [key for pattern in patterns async for key in redis.scan_iter(match=pattern)]
+        if keys:
+            await redis.delete(*keys)
+    finally:
+        await redis.aclose()

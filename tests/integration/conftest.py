@@ -4,7 +4,6 @@ and a SAQ worker), starts on empty tables and an empty cache, and is marked ``in
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 import httpx
@@ -15,32 +14,18 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from chopchop.app import ChopchopPlugin
 from chopchop.domain.recipes import listing
 from chopchop.settings import Settings
 from tests.conftest import REDIS_URL
-from tests.helpers import Mailbox
+from tests.helpers import Mailbox, delete_keys, saq_worker
 
 
 @pytest.fixture(scope="session", autouse=True)
 async def worker(app: Litestar, client: httpx.AsyncClient, settings: Settings) -> AsyncIterator[None]:
     """A real SAQ worker consuming the run's queue on Redis, as `chopchop worker` would."""
-    plugin = app.plugins.get(ChopchopPlugin)
-    assert plugin.saq is not None
-    saq_worker = plugin.saq.get_workers()[settings.queue_name]
-    saq_worker.SIGNALS = []
-    task = asyncio.create_task(saq_worker.start())
-    yield
-    await saq_worker.stop()
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
-    redis = Redis.from_url(REDIS_URL)
-    keys = [key async for key in redis.scan_iter(match=f"*{settings.queue_name}*")]
-    keys += [key async for key in redis.scan_iter(match=f"{settings.redis_key_prefix}*")]
-    if keys:
-        await redis.delete(*keys)
-    await redis.aclose()
+    async with saq_worker(app):
+        yield
+    await delete_keys(f"*{settings.queue_name}*", f"{settings.redis_key_prefix}*")
 
 
 @pytest.fixture(autouse=True)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,25 +18,17 @@ from chopchop.app import ChopchopPlugin, create_app
 from chopchop.db import OutboxMessage, OutboxStatus
 from chopchop.lib import outbox
 from chopchop.settings import Settings
-from tests.helpers import Client, Mailbox, asgi_client, quick_user, register, start_smtp_server, token_from
+from tests.helpers import (
+    Client,
+    Mailbox,
+    asgi_client,
+    quick_user,
+    register,
+    saq_worker,
+    start_smtp_server,
+    token_from,
+)
 from tests.integration.test_cache import _free_port, _start_redis, _stop
-
-
-@contextlib.asynccontextmanager
-async def saq_worker(app: Litestar) -> AsyncIterator[None]:
-    """A real SAQ worker of this app's queue, as `chopchop worker` runs it."""
-    plugin = app.plugins.get(ChopchopPlugin)
-    assert plugin.saq is not None
-    worker = plugin.saq.get_workers()[plugin.settings.queue_name]
-    worker.SIGNALS = []
-    task = asyncio.create_task(worker.start())
-    try:
-        yield
-    finally:
-        await worker.stop()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
 
 
 async def _rows(app: Litestar) -> list[OutboxMessage]:

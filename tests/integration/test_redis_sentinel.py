@@ -14,9 +14,8 @@ import signal
 import socket
 import subprocess
 import time
-from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -28,6 +27,7 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.asyncio.sentinel import MasterNotFoundError
 from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from chopchop.app import ChopchopPlugin, create_app
@@ -37,7 +37,8 @@ from chopchop.lib.outages import is_outage
 from chopchop.lib.redis_client import SentinelRedis, check_redis_url, connect, parse_sentinel_url, redact
 from chopchop.settings import Settings, SettingsError
 from tests.factories import recipe_payload
-from tests.helpers import Mailbox, asgi_client, count_statements, quick_user
+from tests.helpers import Mailbox, asgi_client, count_statements, quick_user, saq_worker
+from tests.load import Call, Hammer
 
 RECIPES = "/api/v1/recipes"
 PROBLEM = "application/problem+json"
@@ -48,6 +49,13 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def _close(*probes: Redis) -> None:
+    """Close probes of the test's own; a close that times out on a loaded machine is not what the test is about."""
+    for probe in probes:
+        with contextlib.suppress(RedisError):
+            await probe.aclose()
 
 
 def _probe(port: int) -> Redis:
@@ -119,8 +127,7 @@ class SentinelGroup:
                     return
                 await asyncio.sleep(0.05)
         finally:
-            await replica.aclose()
-            await sentinel.aclose()
+            await _close(replica, sentinel)
         msg = f"the replica or the sentinel was not ready within {timeout}s: see {self.root}"
         raise AssertionError(msg)
 
@@ -131,7 +138,7 @@ class SentinelGroup:
                 "SENTINEL", "GET-MASTER-ADDR-BY-NAME", SERVICE
             )
         finally:
-            await sentinel.aclose()
+            await _close(sentinel)
         return int(address[1]) if address else None
 
     def signal(self, name: str, signum: signal.Signals) -> None:
@@ -157,103 +164,6 @@ def sentinel_group(tmp_path: Path) -> Iterator[SentinelGroup]:
 
 
 # --- load ---------------------------------------------------------------------------------------------------------
-
-Call = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    phase: str  # when the request was sent
-    name: str
-    status: int  # 0: an exception escaped the app
-    retry_after: str | None = None
-    content_type: str = ""
-    detail: str = ""
-    seconds: float = 0.0
-    answered_at: float = 0.0  # perf_counter
-
-    def __str__(self) -> str:
-        return f"[{self.phase}] {self.name}: {self.status} {self.detail} ({self.seconds:.2f}s)"
-
-
-class Load:
-    """Concurrent clients cycling through named calls until stopped; each answer is kept with its phase."""
-
-    def __init__(self, http: httpx.AsyncClient, calls: dict[str, Call], clients: int) -> None:
-        self.http, self.calls, self.clients = http, calls, clients
-        self.phase = "up"
-        self.answers: list[Answer] = []
-        self._stop = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
-
-    async def __aenter__(self) -> Load:
-        self._tasks = [asyncio.create_task(self._client(index)) for index in range(self.clients)]
-        return self
-
-    async def __aexit__(self, *_: object) -> None:
-        self._stop.set()
-        await asyncio.gather(*self._tasks)
-
-    async def _client(self, index: int) -> None:
-        names = list(self.calls)
-        turn = index
-        while not self._stop.is_set():
-            name = names[turn % len(names)]
-            turn += 1
-            phase, started = self.phase, time.perf_counter()
-            try:
-                response = await self.calls[name](self.http)
-            except Exception as exc:  # noqa: BLE001 - recorded: the test decides
-                escaped = Answer(phase, name, 0, detail=f"{type(exc).__name__}: {exc}", answered_at=time.perf_counter())
-                self.answers.append(escaped)
-            else:
-                self.answers.append(
-                    Answer(
-                        phase,
-                        name,
-                        response.status_code,
-                        retry_after=response.headers.get("retry-after"),
-                        content_type=response.headers.get("content-type", ""),
-                        detail=response.text[:160] if response.status_code >= 400 else "",
-                        seconds=time.perf_counter() - started,
-                        answered_at=time.perf_counter(),
-                    )
-                )
-            await asyncio.sleep(0.005)
-
-    async def until(self, name: str, statuses: set[int], since: float, timeout: float) -> float:
-        """Seconds from ``since`` (perf_counter) until a ``name`` sent in this phase answered one of ``statuses``."""
-        seen = len(self.answers)
-        deadline = time.perf_counter() + timeout
-        while time.perf_counter() < deadline:
-            if any(a.name == name and a.status in statuses and a.phase == self.phase for a in self.answers[seen:]):
-                return time.perf_counter() - since
-            await asyncio.sleep(0.02)
-        msg = f"no {name} answered {statuses} within {timeout}s:\n{self.summary()}"
-        raise AssertionError(msg)
-
-    def summary(self) -> str:
-        counts = Counter((a.phase, a.name, a.status) for a in self.answers)
-        return "\n".join(f"{phase:>8} {name:>8} {status}: {n}" for (phase, name, status), n in sorted(counts.items()))
-
-
-@contextlib.asynccontextmanager
-async def saq_worker(app: Litestar) -> AsyncIterator[None]:
-    """A real SAQ worker of this app's queue, as `chopchop worker` runs it (with the same Redis client)."""
-    plugin = app.plugins.get(ChopchopPlugin)
-    assert plugin.saq is not None
-    worker = plugin.saq.get_workers()[plugin.settings.queue_name]
-    worker.SIGNALS = []
-    task = asyncio.create_task(worker.start())
-    try:
-        yield
-    finally:
-        # Idle workers block in a dequeue until cancelled: the 20 s given to running jobs would all be waited.
-        worker._shutdown_grace_period_s = 1
-        await worker.stop()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
 
 
 async def _until_cached(app: Litestar, http: httpx.AsyncClient, path: str, timeout: float = 10) -> dict[str, Any]:
@@ -354,7 +264,7 @@ async def test_primary_killed_under_load_fails_over_without_a_500_a_stale_read_o
             "register": register,  # the outbox, then the queue
             "ready": lambda h: h.get("/health/ready"),
         }
-        async with Load(http, calls, clients=8) as load:
+        async with Hammer(http, calls, clients=8) as load:
             await asyncio.sleep(0.5)
             # The replica stops reading the replication stream, and a 48 MB value fills the sockets between them
             # (the kernel would deliver what they hold even after the primary died): what the primary acknowledges
@@ -377,9 +287,9 @@ async def test_primary_killed_under_load_fails_over_without_a_500_a_stale_read_o
             promoted = time.perf_counter() - killed
             recovered = max(
                 [
-                    await load.until("create", {201}, killed, timeout=20),
-                    await load.until("logout", {204}, killed, timeout=20),
-                    await load.until("ready", {200}, killed, timeout=20),
+                    await load.until("create", {201}, timeout=20, since=killed),
+                    await load.until("logout", {204}, timeout=20, since=killed),
+                    await load.until("ready", {200}, timeout=20, since=killed),
                 ]
             )
             load.phase = "after"

@@ -30,7 +30,7 @@ from chopchop.lib.replicas import Replicas, format_lsn, parse_lsn
 from chopchop.settings import Settings, SettingsError
 from tests.conftest import REDIS_URL
 from tests.factories import recipe_payload
-from tests.helpers import quick_user, running
+from tests.helpers import delete_keys, quick_user, running
 from tests.servers import PrivatePostgres
 
 RECIPES = "/api/v1/recipes"
@@ -77,12 +77,7 @@ async def served(
     await redis.aclose()
     async with running(app) as http:
         yield app, http
-    redis = Redis.from_url(REDIS_URL)
-    keys = [key async for key in redis.scan_iter(match=f"{own.redis_key_prefix}*")]
-    keys += [key async for key in redis.scan_iter(match=f"*{own.queue_name}*")]
-    if keys:
-        await redis.delete(*keys)
-    await redis.aclose()
+    await delete_keys(f"{own.redis_key_prefix}*", f"*{own.queue_name}*")
 
 
 def _position(token: str) -> int:

@@ -183,7 +183,9 @@ class Replicas:
         options = config.engine_config_dict
         connect_args = dict(options.get("connect_args", {}))
         # A replica that hangs is left by the next check; the reads it holds give up sooner than the primary's.
-        connect_args["command_timeout"] = min(connect_args.get("command_timeout", REPLICA_COMMAND_TIMEOUT), 10)
+        connect_args["command_timeout"] = min(
+            connect_args.get("command_timeout", REPLICA_COMMAND_TIMEOUT), REPLICA_COMMAND_TIMEOUT
+        )
         replicas: list[Replica] = []
         self = cls(replicas, config.get_engine, max_lag_seconds, check_seconds)
         for url in urls:
