@@ -142,8 +142,8 @@ async def login(client: Client, email: str, password: str = "correct horse batte
 
 async def quick_user(app: Litestar, email: str, name: str = "Cook") -> tuple[str, dict[str, str]]:
     """A confirmed user made directly through the service (no email round trip) and its auth header."""
-    from chopchop.app import ChopchopPlugin
     from chopchop.domain.accounts.services import UserService
+    from chopchop.server import ChopchopPlugin
 
     plugin = app.plugins.get(ChopchopPlugin)
     async with plugin.db_config.get_session() as session:
@@ -158,7 +158,7 @@ async def quick_user(app: Litestar, email: str, name: str = "Cook") -> tuple[str
 @contextmanager
 def _on_statement(app: Litestar, record: Any) -> Iterator[None]:
     """Call ``record(statement, parameters)`` for every SQL statement the app sends while the block runs."""
-    from chopchop.app import ChopchopPlugin
+    from chopchop.server import ChopchopPlugin
 
     engine = app.plugins.get(ChopchopPlugin).db_config.get_engine().sync_engine
 
@@ -220,8 +220,8 @@ async def insert_recipe(app: Litestar, author_id: str, *, title: str = "Soup", l
     """A recipe row straight in the database (for tests about what hangs off recipes, not about writing them)."""
     from uuid import UUID
 
-    from chopchop.app import ChopchopPlugin
     from chopchop.db import Recipe
+    from chopchop.server import ChopchopPlugin
 
     async with app.plugins.get(ChopchopPlugin).db_config.get_session() as session:
         recipe = Recipe(
@@ -245,7 +245,7 @@ async def insert_recipe(app: Litestar, author_id: str, *, title: str = "Soup", l
 @asynccontextmanager
 async def saq_worker(app: Litestar) -> AsyncIterator[None]:
     """A real SAQ worker of this app's queue, as `chopchop worker` runs it (with the app's own Redis client)."""
-    from chopchop.app import ChopchopPlugin
+    from chopchop.server import ChopchopPlugin
 
     plugin = app.plugins.get(ChopchopPlugin)
     assert plugin.saq is not None

@@ -8,8 +8,9 @@ from dataclasses import replace
 from litestar import Litestar
 from sqlalchemy import func, select
 
-from chopchop.app import ChopchopPlugin, create_app
+from chopchop.app import create_app
 from chopchop.db import PendingRegistration, User
+from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings
 from tests.helpers import Client, Mailbox, asgi_client, confirm, login, quick_user, register, token_from
 

@@ -11,8 +11,9 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import select, update
 
-from chopchop.app import ChopchopPlugin, create_app
+from chopchop.app import create_app
 from chopchop.db import PendingRegistration, User, UserToken
+from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings
 from tests.conftest import TEST_JWT_SECRET
 from tests.helpers import (

@@ -10,9 +10,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
-from chopchop.app import ChopchopPlugin
 from chopchop.db import Recipe
 from chopchop.domain.comments.services import CommentService
+from chopchop.server import ChopchopPlugin
 from tests.helpers import count_statements, insert_recipe, quick_user
 
 Client = AsyncTestClient[Litestar]

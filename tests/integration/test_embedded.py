@@ -15,10 +15,11 @@ from uuid import UUID
 
 import pytest
 
-from chopchop.app import ChopchopPlugin, create_app
+from chopchop.app import create_app
 from chopchop.db import User
 from chopchop.lib.email import FileMailer, OutgoingEmail
 from chopchop.lib.jobs import InProcessJobQueue
+from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings, SettingsError
 from tests.helpers import asgi_client, quick_user, text_part, token_from
 

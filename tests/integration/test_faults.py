@@ -33,10 +33,11 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from chopchop.app import ChopchopPlugin, create_app
+from chopchop.app import create_app
 from chopchop.db import Recipe, RecipeLike, User
 from chopchop.db.migrate import upgrade
 from chopchop.lib.outages import REDIS_UNAVAILABLE, Dependency, Fault, FaultKind, classify
+from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings
 from tests.factories import recipe_payload
 from tests.helpers import asgi_client, quick_user

@@ -43,10 +43,11 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from chopchop.app import ChopchopPlugin, create_app
+from chopchop.app import create_app
 from chopchop.lib.apidoc import CONSISTENCY_TOKEN_HEADER, CONSISTENCY_TOKEN_PARAMETER
 from chopchop.lib.replicas import token_for
 from chopchop.openapi import build_document
+from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings
 from tests.helpers import quick_user
 

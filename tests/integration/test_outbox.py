@@ -14,9 +14,10 @@ from typing import Any
 from litestar import Litestar
 from sqlalchemy import select, update
 
-from chopchop.app import ChopchopPlugin, create_app
+from chopchop.app import create_app
 from chopchop.db import OutboxMessage, OutboxStatus
 from chopchop.lib import outbox
+from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings
 from tests.helpers import (
     Client,
@@ -222,9 +223,9 @@ async def test_a_worker_process_killed_mid_send_loses_nothing(settings: Settings
 
 
 async def test_cron_purges_old_sent_messages_and_spent_tokens(app: Litestar, client: Client, mailbox: Mailbox) -> None:
-    from chopchop.app import CRON_JOBS
     from chopchop.db import PendingRegistration, UserToken
     from chopchop.domain.accounts.jobs import purge_expired_tokens
+    from chopchop.server.jobs import CRON_JOBS
 
     plugin = app.plugins.get(ChopchopPlugin)
     scheduled = {job.function.__name__ for job in CRON_JOBS}  # type: ignore[union-attr]

@@ -20,10 +20,11 @@ from litestar import Litestar
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from chopchop.app import ChopchopPlugin, create_app
+from chopchop.app import create_app
 from chopchop.domain.recipes import listing
 from chopchop.domain.recipes.jobs import fold_ingredient_usage
 from chopchop.lib.pagination import MAX_SEARCH_OFFSET
+from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings
 from tests.factories import recipe_payload
 from tests.helpers import Client, quick_user, running

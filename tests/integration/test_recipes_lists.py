@@ -280,7 +280,7 @@ async def test_search_follows_every_write_through_the_stored_search_vector(app: 
     updates and deletions, whichever way the row was written (the API, or SQL straight into the table)."""
     from sqlalchemy import text
 
-    from chopchop.app import ChopchopPlugin
+    from chopchop.server import ChopchopPlugin
     from tests.helpers import insert_recipe
 
     author, headers = await quick_user(app, "vector@example.com")

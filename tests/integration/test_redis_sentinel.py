@@ -30,11 +30,12 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from sqlalchemy import select
 
-from chopchop.app import ChopchopPlugin, create_app
+from chopchop.app import create_app
 from chopchop.db import OutboxMessage, OutboxStatus, User
 from chopchop.lib import outbox
 from chopchop.lib.outages import is_outage
 from chopchop.lib.redis_client import SentinelRedis, check_redis_url, connect, parse_sentinel_url, redact
+from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings, SettingsError
 from tests.factories import recipe_payload
 from tests.helpers import Mailbox, asgi_client, count_statements, quick_user, saq_worker

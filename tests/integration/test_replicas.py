@@ -24,9 +24,10 @@ from litestar import Litestar
 from redis.asyncio import Redis
 from sqlalchemy import event
 
-from chopchop.app import ChopchopPlugin, create_app
+from chopchop.app import create_app
 from chopchop.db.migrate import upgrade
 from chopchop.lib.replicas import Replicas, format_lsn, parse_lsn
+from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings, SettingsError
 from tests.conftest import REDIS_URL
 from tests.factories import recipe_payload

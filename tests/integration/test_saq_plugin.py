@@ -29,8 +29,9 @@ from redis.asyncio import Redis
 from saq import Queue
 from saq.job import Status
 
-from chopchop.app import ChopchopPlugin, create_app
+from chopchop.app import create_app
 from chopchop.lib.jobs import SAQ_WEB_PATH, SaqJobQueue
+from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings, SettingsError
 from tests.helpers import Client, Mailbox, quick_user, running
 

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from chopchop.app import ChopchopPlugin
+from chopchop.server import ChopchopPlugin
 from tests.helpers import count_statements, insert_recipe, quick_user, register
 
 Client = AsyncTestClient[Litestar]

@@ -43,7 +43,7 @@ def test_configuration_errors_are_one_line_without_traceback() -> None:
 
 def test_workers_follow_the_cgroup_cpu_limit_not_the_node(tmp_path: Path) -> None:
     """A pod limited to 1.5 CPUs starts 2 workers, however many CPUs its node has; no limit: the CPUs it may use."""
-    from chopchop.cli import available_cpus
+    from chopchop.cli.serve import available_cpus
 
     usable = len(os.sched_getaffinity(0))
     limits = {"150000 100000": min(usable, 2), "100000 100000": 1, "50000 100000": 1, "max 100000": usable}

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from chopchop.app import CRON_JOBS, ChopchopPlugin, create_app
+from chopchop.app import create_app
 from chopchop.lib.jobs import InProcessJobQueue, Scheduled
+from chopchop.server import ChopchopPlugin
+from chopchop.server.jobs import CRON_JOBS
 from chopchop.settings import Settings
 
 

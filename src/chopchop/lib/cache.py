@@ -56,8 +56,9 @@ from redis.asyncio import Redis
 from chopchop.lib.conditional import STORED_ETAG, etag_of
 from chopchop.lib.observability import CACHE_LOOKUPS, REQUEST_ARRIVED
 from chopchop.lib.outages import REDIS_UNAVAILABLE
-from chopchop.lib.replicas import COMMIT_LSN_STATE_KEY, CONSISTENCY_HEADER_BYTES, UNKNOWN_POSITION, is_token
+from chopchop.lib.replicas import CONSISTENCY_HEADER_BYTES, UNKNOWN_POSITION, is_token
 from chopchop.lib.stores import BoundedMemoryStore
+from chopchop.lib.transactions import Transaction
 
 logger = logging.getLogger("chopchop.cache")
 
@@ -718,35 +719,34 @@ def invalidate(request: Request[Any, Any, Any], *tags: str) -> None:
 
 
 class CacheInvalidation:
-    """The write side of the cache, for the request transaction (``lib/transactions.py``): lease the tags the
-    handler invalidated before the commit, release them after."""
+    """The write side of the cache, a participant of the request transaction (``lib/transactions.py``): lease the
+    tags the handler invalidated before the commit, release them after."""
 
-    def __init__(self, generations: Callable[[Scope], Generations]) -> None:
+    def __init__(self, generations: Generations) -> None:
         self._generations = generations
 
-    async def before_commit(self, scope: Scope) -> bool:
+    async def before_commit(self, transaction: Transaction) -> bool:
         """Lease; True if there was something to lease. Raises (Redis unavailable) if it could not be recorded."""
-        state = _state(scope)
+        state = _state(transaction.scope)
         tags = state.get(INVALIDATE_STATE_KEY)
         if not tags:
             return False
         state[LEASE_STATE_KEY] = lease_id = os.urandom(12).hex()
-        await self._generations(scope).lease(tags, lease_id)
+        await self._generations.lease(tags, lease_id)
         return True
 
-    async def after_commit(self, scope: Scope) -> None:
-        state = _state(scope)
+    async def after_commit(self, transaction: Transaction) -> None:
+        state = _state(transaction.scope)
         tags = state.pop(INVALIDATE_STATE_KEY, None)
         lease_id = state.pop(LEASE_STATE_KEY, "")
-        position = state.get(COMMIT_LSN_STATE_KEY, 0)
-        if tags and position == UNKNOWN_POSITION:
+        if tags and transaction.position == UNKNOWN_POSITION:
             # A write whose WAL position is unknown (committed, or in doubt): a release would let a replica that has
             # not replayed it fill the new generation. Its lease ends by itself; until then the tags are not cached.
             logger.warning(
                 "cache release skipped (WAL position unknown): %s stay uncached until their lease ends", tags
             )
         elif tags:
-            await self._generations(scope).release(tags, lease_id, position)
+            await self._generations.release(tags, lease_id, transaction.position)
 
 
 def cached_public(*tags: str) -> dict[str, Any]:

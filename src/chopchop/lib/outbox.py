@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
@@ -28,6 +28,7 @@ from chopchop.db import OutboxMessage, OutboxStatus
 from chopchop.lib.email import UndeliverableError
 from chopchop.lib.jobs import JobFunction, JobQueue
 from chopchop.lib.outages import is_outage
+from chopchop.lib.transactions import Transaction
 
 logger = logging.getLogger("chopchop.outbox")
 
@@ -46,10 +47,31 @@ def message_id_for(outbox_id: UUID | str) -> str:
 
 
 def record(session: AsyncSession, task: str, **payload: Any) -> OutboxMessage:
-    """Add a task to the outbox in the caller's transaction; :func:`dispatch` it after the commit."""
+    """Add a task to the outbox in the caller's transaction. A request's :class:`OutboxDispatch` queues it once
+    the transaction has committed; the sweep queues what nobody did (a session outside a request, a Redis away)."""
     message = OutboxMessage(id=uuid7(), task=task, payload=payload, status=OutboxStatus.PENDING.value, attempts=0)
     session.add(message)
+    session.info.setdefault(_RECORDED_INFO_KEY, []).append(message.id)
     return message
+
+
+_RECORDED_INFO_KEY = "chopchop_outbox_recorded"
+
+
+class OutboxDispatch:
+    """A participant of the request transaction (``lib/transactions.py``): after the commit, hand the rows the
+    request recorded to the queue (a rollback leaves nothing to hand)."""
+
+    def __init__(self, job_queue: JobQueue) -> None:
+        self._job_queue = job_queue
+
+    async def before_commit(self, transaction: Transaction) -> bool:
+        return transaction.session is not None and bool(transaction.session.info.get(_RECORDED_INFO_KEY))
+
+    async def after_commit(self, transaction: Transaction) -> None:
+        recorded: list[UUID] = cast("AsyncSession", transaction.session).info.pop(_RECORDED_INFO_KEY, [])
+        if transaction.committed:
+            await dispatch(self._job_queue, recorded)
 
 
 async def dispatch(job_queue: JobQueue, outbox_ids: list[UUID]) -> None:

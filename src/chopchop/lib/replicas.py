@@ -39,7 +39,6 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
-from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state, set_aa_scope_state
 from litestar.datastructures import State
 from litestar.types import Scope
 from sqlalchemy import event, text
@@ -59,7 +58,7 @@ CONSISTENCY_HEADER_BYTES = CONSISTENCY_HEADER.encode()
 REPLICA_READS_OPT = "replica_reads"
 # Scope state: the replica serving this request, and the WAL position of its write's commit.
 ROUTED_STATE_KEY = "chopchop_replica"
-COMMIT_LSN_STATE_KEY = "chopchop_commit_lsn"
+REQUEST_SESSION_STATE_KEY = "chopchop_session"
 # The commit's position could not be read (its connection died, the primary with it): nothing may be filled from a
 # replica on the strength of this write, so its cache release is skipped and its lease ends by itself.
 UNKNOWN_POSITION = -1
@@ -310,6 +309,19 @@ class Replicas:
         return {f"replica {replica.name}": replica.state() for replica in self.replicas}
 
 
+def _state(scope: Scope) -> dict[str, Any]:
+    return cast("dict[str, Any]", cast("dict[str, Any]", scope).setdefault("state", {}))
+
+
+def request_session(scope: Scope, *, forget: bool = False) -> AsyncSession | None:
+    """The session the request's handler was given, if it asked for one (``forget``: and no longer hand it out)."""
+    state = _state(scope)
+    return cast(
+        "AsyncSession | None",
+        state.pop(REQUEST_SESSION_STATE_KEY, None) if forget else state.get(REQUEST_SESSION_STATE_KEY),
+    )
+
+
 class RoutedAsyncConfig(SQLAlchemyAsyncConfig):
     """advanced-alchemy's config whose request session is opened on a replica when the request may be served
     by one (see the module's rule), else on the primary as before."""
@@ -319,15 +331,16 @@ class RoutedAsyncConfig(SQLAlchemyAsyncConfig):
     token_key: bytes = b""  # the MAC key of consistency tokens (``token_key(jwt secret)``)
 
     async def provide_session(self, state: State, scope: Scope) -> AsyncSession:  # type: ignore[override]
-        session = cast("AsyncSession | None", get_aa_scope_state(scope, self.session_scope_key))
+        session = request_session(scope)
         if session is not None:
             return session
         routed = await self._route(scope)
         if routed is None:
-            return super().provide_session(state, scope)
-        replica, session = routed
-        set_aa_scope_state(scope, self.session_scope_key, session)
-        cast("dict[str, Any]", scope).setdefault("state", {})[ROUTED_STATE_KEY] = replica
+            session = cast("Callable[[], AsyncSession]", state[self.session_maker_app_state_key])()
+        else:
+            replica, session = routed
+            _state(scope)[ROUTED_STATE_KEY] = replica
+        _state(scope)[REQUEST_SESSION_STATE_KEY] = session
         return session
 
     async def _route(self, scope: Scope) -> tuple[Replica, AsyncSession] | None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from advanced_alchemy.extensions.litestar._utils import delete_aa_scope_state, get_aa_scope_state
-from litestar import Request
 from litestar.types import HTTPResponseStartEvent, Message, Scope
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -15,49 +14,56 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from chopchop.lib.outages import classify
 from chopchop.lib.problems import PROBLEM_JSON, fault_problem, problem_bytes
 from chopchop.lib.replicas import (
-    COMMIT_LSN_STATE_KEY,
     CONSISTENCY_HEADER_BYTES,
     ROUTED_STATE_KEY,
     SAFE_METHODS,
     UNKNOWN_POSITION,
     parse_lsn,
+    request_session,
     token_for,
 )
 
 logger = logging.getLogger("chopchop.db")
 
 BeforeSend = Callable[[Message, Scope], Awaitable[None]]
-AFTER_COMMIT_STATE_KEY = "chopchop_after_commit"
 
 
-class AroundCommit(Protocol):
-    """Work tied to the commit of a successful write (the response cache's invalidation)."""
+@dataclass(slots=True)
+class Transaction:
+    """One request's transaction, as the work tied to its commit sees it."""
 
-    async def before_commit(self, scope: Scope) -> bool:
+    scope: Scope
+    session: AsyncSession | None
+    committed: bool = False
+    # The primary's WAL position after the commit (read replicas configured): 0 when none is needed,
+    # UNKNOWN_POSITION when the commit's position could not be read.
+    position: int = 0
+
+
+class Participant(Protocol):
+    """Work tied to the commit of a successful write: the response cache's invalidation, the outbox's dispatch.
+
+    Registered once, when the app is built (``server/database.py``); each finds in the transaction (its scope's
+    state, its session's ``info``) what the request asked of it, and does nothing when it asked nothing."""
+
+    async def before_commit(self, transaction: Transaction) -> bool:
         """Before the commit; raising fails the write (it is rolled back). True if ``after_commit`` must run."""
         ...
 
-    async def after_commit(self, scope: Scope) -> None:
-        """After the commit, or after the rollback of a write whose ``before_commit`` had run."""
+    async def after_commit(self, transaction: Transaction) -> None:
+        """After the commit (``transaction.committed``), or after the rollback of a write whose ``before_commit``
+        had run; never raises into the response (it is sent)."""
         ...
 
 
-def after_commit(request: Request[Any, Any, Any], callback: Callable[[], Awaitable[None]]) -> None:
-    """Run ``callback`` once this request's transaction has committed (never if it rolled back)."""
-    state = cast("dict[str, Any]", request.scope).setdefault("state", {})
-    state.setdefault(AFTER_COMMIT_STATE_KEY, []).append(callback)
-
-
-def commit_before_send(
-    session_scope_key: str, around: AroundCommit | None = None, *, token_key: bytes | None = None
-) -> BeforeSend:
-    """A before-send hook: on 2xx run ``around.before_commit``, commit and run ``around.after_commit``; otherwise
-    roll back.
+def commit_before_send(participants: Sequence[Participant] = (), *, token_key: bytes | None = None) -> BeforeSend:
+    """The unit of work of a request, as a before-send hook: on 2xx run the participants' ``before_commit``,
+    commit, and run their ``after_commit``; otherwise roll back.
 
     Unlike advanced-alchemy's stock autocommit hook, a failed commit is not logged and forgotten: the 2xx
     about to start becomes a problem (503 with Retry-After when the database is unavailable or the
     transaction lost a race, 500 otherwise), so the client never gets a success for lost data. The same holds
-    when ``before_commit`` fails (the cache's invalidation could not be recorded): the transaction is rolled
+    when a ``before_commit`` fails (the cache's invalidation could not be recorded): the transaction is rolled
     back and the client told to retry. Litestar deems the response started once this hook runs, so no exception
     handler could answer for it: the hook rewrites the response's messages itself.
 
@@ -74,13 +80,8 @@ def commit_before_send(
                 # The problem goes out with the first body message; whatever the handler had streamed is dropped.
                 cast("dict[str, Any]", message)["body"], state[_REPLACED_BODY_KEY] = replacement, b""
             return
-        if message["type"] != "http.response.start":
-            return
-        await _settle_transaction(message, scope, session_scope_key, around, token_key=token_key)
-        if 200 <= message["status"] < 300:
-            callbacks = state.pop(AFTER_COMMIT_STATE_KEY, [])
-            for callback in callbacks:
-                await callback()
+        if message["type"] == "http.response.start":
+            await _settle_transaction(message, scope, participants, token_key=token_key)
 
     return handler
 
@@ -91,29 +92,27 @@ _REPLACED_BODY_KEY = "chopchop_replaced_body"
 async def _settle_transaction(
     message: HTTPResponseStartEvent,
     scope: Scope,
-    session_scope_key: str,
-    around: AroundCommit | None,
+    participants: Sequence[Participant],
     *,
     token_key: bytes | None = None,
 ) -> None:
-    """Commit a 2xx's transaction (between ``around``'s two steps) or roll it back; a failure rewrites ``message``."""
-    session = cast("AsyncSession | None", get_aa_scope_state(scope, session_scope_key))
+    """Commit a 2xx's transaction (between the participants' two steps) or roll it back; a failure rewrites
+    ``message``."""
+    session = request_session(scope, forget=True)
+    transaction = Transaction(scope, session)
     success = 200 <= message["status"] < 300
-    prepared = False
+    prepared: list[Participant] = []
     try:
-        if success and around is not None:
-            prepared = await around.before_commit(scope)
+        if success:
+            for participant in participants:
+                if await participant.before_commit(transaction):
+                    prepared.append(participant)
         if session is not None:
             if success:
-                tokens = token_key is not None and scope.get("method") not in SAFE_METHODS
-                if tokens:
-                    # Until the position is known, the cache must not record the write as replayable anywhere.
-                    cast("dict[str, Any]", scope).setdefault("state", {})[COMMIT_LSN_STATE_KEY] = UNKNOWN_POSITION
-                await session.commit()
-                if tokens and token_key is not None:
-                    await _hand_out_token(message, scope, session, token_key)
+                await _commit(message, transaction, token_key)
             else:
                 await _quietly(session.rollback())
+        transaction.committed = success
     except Exception as exc:  # noqa: BLE001 - any failed commit: the client must not see a success
         if session is not None:
             await _quietly(session.rollback())
@@ -121,21 +120,31 @@ async def _settle_transaction(
     finally:
         if session is not None:
             await _quietly(session.close())
-            delete_aa_scope_state(scope, session_scope_key)
-        if prepared and around is not None:
-            await around.after_commit(scope)
+        for participant in prepared:
+            await participant.after_commit(transaction)
 
 
-async def _hand_out_token(message: HTTPResponseStartEvent, scope: Scope, session: AsyncSession, key: bytes) -> None:
+async def _commit(message: HTTPResponseStartEvent, transaction: Transaction, token_key: bytes | None) -> None:
+    session = cast("AsyncSession", transaction.session)
+    tokens = token_key is not None and transaction.scope.get("method") not in SAFE_METHODS
+    if tokens:
+        # Until the position is known, the cache must not record the write as replayable anywhere.
+        transaction.position = UNKNOWN_POSITION
+    await session.commit()
+    if tokens and token_key is not None:
+        await _hand_out_token(message, transaction, token_key)
+
+
+async def _hand_out_token(message: HTTPResponseStartEvent, transaction: Transaction, key: bytes) -> None:
     """The committed write's WAL position: a response header, and what the cache's release records.
 
     ``pg_current_wal_insert_lsn()``, not ``pg_current_wal_lsn()``: with ``synchronous_commit = off`` the commit
     record may not be written yet, but it is inserted. If the session's connection died after the commit, any
     other connection to the primary gives a position past it; if none answers, the position stays unknown: the
     client gets no token and the cache's release is skipped (the tags stay uncached until their lease ends)."""
-    state = cast("dict[str, Any]", scope)["state"]
-    if ROUTED_STATE_KEY in state:
-        state[COMMIT_LSN_STATE_KEY] = 0  # served by a replica: nothing was written
+    session = cast("AsyncSession", transaction.session)
+    if ROUTED_STATE_KEY in cast("dict[str, Any]", transaction.scope)["state"]:
+        transaction.position = 0  # served by a replica: nothing was written
         return
     position: str
     try:
@@ -148,7 +157,7 @@ async def _hand_out_token(message: HTTPResponseStartEvent, scope: Scope, session
         except Exception as again:  # noqa: BLE001
             logger.warning("no consistency token for a committed write (%s)", type(again).__name__)
             return
-    state[COMMIT_LSN_STATE_KEY] = parse_lsn(position)
+    transaction.position = parse_lsn(position)
     headers = cast("list[tuple[bytes, bytes]]", message.setdefault("headers", []))
     headers.append((CONSISTENCY_HEADER_BYTES, token_for(position, key).encode()))
 

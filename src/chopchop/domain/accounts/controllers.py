@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 from typing import Annotated, Any
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
@@ -35,17 +34,12 @@ from chopchop.domain.accounts.schemas import (
     SecretToken,
 )
 from chopchop.domain.accounts.services import INVALID_LINK, RegistrationService, UserService, UserTokenService
-from chopchop.domain.comments.services import CommentService
-from chopchop.domain.recipes.services import forget_likes_of
-from chopchop.lib import outbox
 from chopchop.lib.apidoc import ApiOperation
 from chopchop.lib.cache import invalidate
-from chopchop.lib.jobs import JobQueue
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import BadRequest, problems
 from chopchop.lib.ratelimit import RateLimits
 from chopchop.lib.tokens import AccessTokenIssuer
-from chopchop.lib.transactions import after_commit
 from chopchop.settings import Settings
 
 REGISTERED = "Thanks! Check your inbox: we sent an email to that address with what to do next."
@@ -98,30 +92,17 @@ def to_account(user: User) -> Account:
     )
 
 
-def _send_after_commit(
-    request: Request[Any, Any, Any], users_service: UserService, job_queue: JobQueue, task: str, **payload: str
-) -> None:
-    """Record the email task in this request's transaction; queue it once that has committed.
-
-    The job can never look for an account that is not committed yet, and if the queue is down the
-    task waits in the outbox table instead of being lost.
-    """
-    message = outbox.record(users_service.repository.session, task, **payload)
-    after_commit(request, partial(outbox.dispatch, job_queue, [message.id]))
-
-
 async def _email_request(
     request: Request[Any, Any, Any],
     rate_limits: RateLimits,
     users_service: UserService,
-    job_queue: JobQueue,
     task: str,
     email: str,
 ) -> None:
     """Resend and forgot: limited per address and per recipient; the worker decides whether to send anything."""
     await rate_limits.check(request, "email")
     await rate_limits.check(request, "email_account", key=email)
-    _send_after_commit(request, users_service, job_queue, task, email=email)
+    users_service.send_email(task, email=email)
 
 
 def _no_store(instructions: LinkInstructions) -> Response[LinkInstructions]:
@@ -190,7 +171,6 @@ class AuthController(Controller):
         users_service: NamedDependency[UserService],
         registrations_service: NamedDependency[RegistrationService],
         hasher: NamedDependency[PasswordHasher],
-        job_queue: NamedDependency[JobQueue],
     ) -> Accepted:
         """Register; a confirmation email follows. No account exists until the address's owner confirms.
 
@@ -201,25 +181,13 @@ class AuthController(Controller):
         """
         await rate_limits.check(request, "register")
         await rate_limits.check(request, "email_account", key=data.email)
-        outcome = await registrations_service.register(
+        await registrations_service.register(
             email=data.email,
             display_name=data.display_name,
             password=data.password,
             hasher=hasher,
             lifetime=timedelta(hours=settings.confirm_token_hours),
         )
-        if outcome.registration_id is not None:
-            _send_after_commit(
-                request,
-                users_service,
-                job_queue,
-                "send_confirmation_email",
-                registration_id=str(outcome.registration_id),
-            )
-        else:
-            _send_after_commit(
-                request, users_service, job_queue, "send_registration_notice", user_id=str(outcome.existing_user_id)
-            )
         return Accepted(detail=REGISTERED)
 
     @post(
@@ -283,12 +251,11 @@ class AuthController(Controller):
         self,
         data: JSONBody[EmailOnly],
         users_service: NamedDependency[UserService],
-        job_queue: NamedDependency[JobQueue],
         request: Request[Any, Any, Any],
         rate_limits: NamedDependency[RateLimits],
     ) -> Accepted:
         """Send a new confirmation email. Same answer whether or not the address has an account."""
-        await _email_request(request, rate_limits, users_service, job_queue, "resend_confirmation", data.email)
+        await _email_request(request, rate_limits, users_service, "resend_confirmation", data.email)
         return Accepted(detail=RESENT)
 
     @post(
@@ -350,12 +317,11 @@ class AuthController(Controller):
         self,
         data: JSONBody[EmailOnly],
         users_service: NamedDependency[UserService],
-        job_queue: NamedDependency[JobQueue],
         request: Request[Any, Any, Any],
         rate_limits: NamedDependency[RateLimits],
     ) -> Accepted:
         """Email a password reset link. Same answer, and the same work, whether or not the address exists."""
-        await _email_request(request, rate_limits, users_service, job_queue, "send_password_reset", data.email)
+        await _email_request(request, rate_limits, users_service, "send_password_reset", data.email)
         return Accepted(detail=RESET_REQUESTED)
 
     @post(
@@ -407,7 +373,7 @@ class MeController(Controller):
 
     path = "/api/v1/me"
     tags = ["me"]
-    dependencies = {**account_dependencies, "comments_service": Provide(create_service_provider(CommentService))}
+    dependencies = account_dependencies
 
     @get(
         "/",
@@ -498,7 +464,6 @@ class MeController(Controller):
         rate_limits: NamedDependency[RateLimits],
         data: JSONBody[AccountDeletion],
         users_service: NamedDependency[UserService],
-        comments_service: NamedDependency[CommentService],
         hasher: NamedDependency[PasswordHasher],
     ) -> None:
         """Delete the account and everything it owns; the body carries the current password.
@@ -507,10 +472,5 @@ class MeController(Controller):
         Its access tokens stop working at once. Tries of the password count against the account's login budget.
         """
         await rate_limits.check(request, "login_account", key=request.user.email)
-        await users_service.check_password(request.user, data.password, hasher=hasher)
-        user_id = request.user.id
-        # ON DELETE CASCADE removes the rows but not what they counted on other people's recipes.
-        await forget_likes_of(users_service.repository.session, user_id)
-        await comments_service.remove_all_by_author(user_id)
-        await users_service.delete(user_id)
+        await users_service.delete_account(request.user, data.password, hasher=hasher)
         invalidate(request, cache_tags.RECIPES, cache_tags.USERS, cache_tags.PROFILES, cache_tags.COMMENTS)

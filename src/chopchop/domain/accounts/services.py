@@ -1,8 +1,8 @@
-"""Account rules: registration, confirmation, authentication and password changes."""
+"""Account rules: registration, confirmation, authentication, password changes, account deletion, and the emails
+they send (recorded in the outbox in the same transaction: ``lib/outbox.py``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -16,18 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
 from chopchop.db import PendingRegistration, TokenPurpose, User, UserToken
+from chopchop.domain.comments.services import CommentService
+from chopchop.domain.recipes.services import forget_likes_of
+from chopchop.lib import outbox
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import BadRequest, Conflict, Forbidden, Unauthorized
 from chopchop.lib.text import normalise_email
 from chopchop.lib.tokens import hash_secret_token, new_secret_token
-
-
-@dataclass(frozen=True, slots=True)
-class RegistrationOutcome:
-    """A registration either waits for its address's owner, or the address already has an account."""
-
-    registration_id: UUID | None = None
-    existing_user_id: UUID | None = None
 
 
 def _insert(session: AsyncSession) -> Any:
@@ -42,6 +37,22 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
         model_type = User
 
     repository_type = Repository
+
+    def send_email(self, task: str, **payload: str) -> None:
+        """Queue the email ``task`` once this transaction has committed: the job can never look for an account that
+        is not committed yet, and if the queue is down the task waits in the outbox table instead of being lost."""
+        outbox.record(self.repository.session, task, **payload)
+
+    async def delete_account(self, user: User, password: str, *, hasher: PasswordHasher) -> None:
+        """Delete the account and everything it owns, if ``password`` is its password.
+
+        ON DELETE CASCADE removes its rows but not what they counted on other people's recipes: its likes and
+        comments are taken back first, in the same transaction."""
+        await self.check_password(user, password, hasher=hasher)
+        session = self.repository.session
+        await forget_likes_of(session, user.id)
+        await CommentService(session=session).remove_all_by_author(user.id)
+        await self.delete(user.id)
 
     async def get_by_email(self, email: str) -> User | None:
         return await self.get_one_or_none(User.email == normalise_email(email))
@@ -113,13 +124,16 @@ class RegistrationService(SQLAlchemyAsyncRepositoryService[PendingRegistration])
 
     async def register(
         self, *, email: str, display_name: str, password: str, hasher: PasswordHasher, lifetime: timedelta
-    ) -> RegistrationOutcome:
-        """Record a registration, or report the account that already has the address. Both paths hash."""
+    ) -> None:
+        """Record a registration and email its link; or, if the address has an account, email its owner instead.
+        Both paths hash: the time does not tell them apart."""
         password_hash = await hasher.hash(password)
         session = self.repository.session
         existing = (await session.execute(select(User.id).where(User.email == email))).scalar_one_or_none()
         if existing is not None:
-            return RegistrationOutcome(existing_user_id=existing)
+            # The owner of the address hears of it; the registrant is told the same as anyone else.
+            outbox.record(session, "send_registration_notice", user_id=str(existing))
+            return
         registration = PendingRegistration(
             id=uuid7(),
             email=email,
@@ -129,7 +143,7 @@ class RegistrationService(SQLAlchemyAsyncRepositoryService[PendingRegistration])
         )
         session.add(registration)
         await session.flush()
-        return RegistrationOutcome(registration_id=registration.id)
+        outbox.record(session, "send_confirmation_email", registration_id=str(registration.id))
 
     async def newest(self, email: str) -> PendingRegistration | None:
         """The most recent registration of the address whose link has not expired."""

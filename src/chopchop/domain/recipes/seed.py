@@ -1271,7 +1271,7 @@ def seed_command(
     app: Litestar, *, users: int, recipes: int, seed_value: int, likes_per_recipe: float, comments_per_recipe: float
 ) -> None:
     """Fill the database with realistic demo data: users, recipes with ingredients and steps, likes, comments."""
-    from chopchop.app import ChopchopPlugin
+    from chopchop.server import ChopchopPlugin
 
     plugin = app.plugins.get(ChopchopPlugin)
 

@@ -1,0 +1,86 @@
+"""The OpenAPI document: its configuration, and what the handlers' signatures cannot say (finished after the app
+is built). docs/openapi.json is this document exported with the default settings (`python -m chopchop.openapi`)."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Litestar
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, Contact, License, OAuthFlow, OAuthFlows, SecurityScheme, Server, Tag
+
+from chopchop import __version__
+from chopchop.domain.accounts.auth import TOKEN_URL
+from chopchop.lib.apidoc import OPENAPI_DESCRIPTION, OPENAPI_TAGS, document_consistency_tokens, tighten_request_bodies
+from chopchop.lib.replicas import REPLICA_READS_OPT
+from chopchop.settings import Settings
+
+# The auth config adds the same scheme name; this one wins (components merge in order): a valid OAuth2 password
+# flow (`scopes` is required) without the `in`/`name`/`scheme` fields of other types.
+_BEARER = SecurityScheme(
+    type="oauth2",
+    description="Bearer access token (a JWT). Get one from `POST /api/v1/auth/login` (JSON) "
+    "or `POST /api/v1/auth/token` (OAuth2 password form: `username` is the email address; "
+    "what Swagger UI's Authorize button uses), then send `Authorization: Bearer <token>`.",
+    flows=OAuthFlows(password=OAuthFlow(token_url=TOKEN_URL, scopes={})),
+)
+
+
+def openapi_config(settings: Settings) -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Chop-chop API",
+        version=__version__,
+        summary="A recipe-sharing REST API.",
+        description=OPENAPI_DESCRIPTION,
+        contact=Contact(name="Chop-chop team", url="https://github.com/chopchop", email="api@chopchop.dev"),
+        license=License(name="MIT", identifier="MIT"),
+        # Relative first: Swagger UI's "Try it out" and Authorize then call the origin the page came from,
+        # whatever host name or port the browser used (127.0.0.1 vs localhost would be a CORS failure).
+        servers=[
+            Server(url="/", description="The server that serves this document"),
+            Server(
+                url=settings.public_base_url.rstrip("/") or "/",
+                description="The public URL (CHOPCHOP_PUBLIC_BASE_URL)",
+            ),
+        ],
+        tags=[Tag(name=name, description=text) for name, text in OPENAPI_TAGS.items()],
+        components=Components(security_schemes={"BearerToken": _BEARER}),
+        use_handler_docstrings=True,
+        create_examples=False,
+        path="/schema",
+        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(), RedocRenderPlugin()],
+    )
+
+
+def finish_document(app: Litestar) -> None:
+    """Request bodies as strict as their Structs; the consistency token on every write and public read."""
+    tighten_request_bodies(app.openapi_schema, _request_bodies(app))
+    document_consistency_tokens(app.openapi_schema, *_consistency_routes(app))
+
+
+def _consistency_routes(app: Litestar) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The (path, method) pairs of the document whose reads a replica may serve, and of the writes."""
+    reads: list[tuple[str, str]] = []
+    writes: list[tuple[str, str]] = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if not handler.include_in_schema:
+                continue
+            for method in handler.http_methods:
+                if handler.opt.get(REPLICA_READS_OPT) and method == "GET":
+                    reads.append((route.path_format, method))
+                elif method in {"POST", "PUT", "PATCH", "DELETE"}:
+                    writes.append((route.path_format, method))
+    return reads, writes
+
+
+def _request_bodies(app: Litestar) -> list[type[msgspec.Struct]]:
+    """The msgspec Structs the handlers take as their ``data`` (request body)."""
+    bodies: list[type[msgspec.Struct]] = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            data = handler.parsed_fn_signature.parameters.get("data")
+            annotation = data.annotation if data is not None else None
+            if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+                bodies.append(annotation)
+    return bodies
