@@ -193,7 +193,7 @@ async def _ids(database: str) -> dict[str, str]:
 
 @contextmanager
 def captured(app: Any) -> Iterator[list[tuple[str, Any]]]:
-    from chopchop.app import ChopchopPlugin
+    from chopchop.server import ChopchopPlugin
 
     engine = app.plugins.get(ChopchopPlugin).db_config.get_engine().sync_engine
     statements: list[tuple[str, Any]] = []
