@@ -29,7 +29,7 @@ from litestar import Litestar
 from chopchop.app import create_app
 from chopchop.db.migrate import upgrade
 from chopchop.settings import RATE_SETTINGS, Settings
-from tests.helpers import Mailbox, running, start_smtp_server
+from tests.helpers import FAST_HASHER, Mailbox, running, start_smtp_server
 
 PG_HOST = os.environ.get("CHOPCHOP_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("CHOPCHOP_TEST_PG_PORT", "5432"))
@@ -133,7 +133,7 @@ def settings(database_url: str, mailbox: Mailbox, run_id: str) -> Settings:
 
 @pytest.fixture(scope="session")
 def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+    return create_app(settings, hasher=FAST_HASHER)
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
+import pytest
 from litestar import Litestar
 
-from tests.helpers import Client, quick_user
+from chopchop.app import create_app
+from chopchop.settings import Settings
+from tests.helpers import Client, quick_user, running
 
 TRIES = 11
 
@@ -44,6 +47,18 @@ async def _compare(
     assert abs(a - b) <= max(0.4 * max(a, b), 0.010), f"known {a * 1000:.1f} ms vs unknown {b * 1000:.1f} ms"
 
 
+@pytest.fixture(scope="module")
+def real_cost_app(settings: Settings) -> Litestar:
+    """The real argon2 cost (the other tests' apps hash at the cheapest): the cost the equaliser must hide."""
+    return create_app(settings)
+
+
+@pytest.fixture(scope="module")
+async def real_cost_client(real_cost_app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(real_cost_app) as http:
+        yield http
+
+
 def _post(client: Client, path: str, body: dict[str, Any]) -> Callable[[], Awaitable[httpx.Response]]:
     async def call() -> httpx.Response:
         return await client.post(path, json=body)
@@ -51,7 +66,8 @@ def _post(client: Client, path: str, body: dict[str, Any]) -> Callable[[], Await
     return call
 
 
-async def test_login_timing_does_not_reveal_accounts(app: Litestar, client: Client) -> None:
+async def test_login_timing_does_not_reveal_accounts(real_cost_app: Litestar, real_cost_client: Client) -> None:
+    app, client = real_cost_app, real_cost_client
     await quick_user(app, "known@example.com")
     await _compare(
         _post(client, "/api/v1/auth/login", {"email": "known@example.com", "password": "wrong password"}),
@@ -59,7 +75,10 @@ async def test_login_timing_does_not_reveal_accounts(app: Litestar, client: Clie
     )
 
 
-async def test_forgot_password_and_resend_do_not_reveal_accounts(app: Litestar, client: Client) -> None:
+async def test_forgot_password_and_resend_do_not_reveal_accounts(
+    real_cost_app: Litestar, real_cost_client: Client
+) -> None:
+    app, client = real_cost_app, real_cost_client
     await quick_user(app, "known@example.com")
     for path in ("/api/v1/auth/forgot-password", "/api/v1/auth/resend-confirmation"):
         await _compare(
@@ -67,7 +86,10 @@ async def test_forgot_password_and_resend_do_not_reveal_accounts(app: Litestar, 
         )
 
 
-async def test_duplicate_registration_does_not_reveal_accounts(app: Litestar, client: Client) -> None:
+async def test_duplicate_registration_does_not_reveal_accounts(
+    real_cost_app: Litestar, real_cost_client: Client
+) -> None:
+    app, client = real_cost_app, real_cost_client
     await quick_user(app, "known@example.com")
     counter = iter(range(10_000))
 

@@ -45,9 +45,7 @@ def _graph() -> dict[str, set[str]]:
         # A module of a package that names the package (`from chopchop.server import http`) depends on the module
         # it names, not on the package's ``__init__``.
         graph[name] = {
-            target
-            for target in targets
-            if target in modules and target != name and not name.startswith(f"{target}.")
+            target for target in targets if target in modules and target != name and not name.startswith(f"{target}.")
         }
     return graph
 

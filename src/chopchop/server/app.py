@@ -8,6 +8,7 @@ from litestar import Litestar
 from litestar.plugins import PluginProtocol
 
 from chopchop.lib.cache import CACHED_ROUTES_STATE_KEY, index_cached_routes
+from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.transport import QUERY_PARAMETERS_STATE_KEY, StrictRequest, index_query_parameters
 from chopchop.server import http
 from chopchop.server.openapi import finish_document
@@ -15,11 +16,14 @@ from chopchop.server.plugin import ChopchopPlugin
 from chopchop.settings import Settings
 
 
-def build_app(settings: Settings, plugins: Sequence[PluginProtocol] = ()) -> Litestar:
-    """The API for ``settings``; ``plugins`` come after the app's own (the CLI's commands)."""
+def build_app(
+    settings: Settings, plugins: Sequence[PluginProtocol] = (), *, hasher: PasswordHasher | None = None
+) -> Litestar:
+    """The API for ``settings``; ``plugins`` come after the app's own (the CLI's commands); ``hasher``: see
+    :class:`ChopchopPlugin`."""
     # Litestar reads the body limit from its constructor only (not from a plugin's AppConfig).
     app = Litestar(
-        plugins=[ChopchopPlugin(settings), *plugins],
+        plugins=[ChopchopPlugin(settings, hasher=hasher), *plugins],
         request_max_body_size=settings.max_body_bytes,
         request_class=StrictRequest,
         before_request=http.before_request,

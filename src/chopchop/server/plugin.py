@@ -59,12 +59,14 @@ CONTROLLERS = [
 class ChopchopPlugin(InitPluginProtocol):
     """Wires one :class:`Settings` into the app: database, stores, jobs, auth, OpenAPI and routes."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, hasher: PasswordHasher | None = None) -> None:
+        """``hasher`` replaces the one the settings describe (tests use a cheap one; operators cannot: the settings
+        refuse parameters below OWASP's minimum)."""
         # Embedded mode without a configured secret: the one generated in the data folder (read after
         # validation, so that a refused configuration creates nothing).
         settings = self.settings = settings.validate().with_jwt_secret()
         self.mailer = jobs.build_mailer(settings)
-        self.hasher = PasswordHasher(
+        self.hasher = hasher or PasswordHasher(
             time_cost=settings.argon2_time_cost,
             memory_kib=settings.argon2_memory_kib,
             parallelism=settings.argon2_parallelism,
