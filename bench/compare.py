@@ -32,7 +32,6 @@ import asyncio
 import json
 import os
 import resource
-import statistics
 import subprocess
 import tempfile
 import time
@@ -43,52 +42,18 @@ from typing import Any, cast
 
 import redis
 
-from bench.__main__ import (
-    BENCH,
-    BENCH_USERS,
-    HOST,
-    LIST,
-    RECIPE_BODY,
-    SEED_PASSWORD,
-    Server,
-    _fixtures,
-    api_env,
-    asgi_command,
-    flush_cache,
-    log,
-    login,
-    meta,
-    parse,
-    request,
-    stop_servers,
-    wait_ready,
-)
+from bench import BENCH, HOST
+from bench.cache import flush_cache
+from bench.client import request
+from bench.console import log
 from bench.cpu import TICK, backend_pids, group_cpu, pids_cpu
+from bench.environment import api_env
+from bench.fixtures import prepare_fixtures, write_payloads
 from bench.loadgen import run_load
-
-TARGETS = {
-    "api": "chopchop.app:create_app",
-    "memory": "bench.ceilings.memory:create_app",
-    "rawpg": "bench.ceilings.rawpg:create_app",
-}
-# key: (kind of server, mode, path)
-SCENARIOS: dict[str, tuple[str, str, str]] = {
-    "ceiling_memory": ("memory", "get", "/bytes"),
-    "ceiling_memory_struct": ("memory", "get", "/struct"),
-    "ceiling_rawpg": ("rawpg", "get", "/recipes?limit=100"),
-    "rawpg_separate_count": ("rawpg", "get", "/recipes?limit=100&count=separate&tags=array"),
-    "rawpg_window_count": ("rawpg", "get", "/recipes?limit=100&count=window&tags=array"),
-    "rawpg_separate_all": ("rawpg", "get", "/recipes?limit=100&count=separate&tags=separate"),
-    "list100_warm": ("api", "get", f"{LIST}?limit=100"),
-    "list100_cold": ("api", "bust", f"{LIST}?limit=100"),
-    "list2480_warm": ("api", "get", f"{LIST}?limit=2480"),
-    "detail_warm": ("api", "get", f"{LIST}/{{detail}}"),
-    "users100_warm": ("api", "get", "/api/v1/users?limit=100"),
-    "users100_cold": ("api", "bust", "/api/v1/users?limit=100"),
-    "login": ("api", "login", "/api/v1/auth/login"),
-    "like": ("api", "like", LIST),
-    "create": ("api", "create", LIST),
-}
+from bench.options import parse
+from bench.report import compare_table, meta
+from bench.scenarios import COMPARE_SCENARIOS as SCENARIOS
+from bench.servers import TARGETS, Server, asgi_command, stop_servers, wait_ready, wait_replica
 
 
 @dataclass
@@ -130,20 +95,6 @@ def loadgen_cpu() -> float:
     generator runs in this process and is not counted)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def wait_replica(server: Server, timeout: float = 30) -> None:
-    """Until /health/ready lists a replica in rotation (``ok``), so that no run measures the primary instead."""
-    deadline = time.monotonic() + timeout
-    checks: dict[str, str] = {}
-    while time.monotonic() < deadline:
-        status, body, _ = request(server.port, "GET", "/health/ready")
-        checks = json.loads(body).get("checks", {}) if status in {200, 503} else {}
-        replicas = {k: v for k, v in checks.items() if k.startswith("replica ")}
-        if replicas and all(v.startswith("ok") for v in replicas.values()):
-            return
-        time.sleep(0.5)
-    raise SystemExit(f"{server.name}: no replica in rotation after {timeout:.0f} s: {checks}")
 
 
 def main() -> None:  # noqa: PLR0912 - one linear script
@@ -199,35 +150,22 @@ def main() -> None:  # noqa: PLR0912 - one linear script
             if "replica" in config.tags and config.kind == "api":
                 wait_replica(server)
             if config.kind == "api" and not (work / "payload.json").exists():
-                flush_cache(options)
-                status, payload, _ = request(port, "GET", f"{LIST}?limit=100")
-                assert status == 200
-                (work / "payload.json").write_bytes(payload)
-        fixtures = asyncio.run(_fixtures(options))
-        (work / "ids.txt").write_text("\n".join(fixtures["ids"]) + "\n")
-        (work / "emails.txt").write_text("\n".join(fixtures["emails"]) + "\n")
-        (work / "recipe.json").write_text(json.dumps(RECIPE_BODY))
+                write_payloads(options.redis_url, port, work)
         api_port = next((ports[c.name] for c in configs if c.kind == "api"), None)
-        tokens = [login(api_port, f"bench{n}@bench.chopchop.example") for n in range(BENCH_USERS)] if api_port else []
-        extra = {
-            "BENCH_IDS": str(work / "ids.txt"),
-            "BENCH_EMAILS": str(work / "emails.txt"),
-            "BENCH_BODY": str(work / "recipe.json"),
-            "BENCH_PASSWORD": SEED_PASSWORD,
-            "BENCH_TOKENS": ",".join(tokens),
-        }
+        fixtures = prepare_fixtures(options, work, api_port)
+        extra = fixtures.load_env()
         deadline = time.monotonic() + 1800
         for round_ in range(args.rounds):
             for key in args.scenario:
                 kind, mode, path = SCENARIOS[key]
-                path = path.replace("{detail}", fixtures["ids"][0])
+                path = path.replace("{detail}", fixtures.detail)
                 eligible = [c for c in configs if c.kind == kind]
                 shift = round_ % max(1, len(eligible))
                 for config in eligible[shift:] + eligible[:shift]:
                     if time.monotonic() > deadline:
                         raise SystemExit("compare: 30 minutes are up")
                     if mode == "bust":
-                        flush_cache(options)
+                        flush_cache(options.redis_url)
                     elif kind == "api":
                         request(ports[config.name], "GET", path)
                     server = next(s for s in servers if s.name == config.name)
@@ -282,7 +220,7 @@ def main() -> None:  # noqa: PLR0912 - one linear script
     finally:
         stop_servers(servers)
         redis_client.close()
-    text = report(results, [c.name for c in configs])
+    text = compare_table(results, [c.name for c in configs])
     print()
     print(text)
     if args.save:
@@ -305,38 +243,6 @@ def main() -> None:  # noqa: PLR0912 - one linear script
         )
         (out / f"{name}.md").write_text(f"{heading}\n\n{text}\n")
         log(f"results in {out / name}.{{md,json}}")
-
-
-def report(results: dict[tuple[str, str], list[dict[str, Any]]], order: list[str]) -> str:
-    """Medians per scenario and configuration; x first: requests/s as a ratio to the first configuration's."""
-    replicas = any(r.get("replica_cpu_us") for runs in results.values() for r in runs)
-    lines = [
-        "| scenario | config | median req/s | x first | runs req/s | p50 ms | p99 ms | app CPU µs/req | "
-        f"PG CPU µs/req | {'replica CPU µs/req | ' if replicas else ''}Redis CPU µs/req | load gen CPU µs/req | "
-        "busy CPUs |",
-        "|---|---|---:|---:|---|---:|---:|---:|---:|" + ("---:|" if replicas else "") + "---:|---:|---:|",
-    ]
-    for key in dict.fromkeys(k for k, _ in results):
-        first = None
-        for name in order:
-            runs = results.get((key, name))
-            if not runs:
-                continue
-
-            def median(field: str, runs: list[dict[str, Any]] = runs) -> float:
-                return float(statistics.median(r.get(field, 0.0) for r in runs))
-
-            rps = median("rps")
-            first = first or rps
-            each = ", ".join(f"{r['rps']:.0f}" for r in runs)
-            replica = f"{median('replica_cpu_us'):.0f} | " if replicas else ""
-            lines.append(
-                f"| {key} | {name} | {rps:.0f} | {rps / first:.2f} | {each} | "
-                f"{median('p50_us') / 1000:.2f} | {median('p99_us') / 1000:.2f} | {median('app_cpu_us'):.0f} | "
-                f"{median('pg_cpu_us'):.0f} | {replica}"
-                f"{median('redis_cpu_us'):.0f} | {median('loadgen_cpu_us'):.0f} | {median('busy_cpus'):.2f} |"
-            )
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

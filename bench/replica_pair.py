@@ -29,7 +29,9 @@ from pathlib import Path
 import asyncpg
 from tests.servers import PrivatePostgres
 
-from bench.__main__ import log, parse, prepare_database
+from bench.console import log
+from bench.dataset import prepare_database
+from bench.options import parse
 
 DEFAULT_DIR = Path("/tmp/chopchop-replica-pair")  # noqa: S108 - a fixed, documented place
 
