@@ -28,67 +28,29 @@ whole server, other clients included) and of the load generator, and how busy th
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import os
-import resource
-import statistics
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import redis
 
-from bench.__main__ import (
-    BENCH,
-    BENCH_USERS,
-    HOST,
-    LIST,
-    RECIPE_BODY,
-    SEED_PASSWORD,
-    Server,
-    _fixtures,
-    api_env,
-    asgi_command,
-    flush_cache,
-    log,
-    login,
-    meta,
-    parse,
-    request,
-    stop_servers,
-    wait_ready,
-)
-from bench.cpu import TICK, backend_pids, group_cpu, pids_cpu
-from bench.loadgen import run_load
+from bench import RESULTS, ROOT
+from bench.cache import flush_cache
+from bench.client import request
+from bench.console import log
+from bench.cpu import CpuMeter
+from bench.environment import api_env
+from bench.fixtures import Fixtures, prepare_fixtures, write_payloads
+from bench.loadgen import connections_for, load
+from bench.options import Options, parse
+from bench.report import compare_heading, compare_table, meta, save, utc_stamp
+from bench.scenarios import COMPARE_SCENARIOS as SCENARIOS
+from bench.servers import TARGETS, Server, asgi_command, start_server, stop_servers, wait_ready, wait_replica
 
-TARGETS = {
-    "api": "chopchop.app:create_app",
-    "memory": "bench.ceilings.memory:create_app",
-    "rawpg": "bench.ceilings.rawpg:create_app",
-}
-# key: (kind of server, mode, path)
-SCENARIOS: dict[str, tuple[str, str, str]] = {
-    "ceiling_memory": ("memory", "get", "/bytes"),
-    "ceiling_memory_struct": ("memory", "get", "/struct"),
-    "ceiling_rawpg": ("rawpg", "get", "/recipes?limit=100"),
-    "rawpg_separate_count": ("rawpg", "get", "/recipes?limit=100&count=separate&tags=array"),
-    "rawpg_window_count": ("rawpg", "get", "/recipes?limit=100&count=window&tags=array"),
-    "rawpg_separate_all": ("rawpg", "get", "/recipes?limit=100&count=separate&tags=separate"),
-    "list100_warm": ("api", "get", f"{LIST}?limit=100"),
-    "list100_cold": ("api", "bust", f"{LIST}?limit=100"),
-    "list2480_warm": ("api", "get", f"{LIST}?limit=2480"),
-    "detail_warm": ("api", "get", f"{LIST}/{{detail}}"),
-    "users100_warm": ("api", "get", "/api/v1/users?limit=100"),
-    "users100_cold": ("api", "bust", "/api/v1/users?limit=100"),
-    "login": ("api", "login", "/api/v1/auth/login"),
-    "like": ("api", "like", LIST),
-    "create": ("api", "create", LIST),
-}
+TIME_LIMIT = 1800  # seconds: a comparison that takes longer stops
+Results = dict[tuple[str, str], list[dict[str, Any]]]  # (scenario, configuration name): one result per round
 
 
 @dataclass
@@ -112,41 +74,24 @@ class Config:
         """What follows the first ``+`` of the name: ``log``, ``replica``."""
         return set(self.name.split("+")[1:])
 
-
-def machine_busy() -> tuple[float, float]:
-    """(busy, total) CPU seconds of the whole machine so far, all CPUs (``/proc/stat``)."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    total = sum(fields[:8]) / TICK  # user nice system idle iowait irq softirq steal
-    return total - (fields[3] + fields[4]) / TICK, total
+    @property
+    def reads_replica(self) -> bool:
+        return "replica" in self.tags and self.kind == "api"
 
 
-def redis_cpu(client: redis.Redis) -> float:
-    info = cast("dict[str, Any]", client.info("cpu"))
-    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+@dataclass
+class Comparison:
+    """What every step of a comparison reads: its command line, the run options and the measuring clients."""
+
+    args: argparse.Namespace
+    options: Options
+    configs: list[Config]
+    replica_dsn: str | None  # the replica's backends serving the benchmark database, for their CPU time
+    redis_client: redis.Redis
 
 
-def loadgen_cpu() -> float:
-    """CPU seconds of the waited-for children: wrk's runs (servers are waited for at the end; the Python load
-    generator runs in this process and is not counted)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def wait_replica(server: Server, timeout: float = 30) -> None:
-    """Until /health/ready lists a replica in rotation (``ok``), so that no run measures the primary instead."""
-    deadline = time.monotonic() + timeout
-    checks: dict[str, str] = {}
-    while time.monotonic() < deadline:
-        status, body, _ = request(server.port, "GET", "/health/ready")
-        checks = json.loads(body).get("checks", {}) if status in {200, 503} else {}
-        replicas = {k: v for k, v in checks.items() if k.startswith("replica ")}
-        if replicas and all(v.startswith("ok") for v in replicas.values()):
-            return
-        time.sleep(0.5)
-    raise SystemExit(f"{server.name}: no replica in rotation after {timeout:.0f} s: {checks}")
-
-
-def main() -> None:  # noqa: PLR0912 - one linear script
+def parse_args() -> tuple[argparse.Namespace, Options, list[Config]]:
+    """This command's options; the others are ``python -m bench``'s (database, Redis, load generator)."""
     parser = argparse.ArgumentParser(prog="bench.compare", description=__doc__)
     parser.add_argument("--config", action="append", required=True)
     parser.add_argument("--scenario", action="append", required=True, choices=sorted(SCENARIOS))
@@ -161,182 +106,148 @@ def main() -> None:  # noqa: PLR0912 - one linear script
     configs = [Config.parse(text) for text in args.config]
     if any("replica" in c.tags for c in configs) and not args.replica_url:
         raise SystemExit("a NAME+replica configuration needs --replica-url (see python -m bench.replica_pair)")
-    # The replica's backends serving the benchmark database, for their CPU time (a libpq DSN of the first URL).
-    replica_dsn = (
-        args.replica_url.split(",")[0].replace("postgresql+asyncpg://", "postgresql://") if args.replica_url else None
+    return args, options, configs
+
+
+def replica_dsn(replica_url: str | None) -> str | None:
+    """A libpq DSN of the first replica URL."""
+    return replica_url.split(",")[0].replace("postgresql+asyncpg://", "postgresql://") if replica_url else None
+
+
+def main() -> None:
+    args, options, configs = parse_args()
+    comparison = Comparison(
+        args, options, configs, replica_dsn(args.replica_url), redis.Redis.from_url(options.redis_url)
     )
-    redis_client = redis.Redis.from_url(options.redis_url)
     started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="chopchop-compare-"))
     servers: list[Server] = []
-    ports: dict[str, int] = {}
-    results: dict[tuple[str, str], list[dict[str, Any]]] = {}
     try:
-        # The API first: the ceilings serve its payload.
-        for n, config in enumerate(sorted(configs, key=lambda c: c.kind != "api")):
-            port = args.base_port + n
-            ports[config.name] = port
-            env = {**api_env(options), "BENCH_PG_DSN": options.dsn, "BENCH_PAYLOAD_FILE": str(work / "payload.json")}
-            if config.src:
-                env["PYTHONPATH"] = f"{config.src}:{BENCH.parent}"
-            else:
-                env["PYTHONPATH"] = str(BENCH.parent)
-            if "replica" in config.tags and config.kind == "api":
-                env["CHOPCHOP_DATABASE_REPLICA_URLS"] = args.replica_url
-            command = asgi_command(config.server, config.workers, "log" in config.tags, TARGETS[config.kind], port)
-            sink = (work / f"{config.name}.log").open("wb")
-            process = subprocess.Popen(  # noqa: S603
-                command,
-                cwd=BENCH.parent,
-                env={**os.environ, **env},
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            server = Server(config.name, port, process, work / f"{config.name}.log")
-            servers.append(server)
-            wait_ready(server, "/health/live" if config.kind == "api" else "/health")
-            if "replica" in config.tags and config.kind == "api":
-                wait_replica(server)
-            if config.kind == "api" and not (work / "payload.json").exists():
-                flush_cache(options)
-                status, payload, _ = request(port, "GET", f"{LIST}?limit=100")
-                assert status == 200
-                (work / "payload.json").write_bytes(payload)
-        fixtures = asyncio.run(_fixtures(options))
-        (work / "ids.txt").write_text("\n".join(fixtures["ids"]) + "\n")
-        (work / "emails.txt").write_text("\n".join(fixtures["emails"]) + "\n")
-        (work / "recipe.json").write_text(json.dumps(RECIPE_BODY))
+        start_configs(comparison, work, servers)
+        ports = {server.name: server.port for server in servers}
         api_port = next((ports[c.name] for c in configs if c.kind == "api"), None)
-        tokens = [login(api_port, f"bench{n}@bench.chopchop.example") for n in range(BENCH_USERS)] if api_port else []
-        extra = {
-            "BENCH_IDS": str(work / "ids.txt"),
-            "BENCH_EMAILS": str(work / "emails.txt"),
-            "BENCH_BODY": str(work / "recipe.json"),
-            "BENCH_PASSWORD": SEED_PASSWORD,
-            "BENCH_TOKENS": ",".join(tokens),
-        }
-        deadline = time.monotonic() + 1800
-        for round_ in range(args.rounds):
-            for key in args.scenario:
-                kind, mode, path = SCENARIOS[key]
-                path = path.replace("{detail}", fixtures["ids"][0])
-                eligible = [c for c in configs if c.kind == kind]
-                shift = round_ % max(1, len(eligible))
-                for config in eligible[shift:] + eligible[:shift]:
-                    if time.monotonic() > deadline:
-                        raise SystemExit("compare: 30 minutes are up")
-                    if mode == "bust":
-                        flush_cache(options)
-                    elif kind == "api":
-                        request(ports[config.name], "GET", path)
-                    server = next(s for s in servers if s.name == config.name)
-                    pg_before = {p: pids_cpu([p]) for p in asyncio.run(backend_pids(options.dsn, options.database))}
-                    replica_before = (
-                        {p: pids_cpu([p]) for p in asyncio.run(backend_pids(replica_dsn, options.database))}
-                        if replica_dsn
-                        else {}
-                    )
-                    redis_before, loadgen_before = redis_cpu(redis_client), loadgen_cpu()
-                    busy_before, total_before = machine_busy()
-                    app_before = group_cpu(server.process.pid)
-                    result = run_load(
-                        options.loadgen,
-                        f"http://{HOST}:{ports[config.name]}{path}",
-                        mode=mode,
-                        duration=args.duration,
-                        threads=2,
-                        connections=min(args.connections, 16) if mode == "login" else args.connections,
-                        env=extra,
-                        script=BENCH / "wrk" / "scenario.lua",
-                    )
-                    app_cpu = group_cpu(server.process.pid) - app_before
-                    busy_after, total_after = machine_busy()
-                    redis_used, loadgen_used = redis_cpu(redis_client) - redis_before, loadgen_cpu() - loadgen_before
-                    # backends that appeared during the run count from zero; ones that ended are lost (pools: rare)
-                    pg_after = asyncio.run(backend_pids(options.dsn, options.database))
-                    pg_cpu = sum(pids_cpu([p]) - pg_before.get(p, 0.0) for p in pg_after)
-                    replica_cpu = 0.0
-                    if replica_dsn:
-                        replica_after = asyncio.run(backend_pids(replica_dsn, options.database))
-                        replica_cpu = sum(pids_cpu([p]) - replica_before.get(p, 0.0) for p in replica_after)
-                    requests = max(1, result["requests"])
-                    result["app_cpu_us"] = app_cpu * 1e6 / requests
-                    result["pg_cpu_us"] = max(0.0, pg_cpu) * 1e6 / requests
-                    result["replica_cpu_us"] = max(0.0, replica_cpu) * 1e6 / requests
-                    result["redis_cpu_us"] = redis_used * 1e6 / requests
-                    result["loadgen_cpu_us"] = loadgen_used * 1e6 / requests
-                    # share of all CPUs busy over the run (anything on the machine), in CPUs: 2.0 = both cores
-                    result["busy_cpus"] = (
-                        (busy_after - busy_before) / (total_after - total_before) * (os.cpu_count() or 1)
-                    )
-                    results.setdefault((key, config.name), []).append(result)
-                    log(
-                        f"round {round_ + 1} {key:<22} {config.name:<16} {result['rps']:>8.1f} req/s "
-                        f"p50 {result['p50_us'] / 1000:6.2f} ms p99 {result['p99_us'] / 1000:7.2f} ms "
-                        f"cpu/req app {result['app_cpu_us']:.0f} us pg {result['pg_cpu_us']:.0f} us "
-                        f"replica {result['replica_cpu_us']:.0f} us redis {result['redis_cpu_us']:.0f} us "
-                        f"wrk {result['loadgen_cpu_us']:.0f} us busy {result['busy_cpus']:.2f} CPUs "
-                        f"err {result['errors']}+{result['http_errors']}"
-                    )
+        results = run_rounds(comparison, servers, prepare_fixtures(options, work, api_port))
     finally:
         stop_servers(servers)
-        redis_client.close()
-    text = report(results, [c.name for c in configs])
+        comparison.redis_client.close()
+    text = compare_table(results, [c.name for c in configs])
     print()
     print(text)
     if args.save:
-        seconds = time.monotonic() - started
-        info = meta(options, seconds)
-        info["server"] = "; ".join(args.config)
-        info["load"] = f"{options.loadgen}: {args.duration} s, 2 threads, {args.connections} connections"
-        info["rounds"] = args.rounds
-        info["databases"] = f"primary {options.dsn}" + (f", replica {replica_dsn}" if replica_dsn else "")
-        info["redis_url"] = options.redis_url
-        out = BENCH / "results"
-        out.mkdir(parents=True, exist_ok=True)
-        name = f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{args.save}"
-        runs = [{"scenario": k, "config": c, "runs": v} for (k, c), v in results.items()]
-        (out / f"{name}.json").write_text(json.dumps({"meta": info, "results": runs}, indent=2))
-        heading = (
-            f"Compare run {info['date']} ({info['seconds']} s): {info['server']}; {info['load']}; "
-            f"{args.rounds} rounds; {info['dataset']}; {info['nproc']} CPUs ({info['cpu']}); "
-            f"PostgreSQL {info['postgresql']} ({info['databases']}), Redis {info['redis']} ({info['redis_url']})"
-        )
-        (out / f"{name}.md").write_text(f"{heading}\n\n{text}\n")
-        log(f"results in {out / name}.{{md,json}}")
+        save_results(comparison, results, text, time.monotonic() - started)
 
 
-def report(results: dict[tuple[str, str], list[dict[str, Any]]], order: list[str]) -> str:
-    """Medians per scenario and configuration; x first: requests/s as a ratio to the first configuration's."""
-    replicas = any(r.get("replica_cpu_us") for runs in results.values() for r in runs)
-    lines = [
-        "| scenario | config | median req/s | x first | runs req/s | p50 ms | p99 ms | app CPU µs/req | "
-        f"PG CPU µs/req | {'replica CPU µs/req | ' if replicas else ''}Redis CPU µs/req | load gen CPU µs/req | "
-        "busy CPUs |",
-        "|---|---|---:|---:|---|---:|---:|---:|---:|" + ("---:|" if replicas else "") + "---:|---:|---:|",
-    ]
-    for key in dict.fromkeys(k for k, _ in results):
-        first = None
-        for name in order:
-            runs = results.get((key, name))
-            if not runs:
-                continue
+# --- servers -------------------------------------------------------------------------------------------------
 
-            def median(field: str, runs: list[dict[str, Any]] = runs) -> float:
-                return float(statistics.median(r.get(field, 0.0) for r in runs))
 
-            rps = median("rps")
-            first = first or rps
-            each = ", ".join(f"{r['rps']:.0f}" for r in runs)
-            replica = f"{median('replica_cpu_us'):.0f} | " if replicas else ""
-            lines.append(
-                f"| {key} | {name} | {rps:.0f} | {rps / first:.2f} | {each} | "
-                f"{median('p50_us') / 1000:.2f} | {median('p99_us') / 1000:.2f} | {median('app_cpu_us'):.0f} | "
-                f"{median('pg_cpu_us'):.0f} | {replica}"
-                f"{median('redis_cpu_us'):.0f} | {median('loadgen_cpu_us'):.0f} | {median('busy_cpus'):.2f} |"
-            )
-    return "\n".join(lines)
+def start_configs(comparison: Comparison, work: Path, servers: list[Server]) -> None:
+    """Every configuration on its own port (appended to ``servers`` as they start, for the stop)."""
+    # The API first: the ceilings serve its payload.
+    for n, config in enumerate(sorted(comparison.configs, key=lambda c: c.kind != "api")):
+        port = comparison.args.base_port + n
+        command = asgi_command(config.server, config.workers, "log" in config.tags, TARGETS[config.kind], port)
+        server = start_server(config.name, command, port, config_env(comparison, config, work), work)
+        servers.append(server)
+        wait_ready(server, "/health/live" if config.kind == "api" else "/health")
+        if config.reads_replica:
+            wait_replica(server)
+        if config.kind == "api" and not (work / "payload.json").exists():
+            write_payloads(comparison.options.redis_url, port, work)
+
+
+def config_env(comparison: Comparison, config: Config, work: Path) -> dict[str, str]:
+    options = comparison.options
+    env = {**api_env(options), "BENCH_PG_DSN": options.dsn, "BENCH_PAYLOAD_FILE": str(work / "payload.json")}
+    env["PYTHONPATH"] = f"{config.src}:{ROOT}" if config.src else str(ROOT)
+    if config.reads_replica:
+        env["CHOPCHOP_DATABASE_REPLICA_URLS"] = comparison.args.replica_url
+    return env
+
+
+# --- rounds --------------------------------------------------------------------------------------------------
+
+
+def run_rounds(comparison: Comparison, servers: list[Server], fixtures: Fixtures) -> Results:
+    """Each scenario against each configuration of its kind in turn, the order rotating every round."""
+    args = comparison.args
+    results: Results = {}
+    env = fixtures.load_env()
+    deadline = time.monotonic() + TIME_LIMIT
+    for round_ in range(args.rounds):
+        for key in args.scenario:
+            kind, mode, path = SCENARIOS[key]
+            path = path.replace("{detail}", fixtures.detail)
+            for config in in_turn(comparison.configs, kind, round_):
+                if time.monotonic() > deadline:
+                    raise SystemExit("compare: 30 minutes are up")
+                server = next(s for s in servers if s.name == config.name)
+                result = measure(comparison, server, kind, mode, path, env)
+                results.setdefault((key, config.name), []).append(result)
+                log_result(round_, key, config.name, result)
+    return results
+
+
+def in_turn(configs: list[Config], kind: str, round_: int) -> list[Config]:
+    """The configurations serving ``kind``, rotated by the round: each goes first in turn."""
+    eligible = [c for c in configs if c.kind == kind]
+    shift = round_ % max(1, len(eligible))
+    return eligible[shift:] + eligible[:shift]
+
+
+def measure(
+    comparison: Comparison, server: Server, kind: str, mode: str, path: str, env: dict[str, str]
+) -> dict[str, Any]:
+    """One load run of ``path`` against ``server``, with the CPU time per request it cost."""
+    args, options = comparison.args, comparison.options
+    if mode == "bust":
+        flush_cache(options.redis_url)
+    elif kind == "api":
+        request(server.port, "GET", path)
+    meter = CpuMeter(server.process.pid, options.dsn, options.database, comparison.replica_dsn, comparison.redis_client)
+    meter.start()
+    result = load(
+        options.loadgen,
+        server.port,
+        path,
+        mode=mode,
+        duration=args.duration,
+        threads=2,
+        connections=connections_for(mode, args.connections),
+        env=env,
+    )
+    result.update(meter.per_request(result["requests"]))
+    return result
+
+
+def log_result(round_: int, key: str, name: str, result: dict[str, Any]) -> None:
+    log(
+        f"round {round_ + 1} {key:<22} {name:<16} {result['rps']:>8.1f} req/s "
+        f"p50 {result['p50_us'] / 1000:6.2f} ms p99 {result['p99_us'] / 1000:7.2f} ms "
+        f"cpu/req app {result['app_cpu_us']:.0f} us pg {result['pg_cpu_us']:.0f} us "
+        f"replica {result['replica_cpu_us']:.0f} us redis {result['redis_cpu_us']:.0f} us "
+        f"wrk {result['loadgen_cpu_us']:.0f} us busy {result['busy_cpus']:.2f} CPUs "
+        f"err {result['errors']}+{result['http_errors']}"
+    )
+
+
+# --- --save --------------------------------------------------------------------------------------------------
+
+
+def save_results(comparison: Comparison, results: Results, text: str, seconds: float) -> None:
+    """``bench/results/<UTC time>-LABEL.{md,json}``: the table under what it was measured on, and every run."""
+    args, options = comparison.args, comparison.options
+    info = meta(options, seconds)
+    info["server"] = "; ".join(args.config)
+    info["load"] = f"{options.loadgen}: {args.duration} s, 2 threads, {args.connections} connections"
+    info["rounds"] = args.rounds
+    info["databases"] = f"primary {options.dsn}" + (
+        f", replica {comparison.replica_dsn}" if comparison.replica_dsn else ""
+    )
+    info["redis_url"] = options.redis_url
+    name = f"{utc_stamp()}-{args.save}"
+    runs = [{"scenario": k, "config": c, "runs": v} for (k, c), v in results.items()]
+    save(RESULTS, name, f"{compare_heading(info)}\n\n{text}\n", {"meta": info, "results": runs})
+    log(f"results in {RESULTS / name}.{{md,json}}")
 
 
 if __name__ == "__main__":

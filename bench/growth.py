@@ -20,28 +20,32 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
-import secrets
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-import asyncpg
 import httpx
-from sqlalchemy import event
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import RESULTS, pg
+from bench.console import log as _log
+from bench.environment import chopchop, service_env
+from bench.plans import captured, explain
+from bench.report import save, utc_stamp
+
 PG = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/9")
 SEED = 7
 FINGERPRINT = "chopchop-growth v3 seed={seed} users={users} recipes={recipes}"
 SLOW_MS = 25.0  # the target of a typical uncached read (issue 12)
+UNCACHED = {"Cache-Control": "no-cache"}  # each read skips the stored response: PostgreSQL is asked every time
+
+# Progress goes to standard error: standard output is the table.
+log = functools.partial(_log, file=sys.stderr)
 
 # (label, path template). Templates name ids picked from each database: {author}, {liker}, {recipe}, {commented}.
 READS: list[tuple[str, str]] = [
@@ -113,116 +117,54 @@ class Measured:
     plans: list[str] = field(default_factory=list)
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
 def users_for(recipes: int) -> int:
     return max(50, recipes // 200)
 
 
 def environment(database: str, size: int) -> dict[str, str]:
-    env = {
-        "CHOPCHOP_DATABASE_URL": f"postgresql+asyncpg://{PG}/{database}",
-        "CHOPCHOP_REDIS_URL": REDIS,
-        "CHOPCHOP_REDIS_KEY_PREFIX": f"growth{size}",
-        "CHOPCHOP_QUEUE_NAME": f"growth{size}",
-        "CHOPCHOP_JWT_SECRET": secrets.token_urlsafe(48),
-        "CHOPCHOP_ALLOW_FILE_MAILER": "true",
-        "CHOPCHOP_LOG_LEVEL": "WARNING",
-    }
-    return {**os.environ, **env}
-
-
-async def _admin(sql: str, *args: Any) -> Any:
-    connection = await asyncpg.connect(f"postgresql://{PG}/postgres")
-    try:
-        return await connection.fetchval(sql, *args)
-    finally:
-        await connection.close()
+    """The API on ``database``, its Redis keys and queue under a prefix of this size's own."""
+    return service_env(f"postgresql+asyncpg://{PG}/{database}", REDIS, f"growth{size}")
 
 
 def ensure_dataset(size: int, *, reseed: bool) -> str:
     """The database of ``size`` recipes, seeded unless it already holds that very dataset."""
     database = f"chopchop_growth_{size}"
     fingerprint = FINGERPRINT.format(seed=SEED, users=users_for(size), recipes=size)
-    state = asyncio.run(
-        _admin(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
-            database,
-        )
-    )
+    state = asyncio.run(pg.dataset_tag(PG, database))
     if state == fingerprint and not reseed:
         log(f"{database}: reused ({state})")
         return database
     log(f"{database}: creating and seeding {size:,} recipes")
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-    asyncio.run(_admin(f'CREATE DATABASE "{database}"'))
+    asyncio.run(pg.recreate_database(PG, database))
     env = environment(database, size)
-    chopchop = str(Path(sys.executable).parent / "chopchop")
-    subprocess.run([chopchop, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603
+    chopchop(env, "db", "upgrade", timeout=None)
     started = time.perf_counter()
-    command = [chopchop, "seed", "--seed", str(SEED), "--users", str(users_for(size)), "--recipes", str(size)]
-    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603
+    chopchop(env, "seed", "--seed", str(SEED), "--users", str(users_for(size)), "--recipes", str(size), timeout=None)
     log(f"{database}: seeded in {time.perf_counter() - started:.0f} s; VACUUM ANALYZE")
-
-    async def finish() -> None:
-        connection = await asyncpg.connect(f"postgresql://{PG}/{database}")
-        try:
-            await connection.execute("VACUUM ANALYZE")
-            await connection.execute(f"COMMENT ON DATABASE \"{database}\" IS '{fingerprint}'")
-        finally:
-            await connection.close()
-
-    asyncio.run(finish())
+    asyncio.run(_vacuum_analyze(pg.dsn(PG, database)))
+    asyncio.run(pg.tag_database(PG, database, fingerprint))
     return database
 
 
+async def _vacuum_analyze(dsn: str) -> None:
+    async with pg.connected(dsn) as connection:
+        await connection.execute("VACUUM ANALYZE")
+
+
 async def _ids(database: str) -> dict[str, str]:
-    connection = await asyncpg.connect(f"postgresql://{PG}/{database}")
-    try:
+    async with pg.connected(pg.dsn(PG, database)) as connection:
         # Cheap picks, whatever the size: index scans only.
         author = await connection.fetchval("SELECT author_id FROM recipe ORDER BY created_at DESC LIMIT 1")
         commented = await connection.fetchval("SELECT id FROM recipe ORDER BY comment_count DESC, id DESC LIMIT 1")
         liker = await connection.fetchval("SELECT user_id FROM recipe_like ORDER BY user_id LIMIT 1")
         recipe = await connection.fetchval("SELECT id FROM recipe ORDER BY like_count DESC, id DESC LIMIT 1")
         return {"author": str(author), "commented": str(commented), "liker": str(liker), "recipe": str(recipe)}
-    finally:
-        await connection.close()
 
 
-@contextmanager
-def captured(app: Any) -> Iterator[list[tuple[str, Any]]]:
-    from chopchop.server import ChopchopPlugin
-
-    engine = app.plugins.get(ChopchopPlugin).db_config.get_engine().sync_engine
-    statements: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-async def _explain(database: str, statements: list[tuple[str, Any]]) -> list[str]:
-    connection = await asyncpg.connect(f"postgresql://{PG}/{database}")
-    plans: list[str] = []
-    try:
-        for statement, parameters in statements:
-            if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
-                continue
-            rows = await connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", *(parameters or ()))
-            plans.append(statement.strip() + "\n\n" + "\n".join(row[0] for row in rows))
-    finally:
-        await connection.close()
-    return plans
-
-
-async def measure(database: str, size: int, runs: int, *, explain: bool) -> list[Measured]:
+async def measure(
+    database: str, size: int, reads: list[tuple[str, str]], runs: int, *, explain_plans: bool
+) -> list[Measured]:
+    """Each read in the app (no HTTP server), uncached: one warm-up, then the median of ``runs``."""
     os.environ.update(environment(database, size))
     from chopchop.app import create_app
     from chopchop.settings import Settings
@@ -230,33 +172,36 @@ async def measure(database: str, size: int, runs: int, *, explain: bool) -> list
     app = create_app(Settings.from_env(env_file=None))
     ids = await _ids(database)
     results: list[Measured] = []
-    async with (
-        app.lifespan(),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://growth.local") as client,
-    ):
-        headers = {"Cache-Control": "no-cache"}
-        for label, template in READS:
+    transport = httpx.ASGITransport(app=cast("Any", app))
+    async with app.lifespan(), httpx.AsyncClient(transport=transport, base_url="http://growth.local") as client:
+        for label, template in reads:
             path = template.format(**ids)
-            response = await client.get(path, headers=headers)  # warm-up (PostgreSQL buffers, plan caches)
-            times: list[float] = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                response = await client.get(path, headers=headers)
-                times.append((time.perf_counter() - started) * 1000)
+            ms, status = await time_read(client, path, runs)
             plans: list[str] = []
-            if explain:
+            if explain_plans:
                 with captured(app) as statements:
-                    await client.get(path, headers=headers)
-                plans = await _explain(database, statements)
-            results.append(Measured(label, path, statistics.median(times), response.status_code, plans))
-            log(f"{size:>9,} {label:<28} {results[-1].ms:9.1f} ms ({response.status_code})")
+                    await client.get(path, headers=UNCACHED)
+                plans = await explain(pg.dsn(PG, database), statements)
+            results.append(Measured(label, path, ms, status, plans))
+            log(f"{size:>9,} {label:<28} {ms:9.1f} ms ({status})")
     return results
 
 
-def table(sizes: list[int], results: dict[int, list[Measured]]) -> str:
+async def time_read(client: httpx.AsyncClient, path: str, runs: int) -> tuple[float, int]:
+    """The median ms of ``runs`` uncached GETs of ``path`` after one warm-up, and the last one's status."""
+    response = await client.get(path, headers=UNCACHED)  # warm-up (PostgreSQL buffers, plan caches)
+    times: list[float] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = await client.get(path, headers=UNCACHED)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), response.status_code
+
+
+def table(sizes: list[int], reads: list[tuple[str, str]], results: dict[int, list[Measured]]) -> str:
     header = "| read | " + " | ".join(f"{size:,} recipes" for size in sizes) + " | growth |"
     lines = [header, "|---|" + "---:|" * (len(sizes) + 1)]
-    for index, (label, _) in enumerate(READS):
+    for index, (label, _) in enumerate(reads):
         cells = []
         for size in sizes:
             measured = results[size][index]
@@ -268,38 +213,44 @@ def table(sizes: list[int], results: dict[int, list[Measured]]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def document(stamp: str, runs: int, report: str, size: int, largest: list[Measured]) -> str:
+    """The result file: the table, then the plans of every read at the largest ``size``."""
+    plans = "\n\n".join(
+        f"### {m.label}: `{m.path}` ({m.ms:.1f} ms)\n\n" + "\n\n".join(f"```\n{plan}\n```" for plan in m.plans)
+        for m in largest
+    )
+    return (
+        f"# Growth benchmark {stamp}\n\nUncached single requests in the app, median of {runs}, "
+        f"`chopchop seed --seed {SEED}` datasets; bold: over {SLOW_MS:.0f} ms.\n\n{report}\n\n"
+        f"## Plans at {size:,} recipes\n\n{plans}\n"
+    )
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,100000,1000000", help="recipe counts, comma-separated")
     parser.add_argument("--runs", type=int, default=5, help="timed requests per read (median)")
     parser.add_argument("--reseed", action="store_true", help="seed again even if the dataset is there")
     parser.add_argument("--no-plans", action="store_true", help="skip EXPLAIN ANALYZE of the largest size")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--adversarial", action="store_true", help="also time the requests an attacker would pick")
-    args = parser.parse_args()
-    if args.adversarial:
-        READS.extend(ADVERSARIAL)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    reads = READS + ADVERSARIAL if args.adversarial else READS
     sizes = sorted(int(size) for size in args.sizes.split(","))
     results: dict[int, list[Measured]] = {}
     for size in sizes:
         database = ensure_dataset(size, reseed=args.reseed)
-        explain = size == sizes[-1] and not args.no_plans
-        results[size] = asyncio.run(measure(database, size, args.runs, explain=explain))
-    report = table(sizes, results)
+        explain_plans = size == sizes[-1] and not args.no_plans
+        results[size] = asyncio.run(measure(database, size, reads, args.runs, explain_plans=explain_plans))
+    report = table(sizes, reads, results)
     print(report)
-    args.out.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    path = args.out / f"{stamp}-growth.md"
-    plans = "\n\n".join(
-        f"### {m.label}: `{m.path}` ({m.ms:.1f} ms)\n\n" + "\n\n".join(f"```\n{plan}\n```" for plan in m.plans)
-        for m in results[sizes[-1]]
-    )
-    path.write_text(
-        f"# Growth benchmark {stamp}\n\nUncached single requests in the app, median of {args.runs}, "
-        f"`chopchop seed --seed {SEED}` datasets; bold: over {SLOW_MS:.0f} ms.\n\n{report}\n\n"
-        f"## Plans at {sizes[-1]:,} recipes\n\n{plans}\n"
-    )
-    log(f"written {path}")
+    stamp = utc_stamp()
+    save(args.out, f"{stamp}-growth", document(stamp, args.runs, report, sizes[-1], results[sizes[-1]]))
+    log(f"written {args.out / f'{stamp}-growth.md'}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,33 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bench import BENCH, HOST
+
+SCRIPT = BENCH / "wrk" / "scenario.lua"
+
+
+def connections_for(mode: str, connections: int) -> int:
+    """The connections a scenario of ``mode`` runs with: at most 16 for logins."""
+    return min(connections, 16) if mode == "login" else connections  # argon2 is CPU-bound: more connections only queue
+
+
+def load(
+    kind: str,
+    port: int,
+    path: str,
+    *,
+    mode: str,
+    duration: int,
+    threads: int,
+    connections: int,
+    env: dict[str, str],
+) -> dict[str, Any]:
+    """Load ``path`` of the server on ``port`` with bench/wrk/scenario.lua's ``mode`` (``kind``: wrk or python)."""
+    url = f"http://{HOST}:{port}{path}"
+    return run_load(
+        kind, url, mode=mode, duration=duration, threads=threads, connections=connections, env=env, script=SCRIPT
+    )
+
 
 def run_load(
     kind: str,

@@ -29,7 +29,10 @@ from pathlib import Path
 import asyncpg
 from tests.servers import PrivatePostgres
 
-from bench.__main__ import log, parse, prepare_database
+from bench import pg
+from bench.console import log
+from bench.dataset import prepare_database
+from bench.options import parse
 
 DEFAULT_DIR = Path("/tmp/chopchop-replica-pair")  # noqa: S108 - a fixed, documented place
 
@@ -41,20 +44,14 @@ def _save(folder: Path, pair: dict[str, dict[str, object]]) -> None:
 async def _wait_replayed(primary_dsn: str, replica_dsn: str, timeout: float = 120) -> float:
     """Seconds until the replica has replayed the primary's current WAL position."""
     started = time.monotonic()
-    primary = await asyncpg.connect(primary_dsn)
-    try:
+    async with pg.connected(primary_dsn) as primary:
         target = await primary.fetchval("SELECT pg_current_wal_lsn()::text")
-    finally:
-        await primary.close()
     problem: Exception | None = None
     while time.monotonic() - started < timeout:
         try:
-            replica = await asyncpg.connect(replica_dsn)
-            try:
+            async with pg.connected(replica_dsn) as replica:
                 if await replica.fetchval("SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn", target):
                     return time.monotonic() - started
-            finally:
-                await replica.close()
         except (OSError, asyncpg.CannotConnectNowError) as exc:  # still starting
             problem = exc
         await asyncio.sleep(0.5)
@@ -85,7 +82,7 @@ def up(folder: Path, database: str) -> None:
     pair["replica"] = {"root": str(replica.root), "port": replica.port}
     _save(folder, pair)
     replica.start()
-    caught_up = asyncio.run(_wait_replayed(options.dsn, f"postgresql://postgres@127.0.0.1:{replica.port}/{database}"))
+    caught_up = asyncio.run(_wait_replayed(options.dsn, pg.dsn(f"postgres@127.0.0.1:{replica.port}", database)))
     log(f"replica on 127.0.0.1:{replica.port} ({replica.root}), caught up in {caught_up:.1f} s")
     (folder / "ready").touch()
     log(f"pair up in {time.monotonic() - started:.0f} s; state in {folder / 'pair.json'}")

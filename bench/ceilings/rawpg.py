@@ -49,6 +49,27 @@ TAGS_OF = "SELECT recipe_id, tag FROM recipe_tag WHERE recipe_id = ANY($1::uuid[
 _encoder = msgspec.json.Encoder()
 
 
+async def _total(connection: Any, count: str, rows: list[Any], limit: int, offset: int) -> tuple[int, bool]:
+    """The page's total and whether it is exact, as ``?count=`` asks (by default as the API answers)."""
+    if count != "estimate":
+        total = rows[0]["total"] if rows and count != "separate" else None
+        return (await connection.fetchval(COUNT) if total is None else total), True
+    if await connection.fetchval(SMALL) <= EXACT_TOTAL_LIMIT:
+        return await connection.fetchval(COUNT), True
+    if len(rows) == limit:
+        plan = msgspec.json.decode(await connection.fetchval(ESTIMATE))
+        return max(about(int(plan[0]["Plan"]["Plan Rows"])), offset + limit + 1), False
+    return offset + len(rows), True
+
+
+async def _tags_of(connection: Any, rows: list[Any]) -> dict[Any, list[str]]:
+    """The tags of each recipe of ``rows`` with a second statement (``?tags=separate``)."""
+    tags_of: dict[Any, list[str]] = defaultdict(list)
+    for recipe_id, tag in await connection.fetch(TAGS_OF, [row["id"] for row in rows]):
+        tags_of[recipe_id].append(tag)
+    return tags_of
+
+
 def create_app() -> Litestar:
     dsn = os.environ["BENCH_PG_DSN"]
     pool_size = int(os.environ.get("BENCH_PG_POOL", "10"))
@@ -64,26 +85,11 @@ def create_app() -> Litestar:
     async def recipes(
         limit: int = 20, offset: int = 0, count: str = "estimate", tags: str = "column"
     ) -> Response[bytes]:
-        statement = STATEMENTS[(count, tags)]
-        exact = True
         async with state["pool"].acquire() as connection:
-            rows = await connection.fetch(statement, limit, offset)
-            if count == "estimate":
-                if await connection.fetchval(SMALL) <= EXACT_TOTAL_LIMIT:
-                    total = await connection.fetchval(COUNT)
-                elif len(rows) == limit:
-                    plan = msgspec.json.decode(await connection.fetchval(ESTIMATE))
-                    total, exact = max(about(int(plan[0]["Plan"]["Plan Rows"])), offset + limit + 1), False
-                else:
-                    total = offset + len(rows)
-            else:
-                total = rows[0]["total"] if rows and count != "separate" else None
-                if total is None:
-                    total = await connection.fetchval(COUNT)
+            rows = await connection.fetch(STATEMENTS[(count, tags)], limit, offset)
+            total, exact = await _total(connection, count, rows, limit, offset)
             if tags == "separate":
-                tags_of: dict[Any, list[str]] = defaultdict(list)
-                for recipe_id, tag in await connection.fetch(TAGS_OF, [row["id"] for row in rows]):
-                    tags_of[recipe_id].append(tag)
+                tags_of = await _tags_of(connection, rows)
         items = [
             RecipeSummary(
                 id=row[0],

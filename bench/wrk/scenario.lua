@@ -1,4 +1,5 @@
--- One wrk script for every scenario of the benchmark, driven by environment variables set by bench/__main__.py:
+-- One wrk script for every scenario of the benchmark, driven by environment variables set by bench/loadgen.py
+-- (BENCH_MODE) and bench/fixtures.py (the others):
 --   BENCH_MODE   get (the URL as given) | bust (sends Cache-Control: no-cache: a cache miss
 --                every time) | login | create | like
 --   BENCH_TOKENS comma-separated bearer tokens (create, like), rotated per request
