@@ -52,7 +52,12 @@ class Problem(msgspec.Struct, omit_defaults=True):
     status: Annotated[int, msgspec.Meta(ge=100, le=599, description="The HTTP status code.", examples=[400])]
     detail: Annotated[str | None, msgspec.Meta(description="What happened this time, for people.")] = None
     instance: Annotated[
-        str | None, msgspec.Meta(description="The path of the request.", examples=["/api/v1/auth/register"])
+        str | None,
+        msgspec.Meta(
+            description="This occurrence: `urn:chopchop:request:` and the request id that the `X-Request-ID` "
+            "header and the server's logs carry.",
+            examples=["urn:chopchop:request:6f1c2d0e9a8b4c7d"],
+        ),
     ] = None
     errors: Annotated[
         list[FieldError] | None, msgspec.Meta(description="Each invalid input (validation errors only).")
