@@ -124,7 +124,7 @@ def settings(database_url: str, mailbox: Mailbox, run_id: str) -> Settings:
         smtp_port=mailbox.port,
         public_base_url="http://testserver.local",
         log_level="WARNING",
-        # A short lease: tests that restart Redis wait for the cache to come back (see lib/cache.py).
+        # A short lease: tests that restart Redis wait for the cache to come back (see lib/cache/).
         cache_lease_seconds=1,
         # Generous limits: every test goes through the limiter, only test_rate_limits hits its limits.
         **generous,

@@ -73,7 +73,7 @@ async def served(
     )
     app = create_app(own)
     redis = Redis.from_url(REDIS_URL)
-    # This Redis has served the cache for long: no restart window (see lib/cache.py), as in conftest.
+    # This Redis has served the cache for long: no restart window (see lib/cache/), as in conftest.
     await redis.set(app.plugins.get(ChopchopPlugin).generations.birth_key, 0)
     await redis.aclose()
     async with running(app) as http:
