@@ -253,6 +253,18 @@ class Settings:
 
     def validate(self) -> Settings:
         """Refuse configurations that are unsafe for their mode. Reads and writes nothing."""
+        self._validate_secrets()
+        self._validate_jobs()
+        self._validate_redis()
+        self._validate_email()
+        self._validate_rates()
+        self._validate_replicas()
+        if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
+            msg = "argon2 parameters are below OWASP's minimum (19456 KiB, t=2)."
+            raise SettingsError(msg)
+        return self
+
+    def _validate_secrets(self) -> None:
         if self.jwt_secret:
             check_secret(f"{ENV_PREFIX}JWT_SECRET", self.jwt_secret)
         elif not self.embedded:
@@ -260,8 +272,9 @@ class Settings:
             raise SettingsError(msg)
         if self.metrics_token is not None:
             check_secret(f"{ENV_PREFIX}METRICS_TOKEN", self.metrics_token)
-        self._validate_jobs()
-        self._validate_redis()
+
+    def _validate_email(self) -> None:
+        """Where emails go, and the base URL of the links they carry."""
         if not self.embedded and not self.smtp_host and not self.allow_file_mailer:
             msg = (
                 f"{ENV_PREFIX}SMTP_HOST must be set in server mode (or set {ENV_PREFIX}ALLOW_FILE_MAILER=true "
@@ -275,6 +288,8 @@ class Settings:
                 f"not {self.public_base_url!r}."
             )
             raise SettingsError(msg)
+
+    def _validate_rates(self) -> None:
         from chopchop.lib.ratelimit import Rate
 
         for name in RATE_SETTINGS:
@@ -283,6 +298,8 @@ class Settings:
             except ValueError as exc:
                 msg = f"{ENV_PREFIX}{name.upper()}: {exc}"
                 raise SettingsError(msg) from exc
+
+    def _validate_replicas(self) -> None:
         for url in self.replica_urls:
             if not url.startswith("postgresql+asyncpg://") or self.uses_sqlite:
                 msg = (
@@ -309,10 +326,6 @@ class Settings:
                 f"{ENV_PREFIX}REPLICA_MAX_LAG_SECONDS: a replica is judged by its last check."
             )
             raise SettingsError(msg)
-        if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
-            msg = "argon2 parameters are below OWASP's minimum (19456 KiB, t=2)."
-            raise SettingsError(msg)
-        return self
 
     def _validate_redis(self) -> None:
         """The Redis URL (plain or Sentinel) and the key prefix."""
