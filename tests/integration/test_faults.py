@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import shutil
 import signal
 import socket
@@ -179,7 +180,8 @@ async def test_postgres_outage_is_a_quick_503_and_recovers_alone(
     settings: Settings, private_postgres: PrivatePostgres
 ) -> None:
     await asyncio.to_thread(upgrade, private_postgres.url)
-    app = create_app(replace(settings, database_url=private_postgres.url))
+    metrics_token = secrets.token_urlsafe(32)
+    app = create_app(replace(settings, database_url=private_postgres.url, metrics_token=metrics_token))
     async with app.lifespan(), asgi_client(app) as http:
         _, headers = await quick_user(app, "faults@example.com")
         created = await http.post(RECIPES, json=recipe_payload(title="Before"), headers=headers)
@@ -191,6 +193,10 @@ async def test_postgres_outage_is_a_quick_503_and_recovers_alone(
         uncached = await http.get(RECIPES, params={"q": "never cached"})
         ready = await http.get("/health/ready")
         elapsed = time.perf_counter() - started
+        # The scrape still answers (the outbox gauges keep their last values): the outage must be seen.
+        scrape = await http.get("/metrics", headers={"Authorization": f"Bearer {metrics_token}"})
+        assert scrape.status_code == 200, scrape.text
+        assert "chopchop_requests_total" in scrape.text
         for response in (write, uncached):
             assert response.status_code == 503, response.text
             assert response.headers["content-type"].startswith(PROBLEM)

@@ -126,7 +126,8 @@ async def test_a_message_that_keeps_failing_ends_dead_and_visible(settings: Sett
         dead = (await _rows(dead_app))[0]
         assert (dead.status, dead.attempts) == (OutboxStatus.DEAD.value, outbox.MAX_ATTEMPTS)
         assert "SMTP refused" in (dead.last_error or "")
-        assert await outbox.backlog(plugin.db_config) == {"dead": 1}
+        async with plugin.db_config.get_session() as session:
+            assert await outbox.backlog(session) == {"dead": 1}
         # Dead messages are not swept back onto the queue.
         assert await outbox.sweep_outbox(plugin.job_context, older_than_seconds=0) == 0
 

@@ -19,7 +19,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, NamedTuple, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, cast, runtime_checkable
 
 from croniter import croniter  # type: ignore[import-untyped]
 from litestar import Router
@@ -64,6 +64,10 @@ class SaqJobQueue:
         # SAQ: whole epoch seconds, 0 = now; rounded up, never sooner than asked.
         scheduled = math.ceil(time.time() + after) if after > 0 else 0
         await self.queue.enqueue(task, scheduled=scheduled, **DEFAULT_JOB_OPTIONS, **kwargs)
+
+    async def ping(self) -> None:
+        """Raises unless the queue's Redis answers."""
+        await cast("Any", self.queue).redis.ping()
 
 
 class Scheduled(NamedTuple):

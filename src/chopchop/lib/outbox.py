@@ -217,12 +217,11 @@ async def purge_outbox(ctx: dict[str, Any]) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def backlog(db: SQLAlchemyAsyncConfig) -> dict[str, int]:
+async def backlog(session: AsyncSession) -> dict[str, int]:
     """How many messages wait, are in flight, or are dead (for /metrics and operators)."""
-    async with db.get_session() as session:
-        rows = await session.execute(
-            select(OutboxMessage.status, func.count())
-            .where(OutboxMessage.status != OutboxStatus.SENT.value)
-            .group_by(OutboxMessage.status)
-        )
-        return {status: int(count) for status, count in rows.tuples()}
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.status != OutboxStatus.SENT.value)
+        .group_by(OutboxMessage.status)
+    )
+    return {status: int(count) for status, count in rows.tuples()}

@@ -24,7 +24,7 @@ from chopchop.domain.accounts.auth import build_auth
 from chopchop.domain.accounts.controllers import AuthController, MeController
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
 from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
-from chopchop.domain.system.controllers import HealthController, MetricsController
+from chopchop.domain.system.controllers import REPLICAS_STATE_KEY, HealthController, MetricsController
 from chopchop.domain.users.controllers import UserController
 from chopchop.lib.cache import TOKEN_KEY_STATE_KEY, CacheInvalidation, Generations
 from chopchop.lib.conditional import ConditionalGetMiddleware
@@ -138,10 +138,10 @@ class ChopchopPlugin(InitPluginProtocol):
     def _state(self) -> dict[str, Any]:
         return {
             "settings": self.settings,
-            "chopchop": self,
             "cache_generations": self.generations,
             TOKEN_KEY_STATE_KEY: self.db_config.token_key,
             "rate_limits": self.rate_limits,
+            REPLICAS_STATE_KEY: self.db_config.replicas,
         }
 
     def _dependencies(self) -> dict[str, Provide]:

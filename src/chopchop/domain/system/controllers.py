@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 from typing import Annotated
@@ -20,8 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chopchop.db import OutboxStatus
 from chopchop.lib import outbox
 from chopchop.lib.apidoc import ApiOperation
+from chopchop.lib.jobs import JobQueue, SaqJobQueue
 from chopchop.lib.observability import OUTBOX_BACKLOG, QUEUE_DEPTH, metrics_body
 from chopchop.lib.problems import Unauthorized
+from chopchop.lib.replicas import Replicas
+from chopchop.settings import Settings
+
+# The read replicas, if any, in the app's state (``server/plugin.py``): a dataclass, not a DI value, which
+# Litestar would try to parse as a model.
+REPLICAS_STATE_KEY = "replicas"
 
 
 class Health(msgspec.Struct):
@@ -63,7 +71,12 @@ class HealthController(Controller):
             )
         },
     )
-    async def ready(self, db_session: NamedDependency[AsyncSession], state: State) -> Response[Health]:
+    async def ready(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        job_queue: NamedDependency[JobQueue],
+        state: State,
+    ) -> Response[Health]:
         """The database and, in server mode, Redis answer. 503 with the failing checks otherwise.
 
         With read replicas, each is listed too (`replica <host:port/db>`: `ok`, `ok (lag 0.4s)`, or why it is out
@@ -75,16 +88,14 @@ class HealthController(Controller):
             checks["database"] = "ok"
         except Exception as exc:  # noqa: BLE001 - any failure means not ready
             checks["database"] = f"error: {type(exc).__name__}"
-        plugin = state.chopchop
-        if plugin.saq is not None:
+        if isinstance(job_queue, SaqJobQueue):
             try:
-                queue = plugin.job_queue.queue
-                await asyncio.wait_for(queue.redis.ping(), CHECK_TIMEOUT_SECONDS)
+                await asyncio.wait_for(job_queue.ping(), CHECK_TIMEOUT_SECONDS)
                 checks["redis"] = "ok"
             except Exception as exc:  # noqa: BLE001
                 checks["redis"] = f"error: {type(exc).__name__}"
         healthy = all(value == "ok" for value in checks.values())
-        replicas = plugin.db_config.replicas
+        replicas: Replicas | None = state.get(REPLICAS_STATE_KEY)
         if replicas is not None:
             # Reported, not required: without a replica in rotation the primary serves every read.
             checks.update(replicas.health())
@@ -121,8 +132,14 @@ class MetricsController(Controller):
     opt = {"exclude_from_auth": True}
 
     @get("/", cache=False)
-    async def metrics(self, request: Request[object, object, State], state: State) -> Response[bytes]:
-        token: str | None = state.settings.metrics_token
+    async def metrics(
+        self,
+        request: Request[object, object, State],
+        settings: NamedDependency[Settings],
+        job_queue: NamedDependency[JobQueue],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Response[bytes]:
+        token: str | None = settings.metrics_token
         if not token:
             raise NotFoundException
         if not bearer_matches(request.headers.get("authorization"), token):
@@ -130,14 +147,18 @@ class MetricsController(Controller):
                 "Missing or wrong metrics token (CHOPCHOP_METRICS_TOKEN).",
                 headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
             )
-        plugin = state.chopchop
 
         async def refresh() -> None:
-            backlog = await outbox.backlog(plugin.db_config)
+            try:
+                backlog = await outbox.backlog(db_session)
+            finally:
+                # A read: nothing to commit, and a database lost meanwhile must not turn the scrape into a 503.
+                with contextlib.suppress(Exception):
+                    await db_session.rollback()
             for status in (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.DEAD):
                 OUTBOX_BACKLOG.labels(status.value).set(backlog.get(status.value, 0))
-            if plugin.saq is not None:
-                queue = plugin.job_queue.queue
+            if isinstance(job_queue, SaqJobQueue):
+                queue = job_queue.queue
                 for kind in ("queued", "active"):
                     QUEUE_DEPTH.labels(kind).set(await asyncio.wait_for(queue.count(kind), CHECK_TIMEOUT_SECONDS))
 
