@@ -31,25 +31,6 @@ POSTGRES_ONLY_INDEXES: set[str] = {
     "ix_ingredient_name_trgm",
 }
 
-COMPLEXITIES = ("easy", "medium", "hard")
-UNITS = (
-    "g",
-    "kg",
-    "mg",
-    "ml",
-    "l",
-    "tsp",
-    "tbsp",
-    "cup",
-    "piece",
-    "pinch",
-    "clove",
-    "slice",
-    "can",
-    "bunch",
-    "dash",
-)
-
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -104,6 +85,7 @@ class Recipe(UUIDv7AuditBase):
     author_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # One of ``schemas.Complexity`` (the wire contract says it, once; the column does not check it).
     complexity: Mapped[str] = mapped_column(String(10))
     servings: Mapped[int] = mapped_column(Integer)
     prep_minutes: Mapped[int] = mapped_column(Integer)
@@ -146,6 +128,7 @@ class RecipeIngredient(DefaultBase):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     ingredient_id: Mapped[UUID] = mapped_column(ForeignKey("ingredient.id", ondelete="RESTRICT"))
     quantity: Mapped[Decimal | None] = mapped_column(Numeric(12, 3), default=None)
+    # One of ``schemas.Unit`` (the wire contract says it, once; the column does not check it).
     unit: Mapped[str | None] = mapped_column(String(10), default=None)
     note: Mapped[str | None] = mapped_column(String(200), default=None)
 
@@ -177,10 +160,8 @@ class RecipeLike(DefaultBase):
 
 
 __all__ = [
-    "COMPLEXITIES",
     "FULLTEXT_CONFIG",
     "POSTGRES_ONLY_INDEXES",
-    "UNITS",
     "Ingredient",
     "IngredientUsage",
     "Recipe",
