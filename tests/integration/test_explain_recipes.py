@@ -1,6 +1,6 @@
 """EXPLAIN every typical recipe query on tens of thousands of rows: none may scan recipes, lines or likes.
 
-The statements come from the service's own builders (``recipe_page_statement`` and friends), and then from the
+The statements come from the area's own builders (``queries.broad_statement`` and friends), and then from the
 API itself: each typical read is sent uncached and every statement it sends is captured with its parameters and
 explained (the PostgreSQL list path joins the page, the tags and the count in one statement of its own). The
 data is made by ``INSERT ... SELECT generate_series`` in a few seconds; the suite's ``clean_state`` fixture
@@ -30,13 +30,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.sql.expression import Executable
 
 from chopchop.domain.recipes import listing
-from chopchop.domain.recipes.schemas import RecipeFilters, SortOrder
-from chopchop.domain.recipes.services import (
+from chopchop.domain.recipes.queries import (
+    Criteria,
+    broad_statement,
     ingredient_count_statement,
     ingredient_statement,
     liked_count_statement,
     liked_page_statement,
+    narrow_statement,
 )
+from chopchop.domain.recipes.schemas import RecipeFilters, SortOrder
 from chopchop.lib.pagination import MAX_SEARCH_OFFSET
 from chopchop.settings import Settings
 from tests.helpers import Client, sent_statements
@@ -116,15 +119,15 @@ async def typical_queries(
     """(name, statement) of every query the recipe lists issue, with realistic parameters: the broad path (a walk
     of the sort's index) for every filter and sort, the narrow path (the matches counted exactly) for the
     selective filters it serves."""
-    everything = listing.Criteria(RecipeFilters()).conditions()
+    everything = Criteria(RecipeFilters()).conditions()
     queries: list[tuple[str, Executable]] = [
-        (f"walk sorted by {sort}", listing.broad_statement(everything, sort, limit=20, offset=0))
+        (f"walk sorted by {sort}", broad_statement(everything, sort, limit=20, offset=0))
         for sort in get_args(SortOrder)
     ]
     queries.append(
         (
             f"deep page (offset {MAX_SEARCH_OFFSET})",
-            listing.broad_statement(everything, "newest", limit=20, offset=MAX_SEARCH_OFFSET),
+            broad_statement(everything, "newest", limit=20, offset=MAX_SEARCH_OFFSET),
         )
     )
     cases: dict[str, tuple[RecipeFilters, bool]] = {
@@ -140,13 +143,13 @@ async def typical_queries(
     }
     for name, (filters, selective) in cases.items():
         conditions = (await listing.resolve(connection, filters)).conditions()
-        queries.append((f"walk, {name}", listing.broad_statement(conditions, "newest", limit=20, offset=0)))
+        queries.append((f"walk, {name}", broad_statement(conditions, "newest", limit=20, offset=0)))
         if selective:
-            exact = listing.narrow_statement(conditions, "newest", limit=20, offset=0, cap=CAP)
+            exact = narrow_statement(conditions, "newest", limit=20, offset=0, cap=CAP)
             queries.append((f"exact, {name}", exact))
-    author_only = listing.Criteria(RecipeFilters(author=author)).conditions()
+    author_only = Criteria(RecipeFilters(author=author)).conditions()
     queries += [
-        ("exact, author, most liked", listing.narrow_statement(author_only, "most_liked", limit=20, offset=0, cap=CAP)),
+        ("exact, author, most liked", narrow_statement(author_only, "most_liked", limit=20, offset=0, cap=CAP)),
         ("liked recipes of a user", liked_page_statement(liker, limit=20, offset=0)),
         ("count of a user's likes", liked_count_statement(liker)),
         ("ingredient autocomplete", ingredient_statement("tom", limit=20, offset=0, dialect="postgresql")),

@@ -1,6 +1,6 @@
 """The recipe aggregate: recipes with their ingredient lines and tags, the ingredient catalogue, and likes.
 
-Index names follow the typical queries of ``chopchop.domain.recipes.services`` (see docs/database.md). B-tree
+Index names follow the typical queries of ``chopchop.domain.recipes.queries`` (see docs/database.md). B-tree
 indexes are declared here and created by migration 0002 on every database; PostgreSQL-only indexes (full-text
 GIN over ``recipe.search_vector``, trigram GIN over ``ingredient.name``) exist only in the migrations and are
 listed in :data:`POSTGRES_ONLY_INDEXES` so that the models-versus-migrations comparison can skip them.
@@ -44,7 +44,7 @@ class Ingredient(UUIDv7AuditBase):
 
     name: Mapped[str] = mapped_column(String(100), unique=True)
     # PostgreSQL: how many recipes use the entry, as of the last fold of ``ingredient_usage`` (add its pending
-    # deltas for the exact figure: ``chopchop.domain.recipes.services.ingredient_statement``). Unused on SQLite.
+    # deltas for the exact figure: ``chopchop.domain.recipes.queries.ingredient_statement``). Unused on SQLite.
     recipe_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
