@@ -1,9 +1,16 @@
-"""EXPLAIN every typical recipe query on tens of thousands of rows: none may scan recipes, lines or likes.
+"""EXPLAIN every recipe statement on tens of thousands of rows: none of the typical ones may scan recipes, lines,
+tags or likes.
 
-The statements come from the service's own builders (``recipe_page_statement`` and friends), and then from the
-API itself: each typical read is sent uncached and every statement it sends is captured with its parameters and
-explained (the PostgreSQL list path joins the page, the tags and the count in one statement of its own). The
-data is made by ``INSERT ... SELECT generate_series`` in a few seconds; the suite's ``clean_state`` fixture
+Three views of the same SQL, so that nothing the recipe area sends escapes a plan:
+
+* every builder of ``chopchop.domain.recipes.queries``, with realistic parameters (``COVERAGE`` names each one, and
+  a test checks it names all of them): each is run in a transaction that is rolled back, what it sends is recorded
+  and explained with its parameters (SQLite's for the embedded ones);
+* ``listing.page`` as it runs, for filters that take each of its paths (narrow, broad, every match): every
+  statement it sends is captured and explained, the last resort under the settings it sets for itself;
+* the API itself: each typical read is sent uncached and every statement it sends is captured and explained.
+
+The data is made by ``INSERT ... SELECT generate_series`` in a few seconds; the suite's ``clean_state`` fixture
 truncates it afterwards.
 
 Run as a script against a seeded database (``chopchop seed``) to measure each query with and without its
@@ -17,26 +24,28 @@ index (the index is dropped inside a transaction that is rolled back)::
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import sys
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
 from typing import Any, cast, get_args
 
 from litestar import Litestar
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
-from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.expression import ClauseElement, Executable
 
-from chopchop.domain.recipes import listing
+from chopchop.db.migrate import upgrade
+from chopchop.domain.recipes import listing, queries
+from chopchop.domain.recipes.listing import Budget
+from chopchop.domain.recipes.queries import Criteria
 from chopchop.domain.recipes.schemas import RecipeFilters, SortOrder
-from chopchop.domain.recipes.services import (
-    ingredient_count_statement,
-    ingredient_statement,
-    liked_count_statement,
-    liked_page_statement,
-)
 from chopchop.lib.pagination import MAX_SEARCH_OFFSET
 from chopchop.settings import Settings
 from tests.helpers import Client, sent_statements
@@ -46,10 +55,47 @@ USERS = 500
 INGREDIENTS = 300
 LINES_PER_RECIPE = 6
 TAGS = 30
-#: Tables that must never be read by a sequential scan in the typical queries.
 #: The narrow path's cap at the default settings.
 CAP = Settings().exact_total_limit * listing.NARROW_CAP_FACTOR
+#: Tables that must never be read by a sequential scan in the typical queries.
 BIG_TABLES = {"recipe", "recipe_ingredient", "recipe_like", "recipe_tag", "comment"}
+
+#: Where each statement of ``queries`` is explained: on "postgresql", on "sqlite" (the embedded mode's), on "both";
+#: or why it cannot be (a command, not a query).
+COVERAGE: dict[str, str] = {
+    "broad_statement": "postgresql",
+    "narrow_statement": "postgresql",
+    "estimate_statement": "postgresql",
+    "SEARCH_LIMITS_STATEMENT": "postgresql",
+    "PLANNER_STATISTICS_STATEMENT": "postgresql",
+    "words_statement": "postgresql",
+    "ingredient_ids_statement": "both",
+    "embedded_page_statement": "sqlite",
+    "embedded_count_statement": "sqlite",
+    "write_lock_statement": "sqlite",
+    "recipe_with_author_statement": "both",
+    "lines_statement": "both",
+    "line_names_statement": "both",
+    "tags_statement": "both",
+    "active_user_statement": "both",
+    "liked_page_statement": "both",
+    "liked_count_statement": "both",
+    "like_count_statement": "both",
+    "add_like_statement": "both",
+    "remove_like_statement": "both",
+    "uncount_likes_of_statement": "both",
+    "remove_likes_of_statement": "both",
+    "ingredient_statement": "both",
+    "ingredient_count_statement": "both",
+    "add_ingredients_statement": "both",
+    "FOLD_USAGE_STATEMENT": "postgresql",
+    "DROP_PENDING_USAGE_STATEMENT": "postgresql",
+    "RECOUNT_USAGE_STATEMENT": "postgresql",
+    "LOCK_USAGE": "not a query: LOCK TABLE has no plan",
+}
+#: Statements that read a whole big table by design: the recount reads every recipe's array (a maintenance step
+#: after bulk loads, never on a request).
+READS_EVERYTHING = {"RECOUNT_USAGE_STATEMENT"}
 
 SEED_SQL = [
     f"""
@@ -110,25 +156,45 @@ SEED_SQL = [
 ANALYZED = ["user_account", "ingredient", "recipe", "recipe_ingredient", "recipe_tag", "recipe_like"]
 
 
+@dataclass(frozen=True)
+class Ids:
+    """Rows the statements are asked about: an author (of about 40 recipes), a user who likes recipes, a recipe."""
+
+    author: uuid.UUID
+    liker: uuid.UUID
+    recipe: uuid.UUID
+
+
+#: (label, name of the builder in ``queries``, statement)
+Entry = tuple[str, str, Any]
+
+
+def statement_builders(module: ModuleType) -> set[str]:
+    """The statements a queries module defines: its ``*_statement`` functions and its statement constants."""
+    names: set[str] = set()
+    for name, value in vars(module).items():
+        constant = isinstance(value, Executable) and isinstance(value, ClauseElement)
+        builder = inspect.isfunction(value) and value.__module__ == module.__name__ and name.endswith("_statement")
+        if not name.startswith("_") and (constant or builder):
+            names.add(name)
+    return names
+
+
 async def typical_queries(
-    connection: AsyncConnection, author: uuid.UUID, liker: uuid.UUID, tags: tuple[str, str] = ("tag7", "tag3")
-) -> list[tuple[str, Executable]]:
-    """(name, statement) of every query the recipe lists issue, with realistic parameters: the broad path (a walk
-    of the sort's index) for every filter and sort, the narrow path (the matches counted exactly) for the
-    selective filters it serves."""
-    everything = listing.Criteria(RecipeFilters()).conditions()
-    queries: list[tuple[str, Executable]] = [
-        (f"walk sorted by {sort}", listing.broad_statement(everything, sort, limit=20, offset=0))
+    connection: AsyncConnection, ids: Ids, tags: tuple[str, str] = ("tag7", "tag3")
+) -> list[Entry]:
+    """Every query the recipe lists issue, with realistic parameters: the broad path (a walk of the sort's index)
+    for every filter and sort, the narrow path (the matches counted exactly) for the selective filters it serves;
+    a user's likes and the ingredient autocomplete."""
+    everything = Criteria(RecipeFilters()).conditions()
+    entries: list[Entry] = [
+        (f"walk sorted by {sort}", "broad_statement", queries.broad_statement(everything, sort, limit=20, offset=0))
         for sort in get_args(SortOrder)
     ]
-    queries.append(
-        (
-            f"deep page (offset {MAX_SEARCH_OFFSET})",
-            listing.broad_statement(everything, "newest", limit=20, offset=MAX_SEARCH_OFFSET),
-        )
-    )
+    deep = queries.broad_statement(everything, "newest", limit=20, offset=MAX_SEARCH_OFFSET)
+    entries.append((f"deep page (offset {MAX_SEARCH_OFFSET})", "broad_statement", deep))
     cases: dict[str, tuple[RecipeFilters, bool]] = {
-        "author": (RecipeFilters(author=author), True),
+        "author": (RecipeFilters(author=ids.author), True),
         "complexity": (RecipeFilters(complexity="hard"), False),
         "tag": (RecipeFilters(tags=(tags[0],)), True),
         "max_total_minutes": (RecipeFilters(max_total_minutes=15), False),
@@ -140,19 +206,118 @@ async def typical_queries(
     }
     for name, (filters, selective) in cases.items():
         conditions = (await listing.resolve(connection, filters)).conditions()
-        queries.append((f"walk, {name}", listing.broad_statement(conditions, "newest", limit=20, offset=0)))
+        broad = queries.broad_statement(conditions, "newest", limit=20, offset=0)
+        entries.append((f"walk, {name}", "broad_statement", broad))
         if selective:
-            exact = listing.narrow_statement(conditions, "newest", limit=20, offset=0, cap=CAP)
-            queries.append((f"exact, {name}", exact))
-    author_only = listing.Criteria(RecipeFilters(author=author)).conditions()
-    queries += [
-        ("exact, author, most liked", listing.narrow_statement(author_only, "most_liked", limit=20, offset=0, cap=CAP)),
-        ("liked recipes of a user", liked_page_statement(liker, limit=20, offset=0)),
-        ("count of a user's likes", liked_count_statement(liker)),
-        ("ingredient autocomplete", ingredient_statement("tom", limit=20, offset=0, dialect="postgresql")),
-        ("ingredient autocomplete count", ingredient_count_statement("tom")),
+            exact = queries.narrow_statement(conditions, "newest", limit=20, offset=0, cap=CAP)
+            entries.append((f"exact, {name}", "narrow_statement", exact))
+    author_only = Criteria(RecipeFilters(author=ids.author)).conditions()
+    most_liked = queries.narrow_statement(author_only, "most_liked", limit=20, offset=0, cap=CAP)
+    return [
+        *entries,
+        ("exact, author, most liked", "narrow_statement", most_liked),
+        (
+            "liked recipes of a user",
+            "liked_page_statement",
+            queries.liked_page_statement(ids.liker, limit=20, offset=0),
+        ),
+        ("count of a user's likes", "liked_count_statement", queries.liked_count_statement(ids.liker)),
+        ("ingredient autocomplete", "ingredient_statement", ingredients_page("postgresql")),
+        ("ingredient autocomplete count", "ingredient_count_statement", queries.ingredient_count_statement("tom")),
     ]
-    return queries
+
+
+def ingredients_page(dialect: str) -> Any:
+    return queries.ingredient_statement("tom", limit=20, offset=0, dialect=dialect)
+
+
+def recipe_statements(ids: Ids, dialect: str) -> list[Entry]:
+    """Every other builder of ``queries`` that runs on ``dialect``, with realistic parameters."""
+    now = datetime.now(UTC)
+    entries: list[Entry] = [
+        ("catalogue ids", "ingredient_ids_statement", queries.ingredient_ids_statement(["tomato", "garlic"])),
+        ("one recipe", "recipe_with_author_statement", queries.recipe_with_author_statement(ids.recipe)),
+        ("its lines", "lines_statement", queries.lines_statement(ids.recipe)),
+        ("its line names", "line_names_statement", queries.line_names_statement(ids.recipe)),
+        ("its tags", "tags_statement", queries.tags_statement(ids.recipe)),
+        ("an active user", "active_user_statement", queries.active_user_statement(ids.author)),
+        ("like counter, read", "like_count_statement", queries.like_count_statement(ids.recipe, 0)),
+        ("like counter, +1", "like_count_statement", queries.like_count_statement(ids.recipe, 1)),
+        ("a like", "add_like_statement", queries.add_like_statement(dialect, ids.liker, ids.recipe, now)),
+        ("an unlike", "remove_like_statement", queries.remove_like_statement(ids.liker, ids.recipe)),
+        ("a user's likes uncounted", "uncount_likes_of_statement", queries.uncount_likes_of_statement(ids.liker)),
+        ("a user's likes removed", "remove_likes_of_statement", queries.remove_likes_of_statement(ids.liker)),
+        (
+            "new catalogue entries",
+            "add_ingredients_statement",
+            queries.add_ingredients_statement(dialect, [(uuid.uuid4(), "explained"), (uuid.uuid4(), "tomato")], now),
+        ),
+    ]
+    if dialect == "postgresql":
+        conditions = Criteria(RecipeFilters(complexity="hard", max_total_minutes=15)).conditions()
+        limits = queries.SEARCH_LIMITS_STATEMENT.bindparams(timeout="2000", seqscan="off", work_mem="32MB")
+        return [
+            *entries,
+            ("estimate of a filter", "estimate_statement", queries.estimate_statement(conditions)),
+            ("search limits", "SEARCH_LIMITS_STATEMENT", limits),
+            ("planner statistics", "PLANNER_STATISTICS_STATEMENT", queries.PLANNER_STATISTICS_STATEMENT),
+            ("words of a search", "words_statement", queries.words_statement("smoky curry -stew")),
+            ("usage fold", "FOLD_USAGE_STATEMENT", queries.FOLD_USAGE_STATEMENT),
+            ("pending usage dropped", "DROP_PENDING_USAGE_STATEMENT", queries.DROP_PENDING_USAGE_STATEMENT),
+            ("usage recount", "RECOUNT_USAGE_STATEMENT", queries.RECOUNT_USAGE_STATEMENT),
+        ]
+    lists: list[Entry] = []
+    for filters in embedded_filters(ids):
+        page = queries.embedded_page_statement(filters, "newest", limit=20, offset=0)
+        lists.append((f"embedded page, {filters}", "embedded_page_statement", page))
+        lists.append(
+            (f"embedded count, {filters}", "embedded_count_statement", queries.embedded_count_statement(filters))
+        )
+    return [
+        *entries,
+        *lists,
+        (
+            "liked recipes of a user",
+            "liked_page_statement",
+            queries.liked_page_statement(ids.liker, limit=20, offset=0),
+        ),
+        ("count of a user's likes", "liked_count_statement", queries.liked_count_statement(ids.liker)),
+        ("ingredient autocomplete", "ingredient_statement", ingredients_page("sqlite")),
+        ("ingredient autocomplete count", "ingredient_count_statement", queries.ingredient_count_statement("tom")),
+        ("write lock", "write_lock_statement", queries.write_lock_statement(ids.recipe)),
+    ]
+
+
+def embedded_filters(ids: Ids) -> list[RecipeFilters]:
+    return [
+        RecipeFilters(),
+        RecipeFilters(author=ids.author),
+        RecipeFilters(complexity="hard", max_total_minutes=15),
+        RecipeFilters(tags=("tag7", "tag3")),
+        RecipeFilters(ingredients_all=("tomato", "garlic")),
+        RecipeFilters(ingredients_any=("tomato", "basil"), exclude_ingredients=("peanut butter",)),
+        RecipeFilters(q="smoky curry"),
+    ]
+
+
+async def sent_by(connection: AsyncConnection, statement: Any) -> list[tuple[str, Any]]:
+    """What ``statement`` sends to the database (SQL and driver parameters): it runs in a transaction that is
+    rolled back, so that its parameters are processed exactly as they are for the services."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, parameters: Any, *_args: Any) -> None:
+        sent.append((sql, parameters))
+
+    if connection.in_transaction():
+        await connection.rollback()
+    transaction = await connection.begin()
+    event.listen(connection.sync_connection, "before_cursor_execute", record)
+    try:
+        await connection.execute(statement)
+    finally:
+        event.remove(connection.sync_connection, "before_cursor_execute", record)
+        await transaction.rollback()
+    return sent
 
 
 def sql_of(statement: Executable) -> str:
@@ -167,6 +332,10 @@ def scans(plan: dict[str, Any]) -> Iterator[tuple[str, str]]:
         yield from scans(child)
 
 
+def seq_scans(plan: dict[str, Any]) -> list[str]:
+    return sorted({rel for node, rel in scans(plan) if node == "Seq Scan" and rel in BIG_TABLES})
+
+
 async def explain(connection: AsyncConnection, sql: str, *, analyze: bool = False) -> dict[str, Any]:
     options = "ANALYZE, BUFFERS, FORMAT JSON" if analyze else "FORMAT JSON"
     raw = (await connection.execute(text(f"EXPLAIN ({options}) {sql}"))).scalar_one()
@@ -174,10 +343,75 @@ async def explain(connection: AsyncConnection, sql: str, *, analyze: bool = Fals
     return dict(document[0])
 
 
-async def _parameters(connection: AsyncConnection) -> tuple[uuid.UUID, uuid.UUID]:
+async def plan_of(connection: AsyncConnection, sql: str, parameters: Any) -> dict[str, Any]:
+    """The plan of a statement as it was sent. An ``EXPLAIN`` (the list's estimate) is only ever planned: its plan
+    is its result."""
+    explained = sql if sql.lstrip().upper().startswith("EXPLAIN") else f"EXPLAIN (FORMAT JSON) {sql}"
+    raw = (await connection.exec_driver_sql(explained, parameters)).scalar_one()
+    return dict((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"])
+
+
+async def explain_as_run(connection: AsyncConnection, sent: list[tuple[str, Any]], where: str) -> list[str]:
+    """Explain statements in the order they were sent, in one transaction rolled back: the settings a list sets
+    for its last resort (``SEARCH_LIMITS_STATEMENT``) are set again, so what follows is planned as it ran."""
+    failures: list[str] = []
+    if connection.in_transaction():
+        await connection.rollback()
+    async with connection.begin() as transaction:
+        for sql, parameters in sent:
+            plan = await plan_of(connection, sql, parameters)
+            if "set_config(" in sql:
+                await connection.exec_driver_sql(sql, parameters)
+            elif not sql.lstrip().upper().startswith("EXPLAIN") and (seq := seq_scans(plan)):
+                failures.append(f"{where}: Seq Scan on {', '.join(seq)}\n{sql}\n{json.dumps(plan)[:3000]}")
+        await transaction.rollback()
+    return failures
+
+
+async def _parameters(connection: AsyncConnection) -> Ids:
     author = (await connection.execute(text("SELECT author_id FROM recipe LIMIT 1"))).scalar_one()
     liker = (await connection.execute(text("SELECT user_id FROM recipe_like LIMIT 1"))).scalar_one()
-    return author, liker
+    recipe = (await connection.execute(text("SELECT recipe_id FROM recipe_like LIMIT 1"))).scalar_one()
+    return Ids(author=author, liker=liker, recipe=recipe)
+
+
+def list_cases(ids: Ids) -> dict[str, tuple[RecipeFilters, SortOrder, int]]:
+    """Lists that take each path of ``listing.page`` on the seeded data (whose search vectors are empty: the bulk
+    load skips the trigger that fills them, so every search is rare, and a negated one matches nothing)."""
+    return {
+        "everything (walk, estimated total)": (RecipeFilters(), "newest", 0),
+        "deep page": (RecipeFilters(), "newest", MAX_SEARCH_OFFSET),
+        "complexity (estimate, then walk)": (RecipeFilters(complexity="hard"), "most_liked", 0),
+        "author (estimate, then exact)": (RecipeFilters(author=ids.author), "newest", 0),
+        "tag": (RecipeFilters(tags=("tag7",)), "title", 0),
+        "ingredients": (RecipeFilters(ingredients_all=("tomato", "garlic"), ingredients_any=("basil",)), "quickest", 0),
+        "rare words (exact)": (RecipeFilters(q="smoky curry"), "newest", 0),
+        # Negated words only: every recipe says "chop", so nothing matches. The second word, new to this process,
+        # makes the search new to the cache of parsed searches (its words are asked for, whatever ran before).
+        "negated words only (every match)": (RecipeFilters(q=f"-chop -never{uuid.uuid4().hex}"), "newest", 0),
+        "unknown required ingredient (nothing to ask)": (
+            RecipeFilters(ingredients_all=("no such thing",)),
+            "newest",
+            0,
+        ),
+    }
+
+
+#: What the listing cases must have sent between them: each path and each statement of the decision.
+LIST_PATHS = {
+    "narrow": "MATERIALIZED",
+    "broad": "AS walk",
+    "every match": "set_config(",
+    "estimate": "EXPLAIN (FORMAT JSON)",
+    "planner statistics": "pg_stats",
+    "words": "numnode(",
+    "ingredient ids": "FROM ingredient",
+}
+
+
+def test_every_recipe_statement_is_explained() -> None:
+    """Each statement ``queries`` defines is named in ``COVERAGE`` (and so explained below, or said why not)."""
+    assert statement_builders(queries) == set(COVERAGE)
 
 
 async def test_typical_recipe_queries_use_indexes(database_url: str, app: Litestar, client: Client) -> None:
@@ -195,41 +429,93 @@ async def test_typical_recipe_queries_use_indexes(database_url: str, app: Litest
             await autocommit.execute(text(f"VACUUM ANALYZE {', '.join(ANALYZED)}"))
         async with engine.connect() as connection:
             assert (await connection.execute(text("SELECT count(*) FROM recipe"))).scalar_one() == RECIPES
-            author, liker = await _parameters(connection)
+            ids = await _parameters(connection)
+
+            # Every builder, with realistic parameters.
+            entries = [*await typical_queries(connection, ids), *recipe_statements(ids, "postgresql")]
+            assert {builder for _, builder, _ in entries} == _covered("postgresql")
             failures: list[str] = []
-            for name, statement in await typical_queries(connection, author, liker):
-                plan = (await explain(connection, sql_of(statement)))["Plan"]
-                seq = sorted({rel for node, rel in scans(plan) if node == "Seq Scan" and rel in BIG_TABLES})
-                if seq:
-                    failures.append(f"{name}: Seq Scan on {', '.join(seq)}\n{json.dumps(plan, indent=1)[:3000]}")
+            for name, builder, statement in entries:
+                for sql, parameters in await sent_by(connection, statement):
+                    plan = await plan_of(connection, sql, parameters)
+                    seq = seq_scans(plan)
+                    if seq and builder not in READS_EVERYTHING and not sql.lstrip().upper().startswith("EXPLAIN"):
+                        failures.append(f"{name}: Seq Scan on {', '.join(seq)}\n{json.dumps(plan, indent=1)[:3000]}")
             assert not failures, "\n\n".join(failures)
+
+            # The list as it runs: every statement listing.page sends, for lists that take each of its paths.
+            listing.forget()
+            seen: list[str] = []
+            for name, (filters, sort, offset) in list_cases(ids).items():
+                if connection.in_transaction():
+                    await connection.rollback()
+                sent = []
+
+                def record(_conn: Any, _cursor: Any, sql: str, parameters: Any, *_args: Any) -> None:
+                    sent.append((sql, parameters))  # noqa: B023 - used within the iteration
+
+                event.listen(connection.sync_connection, "before_cursor_execute", record)
+                try:
+                    await listing.page(connection, filters, sort, limit=20, offset=offset, budget=Budget())
+                finally:
+                    event.remove(connection.sync_connection, "before_cursor_execute", record)
+                seen += [sql for sql, _ in sent]
+                failures += await explain_as_run(connection, sent, f"listing, {name}")
+            assert not failures, "\n\n".join(failures)
+            missed = [path for path, marker in LIST_PATHS.items() if not any(marker in sql for sql in seen)]
+            assert not missed, f"no list took these paths: {missed}"
 
             # The statements the API really sends (the list path joins page, tags and count in one statement):
             # captured as they go out, uncached, and explained with their parameters.
-            failures = []
-            for path in api_reads(author, liker):
+            for path in api_reads(ids):
                 with sent_statements(app) as sent:
                     response = await client.get(path, headers={"Cache-Control": "no-cache"})
                 assert response.status_code == 200, (path, response.text)
-                selects = [(sql, params) for sql, params in sent if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
-                assert selects, path
-                for sql, params in selects:
-                    raw = (await connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}", params)).scalar_one()
-                    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
-                    seq = sorted({rel for node, rel in scans(plan) if node == "Seq Scan" and rel in BIG_TABLES})
-                    if seq:
-                        failures.append(f"{path}: Seq Scan on {', '.join(seq)}\n{sql}\n{json.dumps(plan)[:3000]}")
+                assert sent, path
+                failures += await explain_as_run(connection, sent, path)
             assert not failures, "\n\n".join(failures)
     finally:
         await engine.dispose()
 
 
-def api_reads(author: uuid.UUID, liker: uuid.UUID) -> list[str]:
+async def test_embedded_statements_explain(tmp_path: Path) -> None:
+    """The embedded mode's statements (and the SQLite forms of the shared ones) are valid SQLite, and look rows up
+    in the indexes of lines, tags and likes rather than reading those tables whole."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'explain.sqlite3'}"
+    await asyncio.to_thread(upgrade, url)
+    engine = create_async_engine(url)
+    ids = Ids(author=uuid.uuid4(), liker=uuid.uuid4(), recipe=uuid.uuid4())
+    entries = recipe_statements(ids, "sqlite")
+    assert {builder for _, builder, _ in entries} == _covered("sqlite")
+    failures: list[str] = []
+    try:
+        async with engine.connect() as connection:
+            for name, _builder, statement in entries:
+                for sql, parameters in await sent_by(connection, statement):
+                    steps = (await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters)).all()
+                    details = [str(step[-1]) for step in steps]
+                    whole = [d for d in details if d.startswith("SCAN ") and d.split()[1] in EMBEDDED_LOOKUPS]
+                    if whole:
+                        failures.append(f"{name}: {whole}\n{sql}\n{details}")
+    finally:
+        await engine.dispose()
+    assert not failures, "\n\n".join(failures)
+
+
+#: Tables the embedded statements only look up by index (recipes themselves may be walked in a sort order).
+EMBEDDED_LOOKUPS = {"recipe_ingredient", "recipe_like", "recipe_tag", "comment"}
+
+
+def _covered(dialect: str) -> set[str]:
+    return {name for name, where in COVERAGE.items() if where in (dialect, "both")}
+
+
+def api_reads(ids: Ids) -> list[str]:
     """The typical reads of the recipe area, as URLs."""
     lists = [f"/api/v1/recipes?limit=20&sort={sort}" for sort in get_args(SortOrder)]
     filters = [
         f"offset={MAX_SEARCH_OFFSET}",
-        f"author={author}",
+        f"author={ids.author}",
         "complexity=hard",
         "tag=tag7",
         "max_total_minutes=15",
@@ -238,12 +524,15 @@ def api_reads(author: uuid.UUID, liker: uuid.UUID) -> list[str]:
         "exclude_ingredients=peanut%20butter",
         "q=smoky%20curry",
         "q=tomato&tag=tag3&complexity=easy",
+        "q=-chop",
     ]
     return [
         *lists,
         *(f"/api/v1/recipes?limit=20&{query}" for query in filters),
-        f"/api/v1/users/{author}/recipes?limit=20",
-        f"/api/v1/users/{liker}/likes?limit=20",
+        f"/api/v1/recipes/{ids.recipe}",
+        f"/api/v1/recipes/{ids.recipe}?servings=3",
+        f"/api/v1/users/{ids.author}/recipes?limit=20",
+        f"/api/v1/users/{ids.liker}/likes?limit=20",
         "/api/v1/ingredients?prefix=tom",
     ]
 
@@ -252,10 +541,10 @@ async def measure(database_url: str) -> None:
     """Print each query's plan and time with its indexes, and without the recipe indexes it uses."""
     engine = create_async_engine(database_url)
     async with engine.connect() as connection:
-        author, liker = await _parameters(connection)
+        ids = await _parameters(connection)
         popular = await connection.execute(text("SELECT tag FROM recipe_tag GROUP BY tag ORDER BY count(*) DESC"))
         tags = list(popular.scalars())
-        for name, statement in await typical_queries(connection, author, liker, (tags[0], tags[1])):
+        for name, _builder, statement in await typical_queries(connection, ids, (tags[0], tags[1])):
             sql = sql_of(statement)
             await explain(connection, sql, analyze=True)  # warm the cache: both runs read from memory
             with_index = await explain(connection, sql, analyze=True)

@@ -1,8 +1,10 @@
 """The typical queries of comments and of the user directory are served by indexes, not sequential scans.
 
 Seeds a realistic amount of data straight in SQL (INSERT ... SELECT generate_series: about a second), runs the
-services' own statements (captured as they are sent) under EXPLAIN ANALYZE, and fails on any Seq Scan over
-the tables those queries read. The rows go with the usual truncation after the test.
+services' own statements (captured as they are sent) under EXPLAIN ANALYZE (writes under EXPLAIN alone: they are
+not run twice), and fails on any Seq Scan over the tables those queries read. Every builder of the comments' and
+the directory's ``queries`` is explained as well, with realistic parameters (``COVERAGE`` names each one, and a
+test checks it names all of them). The rows go with the usual truncation after the test.
 """
 
 from __future__ import annotations
@@ -16,14 +18,32 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
+from chopchop.db import User
+from chopchop.domain.comments import queries as comment_queries
 from chopchop.domain.comments.services import CommentService
+from chopchop.domain.users import queries as user_queries
 from chopchop.domain.users.services import UserDirectoryService
+from tests.integration.test_explain_recipes import Entry, plan_of, sent_by, statement_builders
 
 USERS = 20_000
 RECIPES = 2_000
 COMMENTS = 40_000
 HOT_RECIPE_COMMENTS = 10_000  # one recipe everybody talks about; the rest spread over the others
 WATCHED_TABLES = {"comment", "user_account", "recipe"}
+#: The statements of both ``queries`` modules, each explained below by ``builder_entries``.
+COVERAGE = {
+    comment_queries: {
+        "count_comment_statement",
+        "comment_total_statement",
+        "comment_page_statement",
+        "comment_with_author_statement",
+        "comment_owners_statement",
+        "remove_comment_statement",
+        "remove_comments_of_statement",
+    },
+    user_queries: {"directory_count_statement", "directory_page_statement", "profile_statement"},
+}
+WRITES = ("INSERT", "UPDATE", "DELETE")
 
 FIRST_NAMES = [
     "Ada",
@@ -174,7 +194,7 @@ async def explain_service_calls(engine: AsyncEngine, call: Callable[[AsyncSessio
     sent: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH", *WRITES)):
             sent.append((statement, parameters))
 
     async with AsyncSession(engine) as session:
@@ -184,11 +204,13 @@ async def explain_service_calls(engine: AsyncEngine, call: Callable[[AsyncSessio
         event.remove(connection.sync_connection, "before_cursor_execute", record)
         plans: list[Plan] = []
         for statement, parameters in sent:
-            result = await connection.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters)
+            # A write has run already: planned only, it is not run twice (its time is not known, then).
+            options = "FORMAT JSON" if statement.lstrip().upper().startswith(WRITES) else "ANALYZE, FORMAT JSON"
+            result = await connection.exec_driver_sql(f"EXPLAIN ({options}) {statement}", parameters)
             plan = result.scalar_one()[0]
-            plans.append(Plan(statement, plan, float(plan["Execution Time"])))
+            plans.append(Plan(statement, plan, float(plan.get("Execution Time", "nan"))))
         await session.rollback()
-    assert plans, "the service sent no SELECT"
+    assert plans, "the service sent nothing"
     return plans
 
 
@@ -221,6 +243,12 @@ async def test_social_queries_use_indexes(seeded: AsyncEngine) -> None:
         engine,
         "SELECT author_id FROM recipe GROUP BY author_id ORDER BY count(*) DESC, author_id LIMIT 1",
     )
+    (commenter,) = await _ids(engine, f"SELECT author_id FROM comment WHERE id = '{a_comment}'")  # noqa: S608
+
+    async def comment(session: AsyncSession) -> object:
+        author = await session.get(User, busy_user)
+        assert author is not None
+        return await CommentService(session=session).add(recipe_id=hot_recipe, author=author, body="Explained.")
 
     typical: dict[str, Callable[[AsyncSession], Awaitable[object]]] = {
         "comments of a busy recipe, first page": lambda s: CommentService(session=s).page_for_recipe(
@@ -238,6 +266,10 @@ async def test_social_queries_use_indexes(seeded: AsyncEngine) -> None:
         "users search by name": lambda s: UserDirectoryService(session=s).page(query="HOPPER", limit=20, offset=0),
         "users search by number": lambda s: UserDirectoryService(session=s).page(query="1234", limit=20, offset=0),
         "public profile": lambda s: UserDirectoryService(session=s).profile(busy_user),
+        "comment on a busy recipe": comment,
+        "edit a comment": lambda s: CommentService(session=s).edit(a_comment, editor_id=commenter, body="Edited."),
+        "delete a comment": lambda s: CommentService(session=s).remove(a_comment, remover_id=commenter),
+        "delete a user's comments": lambda s: CommentService(session=s).remove_all_by_author(commenter),
     }
 
     report: list[str] = []
@@ -251,3 +283,59 @@ async def test_social_queries_use_indexes(seeded: AsyncEngine) -> None:
         "\n".join(report)
     )  # shown with -s / on failure: the numbers of docs/database.md (comments and the user directory)
     assert offenders == {}
+
+    # Every builder, with realistic parameters (what the calls above did not send is explained all the same).
+    entries = builder_entries(hot_recipe=hot_recipe, a_comment=a_comment, commenter=commenter, busy_user=busy_user)
+    assert {builder for _, builder, _ in entries} == set().union(*COVERAGE.values())
+    async with engine.connect() as connection:
+        for name, _builder, statement in entries:
+            for sql, parameters in await sent_by(connection, statement):
+                plan = Plan(sql, {"Plan": await plan_of(connection, sql, parameters)}, 0.0)
+                if plan.seq_scans() and not is_whole_directory_count(sql):
+                    offenders[name] = [*plan.seq_scans(), sql]
+    assert offenders == {}
+
+
+def builder_entries(*, hot_recipe: UUID, a_comment: UUID, commenter: UUID, busy_user: UUID) -> list[Entry]:
+    """Each statement of the comments' and the directory's ``queries``, with the parameters of typical calls."""
+    return [
+        ("comment counted", "count_comment_statement", comment_queries.count_comment_statement(hot_recipe, 1)),
+        ("comment uncounted", "count_comment_statement", comment_queries.count_comment_statement(hot_recipe, -1)),
+        ("a recipe's comment total", "comment_total_statement", comment_queries.comment_total_statement(hot_recipe)),
+        (
+            "a deep page of comments",
+            "comment_page_statement",
+            comment_queries.comment_page_statement(hot_recipe, limit=20, offset=2000),
+        ),
+        (
+            "one comment",
+            "comment_with_author_statement",
+            comment_queries.comment_with_author_statement(a_comment),
+        ),
+        ("who may delete it", "comment_owners_statement", comment_queries.comment_owners_statement(a_comment)),
+        ("a comment deleted", "remove_comment_statement", comment_queries.remove_comment_statement(a_comment)),
+        (
+            "a user's comments deleted",
+            "remove_comments_of_statement",
+            comment_queries.remove_comments_of_statement(commenter),
+        ),
+        ("directory total", "directory_count_statement", user_queries.directory_count_statement(None)),
+        ("directory search total", "directory_count_statement", user_queries.directory_count_statement("HOPPER")),
+        (
+            "directory page 50",
+            "directory_page_statement",
+            user_queries.directory_page_statement(None, limit=20, offset=1000),
+        ),
+        (
+            "directory search",
+            "directory_page_statement",
+            user_queries.directory_page_statement("1234", limit=20, offset=0),
+        ),
+        ("a public profile", "profile_statement", user_queries.profile_statement(busy_user)),
+    ]
+
+
+def test_every_social_statement_is_explained() -> None:
+    """Each statement of the comments' and the directory's ``queries`` is named in ``COVERAGE``."""
+    for module, names in COVERAGE.items():
+        assert statement_builders(module) == names, module.__name__

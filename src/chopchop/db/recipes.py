@@ -1,6 +1,6 @@
 """The recipe aggregate: recipes with their ingredient lines and tags, the ingredient catalogue, and likes.
 
-Index names follow the typical queries of ``chopchop.domain.recipes.services`` (see docs/database.md). B-tree
+Index names follow the typical queries of ``chopchop.domain.recipes.queries`` (see docs/database.md). B-tree
 indexes are declared here and created by migration 0002 on every database; PostgreSQL-only indexes (full-text
 GIN over ``recipe.search_vector``, trigram GIN over ``ingredient.name``) exist only in the migrations and are
 listed in :data:`POSTGRES_ONLY_INDEXES` so that the models-versus-migrations comparison can skip them.
@@ -31,25 +31,6 @@ POSTGRES_ONLY_INDEXES: set[str] = {
     "ix_ingredient_name_trgm",
 }
 
-COMPLEXITIES = ("easy", "medium", "hard")
-UNITS = (
-    "g",
-    "kg",
-    "mg",
-    "ml",
-    "l",
-    "tsp",
-    "tbsp",
-    "cup",
-    "piece",
-    "pinch",
-    "clove",
-    "slice",
-    "can",
-    "bunch",
-    "dash",
-)
-
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -63,7 +44,7 @@ class Ingredient(UUIDv7AuditBase):
 
     name: Mapped[str] = mapped_column(String(100), unique=True)
     # PostgreSQL: how many recipes use the entry, as of the last fold of ``ingredient_usage`` (add its pending
-    # deltas for the exact figure: ``chopchop.domain.recipes.services.ingredient_statement``). Unused on SQLite.
+    # deltas for the exact figure: ``chopchop.domain.recipes.queries.ingredient_statement``). Unused on SQLite.
     recipe_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
@@ -104,6 +85,7 @@ class Recipe(UUIDv7AuditBase):
     author_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # One of ``schemas.Complexity`` (the wire contract says it, once; the column does not check it).
     complexity: Mapped[str] = mapped_column(String(10))
     servings: Mapped[int] = mapped_column(Integer)
     prep_minutes: Mapped[int] = mapped_column(Integer)
@@ -146,6 +128,7 @@ class RecipeIngredient(DefaultBase):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     ingredient_id: Mapped[UUID] = mapped_column(ForeignKey("ingredient.id", ondelete="RESTRICT"))
     quantity: Mapped[Decimal | None] = mapped_column(Numeric(12, 3), default=None)
+    # One of ``schemas.Unit`` (the wire contract says it, once; the column does not check it).
     unit: Mapped[str | None] = mapped_column(String(10), default=None)
     note: Mapped[str | None] = mapped_column(String(200), default=None)
 
@@ -177,10 +160,8 @@ class RecipeLike(DefaultBase):
 
 
 __all__ = [
-    "COMPLEXITIES",
     "FULLTEXT_CONFIG",
     "POSTGRES_ONLY_INDEXES",
-    "UNITS",
     "Ingredient",
     "IngredientUsage",
     "Recipe",

@@ -6,7 +6,7 @@ from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 
-from chopchop.domain.recipes.services import fold_ingredient_usage as fold
+from chopchop.domain.recipes.services import IngredientService
 
 
 async def fold_ingredient_usage(ctx: dict[str, Any]) -> None:
@@ -14,7 +14,7 @@ async def fold_ingredient_usage(ctx: dict[str, Any]) -> None:
     counts read the same before and after; folding keeps the pending rows per entry few)."""
     db: SQLAlchemyAsyncConfig = ctx["db_config"]
     async with db.get_session() as session:
-        await fold(session)
+        await IngredientService(session=session).fold_usage()
         await session.commit()
 
 

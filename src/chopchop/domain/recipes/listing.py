@@ -1,5 +1,5 @@
-"""``GET /recipes`` at any size: the statements, the rule that decides what a page's ``total`` costs, and the
-planner statistics that rule reads.
+"""``GET /recipes`` at any size on PostgreSQL: the rule that decides how a page and its ``total`` are read, and the
+planner statistics that rule reads (the statements are ``queries``').
 
 PostgreSQL. A list is answered in one of two ways (measured in bench/results/20261130-issue12-research-1m.md and
 docs/database.md):
@@ -21,7 +21,10 @@ column (``pg_stats.most_common_elems``, 10,000 per column at ``STATISTICS 1000``
 its matches are few, while the planner's guess for it (half the rarest tracked frequency) could send the broad
 walk through the whole index looking for twenty matches that do not exist.
 
-SQLite (embedded): exact counts with the original statements; catalogues there are small.
+If the walk ends before a full page, the matches are few or far down the order: **every match** is read, within
+the search timeout and a few lists at a time, and the answer is exact (or a 422 when no index can find them).
+
+SQLite (embedded): exact counts with ``queries.embedded_*_statement``; catalogues there are small.
 """
 
 from __future__ import annotations
@@ -35,50 +38,17 @@ from typing import Any, cast
 from uuid import UUID
 
 import msgspec
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    String,
-    Uuid,
-    false,
-    func,
-    literal,
-    literal_column,
-    not_,
-    select,
-    text,
-    true,
-)
-from sqlalchemy import cast as cast_
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ColumnElement, Row
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import ClauseElement, Executable
-from sqlalchemy.sql.util import ClauseAdapter
 
-from chopchop.db import Ingredient, Recipe, User
-from chopchop.db.recipes import FULLTEXT_CONFIG
+from chopchop.domain.recipes import queries
+from chopchop.domain.recipes.queries import Criteria, Words
 from chopchop.domain.recipes.schemas import TAG_MAX_LENGTH, RecipeFilters, SortOrder
-
-#: Sort keys of each order, each ending with the id (ties keep a stable order across pages): (column, descending).
-SORT_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {
-    "newest": (("created_at", True), ("id", True)),
-    "most_liked": (("like_count", True), ("id", True)),
-    "most_commented": (("comment_count", True), ("id", True)),
-    "title": (("title", False), ("id", False)),
-    "quickest": (("total_minutes", False), ("id", False)),
-}
-
-#: The type of ``recipe.tags``: a list of tags is compared as the same type (``varchar[] @> varchar[]``).
-TAGS_ARRAY = ARRAY(String(TAG_MAX_LENGTH))
-IDS_ARRAY = ARRAY(Uuid())
+from chopchop.lib.problems import TooManyRequests, Unprocessable
 
 #: How many times ``exact_total_limit`` matches the narrow statement materialises before it gives up.
 NARROW_CAP_FACTOR = 5
-
-#: How many rows of a sort order the walk reads at most before the list is answered another way.
-WALK_ROWS = 20_000
 
 #: How many lists one process lets read every match at once (the last resort, up to the search timeout each): a
 #: server runs as many as it has workers, about one per CPU, so that they finish instead of slowing each other
@@ -91,27 +61,8 @@ EVERY_MATCH = asyncio.Semaphore(EVERY_MATCH_CONCURRENCY)
 #: How long a process trusts the planner statistics it read (they change when autovacuum analyses the table).
 STATS_SECONDS = 300.0
 
-SUMMARY_COLUMNS = (
-    Recipe.id,
-    Recipe.title,
-    Recipe.complexity,
-    Recipe.servings,
-    Recipe.total_minutes,
-    Recipe.like_count,
-    Recipe.comment_count,
-    Recipe.created_at,
-    Recipe.author_id,
-    User.display_name,
-    Recipe.tags,
-)
-
-
-def order_by(columns: Any, sort: SortOrder) -> list[ColumnElement[Any]]:
-    """The ORDER BY of ``sort`` over ``columns`` (the ``Recipe`` model, or a CTE's ``.c``)."""
-    return [
-        getattr(columns, name).desc() if descending else getattr(columns, name).asc()
-        for name, descending in SORT_KEYS[sort]
-    ]
+#: PostgreSQL's SQLSTATE of a statement cancelled by ``statement_timeout``.
+QUERY_CANCELED = "57014"
 
 
 @dataclass(frozen=True)
@@ -128,158 +79,85 @@ class Budget:
 
 
 @dataclass(frozen=True)
-class Criteria:
-    """The filters of one list, with ingredient names resolved to catalogue ids (PostgreSQL).
+class Listed:
+    """A page of summary rows (``queries.SUMMARY_COLUMNS``), the number of matches and whether it is exact."""
 
-    ``impossible``: a required ingredient is not in the catalogue, none of the alternatives is, or the search is
-    only stop words: nothing matches, and nothing needs to be asked.
-    """
+    rows: Sequence[Row[Any]]
+    total: int
+    exact: bool
 
-    filters: RecipeFilters
-    all_ids: tuple[UUID, ...] = ()
-    any_ids: tuple[UUID, ...] = ()
-    exclude_ids: tuple[UUID, ...] = ()
-    searched: Words | None = None
-    impossible: bool = False
 
-    @property
-    def indexed(self) -> bool:
-        """Whether a condition can find its matches in an index (a bitmap), rather than only check rows: exclusions
-        and searches made only of negated words cannot."""
-        filters = self.filters
-        searched = self.searched is not None and bool(self.searched.positive)
-        return bool(
-            filters.author is not None
-            or filters.complexity is not None
-            or filters.tags
-            or filters.max_total_minutes is not None
-            or self.all_ids
-            or self.any_ids
-            or searched
+async def page(
+    connection: AsyncConnection, filters: RecipeFilters, sort: SortOrder, *, limit: int, offset: int, budget: Budget
+) -> Listed:
+    """One page of a list and its ``total``, on the session's connection (core rows, no ORM result layer)."""
+    criteria = await resolve(connection, filters)
+    if criteria.impossible:
+        return Listed([], 0, True)
+    conditions = criteria.conditions()
+    stats = await PLANNER_STATS.get(connection)
+    estimated: int | None = None
+    # Few matches that an index finds: count them (at most `cap`) and take the page from them.
+    narrow = stats.rows <= budget.exact_total_limit
+    if not narrow and criteria.indexed:
+        narrow = known_narrow(criteria, stats, budget.exact_total_limit)
+        if not narrow:
+            estimated = await estimate(connection, conditions)
+            narrow = estimated <= budget.exact_total_limit
+    if narrow:
+        statement = queries.narrow_statement(conditions, sort, limit=limit, offset=offset, cap=budget.cap)
+        rows = (await connection.execute(statement)).all()
+        matched = int(rows[0].total)
+        if matched <= budget.cap:
+            return Listed([row for row in rows if row.id is not None], matched, True)
+    # Many matches, or none an index finds: walk the sort order, at most WALK_ROWS rows of it.
+    statement = queries.broad_statement(conditions, sort, limit=limit, offset=offset)
+    rows = (await connection.execute(statement)).all()
+    if len(rows) == limit:
+        # A full page; more may follow. The estimate, never below what this page proves.
+        if estimated is None:
+            estimated = await estimate(connection, conditions)
+        return Listed(rows, max(about(estimated), offset + limit + 1), False)
+    # The walk ended before a full page: the matches are few, or far down the order. Read them all, within the
+    # search timeout: the answer is exact, or a 422 when no index can find them quickly. A few at a time.
+    try:
+        await asyncio.wait_for(EVERY_MATCH.acquire(), EVERY_MATCH_WAIT)
+    except TimeoutError:
+        msg = "Too many searches that read every match are running: retry in a moment."
+        raise TooManyRequests(msg, slug="too-many-searches", headers={"Retry-After": "1"}) from None
+    try:
+        return await every_match(connection, conditions, sort, limit=limit, offset=offset, budget=budget)
+    finally:
+        EVERY_MATCH.release()
+
+
+async def every_match(
+    connection: AsyncConnection,
+    conditions: Sequence[ColumnElement[bool]],
+    sort: SortOrder,
+    *,
+    limit: int,
+    offset: int,
+    budget: Budget,
+) -> Listed:
+    """The last resort: every match read and counted, bounded by the search timeout (a 422 when it runs out)."""
+    # For this statement only: bounded by the timeout, and by the indexes wherever they can find the matches
+    # (the planner, expecting many matches, would rather read the whole table).
+    bounded = {"timeout": str(max(1, budget.search_timeout_ms)), "seqscan": "off", "work_mem": "32MB"}
+    await connection.execute(queries.SEARCH_LIMITS_STATEMENT, bounded)
+    statement = queries.narrow_statement(conditions, sort, limit=limit, offset=offset, cap=None)
+    try:
+        rows = (await connection.execute(statement)).all()
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != QUERY_CANCELED:
+            raise
+        msg = (
+            "These filters match few recipes, and none of them can be looked up in an index (words that "
+            "rarely meet, or only exclusions): add a word, a tag or an ingredient the recipes must have."
         )
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        """The WHERE clauses: containment tests on the GIN-indexed arrays, the stored search vector, b-trees."""
-        filters = self.filters
-        conditions: list[ColumnElement[bool]] = []
-        if self.impossible:
-            return [false()]
-        if filters.author is not None:
-            conditions.append(Recipe.author_id == filters.author)
-        if filters.complexity is not None:
-            conditions.append(Recipe.complexity == filters.complexity)
-        if filters.tags:
-            wanted = sorted(set(filters.tags))
-            conditions.append(Recipe.tags.contains(cast_(literal(wanted, TAGS_ARRAY), TAGS_ARRAY)))
-        if filters.max_total_minutes is not None:
-            conditions.append(Recipe.total_minutes <= filters.max_total_minutes)
-        if self.all_ids:
-            conditions.append(Recipe.ingredient_ids.contains(_ids(self.all_ids)))
-        if self.any_ids:
-            conditions.append(Recipe.ingredient_ids.overlap(_ids(self.any_ids)))
-        if self.exclude_ids:
-            conditions.append(not_(Recipe.ingredient_ids.overlap(_ids(self.exclude_ids))))
-        if filters.q:
-            conditions.append(fulltext_match(filters.q))
-        return conditions
-
-
-def _ids(ids: Iterable[UUID]) -> ColumnElement[Any]:
-    return cast_(literal(sorted(set(ids)), IDS_ARRAY), IDS_ARRAY)
-
-
-_NEGATIONS = re.compile(r"(?:-\s*){2,}")
-
-
-def search_query(query: str) -> str:
-    """The search as ``websearch_to_tsquery`` may safely read it: each ``-`` before a word nests one more NOT, and
-    33 of them overflow its stack (an error, not an answer); two cancel out, so a run keeps its parity."""
-    return _NEGATIONS.sub(lambda run: "-" if run.group().count("-") % 2 else " ", query)
-
-
-def tsquery(query: str) -> ColumnElement[Any]:
-    config: ColumnElement[Any] = literal_column(f"'{FULLTEXT_CONFIG}'")
-    return func.websearch_to_tsquery(config, search_query(query))
-
-
-def fulltext_match(query: str) -> ColumnElement[bool]:
-    """Full-text match against the stored ``search_vector`` (GIN index ``ix_recipe_search_vector``): a filter the
-    planner can check per row for free while it walks a sort index, or look up in the GIN index."""
-    return Recipe.search_vector.op("@@")(tsquery(query))
-
-
-def broad_statement(
-    conditions: Sequence[ColumnElement[bool]], sort: SortOrder, *, limit: int, offset: int
-) -> Select[Any]:
-    """The page by a walk of the sort's index, at most ``WALK_ROWS`` rows of it: the filters are checked on the
-    first rows of the order (a ``LIMIT`` the planner can only serve by walking the index), the offset skips ids
-    only, and authors and columns are joined for the page's rows. A full page found in the walk is the right page
-    (those rows are the first of the order); a short one says nothing about the rest."""
-    walk = select(*Recipe.__table__.c).order_by(*order_by(Recipe, sort)).limit(WALK_ROWS).subquery("walk")
-    adapter = ClauseAdapter(walk)
-    window = (
-        select(walk.c.id.label("id"))
-        .where(*(adapter.traverse(condition) for condition in conditions))
-        .order_by(*order_by(walk.c, sort))
-        .limit(limit)
-        .offset(offset)
-        .subquery("w")
-    )
-    return (
-        select(*SUMMARY_COLUMNS)
-        .select_from(window)
-        .join(Recipe, Recipe.id == window.c.id)
-        .join(User, User.id == Recipe.author_id)
-        .order_by(*order_by(Recipe, sort))
-    )
-
-
-def narrow_statement(
-    conditions: Sequence[ColumnElement[bool]], sort: SortOrder, *, limit: int, offset: int, cap: int | None
-) -> Select[Any]:
-    """The page and the exact number of matches in one statement: the matches (id and sort key) are materialised
-    once, counted, and the page is taken from them. At most ``cap + 1`` matches are materialised, whatever the
-    estimate said: a ``total`` above ``cap`` means "many", and the page is not to be trusted (the broad path
-    answers instead)."""
-    keys = [getattr(Recipe, name) for name, _ in SORT_KEYS[sort] if name != "id"]
-    matching = select(Recipe.id, *keys).where(*conditions)
-    if cap is not None:
-        matching = matching.limit(cap + 1)
-    matches = matching.cte("m").prefix_with("MATERIALIZED")
-    window = select(matches.c.id).order_by(*order_by(matches.c, sort)).limit(limit).offset(offset).subquery("w")
-    page = (
-        select(*SUMMARY_COLUMNS)
-        .select_from(window)
-        .join(Recipe, Recipe.id == window.c.id)
-        .join(User, User.id == Recipe.author_id)
-        .subquery("p")
-    )
-    # The count, joined to the page's rows: one row with empty columns when the page is past the end, so the
-    # total never needs a second statement.
-    counted = select(func.count().label("total")).select_from(matches).subquery("t")
-    return (
-        select(*page.c, counted.c.total).select_from(counted).outerjoin(page, true()).order_by(*order_by(page.c, sort))
-    )
-
-
-def estimate_statement(conditions: Sequence[ColumnElement[bool]]) -> Explain:
-    """``EXPLAIN`` of the filter alone: its top node's row estimate is the planner's count of the matches."""
-    return Explain(select(literal(1)).select_from(Recipe).where(*conditions))
-
-
-class Explain(Executable, ClauseElement):
-    """``EXPLAIN (FORMAT JSON) <statement>``, with the statement's bound parameters (the planner sees the values,
-    as it does for the statement itself: the estimate is the one the real query gets)."""
-
-    inherit_cache = False
-
-    def __init__(self, statement: Select[Any]) -> None:
-        self.statement = statement
-
-
-@compiles(Explain)
-def _compile_explain(element: Explain, compiler: SQLCompiler, **kw: Any) -> str:
-    return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)
+        raise Unprocessable(msg, slug="search-too-broad") from exc
+    await connection.execute(queries.SEARCH_LIMITS_STATEMENT, {"timeout": "0", "seqscan": "on", "work_mem": "4MB"})
+    return Listed([row for row in rows if row.id is not None], int(rows[0].total), True)
 
 
 class _PlanNode(msgspec.Struct):
@@ -294,7 +172,8 @@ _plans: msgspec.json.Decoder[list[_Plan]] = msgspec.json.Decoder(list[_Plan])
 
 
 async def estimate(connection: AsyncConnection, conditions: Sequence[ColumnElement[bool]]) -> int:
-    raw = (await connection.execute(estimate_statement(conditions))).scalar_one()
+    """The planner's count of the matches: the row estimate of the top node of the filter's plan."""
+    raw = (await connection.execute(queries.estimate_statement(conditions))).scalar_one()
     document = raw if isinstance(raw, str | bytes) else msgspec.json.encode(raw)
     rows: float = _plans.decode(document)[0].plan.rows
     return int(rows)
@@ -306,17 +185,6 @@ def about(count: int) -> int:
         return count
     scale = int(10 ** (len(str(count)) - 2))
     return (count + scale // 2) // scale * scale
-
-
-_STATS = text(
-    """
-    SELECT c.reltuples::float8, a.name, s.most_common_elems::text::text[]
-    FROM pg_class c
-    CROSS JOIN (VALUES ('search_vector'), ('ingredient_ids'), ('tags')) AS a(name)
-    LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = 'recipe' AND s.attname = a.name
-    WHERE c.oid = 'recipe'::regclass
-    """
-)
 
 
 @dataclass
@@ -350,7 +218,7 @@ class PlannerStatsCache:
         if known is not None and now - known.read_at < STATS_SECONDS:
             return known
         stats = PlannerStats(read_at=now)
-        for rows, column, elements in (await connection.execute(_STATS)).tuples():
+        for rows, column, elements in (await connection.execute(queries.PLANNER_STATISTICS_STATEMENT)).tuples():
             stats.rows = float(rows)
             stats.common[column] = frozenset(elements or ())
         self._stats[database] = stats
@@ -385,20 +253,10 @@ def forget() -> None:
 _QUOTED = re.compile(r"'((?:[^']|'')*)'")
 
 
-@dataclass(frozen=True)
-class Words:
-    """What ``websearch_to_tsquery`` made of a search: whether anything is left (stop words alone leave nothing,
-    and match nothing) and the words an index can look up (``querytree``: negated ones are left out)."""
-
-    empty: bool
-    positive: tuple[str, ...]
-
-
 async def words(connection: AsyncConnection, query: str) -> Words:
     found = _WORDS.get(query)
     if found is None:
-        searched = tsquery(query)
-        nodes, tree = (await connection.execute(select(func.numnode(searched), func.querytree(searched)))).one()
+        nodes, tree = (await connection.execute(queries.words_statement(query))).one()
         positive = tuple(sorted({match.replace("''", "'") for match in _QUOTED.findall(tree or "")}))
         found = Words(empty=not nodes, positive=positive)
         _WORDS.put(query, found)
@@ -406,8 +264,8 @@ async def words(connection: AsyncConnection, query: str) -> Words:
 
 
 async def ingredient_ids(connection: AsyncConnection, names: Iterable[str]) -> dict[str, UUID]:
-    """Catalogue ids of the names that exist (one lookup by the unique index on ``ingredient.name``)."""
-    rows = await connection.execute(select(Ingredient.name, Ingredient.id).where(Ingredient.name.in_(set(names))))
+    """Catalogue ids of the names that exist."""
+    rows = await connection.execute(queries.ingredient_ids_statement(names))
     return dict(rows.tuples().all())
 
 

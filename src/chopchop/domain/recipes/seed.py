@@ -34,12 +34,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 from sqlalchemy import Table, func, insert, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from chopchop.db import Ingredient, Recipe, User, metadata
-from chopchop.domain.recipes.services import recount_ingredient_usage, search_text
+from chopchop.db import Recipe, User, metadata
+from chopchop.domain.recipes import queries
+from chopchop.domain.recipes.services import search_text
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -1099,19 +1098,18 @@ def _users(
 
 async def _catalogue(connection: AsyncConnection, rng: random.Random, now: datetime) -> dict[str, uuid.UUID]:
     """The seed's ingredients in the catalogue (names already there keep their ids), by name."""
-    upsert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    await connection.execute(
-        upsert(Ingredient)
-        .values(
-            [
-                {"id": seeded_uuid7(rng, now), "name": name, "created_at": now, "updated_at": now}
-                for name in sorted(INGREDIENTS)
-            ]
-        )
-        .on_conflict_do_nothing(index_elements=[Ingredient.name])
-    )
-    found = await connection.execute(select(Ingredient.name, Ingredient.id).where(Ingredient.name.in_(INGREDIENTS)))
+    entries = [(seeded_uuid7(rng, now), name) for name in sorted(INGREDIENTS)]
+    await connection.execute(queries.add_ingredients_statement(connection.dialect.name, entries, now))
+    found = await connection.execute(queries.ingredient_ids_statement(INGREDIENTS))
     return dict(found.tuples().all())
+
+
+async def _recount_ingredient_usage(connection: AsyncConnection) -> None:
+    """PostgreSQL, in the caller's transaction: every entry's count afresh, the pending deltas dropped (see
+    ``queries.RECOUNT_USAGE_STATEMENT``: nothing is counted twice or missed)."""
+    await connection.execute(queries.LOCK_USAGE)
+    await connection.execute(queries.DROP_PENDING_USAGE_STATEMENT)
+    await connection.execute(queries.RECOUNT_USAGE_STATEMENT)
 
 
 async def _copy_batches(
@@ -1248,7 +1246,7 @@ async def seed_database(
                 engine, plan, encoder, connections=max(1, connections), report=report, progress=progress
             )
             # The COPY may have skipped the usage trigger (replica mode): count every entry's recipes afresh.
-            await recount_ingredient_usage(connection)
+            await _recount_ingredient_usage(connection)
             await connection.commit()
             seeded = ", ".join(name for name in SEEDED_TABLES if name != "comment" or with_comments)
             await connection.exec_driver_sql(f"ANALYZE {seeded}")

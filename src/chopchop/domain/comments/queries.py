@@ -1,0 +1,74 @@
+"""The comments' hand-written SQL: the recipe's comment counter, pages of a recipe's comments, deletions that
+count what they delete. Each builder (``*_statement``) is explained by tests/integration/test_explain_social.py."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy.sql.dml import ReturningDelete, ReturningUpdate
+
+from chopchop.db import Comment, Recipe, User
+from chopchop.lib.sql import PLAIN
+
+
+def count_comment_statement(recipe_id: UUID, delta: int) -> ReturningUpdate[tuple[UUID]]:
+    """Add ``delta`` to the recipe's comment counter in one atomic UPDATE, returning its id (no row: no such
+    recipe): concurrent writers each add theirs under the row lock, none is lost."""
+    return (
+        update(Recipe)
+        .where(Recipe.id == recipe_id)
+        .values(comment_count=Recipe.comment_count + delta)
+        .returning(Recipe.id)
+        .execution_options(**PLAIN)
+    )
+
+
+def comment_total_statement(recipe_id: UUID) -> Select[tuple[UUID, int]]:
+    """The recipe's id (no row: no such recipe) and how many comments it has, in one statement (an index-only
+    range scan)."""
+    count = select(func.count()).where(Comment.recipe_id == Recipe.id).scalar_subquery()
+    return select(Recipe.id, count).where(Recipe.id == recipe_id)
+
+
+def comment_page_statement(recipe_id: UUID, *, limit: int, offset: int) -> Select[tuple[Comment, str]]:
+    """One page of a recipe's comments with their authors' names, oldest first (ties broken by id).
+
+    A deferred join: the offset walks the index alone (an index-only scan), and only the page's rows are read
+    from the table and joined to their authors. Joining first would fetch every skipped row too."""
+    window = (
+        select(Comment.id)
+        .where(Comment.recipe_id == recipe_id)
+        .order_by(Comment.created_at, Comment.id)
+        .limit(limit)
+        .offset(offset)
+        .subquery("window")
+    )
+    return _with_author().join(window, window.c.id == Comment.id).order_by(Comment.created_at, Comment.id)
+
+
+def comment_with_author_statement(comment_id: UUID) -> Select[tuple[Comment, str]]:
+    return _with_author().where(Comment.id == comment_id)
+
+
+def _with_author() -> Select[tuple[Comment, str]]:
+    return select(Comment, User.display_name).join(User, User.id == Comment.author_id)
+
+
+def comment_owners_statement(comment_id: UUID) -> Select[tuple[UUID, UUID]]:
+    """Who may delete the comment: its author and its recipe's author."""
+    return (
+        select(Comment.author_id, Recipe.author_id)
+        .join(Recipe, Recipe.id == Comment.recipe_id)
+        .where(Comment.id == comment_id)
+    )
+
+
+def remove_comment_statement(comment_id: UUID) -> ReturningDelete[tuple[UUID]]:
+    """The comment, returning its recipe only if this statement deleted it: two concurrent deletes count once."""
+    return delete(Comment).where(Comment.id == comment_id).returning(Comment.recipe_id).execution_options(**PLAIN)
+
+
+def remove_comments_of_statement(author_id: UUID) -> ReturningDelete[tuple[UUID]]:
+    """Every comment of a user, returning the recipe of each (one row per comment deleted)."""
+    return delete(Comment).where(Comment.author_id == author_id).returning(Comment.recipe_id).execution_options(**PLAIN)

@@ -1,0 +1,50 @@
+"""The public user directory's hand-written SQL: pages of active users by name, and a profile with its counts.
+Each builder (``*_statement``) is explained by tests/integration/test_explain_social.py."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from chopchop.db import Comment, Recipe, User
+from chopchop.lib.text import LIKE_ESCAPE, like_escaped
+
+
+def _contains_pattern(text: str) -> str:
+    """A LIKE pattern that matches ``text`` anywhere, with the wildcards inside it taken literally."""
+    return f"%{like_escaped(text)}%"
+
+
+def _directory(query: str | None) -> list[ColumnElement[bool]]:
+    """Active users (the predicate of the partial index ix_user_account_active_name_id), optionally whose name
+    contains ``query``."""
+    conditions: list[ColumnElement[bool]] = [User.is_active == True]  # noqa: E712
+    if query:
+        # lower() on both sides: the same folding in SQL on both dialects; on PostgreSQL the trigram
+        # index on lower(display_name) serves it.
+        conditions.append(func.lower(User.display_name).like(func.lower(_contains_pattern(query)), escape=LIKE_ESCAPE))
+    return conditions
+
+
+def directory_count_statement(query: str | None) -> Select[tuple[int]]:
+    return select(func.count()).select_from(User).where(*_directory(query))
+
+
+def directory_page_statement(query: str | None, *, limit: int, offset: int) -> Select[tuple[User]]:
+    """Active users by name (case-insensitive, ties broken by id): the order of the partial index."""
+    return (
+        select(User)
+        .where(*_directory(query))
+        .order_by(func.lower(User.display_name), User.id)
+        .limit(limit)
+        .offset(offset)
+    )
+
+
+def profile_statement(user_id: UUID) -> Select[tuple[User, int, int, int]]:
+    """An active user and the counts of what they published (recipes, likes received, comments), in one statement."""
+    recipes = select(func.count()).where(Recipe.author_id == user_id).scalar_subquery()
+    likes = select(func.coalesce(func.sum(Recipe.like_count), 0)).where(Recipe.author_id == user_id).scalar_subquery()
+    comments = select(func.count()).where(Comment.author_id == user_id).scalar_subquery()
+    return select(User, recipes, likes, comments).where(User.id == user_id, User.is_active == True)  # noqa: E712
