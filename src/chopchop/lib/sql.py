@@ -8,6 +8,7 @@ from typing import Any, Final, TypeVar
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.repository.typing import ModelT
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 
 #: Execution options of an UPDATE or DELETE that changes no object the session holds (counters, child rows):
@@ -32,3 +33,8 @@ class Service(SQLAlchemyAsyncRepositoryService[ModelT, RepositoryT]):
         """``postgresql`` or ``sqlite``: the database behind the session."""
         session = self.session
         return (session.bind or session.get_bind()).dialect.name
+
+
+def insert_on_conflict(dialect: str) -> Any:
+    """The dialect's ``insert`` (both have ``on_conflict_do_nothing``); core ``insert`` has no ON CONFLICT."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert

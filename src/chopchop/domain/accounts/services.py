@@ -4,33 +4,24 @@ they send (recorded in the outbox in the same transaction: ``lib/outbox.py``).""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
 from chopchop.db import PendingRegistration, TokenPurpose, User, UserToken
 from chopchop.domain.comments.services import CommentService
-from chopchop.domain.recipes.services import forget_likes_of
+from chopchop.domain.recipes.services import RecipeLikeService
 from chopchop.lib import outbox
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import BadRequest, Conflict, Forbidden, Unauthorized
+from chopchop.lib.sql import Service, insert_on_conflict
 from chopchop.lib.text import normalise_email
 from chopchop.lib.tokens import hash_secret_token, new_secret_token
 
 
-def _insert(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
-    return pg_insert if dialect == "postgresql" else sqlite_insert
-
-
-class UserService(SQLAlchemyAsyncRepositoryService[User]):
+class UserService(Service[User, SQLAlchemyAsyncRepository[User]]):
     """Users and the rules of their accounts."""
 
     class Repository(SQLAlchemyAsyncRepository[User]):
@@ -41,7 +32,7 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
     def send_email(self, task: str, **payload: str) -> None:
         """Queue the email ``task`` once this transaction has committed: the job can never look for an account that
         is not committed yet, and if the queue is down the task waits in the outbox table instead of being lost."""
-        outbox.record(self.repository.session, task, **payload)
+        outbox.record(self.session, task, **payload)
 
     async def delete_account(self, user: User, password: str, *, hasher: PasswordHasher) -> None:
         """Delete the account and everything it owns, if ``password`` is its password.
@@ -49,8 +40,8 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
         ON DELETE CASCADE removes its rows but not what they counted on other people's recipes: its likes and
         comments are taken back first, in the same transaction."""
         await self.check_password(user, password, hasher=hasher)
-        session = self.repository.session
-        await forget_likes_of(session, user.id)
+        session = self.session
+        await RecipeLikeService(session=session).remove_all_by_user(user.id)
         await CommentService(session=session).remove_all_by_author(user.id)
         await self.delete(user.id)
 
@@ -92,7 +83,7 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
             )
         if hasher.needs_rehash(user.password_hash):
             user.password_hash = await hasher.hash(password)
-            await self.repository.session.flush()
+            await self.session.flush()
         return user
 
     async def check_password(self, user: User, password: str, *, hasher: PasswordHasher) -> None:
@@ -110,11 +101,11 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
         """Store a new password and revoke every access token issued before it."""
         user.password_hash = await hasher.hash(password)
         user.token_version += 1
-        await self.repository.session.flush()
+        await self.session.flush()
         return user
 
 
-class RegistrationService(SQLAlchemyAsyncRepositoryService[PendingRegistration]):
+class RegistrationService(Service[PendingRegistration, SQLAlchemyAsyncRepository[PendingRegistration]]):
     """Registrations waiting for the owner of their address (see :class:`PendingRegistration`)."""
 
     class Repository(SQLAlchemyAsyncRepository[PendingRegistration]):
@@ -128,7 +119,7 @@ class RegistrationService(SQLAlchemyAsyncRepositoryService[PendingRegistration])
         """Record a registration and email its link; or, if the address has an account, email its owner instead.
         Both paths hash: the time does not tell them apart."""
         password_hash = await hasher.hash(password)
-        session = self.repository.session
+        session = self.session
         existing = (await session.execute(select(User.id).where(User.email == email))).scalar_one_or_none()
         if existing is not None:
             # The owner of the address hears of it; the registrant is told the same as anyone else.
@@ -153,7 +144,7 @@ class RegistrationService(SQLAlchemyAsyncRepositoryService[PendingRegistration])
             .order_by(PendingRegistration.created_at.desc(), PendingRegistration.id.desc())
             .limit(1)
         )
-        found: PendingRegistration | None = (await self.repository.session.execute(statement)).scalar_one_or_none()
+        found: PendingRegistration | None = (await self.session.execute(statement)).scalar_one_or_none()
         return found
 
     async def issue_link(self, registration_id: UUID) -> tuple[PendingRegistration, str] | None:
@@ -162,7 +153,7 @@ class RegistrationService(SQLAlchemyAsyncRepositoryService[PendingRegistration])
         Issuing again (a retried email job) replaces the token: only the newest email of one registration
         works, and no other registration's link is touched.
         """
-        session = self.repository.session
+        session = self.session
         registration = await self.get_one_or_none(
             PendingRegistration.id == registration_id, PendingRegistration.expires_at > _now()
         )
@@ -191,8 +182,8 @@ class RegistrationService(SQLAlchemyAsyncRepositoryService[PendingRegistration])
             password_hash=newest.password_hash,
             expires_at=_now() + lifetime,
         )
-        self.repository.session.add(copy)
-        await self.repository.session.flush()
+        self.session.add(copy)
+        await self.session.flush()
         return copy
 
     async def find_by_token(self, token: str) -> PendingRegistration | None:
@@ -213,7 +204,7 @@ class RegistrationService(SQLAlchemyAsyncRepositoryService[PendingRegistration])
                 "link's address and password, register again: a new link will follow.",
                 slug="invalid-registration-password",
             )
-        session = self.repository.session
+        session = self.session
         # Lock every registration of the address, always in id order (two confirmations of two links of one
         # address would otherwise each hold one row and wait for the other's: a deadlock), then check that
         # this one is still there: of two concurrent confirmations the second finds it gone and is refused.
@@ -230,7 +221,7 @@ class RegistrationService(SQLAlchemyAsyncRepositoryService[PendingRegistration])
         await session.execute(delete(PendingRegistration).where(PendingRegistration.email == registration.email))
         now = _now()
         statement = (
-            _insert(session)(User)
+            insert_on_conflict(self.dialect)(User)
             .values(
                 id=uuid7(),
                 email=registration.email,
@@ -253,9 +244,7 @@ class RegistrationService(SQLAlchemyAsyncRepositoryService[PendingRegistration])
 
     async def purge_expired(self) -> int:
         """Delete registrations whose link expired; returns how many went."""
-        result = await self.repository.session.execute(
-            delete(PendingRegistration).where(PendingRegistration.expires_at <= _now())
-        )
+        result = await self.session.execute(delete(PendingRegistration).where(PendingRegistration.expires_at <= _now()))
         return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -266,7 +255,7 @@ def _now() -> datetime:
 INVALID_LINK = "The link is invalid, expired or already used. Ask for a new email."
 
 
-class UserTokenService(SQLAlchemyAsyncRepositoryService[UserToken]):
+class UserTokenService(Service[UserToken, SQLAlchemyAsyncRepository[UserToken]]):
     """Single-use, expiring tokens bound to a purpose; only their hashes are stored."""
 
     class Repository(SQLAlchemyAsyncRepository[UserToken]):
@@ -276,7 +265,7 @@ class UserTokenService(SQLAlchemyAsyncRepositoryService[UserToken]):
 
     async def issue(self, user_id: UUID, purpose: TokenPurpose, lifetime: timedelta) -> str:
         """A new token for the user; earlier unused tokens of the same purpose stop working."""
-        session = self.repository.session
+        session = self.session
         await session.execute(
             delete(UserToken).where(
                 UserToken.user_id == user_id, UserToken.purpose == purpose.value, UserToken.used_at.is_(None)
@@ -309,14 +298,14 @@ class UserTokenService(SQLAlchemyAsyncRepositoryService[UserToken]):
             .values(used_at=now)
             .returning(UserToken.user_id)
         )
-        user_id: UUID | None = (await self.repository.session.execute(statement)).scalar_one_or_none()
+        user_id: UUID | None = (await self.session.execute(statement)).scalar_one_or_none()
         if user_id is None:
             raise BadRequest(INVALID_LINK, slug="invalid-token")
         return user_id
 
     async def purge_expired(self) -> int:
         """Delete used and expired tokens; returns how many went."""
-        result = await self.repository.session.execute(
+        result = await self.session.execute(
             delete(UserToken).where((UserToken.expires_at <= datetime.now(UTC)) | UserToken.used_at.is_not(None))
         )
         return int(getattr(result, "rowcount", 0) or 0)

@@ -35,7 +35,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import cast as cast_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -46,7 +45,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from chopchop.db import Ingredient, IngredientUsage, Recipe, RecipeIngredient, RecipeLike, RecipeTag, User
 from chopchop.db.recipes import FULLTEXT_CONFIG
 from chopchop.domain.recipes.schemas import TAG_MAX_LENGTH, RecipeFilters, SortOrder
-from chopchop.lib.sql import PLAIN
+from chopchop.lib.sql import PLAIN, insert_on_conflict
 from chopchop.lib.text import LIKE_ESCAPE, like_escaped
 
 # Sort orders and summaries (both databases)
@@ -433,16 +432,11 @@ def like_count_statement(recipe_id: UUID, delta: int) -> Select[tuple[int]] | Re
     )
 
 
-def _insert_on_conflict(dialect: str) -> Any:
-    """The dialect's ``insert`` (both have ``on_conflict_do_nothing``); core ``insert`` has no ON CONFLICT."""
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
-
-
 def add_like_statement(dialect: str, user_id: UUID, recipe_id: UUID, now: datetime) -> Any:
     """The like's row unless it exists (``ON CONFLICT DO NOTHING``), returning the recipe id only if it went in:
     only the request whose row went in counts it, so a repeated or concurrent like of the same user adds 0."""
     return (
-        _insert_on_conflict(dialect)(RecipeLike)
+        insert_on_conflict(dialect)(RecipeLike)
         .values(user_id=user_id, recipe_id=recipe_id, created_at=now)
         .on_conflict_do_nothing(index_elements=[RecipeLike.user_id, RecipeLike.recipe_id])
         .returning(RecipeLike.recipe_id)
@@ -517,7 +511,7 @@ def add_ingredients_statement(dialect: str, entries: Iterable[tuple[UUID, str]],
     """The catalogue entries (id, normalised name) whose names are not there yet; the others are left alone. Safe
     under concurrency when every writer sends its names in the same order (they lock the same keys in order)."""
     return (
-        _insert_on_conflict(dialect)(Ingredient)
+        insert_on_conflict(dialect)(Ingredient)
         .values([{"id": id_, "name": name, "created_at": now, "updated_at": now} for id_, name in entries])
         .on_conflict_do_nothing(index_elements=[Ingredient.name])
     )

@@ -17,7 +17,6 @@ from advanced_alchemy.exceptions import NotFoundError
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from msgspec import UNSET, UnsetType
 from sqlalchemy import delete, insert
-from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
 from chopchop.db import Ingredient, Recipe, RecipeIngredient, RecipeLike, RecipeTag
@@ -369,11 +368,6 @@ class RecipeLikeService(Service[RecipeLike, RecipeLikeRepository]):
         CASCADE would remove the rows but leave what they counted on other people's recipes)."""
         await self.session.execute(queries.uncount_likes_of_statement(user_id))
         await self.session.execute(queries.remove_likes_of_statement(user_id))
-
-
-async def forget_likes_of(session: AsyncSession, user_id: UUID) -> None:
-    """Deprecated alias of ``RecipeLikeService.remove_all_by_user``, until the account deletion calls that."""
-    await RecipeLikeService(session=session).remove_all_by_user(user_id)
 
 
 class IngredientService(Service[Ingredient, IngredientRepository]):
