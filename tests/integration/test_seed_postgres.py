@@ -10,8 +10,8 @@ import asyncpg
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from chopchop.cli.seed import pgcopy
 from chopchop.db import Recipe
-from chopchop.domain.recipes import seed
 from tests.unit.test_seed import _seed
 
 
@@ -72,20 +72,23 @@ async def test_arrays_encode_as_binary_arrays(database_url: str) -> None:
     PostgreSQL from a binary COPY."""
     ids = sorted(uuid.UUID(int=random.Random(n).getrandbits(128)) for n in range(3))  # noqa: S311 - test data
     rows = [
-        (seed._pg_array(seed.UUID_OID, []), seed._pg_array(seed.VARCHAR_OID, [])),
+        (pgcopy.pg_array(pgcopy.UUID_OID, []), pgcopy.pg_array(pgcopy.VARCHAR_OID, [])),
         (
-            seed._pg_array(seed.UUID_OID, [seed._UUID_LENGTH + value.bytes for value in ids]),
-            seed._pg_array(seed.VARCHAR_OID, [seed._pg_text(tag) for tag in ("crème", "quick", "x" * 40)]),
+            pgcopy.pg_array(pgcopy.UUID_OID, [pgcopy.UUID_LENGTH + value.bytes for value in ids]),
+            pgcopy.pg_array(pgcopy.VARCHAR_OID, [pgcopy.pg_text(tag) for tag in ("crème", "quick", "x" * 40)]),
         ),
     ]
-    payload = seed.COPY_HEADER + b"".join(
+    payload = pgcopy.COPY_HEADER + b"".join(
         b"\x00\x03" + struct.pack(">ii", 4, n) + a + b for n, (a, b) in enumerate(rows)
     )
     connection = await asyncpg.connect(database_url.replace("postgresql+asyncpg", "postgresql"))
     try:
         await connection.execute("CREATE TEMP TABLE seed_arrays (n integer, ids uuid[], tags varchar(40)[])")
         await connection.copy_to_table(
-            "seed_arrays", source=memoryview(payload + seed.COPY_TRAILER), columns=["n", "ids", "tags"], format="binary"
+            "seed_arrays",
+            source=memoryview(payload + pgcopy.COPY_TRAILER),
+            columns=["n", "ids", "tags"],
+            format="binary",
         )
         found = await connection.fetch(
             "SELECT ids, tags, array_ndims(ids), cardinality(tags) FROM seed_arrays ORDER BY n"

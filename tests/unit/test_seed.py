@@ -11,16 +11,23 @@ import struct
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from chopchop.cli.seed.generate import DAY_MICROS, MICROS, UNIX_EPOCH, Plan
+from chopchop.cli.seed.pgcopy import json_strings, pg_numeric
+from chopchop.cli.seed.recipes import QUANTITIES, generate_recipe
+from chopchop.cli.seed.rows import SeedReport
+from chopchop.cli.seed.run import seed_database
+from chopchop.cli.seed.words import WORDS, load_words
 from chopchop.db import Recipe, RecipeIngredient, RecipeTag
 from chopchop.db.migrate import upgrade
-from chopchop.domain.recipes import seed
 
 NOW = datetime(2026, 1, 2, tzinfo=UTC)
 TABLES = {
@@ -34,8 +41,8 @@ TABLES = {
 }
 
 
-def _plan(seed_value: int = 7, recipes: int = 250) -> seed._Plan:
-    return seed._Plan(
+def _plan(seed_value: int = 7, recipes: int = 250) -> Plan:
+    return Plan(
         seed=seed_value,
         recipes=recipes,
         batch_size=100,
@@ -43,7 +50,7 @@ def _plan(seed_value: int = 7, recipes: int = 250) -> seed._Plan:
         likes_per_recipe=3.0,
         comments_per_recipe=1.5,
         with_comments=True,
-        now=(NOW - seed.UNIX_EPOCH) // seed.MICROS,
+        now=(NOW - UNIX_EPOCH) // MICROS,
     )
 
 
@@ -59,7 +66,7 @@ def test_a_batch_depends_only_on_the_seed_and_its_number() -> None:
     assert [recipe.created for recipe in made] == sorted(recipe.created for recipe in made)
     assert [recipe.id for recipe in made] == sorted(recipe.id for recipe in made)
     assert all(uuid.UUID(bytes=recipe.id).version == 7 for recipe in made)
-    assert plan.now - 1000 * seed.DAY_MICROS <= made[0].created and made[-1].created < plan.now
+    assert plan.now - 1000 * DAY_MICROS <= made[0].created and made[-1].created < plan.now
     for recipe in made:
         assert all(recipe.created <= moment <= plan.now for _, moment in recipe.likes)
         assert len({user for user, _ in recipe.likes}) == len(recipe.likes)
@@ -70,10 +77,24 @@ def test_a_batch_depends_only_on_the_seed_and_its_number() -> None:
 def test_steps_json_is_what_json_dumps_writes() -> None:
     rng = random.Random(3)  # noqa: S311 - demo data
     for _ in range(500):
-        steps = seed.generate_recipe(rng).steps
-        assert seed._json_strings(steps) == json.dumps(steps)
+        steps = generate_recipe(rng).steps
+        assert json_strings(steps) == json.dumps(steps)
     for odd in ([], [""], ['say "hi"'], ["back\\slash"], ["new\nline"], ["crème", "180°C"]):
-        assert seed._json_strings(odd) == json.dumps(odd)
+        assert json_strings(odd) == json.dumps(odd)
+
+
+def test_the_word_lists_are_packaged_data_checked_when_loaded() -> None:
+    """``words.json`` ships in the package (read with importlib.resources); lists naming an ingredient the
+    catalogue lacks, or keys nobody reads, are refused when loaded, not found by a KeyError in the middle of a seed."""
+    data = resources.files("chopchop.cli.seed").joinpath("words.json").read_bytes()
+    assert load_words(data) == WORDS
+    assert len(WORDS.ingredients) > 100 and WORDS.ingredients["salt"].unit is None
+    edited = json.loads(data)
+    edited["mains"].append("unicorn")
+    with pytest.raises(ValueError, match="not in its ingredients: unicorn"):
+        load_words(json.dumps(edited).encode())
+    with pytest.raises(msgspec.ValidationError, match="unknown field"):
+        load_words(json.dumps({**json.loads(data), "garnishes": []}).encode())
 
 
 def _numeric(data: bytes) -> Decimal:
@@ -85,10 +106,10 @@ def _numeric(data: bytes) -> Decimal:
 
 
 def test_quantities_encode_as_binary_numeric() -> None:
-    values = {quantity for quantities in seed.QUANTITIES.values() for quantity in quantities}
+    values = {quantity for quantities in QUANTITIES.values() for quantity in quantities}
     values |= {Decimal("0.001"), Decimal("10000.000"), Decimal("123456.789")}
     for value in values:
-        assert _numeric(seed._pg_numeric(value)) == value, value
+        assert _numeric(pg_numeric(value)) == value, value
 
 
 async def _dump(url: str) -> dict[str, list[Any]]:
@@ -103,10 +124,10 @@ async def _dump(url: str) -> dict[str, list[Any]]:
         await engine.dispose()
 
 
-async def _seed(url: str, **options: Any) -> seed.SeedReport:
+async def _seed(url: str, **options: Any) -> SeedReport:
     engine = create_async_engine(url)
     try:
-        return await seed.seed_database(
+        return await seed_database(
             engine, users=30, recipes=230, seed=5, password_hash="hash", now=NOW, batch_size=100, **options
         )
     finally:

@@ -6,10 +6,10 @@ import click
 from litestar.plugins import CLIPlugin
 
 from chopchop.cli.db import db_group
+from chopchop.cli.seed import seed_command
 from chopchop.cli.serve import serve
 from chopchop.cli.users import users_group
 from chopchop.cli.workers import worker, workers_embedded
-from chopchop.domain.recipes.seed import seed_command
 
 
 class ChopchopCLIPlugin(CLIPlugin):
