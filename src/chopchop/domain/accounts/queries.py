@@ -69,8 +69,8 @@ def lock_registrations_statement(email: str) -> Select[tuple[UUID]]:
 
 
 def remove_registrations_statement(email: str) -> Delete:
-    """Every registration of the address (one of them became its account). The session's copies go too: the one
-    being confirmed is among them."""
+    """Every registration of the address (one of them becomes its account). Not ``PLAIN``: the session holds the
+    one being confirmed, and marks it deleted too."""
     return delete(PendingRegistration).where(PendingRegistration.email == email)
 
 
