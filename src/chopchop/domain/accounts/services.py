@@ -7,16 +7,16 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import delete, select, update
 from uuid_utils.compat import uuid7
 
 from chopchop.db import PendingRegistration, TokenPurpose, User, UserToken
+from chopchop.domain.accounts import queries
 from chopchop.domain.comments.services import CommentService
 from chopchop.domain.recipes.services import RecipeLikeService
 from chopchop.lib import outbox
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import BadRequest, Conflict, Forbidden, Unauthorized
-from chopchop.lib.sql import Service, insert_on_conflict
+from chopchop.lib.sql import Service
 from chopchop.lib.text import normalise_email
 from chopchop.lib.tokens import hash_secret_token, new_secret_token
 
@@ -120,7 +120,7 @@ class RegistrationService(Service[PendingRegistration, SQLAlchemyAsyncRepository
         Both paths hash: the time does not tell them apart."""
         password_hash = await hasher.hash(password)
         session = self.session
-        existing = (await session.execute(select(User.id).where(User.email == email))).scalar_one_or_none()
+        existing = (await session.execute(queries.account_id_statement(email))).scalar_one_or_none()
         if existing is not None:
             # The owner of the address hears of it; the registrant is told the same as anyone else.
             outbox.record(session, "send_registration_notice", user_id=str(existing))
@@ -138,12 +138,7 @@ class RegistrationService(Service[PendingRegistration, SQLAlchemyAsyncRepository
 
     async def newest(self, email: str) -> PendingRegistration | None:
         """The most recent registration of the address whose link has not expired."""
-        statement = (
-            select(PendingRegistration)
-            .where(PendingRegistration.email == normalise_email(email), PendingRegistration.expires_at > _now())
-            .order_by(PendingRegistration.created_at.desc(), PendingRegistration.id.desc())
-            .limit(1)
-        )
+        statement = queries.newest_registration_statement(normalise_email(email), _now())
         found: PendingRegistration | None = (await self.session.execute(statement)).scalar_one_or_none()
         return found
 
@@ -159,7 +154,7 @@ class RegistrationService(Service[PendingRegistration, SQLAlchemyAsyncRepository
         )
         if registration is None:
             return None
-        if (await session.execute(select(User.id).where(User.email == registration.email))).first() is not None:
+        if (await session.execute(queries.account_id_statement(registration.email))).first() is not None:
             return None
         token, token_hash = new_secret_token()
         registration.token_hash = token_hash
@@ -208,43 +203,21 @@ class RegistrationService(Service[PendingRegistration, SQLAlchemyAsyncRepository
         # Lock every registration of the address, always in id order (two confirmations of two links of one
         # address would otherwise each hold one row and wait for the other's: a deadlock), then check that
         # this one is still there: of two concurrent confirmations the second finds it gone and is refused.
-        locked = (
-            await session.execute(
-                select(PendingRegistration.id)
-                .where(PendingRegistration.email == registration.email)
-                .order_by(PendingRegistration.id)
-                .with_for_update()
-            )
-        ).scalars()
+        locked = (await session.execute(queries.lock_registrations_statement(registration.email))).scalars()
         if registration.id not in set(locked):
             raise BadRequest(INVALID_LINK, slug="invalid-token")
-        await session.execute(delete(PendingRegistration).where(PendingRegistration.email == registration.email))
-        now = _now()
-        statement = (
-            insert_on_conflict(self.dialect)(User)
-            .values(
-                id=uuid7(),
-                email=registration.email,
-                display_name=registration.display_name,
-                password_hash=registration.password_hash,
-                is_active=True,
-                confirmed_at=now,
-                token_version=0,
-            )
-            .on_conflict_do_nothing(index_elements=[User.email])
-            .returning(User.id)
-        )
+        await session.execute(queries.remove_registrations_statement(registration.email))
+        statement = queries.add_confirmed_user_statement(self.dialect, registration, user_id=uuid7(), now=_now())
         user_id = (await session.execute(statement)).scalar_one_or_none()
         if user_id is None:
             raise Conflict(
                 "This address already has an account: log in, or reset the password.", slug="already-registered"
             )
-        user: User = (await session.execute(select(User).where(User.id == user_id))).scalar_one()
-        return user
+        return await UserService(session=session).get(user_id)
 
     async def purge_expired(self) -> int:
         """Delete registrations whose link expired; returns how many went."""
-        result = await self.session.execute(delete(PendingRegistration).where(PendingRegistration.expires_at <= _now()))
+        result = await self.session.execute(queries.purge_registrations_statement(_now()))
         return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -266,11 +239,7 @@ class UserTokenService(Service[UserToken, SQLAlchemyAsyncRepository[UserToken]])
     async def issue(self, user_id: UUID, purpose: TokenPurpose, lifetime: timedelta) -> str:
         """A new token for the user; earlier unused tokens of the same purpose stop working."""
         session = self.session
-        await session.execute(
-            delete(UserToken).where(
-                UserToken.user_id == user_id, UserToken.purpose == purpose.value, UserToken.used_at.is_(None)
-            )
-        )
+        await session.execute(queries.revoke_tokens_statement(user_id, purpose))
         token, token_hash = new_secret_token()
         session.add(
             UserToken(
@@ -285,19 +254,8 @@ class UserTokenService(Service[UserToken, SQLAlchemyAsyncRepository[UserToken]])
 
     async def consume(self, token: str, purpose: TokenPurpose) -> UUID:
         """Mark the token used and return its user id; unknown, used, expired or foreign tokens are refused."""
-        now = datetime.now(UTC)
         # One conditional UPDATE: two concurrent uses of one token cannot both succeed.
-        statement = (
-            update(UserToken)
-            .where(
-                UserToken.token_hash == hash_secret_token(token),
-                UserToken.purpose == purpose.value,
-                UserToken.used_at.is_(None),
-                UserToken.expires_at > now,
-            )
-            .values(used_at=now)
-            .returning(UserToken.user_id)
-        )
+        statement = queries.consume_token_statement(hash_secret_token(token), purpose, datetime.now(UTC))
         user_id: UUID | None = (await self.session.execute(statement)).scalar_one_or_none()
         if user_id is None:
             raise BadRequest(INVALID_LINK, slug="invalid-token")
@@ -305,7 +263,5 @@ class UserTokenService(Service[UserToken, SQLAlchemyAsyncRepository[UserToken]])
 
     async def purge_expired(self) -> int:
         """Delete used and expired tokens; returns how many went."""
-        result = await self.session.execute(
-            delete(UserToken).where((UserToken.expires_at <= datetime.now(UTC)) | UserToken.used_at.is_not(None))
-        )
+        result = await self.session.execute(queries.purge_tokens_statement(datetime.now(UTC)))
         return int(getattr(result, "rowcount", 0) or 0)
