@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+import pytest
 from litestar import Litestar
 from sqlalchemy import func, select
 
@@ -12,6 +13,8 @@ from chopchop.app import ChopchopPlugin, create_app
 from chopchop.db import PendingRegistration, User
 from chopchop.settings import Settings
 from tests.helpers import Client, Mailbox, asgi_client, confirm, login, quick_user, register, token_from
+
+pytestmark = pytest.mark.integration
 
 PROBLEM = "application/problem+json"
 VICTIM = "victim@example.com"

@@ -29,6 +29,8 @@ from tests.helpers import (
     token_from,
 )
 
+pytestmark = pytest.mark.integration
+
 PROBLEM = "application/problem+json"
 
 

@@ -24,6 +24,8 @@ from chopchop.settings import Settings
 from tests.factories import recipe_payload
 from tests.helpers import Client, asgi_client, count_statements, quick_user, running
 
+pytestmark = pytest.mark.integration
+
 RECIPES = "/api/v1/recipes"
 
 

@@ -15,6 +15,8 @@ from litestar import Litestar
 from chopchop.settings import Settings
 from tests.helpers import Client, count_statements, insert_recipe, quick_user
 
+pytestmark = pytest.mark.integration
+
 RECIPES = "/api/v1/recipes"
 
 

@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 from uuid import UUID, uuid4
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
@@ -14,6 +15,8 @@ from chopchop.app import ChopchopPlugin
 from chopchop.db import Recipe
 from chopchop.domain.comments.services import CommentService
 from tests.helpers import count_statements, insert_recipe, quick_user
+
+pytestmark = pytest.mark.integration
 
 Client = AsyncTestClient[Litestar]
 

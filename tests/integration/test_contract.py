@@ -12,8 +12,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from chopchop import __version__
 from chopchop.openapi import build_document, render
+
+pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "docs" / "openapi.json"

@@ -22,6 +22,8 @@ from chopchop.lib.jobs import InProcessJobQueue
 from chopchop.settings import Settings, SettingsError
 from tests.helpers import asgi_client, quick_user, text_part, token_from
 
+pytestmark = pytest.mark.integration
+
 
 async def _outbox_message(folder: Path, subject: str, timeout: float = 10.0) -> EmailMessage:
     deadline = asyncio.get_running_loop().time() + timeout

@@ -8,9 +8,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+import pytest
 from litestar import Litestar
 
 from tests.helpers import Client, quick_user
+
+pytestmark = pytest.mark.integration
 
 TRIES = 11
 

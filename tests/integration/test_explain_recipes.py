@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any, cast, get_args
 
+import pytest
 from litestar import Litestar
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
@@ -40,6 +41,8 @@ from chopchop.domain.recipes.services import (
 from chopchop.lib.pagination import MAX_SEARCH_OFFSET
 from chopchop.settings import Settings
 from tests.helpers import Client, sent_statements
+
+pytestmark = pytest.mark.integration
 
 RECIPES = 20_000
 USERS = 500

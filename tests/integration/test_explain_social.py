@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, c
 from chopchop.domain.comments.services import CommentService
 from chopchop.domain.users.services import UserDirectoryService
 
+pytestmark = pytest.mark.integration
+
 USERS = 20_000
 RECIPES = 2_000
 COMMENTS = 40_000

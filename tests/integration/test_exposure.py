@@ -6,12 +6,15 @@ import re
 from dataclasses import replace
 
 import httpx
+import pytest
 from litestar import Litestar
 
 from chopchop.app import create_app
 from chopchop.settings import Settings
 from tests.factories import recipe_payload
 from tests.helpers import Client, Mailbox, insert_recipe, quick_user, running, text_part
+
+pytestmark = pytest.mark.integration
 
 EVIL = "evil.example"
 # Every header a proxy-aware framework might build a URL from.

@@ -43,6 +43,8 @@ from tests.helpers import asgi_client, quick_user
 from tests.load import Answer, Call, Hammer, _answer
 from tests.servers import PrivatePostgres, free_port, pg_bin
 
+pytestmark = pytest.mark.integration
+
 PROBLEM = "application/problem+json"
 RECIPES = "/api/v1/recipes"
 

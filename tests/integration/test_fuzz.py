@@ -50,6 +50,8 @@ from chopchop.openapi import build_document
 from chopchop.settings import Settings
 from tests.helpers import quick_user
 
+pytestmark = pytest.mark.integration
+
 CHECKS = [
     not_a_server_error,
     negative_data_rejection,

@@ -23,6 +23,8 @@ from chopchop.settings import Settings
 from tests.factories import recipe_payload
 from tests.helpers import Client, asgi_client, quick_user
 
+pytestmark = pytest.mark.integration
+
 PROBLEM = "application/problem+json"
 JSON = {"content-type": "application/json"}
 FORM = {"content-type": "application/x-www-form-urlencoded"}

@@ -15,6 +15,8 @@ from litestar import Litestar
 from tests.factories import recipe_payload
 from tests.helpers import Client, quick_user
 
+pytestmark = pytest.mark.integration
+
 PROBLEM = "application/problem+json"
 DOTTED_I = "\u0130"  # 'İ': lower-cased it is 'i' + U+0307, two code points
 DEVANAGARI_QA = "\u0958"  # a composition exclusion: NFC decomposes it into two code points

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import pytest
 from litestar import Litestar
 
 from tests.factories import recipe_payload
 from tests.helpers import Client, quick_user
+
+pytestmark = pytest.mark.integration
 
 RECIPES = "/api/v1/recipes"
 

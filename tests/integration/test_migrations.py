@@ -28,6 +28,8 @@ from chopchop.settings import Settings
 from tests.conftest import _admin
 from tests.helpers import asgi_client
 
+pytestmark = pytest.mark.integration
+
 
 def _drift(connection: Connection) -> list[Any]:
     context = MigrationContext.configure(connection, opts={"compare_type": True})

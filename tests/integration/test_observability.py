@@ -16,6 +16,8 @@ from chopchop.settings import Settings
 from tests.factories import recipe_payload
 from tests.helpers import Client, quick_user, running
 
+pytestmark = pytest.mark.integration
+
 
 async def test_request_id_is_echoed_and_names_the_problem(client: Client) -> None:
     missing = "/api/v1/recipes/00000000-0000-0000-0000-000000000000"

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from litestar import Litestar
 from sqlalchemy import select, update
 
@@ -29,6 +30,8 @@ from tests.helpers import (
     token_from,
 )
 from tests.integration.test_cache import _free_port, _start_redis, _stop
+
+pytestmark = pytest.mark.integration
 
 
 async def _rows(app: Litestar) -> list[OutboxMessage]:

@@ -12,6 +12,8 @@ from litestar import Litestar
 from tests.factories import recipe_payload
 from tests.helpers import Client, count_statements, quick_user
 
+pytestmark = pytest.mark.integration
+
 PROBLEM = "application/problem+json"
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from litestar import Litestar
 
 from chopchop.app import create_app
 from chopchop.settings import Settings
 from tests.helpers import asgi_client, quick_user
+
+pytestmark = pytest.mark.integration
 
 PROBLEM = "application/problem+json"
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import pytest
 from litestar import Litestar
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -28,6 +29,8 @@ from chopchop.settings import Settings
 from tests.factories import recipe_payload
 from tests.helpers import Client, quick_user, running
 from tests.integration.test_explain_recipes import SEED_SQL
+
+pytestmark = pytest.mark.integration
 
 RECIPES = "/api/v1/recipes"
 INGREDIENTS = ["tomato", "onion", "garlic", "basil", "butter", "tofu", "salt", "black pepper"]

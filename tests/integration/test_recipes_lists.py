@@ -6,10 +6,13 @@ import re
 import uuid
 from typing import Any
 
+import pytest
 from litestar import Litestar
 
 from tests.factories import recipe_payload
 from tests.helpers import Client, count_statements, quick_user
+
+pytestmark = pytest.mark.integration
 
 RECIPES = "/api/v1/recipes"
 

@@ -40,6 +40,8 @@ from tests.factories import recipe_payload
 from tests.helpers import Mailbox, asgi_client, count_statements, quick_user, saq_worker
 from tests.load import Call, Hammer
 
+pytestmark = pytest.mark.integration
+
 RECIPES = "/api/v1/recipes"
 PROBLEM = "application/problem+json"
 SERVICE = "chopchop-test"

@@ -33,6 +33,8 @@ from tests.factories import recipe_payload
 from tests.helpers import delete_keys, quick_user, running
 from tests.servers import PrivatePostgres
 
+pytestmark = pytest.mark.integration
+
 RECIPES = "/api/v1/recipes"
 TOKEN = "Chopchop-Consistency-Token"
 MAX_LAG = 4.0

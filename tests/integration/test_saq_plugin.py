@@ -36,9 +36,12 @@ from tests.helpers import Client, Mailbox, quick_user, running
 
 # litestar-saq's UI controller takes its queues as an inferred dependency (deprecated in Litestar 2, its warning an
 # error in this suite, which is meant for our own handlers): not ours to change.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:.*Inferred dependency field 'task_queues':litestar.exceptions.LitestarDeprecationWarning"
-)
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.filterwarnings(
+        "ignore:.*Inferred dependency field 'task_queues':litestar.exceptions.LitestarDeprecationWarning"
+    ),
+]
 
 TOKEN = secrets.token_urlsafe(48)
 BIN = Path(sys.executable).parent

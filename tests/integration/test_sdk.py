@@ -30,6 +30,8 @@ import pytest
 from chopchop.settings import ENV_PREFIX, Settings
 from tests.helpers import Mailbox, token_from
 
+pytestmark = pytest.mark.integration
+
 OPENAPI_PYTHON_CLIENT = "openapi-python-client==0.29.1"
 OPENAPI_TYPESCRIPT = "openapi-typescript@7.13.0"
 TYPESCRIPT = "typescript@5.9.3"

@@ -7,12 +7,15 @@ import struct
 import uuid
 
 import asyncpg
+import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from chopchop.db import Recipe
 from chopchop.domain.recipes import seed
 from tests.unit.test_seed import _seed
+
+pytestmark = pytest.mark.integration
 
 
 async def test_postgres_seed_fills_the_filter_arrays(database_url: str) -> None:

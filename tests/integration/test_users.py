@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID, uuid4
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from chopchop.app import ChopchopPlugin
 from tests.helpers import count_statements, insert_recipe, quick_user, register
+
+pytestmark = pytest.mark.integration
 
 Client = AsyncTestClient[Litestar]
 
