@@ -3,8 +3,10 @@
 Every run gets its own database (``chopchop_test_<run>``), Redis key prefix and SAQ queue name, so runs are
 isolated from each other and from development data, and the suite can run twice in a row.
 
-What makes a test an integration test is its module's ``pytestmark = pytest.mark.integration``, never the
-folder it is in.
+Layout: ``tests/<area>/`` mirrors ``src/chopchop/domain/<area>/`` (accounts, users, recipes, comments, system),
+and the platform's parts have folders of their own (cache, db, http, openapi, jobs, resilience, settings, cli).
+A folder holds both kinds of tests: what makes a test an integration test is its module's
+``pytestmark = pytest.mark.integration``, never where it lives.
 
 Lanes: ``pytest -m "not integration and not slow"`` runs the tests that need no service and start no process
 (seconds, nothing to start; ``slow`` marks tests that start processes or wait for schedules). An integration

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from chopchop.db import Recipe
 from chopchop.domain.recipes import seed
-from tests.unit.test_seed import _seed
+from tests.db.test_seed import _seed
 
 pytestmark = pytest.mark.integration
 

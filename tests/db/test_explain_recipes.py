@@ -9,7 +9,7 @@ truncates it afterwards.
 Run as a script against a seeded database (``chopchop seed``) to measure each query with and without its
 index (the index is dropped inside a transaction that is rolled back)::
 
-    uv run python -m tests.integration.test_explain_recipes postgresql+asyncpg://postgres@127.0.0.1/chopchop_seed
+    uv run python -m tests.db.test_explain_recipes postgresql+asyncpg://postgres@127.0.0.1/chopchop_seed
 """
 
 # The SQL strings below are built from this module's own constants, never from input.

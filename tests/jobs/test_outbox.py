@@ -19,6 +19,7 @@ from chopchop.app import ChopchopPlugin, create_app
 from chopchop.db import OutboxMessage, OutboxStatus
 from chopchop.lib import outbox
 from chopchop.settings import Settings
+from tests.cache.test_cache import _free_port, _start_redis, _stop
 from tests.helpers import (
     Client,
     Mailbox,
@@ -29,7 +30,6 @@ from tests.helpers import (
     start_smtp_server,
     token_from,
 )
-from tests.integration.test_cache import _free_port, _start_redis, _stop
 
 pytestmark = pytest.mark.integration
 

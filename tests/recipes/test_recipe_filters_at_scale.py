@@ -26,9 +26,9 @@ from chopchop.domain.recipes import listing
 from chopchop.domain.recipes.jobs import fold_ingredient_usage
 from chopchop.lib.pagination import MAX_SEARCH_OFFSET
 from chopchop.settings import Settings
+from tests.db.test_explain_recipes import SEED_SQL
 from tests.factories import recipe_payload
 from tests.helpers import Client, quick_user, running
-from tests.integration.test_explain_recipes import SEED_SQL
 
 pytestmark = pytest.mark.integration
 
