@@ -67,14 +67,20 @@ def _missing_services() -> list[str]:
     return [name for name, (host, port) in services.items() if not _reachable(host, port)]
 
 
+def _services_used(item: pytest.Item) -> frozenset[str]:
+    """The service fixtures a test uses (a parameter that merely shares a fixture's name is not one)."""
+    callspec = getattr(item, "callspec", None)
+    parametrized = set(callspec.params) if callspec is not None else set()
+    return SERVICE_FIXTURES & (set(getattr(item, "fixturenames", ())) - parametrized)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     integration = [item for item in items if item.get_closest_marker("integration") is not None]
     unmarked = sorted(
         {
             f"{item.nodeid.partition('::')[0]} ({', '.join(sorted(uses))})"
             for item in items
-            if item.get_closest_marker("integration") is None
-            and (uses := SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())))
+            if item.get_closest_marker("integration") is None and (uses := _services_used(item))
         }
     )
     if unmarked:
