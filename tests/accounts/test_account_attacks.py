@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from chopchop.app import ChopchopPlugin, create_app
 from chopchop.db import PendingRegistration, User
 from chopchop.settings import Settings
+from tests.factories import registration_payload
 from tests.helpers import Client, Mailbox, asgi_client, confirm, login, quick_user, register, token_from
 
 pytestmark = pytest.mark.integration
@@ -144,7 +145,7 @@ async def test_one_inbox_gets_a_bounded_number_of_emails_from_every_endpoint(
     async with limited.lifespan(), asgi_client(limited) as http:
         statuses = []
         for spelling in spellings:
-            body = {"email": spelling, "password": "long enough!", "display_name": "F"}
+            body = registration_payload(email=spelling)
             statuses.append((await http.post("/api/v1/auth/register", json=body)).status_code)
         for path in ("/api/v1/auth/forgot-password", "/api/v1/auth/resend-confirmation"):
             statuses.append((await http.post(path, json={"email": "flood@example.com"})).status_code)
@@ -178,7 +179,7 @@ async def test_guessing_the_current_password_is_limited_per_account(app: Litesta
 
 async def test_case_folding_that_grows_an_address_is_a_400(client: Client) -> None:
     # 'İ'.lower() is two code points: 200 of them fit the limit as sent, not as stored.
-    body = {"email": "\u0130" * 200 + "@example.com", "password": "long enough!", "display_name": "I"}
+    body = registration_payload(email="\u0130" * 200 + "@example.com")
     for path, payload in (
         ("/api/v1/auth/register", body),
         ("/api/v1/auth/login", {"email": body["email"], "password": "x"}),
@@ -191,10 +192,10 @@ async def test_case_folding_that_grows_an_address_is_a_400(client: Client) -> No
 
 async def test_addresses_a_mail_header_would_misread_are_refused(client: Client) -> None:
     for email in ("a(comment)@x.io", '"quoted"@x.io', "a,b@x.io", "a<b@x.io", "a@x.io>", "a;b@x.io", "a\\b@x.io"):
-        body = {"email": email, "password": "long enough!", "display_name": "Mallory"}
+        body = registration_payload(email=email)
         response = await client.post("/api/v1/auth/register", json=body)
         assert response.status_code == 400, (email, response.text)
-    fine = {"email": "o'neil+tag@x-y.example", "password": "long enough!", "display_name": "O"}
+    fine = registration_payload(email="o'neil+tag@x-y.example")
     assert (await client.post("/api/v1/auth/register", json=fine)).status_code == 202
 
 
@@ -220,10 +221,10 @@ async def test_invisible_characters_and_spellings_of_a_domain_are_one_address(
     app: Litestar, client: Client, settings: Settings
 ) -> None:
     for email in ("in\u200bvisible@x.io", "a@x\ufeff.io", "a@x\u180e.io", "a\u00ad@x.io", "a\u200e@x.io"):
-        body = {"email": email, "password": "long enough!", "display_name": "I"}
+        body = registration_payload(email=email)
         assert (await client.post("/api/v1/auth/register", json=body)).status_code == 400, email
     for name in ("Adm\u200bin", "Admin\ufeff", "Ad\u2060min"):
-        body = {"email": "new@x.io", "password": "long enough!", "display_name": name}
+        body = registration_payload(email="new@x.io", display_name=name)
         assert (await client.post("/api/v1/auth/register", json=body)).status_code == 400, name
     await quick_user(app, "dotted@example.com")
     for spelling in ("dotted@example.com.", "\uff44otted@\uff45xample.com"):

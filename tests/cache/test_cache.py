@@ -21,7 +21,7 @@ from litestar import Litestar
 
 from chopchop.app import create_app
 from chopchop.settings import Settings
-from tests.factories import recipe_payload
+from tests.factories import comment_payload, recipe_payload
 from tests.helpers import Client, asgi_client, count_statements, quick_user, running
 
 pytestmark = pytest.mark.integration
@@ -120,7 +120,7 @@ async def test_account_deletion_refreshes_counters_of_other_recipes(
     _, leaver = await quick_user(app, "leaver@example.com")
     rid = (await _create(client, author))["id"]
     await client.put(f"{RECIPES}/{rid}/like", headers=leaver)
-    await client.post(f"{RECIPES}/{rid}/comments", json={"body": "Bye"}, headers=leaver)
+    await client.post(f"{RECIPES}/{rid}/comments", json=comment_payload(), headers=leaver)
     warmed = await _cached_get(other_app, other, f"{RECIPES}/{rid}")
     assert (warmed["like_count"], warmed["comment_count"]) == (1, 1)
 

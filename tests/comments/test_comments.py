@@ -14,6 +14,7 @@ from sqlalchemy import select
 from chopchop.app import ChopchopPlugin
 from chopchop.db import Recipe
 from chopchop.domain.comments.services import CommentService
+from tests.factories import comment_payload
 from tests.helpers import count_statements, insert_recipe, quick_user
 
 pytestmark = pytest.mark.integration
@@ -63,7 +64,7 @@ async def test_commenting_needs_an_access_token(app: Litestar, client: Client) -
     chef_id, _ = await quick_user(app, "chef@example.com", "Chef")
     recipe_id = await insert_recipe(app, chef_id)
 
-    response = await client.post(f"/api/v1/recipes/{recipe_id}/comments", json={"body": "Hi"})
+    response = await client.post(f"/api/v1/recipes/{recipe_id}/comments", json=comment_payload())
 
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -73,7 +74,7 @@ async def test_commenting_needs_an_access_token(app: Litestar, client: Client) -
 async def test_comment_on_a_missing_recipe_is_404(app: Litestar, client: Client) -> None:
     _, ada = await quick_user(app, "ada@example.com", "Ada")
 
-    response = await client.post(f"/api/v1/recipes/{uuid4()}/comments", json={"body": "Hi"}, headers=ada)
+    response = await client.post(f"/api/v1/recipes/{uuid4()}/comments", json=comment_payload(), headers=ada)
 
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")

@@ -11,7 +11,7 @@ from litestar import Litestar
 
 from chopchop.app import create_app
 from chopchop.settings import Settings
-from tests.factories import recipe_payload
+from tests.factories import comment_payload, recipe_payload
 from tests.helpers import Client, Mailbox, insert_recipe, quick_user, running, text_part
 
 pytestmark = pytest.mark.integration
@@ -103,7 +103,7 @@ async def test_locations_of_created_resources_ignore_the_host(app: Litestar, cli
     assert recipe.headers["location"] == f"/api/v1/recipes/{recipe.json()['id']}"
 
     comment = await client.post(
-        f"/api/v1/recipes/{recipe.json()['id']}/comments", json={"body": "Nice"}, headers={**headers, **HOSTILE}
+        f"/api/v1/recipes/{recipe.json()['id']}/comments", json=comment_payload(), headers={**headers, **HOSTILE}
     )
     assert comment.status_code == 201, comment.text
     assert_clean(comment)

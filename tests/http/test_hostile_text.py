@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 
-from tests.factories import recipe_payload
+from tests.factories import ingredient_line, recipe_payload, registration_payload
 from tests.helpers import Client, quick_user
 
 pytestmark = pytest.mark.integration
@@ -22,13 +22,9 @@ DOTTED_I = "\u0130"  # 'İ': lower-cased it is 'i' + U+0307, two code points
 DEVANAGARI_QA = "\u0958"  # a composition exclusion: NFC decomposes it into two code points
 
 
-def _line(ingredient: str) -> dict[str, Any]:
-    return {"ingredient": ingredient, "quantity": 1, "unit": "g"}
-
-
 GROWING_BODIES = [
-    ("ingredient folded", {"ingredients": [_line(DOTTED_I * 100)]}),
-    ("ingredient composed", {"ingredients": [_line(DEVANAGARI_QA * 100)]}),
+    ("ingredient folded", {"ingredients": [ingredient_line(ingredient=DOTTED_I * 100)]}),
+    ("ingredient composed", {"ingredients": [ingredient_line(ingredient=DEVANAGARI_QA * 100)]}),
     ("tag", {"tags": [DOTTED_I * 40]}),
     ("title composed", {"title": DEVANAGARI_QA * 200}),
     ("step composed", {"steps": [DEVANAGARI_QA * 2000]}),
@@ -49,7 +45,7 @@ async def test_values_that_grow_when_normalised_are_400_not_500(
 
 async def test_the_longest_value_that_fits_once_normalised_is_stored(app: Litestar, client: Client) -> None:
     _, headers = await quick_user(app, "fits@example.com")
-    body = recipe_payload(ingredients=[_line(DOTTED_I * 50)], tags=[DOTTED_I * 20])
+    body = recipe_payload(ingredients=[ingredient_line(ingredient=DOTTED_I * 50)], tags=[DOTTED_I * 20])
     created = await client.post("/api/v1/recipes", json=body, headers=headers)
     assert created.status_code == 201, created.text
     assert created.json()["ingredients"][0]["ingredient"]["name"] == "i\u0307" * 50
@@ -63,12 +59,12 @@ async def test_c1_controls_and_bidi_overrides_are_refused_in_names_and_titles(
     _, headers = await quick_user(app, "controls@example.com")
     bodies = [
         ("POST", "/api/v1/recipes", recipe_payload(title=text)),
-        ("POST", "/api/v1/recipes", recipe_payload(ingredients=[_line(text)])),
+        ("POST", "/api/v1/recipes", recipe_payload(ingredients=[ingredient_line(ingredient=text)])),
         ("PATCH", "/api/v1/me", {"display_name": text}),
         (
             "POST",
             "/api/v1/auth/register",
-            {"email": "new@example.com", "password": "long enough!", "display_name": text},
+            registration_payload(display_name=text),
         ),
     ]
     for method, path, body in bodies:
@@ -98,7 +94,7 @@ async def test_filters_refuse_c1_controls(client: Client) -> None:
 async def test_composed_and_decomposed_spellings_are_one_catalogue_entry(app: Litestar, client: Client) -> None:
     _, headers = await quick_user(app, "nfc@example.com")
     for spelling in ("cr\u00e8me fra\u00eeche", "cre\u0300me frai\u0302che", "  CR\u00c8ME   FRA\u00ceCHE "):
-        body = recipe_payload(ingredients=[_line(spelling)])
+        body = recipe_payload(ingredients=[ingredient_line(ingredient=spelling)])
         assert (await client.post("/api/v1/recipes", json=body, headers=headers)).status_code == 201
     catalogue = await client.get("/api/v1/ingredients", params={"prefix": "cr"})
     names = [item["name"] for item in catalogue.json()["items"]]

@@ -9,6 +9,7 @@ from litestar import Litestar
 
 from chopchop.app import create_app
 from chopchop.settings import Settings
+from tests.factories import profile_payload, registration_payload
 from tests.helpers import asgi_client, quick_user
 
 pytestmark = pytest.mark.integration
@@ -41,10 +42,10 @@ async def test_registration_and_email_requests_are_limited(settings: Settings) -
     limited = replace(settings, rate_register="2/hour", rate_email_account="1/hour")
     app = create_app(limited)
     async with app.lifespan(), asgi_client(app) as http:
-        for i in range(2):
-            body = {"email": f"bot{i}@example.com", "password": "long enough!", "display_name": "Bot"}
+        for _ in range(2):
+            body = registration_payload()
             assert (await http.post("/api/v1/auth/register", json=body)).status_code == 202
-        body = {"email": "bot9@example.com", "password": "long enough!", "display_name": "Bot"}
+        body = registration_payload()
         assert (await http.post("/api/v1/auth/register", json=body)).status_code == 429
 
         # Email bombing one address through forgot-password: the second request is refused.
@@ -57,9 +58,9 @@ async def test_writes_are_limited_per_user(app: Litestar, settings: Settings) ->
     limited = create_app(replace(settings, rate_writes="2/minute"))
     _, headers = await quick_user(app, "writer@example.com")
     async with limited.lifespan(), asgi_client(limited) as http:
-        for name in ("One", "Two"):
-            assert (await http.patch("/api/v1/me", json={"display_name": name}, headers=headers)).status_code == 200
-        third = await http.patch("/api/v1/me", json={"display_name": "Three"}, headers=headers)
+        for _ in range(2):
+            assert (await http.patch("/api/v1/me", json=profile_payload(), headers=headers)).status_code == 200
+        third = await http.patch("/api/v1/me", json=profile_payload(), headers=headers)
         assert third.status_code == 429
         # Reads are not writes.
         assert (await http.get("/api/v1/me", headers=headers)).status_code == 200
@@ -69,13 +70,13 @@ async def test_proxy_headers_are_ignored_unless_configured(settings: Settings) -
     limited = create_app(replace(settings, rate_register="1/hour"))
     async with limited.lifespan(), asgi_client(limited) as http:
         for i, forwarded in enumerate(["203.0.113.1", "203.0.113.2"]):
-            body = {"email": f"spoof{i}@example.com", "password": "long enough!", "display_name": "S"}
+            body = registration_payload()
             response = await http.post("/api/v1/auth/register", json=body, headers={"X-Forwarded-For": forwarded})
             # A client cannot buy itself a fresh budget by inventing X-Forwarded-For.
             assert response.status_code == (202 if i == 0 else 429)
     behind_proxy = create_app(replace(settings, rate_register="1/hour", trusted_proxies=1))
     async with behind_proxy.lifespan(), asgi_client(behind_proxy) as http:
-        for i, forwarded in enumerate(["198.51.100.1", "198.51.100.2"]):
-            body = {"email": f"proxied{i}@example.com", "password": "long enough!", "display_name": "P"}
+        for forwarded in ["198.51.100.1", "198.51.100.2"]:
+            body = registration_payload()
             response = await http.post("/api/v1/auth/register", json=body, headers={"X-Forwarded-For": forwarded})
             assert response.status_code == 202

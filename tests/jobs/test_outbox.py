@@ -20,6 +20,7 @@ from chopchop.db import OutboxMessage, OutboxStatus
 from chopchop.lib import outbox
 from chopchop.settings import Settings
 from tests.cache.test_cache import _free_port, _start_redis, _stop
+from tests.factories import registration_payload
 from tests.helpers import (
     Client,
     Mailbox,
@@ -57,7 +58,7 @@ async def test_emails_wait_in_the_outbox_while_redis_is_down(
     app = create_app(own)
     async with app.lifespan(), asgi_client(app) as http:
         # No Redis at all: the registration still succeeds and its email is kept.
-        body = {"email": "patient@example.com", "password": "long enough!", "display_name": "Patient"}
+        body = registration_payload(email="patient@example.com")
         assert (await http.post("/api/v1/auth/register", json=body)).status_code == 202
         assert (await http.post("/api/v1/auth/forgot-password", json={"email": "x@example.com"})).status_code == 202
         rows = await _rows(app)
@@ -90,7 +91,7 @@ async def test_smtp_down_then_up_the_email_arrives(settings: Settings, app: Lite
     own = replace(settings, smtp_port=port, queue_name=f"{settings.queue_name}-smtp")
     smtp_app = create_app(own)
     async with smtp_app.lifespan(), asgi_client(smtp_app) as http, saq_worker(smtp_app):
-        body = {"email": "late@example.com", "password": "long enough!", "display_name": "Late"}
+        body = registration_payload(email="late@example.com")
         assert (await http.post("/api/v1/auth/register", json=body)).status_code == 202
         # The first tries fail: nothing listens on the SMTP port. The row keeps the error and waits.
         for _ in range(100):
@@ -117,7 +118,7 @@ async def test_a_message_that_keeps_failing_ends_dead_and_visible(settings: Sett
     dead_app = create_app(own)
     plugin = dead_app.plugins.get(ChopchopPlugin)
     async with dead_app.lifespan(), asgi_client(dead_app) as http:
-        body = {"email": "bounce@example.com", "password": "long enough!", "display_name": "B"}
+        body = registration_payload(email="bounce@example.com")
         assert (await http.post("/api/v1/auth/register", json=body)).status_code == 202
         async with plugin.db_config.get_session() as session:
             await session.execute(update(OutboxMessage).values(attempts=outbox.MAX_ATTEMPTS - 1))
@@ -195,7 +196,7 @@ async def test_a_worker_process_killed_mid_send_loses_nothing(settings: Settings
     first = _worker_process(own)
     try:
         async with killed_app.lifespan(), asgi_client(killed_app) as http:
-            body = {"email": "survivor@example.com", "password": "long enough!", "display_name": "S"}
+            body = registration_payload(email="survivor@example.com")
             assert (await http.post("/api/v1/auth/register", json=body)).status_code == 202
             # Wait until the worker process has claimed the email and sits in the SMTP conversation ...
             for _ in range(1800):  # the worker process needs a few seconds to start, more on a busy machine
@@ -261,7 +262,7 @@ async def test_a_recipient_refused_for_good_is_dead_at_once_and_a_full_mailbox_i
     app: Litestar, client: Client
 ) -> None:
     for email in ("nosuchuser@example.com", "busy@example.com"):
-        body = {"email": email, "password": "long enough!", "display_name": "R"}
+        body = registration_payload(email=email)
         assert (await client.post("/api/v1/auth/register", json=body)).status_code == 202
     deadline = asyncio.get_running_loop().time() + 20
     while True:
@@ -283,7 +284,7 @@ async def test_a_failed_email_is_retried_on_the_outbox_schedule_only(settings: S
     policy_app = create_app(own)
     loop = asyncio.get_running_loop()
     async with policy_app.lifespan(), asgi_client(policy_app) as http, saq_worker(policy_app):
-        body = {"email": "retried@example.com", "password": "long enough!", "display_name": "Retried"}
+        body = registration_payload(email="retried@example.com")
         assert (await http.post("/api/v1/auth/register", json=body)).status_code == 202
 
         async def attempts_reach(count: int, within: float) -> float:

@@ -20,6 +20,7 @@ from chopchop.db import User
 from chopchop.lib.email import FileMailer, OutgoingEmail
 from chopchop.lib.jobs import InProcessJobQueue
 from chopchop.settings import Settings, SettingsError
+from tests.factories import registration_payload
 from tests.helpers import asgi_client, quick_user, text_part, token_from
 
 pytestmark = pytest.mark.integration
@@ -56,7 +57,7 @@ async def test_embedded_mode_register_confirm_login(tmp_path: Path) -> None:
         assert ready.status_code == 200
         assert ready.json()["checks"] == {"database": "ok"}
 
-        body = {"email": "solo@example.com", "password": "embedded mode!", "display_name": "Solo"}
+        body = registration_payload(email="solo@example.com")
         assert (await http.post("/api/v1/auth/register", json=body)).status_code == 202
         message = await _outbox_message(tmp_path / "outbox", "confirm")
         confirmed = await http.post(
@@ -138,7 +139,7 @@ async def test_emails_are_private_files_and_the_log_never_has_their_link(
     root.addHandler(caplog.handler)  # the app's logging configuration replaced the root handlers
     try:
         async with app.lifespan(), asgi_client(app) as http:
-            body = {"email": "private@example.com", "password": "embedded mode!", "display_name": "Private"}
+            body = registration_payload(email="private@example.com")
             assert (await http.post("/api/v1/auth/register", json=body)).status_code == 202
             message = await _outbox_message(settings.outbox_path, "confirm")
     finally:

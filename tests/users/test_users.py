@@ -10,6 +10,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from chopchop.app import ChopchopPlugin
+from tests.factories import comment_payload
 from tests.helpers import count_statements, insert_recipe, quick_user, register
 
 pytestmark = pytest.mark.integration
@@ -100,8 +101,8 @@ async def test_public_profile_with_counts(app: Litestar, client: Client) -> None
     soup = await insert_recipe(app, chef_id, like_count=3)
     await insert_recipe(app, chef_id, like_count=4)
     await insert_recipe(app, ada_id, like_count=10)
-    for body in ("one", "two"):
-        response = await client.post(f"/api/v1/recipes/{soup}/comments", json={"body": body}, headers=ada)
+    for _ in range(2):
+        response = await client.post(f"/api/v1/recipes/{soup}/comments", json=comment_payload(), headers=ada)
         assert response.status_code == 201
 
     chef = await client.get(f"/api/v1/users/{chef_id}")  # public
