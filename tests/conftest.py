@@ -3,11 +3,18 @@
 Every run gets its own database (``chopchop_test_<run>``), Redis key prefix and SAQ queue name, so runs are
 isolated from each other and from development data, and the suite can run twice in a row.
 
+Layout: ``tests/<area>/`` mirrors ``src/chopchop/domain/<area>/`` (accounts, users, recipes, comments, system),
+and the platform's parts have folders of their own (cache, db, http, openapi, jobs, resilience, settings, cli).
+A folder holds both kinds of tests: what makes a test an integration test is its module's
+``pytestmark = pytest.mark.integration``, never where it lives.
+
 Lanes: ``pytest -m "not integration and not slow"`` runs the tests that need no service and start no process
-(seconds, nothing to start; ``slow`` marks tests that start processes or wait for schedules);
-every test under ``tests/integration/`` or using a service fixture is marked ``integration``. Without
-PostgreSQL or Redis those are skipped, saying which is missing, unless ``CHOPCHOP_TEST_REQUIRE_SERVICES=1``
-(CI sets it: there a missing service is a failure, not a skip).
+(seconds, nothing to start; ``slow`` marks tests that start processes or wait for schedules). An integration
+test runs with the run's SAQ worker and starts on empty tables, an empty cache and an empty mailbox
+(``integration_state``). A test that uses a service fixture without the marker is a collection error, so that a
+unit test cannot become an integration test (or the reverse) unnoticed. Without PostgreSQL or Redis the
+integration tests are skipped, saying which is missing, unless ``CHOPCHOP_TEST_REQUIRE_SERVICES=1`` (CI sets
+it: there a missing service is a failure, not a skip).
 """
 
 from __future__ import annotations
@@ -25,19 +32,24 @@ import asyncpg
 import httpx
 import pytest
 from litestar import Litestar
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from chopchop.app import create_app
 from chopchop.db.migrate import upgrade
+from chopchop.domain.recipes import listing
 from chopchop.settings import RATE_SETTINGS, Settings
-from tests.helpers import FAST_HASHER, Mailbox, running, start_smtp_server
+from tests.helpers import FAST_HASHER, Mailbox, delete_keys, running, saq_worker, start_smtp_server
 
 PG_HOST = os.environ.get("CHOPCHOP_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("CHOPCHOP_TEST_PG_PORT", "5432"))
 PG_USER = os.environ.get("CHOPCHOP_TEST_PG_USER", "postgres")
 REDIS_URL = os.environ.get("CHOPCHOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-and-hs512-0123456789abcdefghij"
-# Fixtures that reach a service: a test that uses one (directly or not) is an integration test.
-SERVICE_FIXTURES = frozenset({"database_url", "settings", "app", "client", "mailbox"})
+# Fixtures that reach a service: a test that uses one (directly or not) must be marked ``integration``.
+SERVICE_FIXTURES = frozenset({"database_url", "settings", "app", "client", "mailbox", "worker", "clean_state"})
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -55,14 +67,29 @@ def _missing_services() -> list[str]:
     return [name for name, (host, port) in services.items() if not _reachable(host, port)]
 
 
+def _services_used(item: pytest.Item) -> frozenset[str]:
+    """The service fixtures a test uses (a parameter that merely shares a fixture's name is not one)."""
+    callspec = getattr(item, "callspec", None)
+    parametrized = set(callspec.params) if callspec is not None else set()
+    return SERVICE_FIXTURES & (set(getattr(item, "fixturenames", ())) - parametrized)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    integration = [
-        item
-        for item in items
-        if "tests/integration/" in item.nodeid or SERVICE_FIXTURES & set(getattr(item, "fixturenames", ()))
-    ]
-    for item in integration:
-        item.add_marker(pytest.mark.integration)
+    integration = [item for item in items if item.get_closest_marker("integration") is not None]
+    unmarked = sorted(
+        {
+            f"{item.nodeid.partition('::')[0]} ({', '.join(sorted(uses))})"
+            for item in items
+            if item.get_closest_marker("integration") is None and (uses := _services_used(item))
+        }
+    )
+    if unmarked:
+        msg = (
+            "these tests use service fixtures but are not marked integration: add "
+            "`pytestmark = pytest.mark.integration` to their module (or stop using the services):\n  "
+            + "\n  ".join(unmarked)
+        )
+        raise pytest.UsageError(msg)
     selected = config.getoption("-m") or ""
     if not integration or selected.replace(" ", "") == "notintegration":
         return
@@ -141,3 +168,60 @@ async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     """HTTP through the ASGI app, in the tests' own event loop (so tests may share the app's engine)."""
     async with running(app) as http:
         yield http
+
+
+@pytest.fixture(autouse=True)
+def integration_state(request: pytest.FixtureRequest) -> None:
+    """What every test marked ``integration`` gets, wherever its module is: the run's SAQ worker and a clean
+    state (``worker``, ``clean_state``). Unit tests get nothing, and so reach no service."""
+    if request.node.get_closest_marker("integration") is not None:
+        request.getfixturevalue("worker")
+        request.getfixturevalue("clean_state")
+
+
+@pytest.fixture(scope="session")
+async def worker(app: Litestar, client: httpx.AsyncClient, settings: Settings) -> AsyncIterator[None]:
+    """A real SAQ worker consuming the run's queue on Redis, as `chopchop worker` would."""
+    async with saq_worker(app):
+        yield
+    await delete_keys(f"*{settings.queue_name}*", f"{settings.redis_key_prefix}*")
+
+
+@pytest.fixture
+async def clean_state(database_url: str, mailbox: Mailbox, settings: Settings) -> AsyncIterator[None]:
+    """Each test starts with empty tables, no cache entries or rate-limit counters, and an empty mailbox."""
+    listing.forget()  # the planner statistics the app read describe the last test's tables
+    redis = Redis.from_url(REDIS_URL)
+    # The run's Redis has served the cache for long: no restart window (a deleted birth key would open one).
+    await redis.set(f"{settings.redis_key_prefix}:{{gen}}:_born", 0)
+    await redis.aclose()
+    yield
+    redis = Redis.from_url(REDIS_URL)
+    keys = [key async for key in redis.scan_iter(match=f"{settings.redis_key_prefix}[:_]*")]
+    if keys:
+        await redis.delete(*keys)
+    await redis.aclose()
+    engine = create_async_engine(database_url)
+    for attempt in range(5):
+        try:
+            async with engine.begin() as connection:
+                names = (
+                    await connection.execute(
+                        text(
+                            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                            "AND tablename <> 'alembic_version'"
+                        )
+                    )
+                ).scalars()
+                tables = ", ".join(f'"{name}"' for name in names)
+                if tables:
+                    await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+            break
+        except DBAPIError as exc:
+            # A job of the test's still finishing in the worker (an email, a purge) may hold a table the TRUNCATE
+            # also locks: PostgreSQL breaks the deadlock by failing one side. Try again once it is done.
+            if getattr(exc.orig, "sqlstate", None) != "40P01" or attempt == 4:
+                raise
+            await asyncio.sleep(0.2)
+    await engine.dispose()
+    mailbox.clear()

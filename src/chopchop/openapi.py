@@ -2,7 +2,7 @@
 
 The document is built from the default settings (not the environment), so that it is the same on every machine:
 only ``servers`` depends on the settings (``CHOPCHOP_PUBLIC_BASE_URL``). Keys are sorted and the JSON is indented,
-so that a change of the contract is a readable diff. ``tests/integration/test_contract.py`` compares this file
+so that a change of the contract is a readable diff. ``tests/openapi/test_contract.py`` compares this file
 with what the app serves and fails when they differ.
 """
 

@@ -193,7 +193,7 @@ def saq_web_guard(token: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], B
 def saq_web_csp(path: str = SAQ_WEB_PATH) -> str:
     """The Content-Security-Policy of the UI's page: its scripts and styles from this origin, and the one inline
     script litestar-saq writes into it (by its hash), nothing else. The API's policy (``default-src 'none'``)
-    would block the page; tests/integration/test_saq_plugin.py checks that the hash is the page's script's."""
+    would block the page; tests/jobs/test_saq_plugin.py checks that the hash is the page's script's."""
     inline = f'const root_path = "{html.escape(path.rstrip("/") or SAQ_WEB_PATH)}";'
     digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
     return (

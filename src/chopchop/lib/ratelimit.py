@@ -18,6 +18,8 @@ from chopchop.lib.outages import REDIS_UNAVAILABLE
 logger = logging.getLogger("chopchop.ratelimit")
 
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_MAX_WINDOW = 31 * 86400
+_MAX_LIMIT = 10**9
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+)?\s*(second|minute|hour|day)s?\s*$")
 
 
@@ -35,11 +37,17 @@ class Rate:
     @classmethod
     def parse(cls, text: str) -> Rate:
         match = _RATE.match(text)
-        if match is None or int(match.group(1)) < 1:
-            msg = f"invalid rate {text!r}: expected e.g. '10/minute', '5/15minutes', '100/hour'"
-            raise ValueError(msg)
-        count, every, unit = match.groups()
-        return cls(limit=int(count), window=int(every or 1) * _UNITS[unit])
+        if match is not None:
+            count, every, unit = match.groups()
+            rate = cls(limit=int(count), window=int(every or 1) * _UNITS[unit])
+            # A window of nothing would divide by zero at every request; one past a month or a limit past a billion
+            # is a typo (and past what a Redis expiry or counter should be asked to hold).
+            if 1 <= rate.limit <= _MAX_LIMIT and 1 <= rate.window <= _MAX_WINDOW:
+                return rate
+        msg = (
+            f"invalid rate {text!r}: expected e.g. '10/minute', '5/15minutes', '100/hour' (a window of 1 s to 31 days)"
+        )
+        raise ValueError(msg)
 
     def __str__(self) -> str:
         return f"{self.limit};w={self.window}"

@@ -1,6 +1,6 @@
 """The accounts' hand-written SQL: the lookups of an address, the single statements that keep confirmations and
 email tokens race-safe, and the purges. Each builder (``*_statement``) is explained by
-tests/integration/test_explain_accounts.py; plain rows (a user, a registration) go through the services'
+tests/db/test_explain_accounts.py; plain rows (a user, a registration) go through the services'
 repositories."""
 
 from __future__ import annotations

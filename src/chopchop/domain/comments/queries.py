@@ -1,5 +1,5 @@
 """The comments' hand-written SQL: the recipe's comment counter, pages of a recipe's comments, deletions that
-count what they delete. Each builder (``*_statement``) is explained by tests/integration/test_explain_social.py."""
+count what they delete. Each builder (``*_statement``) is explained by tests/db/test_explain_social.py."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The recipe area's hand-written SQL: lists and search, likes, the ingredient catalogue and its usage counts.
 
-Each statement is explained by tests/integration/test_explain_recipes.py, which finds them all by name: builders
+Each statement is explained by tests/db/test_explain_recipes.py, which finds them all by name: builders
 end in ``_statement``, constants are statements. ``listing`` decides which of the list statements a
 ``GET /recipes`` runs; the services run the others.
 """

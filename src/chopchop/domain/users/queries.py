@@ -1,5 +1,5 @@
 """The public user directory's hand-written SQL: pages of active users by name, and a profile with its counts.
-Each builder (``*_statement``) is explained by tests/integration/test_explain_social.py."""
+Each builder (``*_statement``) is explained by tests/db/test_explain_social.py."""
 
 from __future__ import annotations
 

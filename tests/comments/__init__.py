@@ -1,0 +1,1 @@
+"""The comments area (domain/comments): comments on recipes and their counts."""

@@ -1,0 +1,1 @@
+"""The database: migrations, the query plans of the hot paths (EXPLAIN), the seed."""

@@ -1,0 +1,594 @@
+"""EXPLAIN every recipe statement on tens of thousands of rows: none of the typical ones may scan recipes, lines,
+tags or likes.
+
+Three views of the same SQL, so that nothing the recipe area sends escapes a plan:
+
+* every builder of ``chopchop.domain.recipes.queries``, with realistic parameters (``COVERAGE`` names each one, and
+  a test checks it names all of them): each is run in a transaction that is rolled back, what it sends is recorded
+  and explained with its parameters (SQLite's for the embedded ones);
+* ``listing.page`` as it runs, for filters that take each of its paths (narrow, broad, every match): every
+  statement it sends is captured and explained, the last resort under the settings it sets for itself;
+* the API itself: each typical read is sent uncached and every statement it sends is captured and explained.
+
+The data is made by ``INSERT ... SELECT generate_series`` in a few seconds; the suite's ``clean_state`` fixture
+truncates it afterwards.
+
+Run as a script against a seeded database (``chopchop seed``) to measure each query with and without its
+index (the index is dropped inside a transaction that is rolled back)::
+
+    uv run python -m tests.db.test_explain_recipes postgresql+asyncpg://postgres@127.0.0.1/chopchop_seed
+"""
+
+# The SQL strings below are built from this module's own constants, never from input.
+# ruff: noqa: S608
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any, cast, get_args
+
+import pytest
+from litestar import Litestar
+from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.sql.expression import ClauseElement, Executable
+
+from chopchop.db.migrate import upgrade
+from chopchop.domain.recipes import listing, queries
+from chopchop.domain.recipes.listing import Budget
+from chopchop.domain.recipes.queries import Criteria
+from chopchop.domain.recipes.schemas import RecipeFilters, SortOrder
+from chopchop.lib.pagination import MAX_SEARCH_OFFSET
+from chopchop.settings import Settings
+from tests.helpers import Client, sent_statements
+
+pytestmark = pytest.mark.integration
+
+RECIPES = 20_000
+USERS = 500
+INGREDIENTS = 300
+LINES_PER_RECIPE = 6
+TAGS = 30
+#: The narrow path's cap at the default settings.
+CAP = Settings().exact_total_limit * listing.NARROW_CAP_FACTOR
+#: Tables that must never be read by a sequential scan in the typical queries.
+BIG_TABLES = {"recipe", "recipe_ingredient", "recipe_like", "recipe_tag", "comment"}
+
+#: Where each statement of ``queries`` is explained: on "postgresql", on "sqlite" (the embedded mode's), on "both";
+#: or why it cannot be (a command, not a query).
+COVERAGE: dict[str, str] = {
+    "broad_statement": "postgresql",
+    "narrow_statement": "postgresql",
+    "estimate_statement": "postgresql",
+    "SEARCH_LIMITS_STATEMENT": "postgresql",
+    "PLANNER_STATISTICS_STATEMENT": "postgresql",
+    "words_statement": "postgresql",
+    "ingredient_ids_statement": "both",
+    "embedded_page_statement": "sqlite",
+    "embedded_count_statement": "sqlite",
+    "write_lock_statement": "sqlite",
+    "recipe_with_author_statement": "both",
+    "lines_statement": "both",
+    "line_names_statement": "both",
+    "tags_statement": "both",
+    "active_user_statement": "both",
+    "liked_page_statement": "both",
+    "liked_count_statement": "both",
+    "like_count_statement": "both",
+    "add_like_statement": "both",
+    "remove_like_statement": "both",
+    "uncount_likes_of_statement": "both",
+    "remove_likes_of_statement": "both",
+    "ingredient_statement": "both",
+    "ingredient_count_statement": "both",
+    "add_ingredients_statement": "both",
+    "FOLD_USAGE_STATEMENT": "postgresql",
+    "DROP_PENDING_USAGE_STATEMENT": "postgresql",
+    "RECOUNT_USAGE_STATEMENT": "postgresql",
+    "LOCK_USAGE": "not a query: LOCK TABLE has no plan",
+}
+#: Statements that read a whole big table by design: the recount reads every recipe's array (a maintenance step
+#: after bulk loads, never on a request).
+READS_EVERYTHING = {"RECOUNT_USAGE_STATEMENT"}
+
+SEED_SQL = [
+    f"""
+    INSERT INTO user_account (id, email, display_name, password_hash, is_active, confirmed_at, token_version,
+                              created_at, updated_at)
+    SELECT gen_random_uuid(), 'explain' || i || '@example.com', 'Cook ' || i, 'x', true, now(), 0, now(), now()
+    FROM generate_series(1, {USERS}) AS i
+    """,
+    f"""
+    INSERT INTO ingredient (id, name, created_at, updated_at)
+    SELECT gen_random_uuid(), CASE i WHEN 1 THEN 'tomato' WHEN 2 THEN 'garlic' WHEN 3 THEN 'peanut butter'
+                                     WHEN 4 THEN 'basil' ELSE 'ingredient ' || lpad(i::text, 4, '0') END,
+           now(), now()
+    FROM generate_series(1, {INGREDIENTS}) AS i
+    """,
+    f"""
+    INSERT INTO recipe (id, author_id, title, description, complexity, servings, prep_minutes, cook_minutes,
+                        total_minutes, steps, like_count, comment_count, search_text, created_at, updated_at)
+    SELECT gen_random_uuid(), u.ids[1 + i % {USERS}],
+           (ARRAY['Tomato', 'Smoky', 'Quick', 'Creamy', 'Spicy'])[1 + i % 5] || ' '
+               || (ARRAY['soup', 'stew', 'pasta', 'curry', 'salad', 'pie', 'tacos'])[1 + i % 7] || ' ' || i,
+           repeat('A description of a fine dish, with some words in it. ', 4),
+           (ARRAY['easy', 'medium', 'hard'])[1 + i % 3], 1 + i % 8, i % 60, (i * 7) % 180,
+           i % 60 + (i * 7) % 180,
+           '["Chop everything.", "Cook it for a while.", "Serve it hot."]',
+           (i * 7919) % 97, (i * 31) % 13,
+           (ARRAY['Tomato', 'Smoky', 'Quick', 'Creamy', 'Spicy'])[1 + i % 5] || ' '
+               || (ARRAY['soup', 'stew', 'pasta', 'curry', 'salad', 'pie', 'tacos'])[1 + i % 7]
+               || ' chop cook serve simmer ' || md5(i::text),
+           now() - i * interval '1 minute', now() - i * interval '1 minute'
+    FROM generate_series(1, {RECIPES}) AS i,
+         (SELECT array_agg(id ORDER BY email) AS ids FROM user_account) AS u
+    """,
+    f"""
+    INSERT INTO recipe_ingredient (recipe_id, position, ingredient_id, quantity, unit, note)
+    SELECT r.id, p, ing.ids[1 + (r.n * 13 + p * 37) % {INGREDIENTS}], 100, 'g', NULL
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM recipe) AS r,
+         generate_series(1, {LINES_PER_RECIPE}) AS p,
+         (SELECT array_agg(id ORDER BY name) AS ids FROM ingredient) AS ing
+    """,
+    f"""
+    INSERT INTO recipe_tag (recipe_id, tag)
+    SELECT r.id, 'tag' || ((r.n + k * 7) % {TAGS})
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM recipe) AS r, generate_series(0, 2) AS k
+    """,
+    """
+    UPDATE recipe r
+    SET ingredient_ids = ARRAY(SELECT DISTINCT ingredient_id FROM recipe_ingredient WHERE recipe_id = r.id ORDER BY 1),
+        tags = ARRAY(SELECT tag FROM recipe_tag WHERE recipe_id = r.id ORDER BY tag COLLATE "C")
+    """,
+    f"""
+    INSERT INTO recipe_like (user_id, recipe_id, created_at)
+    SELECT u.ids[1 + (r.n + k * 41) % {USERS}], r.id, now() - (r.n + k) * interval '1 second'
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM recipe) AS r, generate_series(0, 1) AS k,
+         (SELECT array_agg(id ORDER BY email) AS ids FROM user_account) AS u
+    """,
+]
+ANALYZED = ["user_account", "ingredient", "recipe", "recipe_ingredient", "recipe_tag", "recipe_like"]
+
+
+@dataclass(frozen=True)
+class Ids:
+    """Rows the statements are asked about: an author (of about 40 recipes), a user who likes recipes, a recipe."""
+
+    author: uuid.UUID
+    liker: uuid.UUID
+    recipe: uuid.UUID
+
+
+#: (label, name of the builder in ``queries``, statement)
+Entry = tuple[str, str, Any]
+
+
+def statement_builders(module: ModuleType) -> set[str]:
+    """The statements a queries module defines: its ``*_statement`` functions and its statement constants."""
+    names: set[str] = set()
+    for name, value in vars(module).items():
+        constant = isinstance(value, Executable) and isinstance(value, ClauseElement)
+        builder = inspect.isfunction(value) and value.__module__ == module.__name__ and name.endswith("_statement")
+        if not name.startswith("_") and (constant or builder):
+            names.add(name)
+    return names
+
+
+async def typical_queries(
+    connection: AsyncConnection, ids: Ids, tags: tuple[str, str] = ("tag7", "tag3")
+) -> list[Entry]:
+    """Every query the recipe lists issue, with realistic parameters: the broad path (a walk of the sort's index)
+    for every filter and sort, the narrow path (the matches counted exactly) for the selective filters it serves;
+    a user's likes and the ingredient autocomplete."""
+    everything = Criteria(RecipeFilters()).conditions()
+    entries: list[Entry] = [
+        (f"walk sorted by {sort}", "broad_statement", queries.broad_statement(everything, sort, limit=20, offset=0))
+        for sort in get_args(SortOrder)
+    ]
+    deep = queries.broad_statement(everything, "newest", limit=20, offset=MAX_SEARCH_OFFSET)
+    entries.append((f"deep page (offset {MAX_SEARCH_OFFSET})", "broad_statement", deep))
+    cases: dict[str, tuple[RecipeFilters, bool]] = {
+        "author": (RecipeFilters(author=ids.author), True),
+        "complexity": (RecipeFilters(complexity="hard"), False),
+        "tag": (RecipeFilters(tags=(tags[0],)), True),
+        "max_total_minutes": (RecipeFilters(max_total_minutes=15), False),
+        "ingredients_all": (RecipeFilters(ingredients_all=("tomato", "garlic")), True),
+        "ingredients_any": (RecipeFilters(ingredients_any=("tomato", "basil")), True),
+        "exclude_ingredients": (RecipeFilters(exclude_ingredients=("peanut butter",)), False),
+        "full-text q": (RecipeFilters(q="smoky curry"), True),
+        "q + tag + complexity": (RecipeFilters(q="tomato", tags=(tags[1],), complexity="easy"), True),
+    }
+    for name, (filters, selective) in cases.items():
+        conditions = (await listing.resolve(connection, filters)).conditions()
+        broad = queries.broad_statement(conditions, "newest", limit=20, offset=0)
+        entries.append((f"walk, {name}", "broad_statement", broad))
+        if selective:
+            exact = queries.narrow_statement(conditions, "newest", limit=20, offset=0, cap=CAP)
+            entries.append((f"exact, {name}", "narrow_statement", exact))
+    author_only = Criteria(RecipeFilters(author=ids.author)).conditions()
+    most_liked = queries.narrow_statement(author_only, "most_liked", limit=20, offset=0, cap=CAP)
+    return [
+        *entries,
+        ("exact, author, most liked", "narrow_statement", most_liked),
+        (
+            "liked recipes of a user",
+            "liked_page_statement",
+            queries.liked_page_statement(ids.liker, limit=20, offset=0),
+        ),
+        ("count of a user's likes", "liked_count_statement", queries.liked_count_statement(ids.liker)),
+        ("ingredient autocomplete", "ingredient_statement", ingredients_page("postgresql")),
+        ("ingredient autocomplete count", "ingredient_count_statement", queries.ingredient_count_statement("tom")),
+    ]
+
+
+def ingredients_page(dialect: str) -> Any:
+    return queries.ingredient_statement("tom", limit=20, offset=0, dialect=dialect)
+
+
+def recipe_statements(ids: Ids, dialect: str) -> list[Entry]:
+    """Every other builder of ``queries`` that runs on ``dialect``, with realistic parameters."""
+    now = datetime.now(UTC)
+    entries: list[Entry] = [
+        ("catalogue ids", "ingredient_ids_statement", queries.ingredient_ids_statement(["tomato", "garlic"])),
+        ("one recipe", "recipe_with_author_statement", queries.recipe_with_author_statement(ids.recipe)),
+        ("its lines", "lines_statement", queries.lines_statement(ids.recipe)),
+        ("its line names", "line_names_statement", queries.line_names_statement(ids.recipe)),
+        ("its tags", "tags_statement", queries.tags_statement(ids.recipe)),
+        ("an active user", "active_user_statement", queries.active_user_statement(ids.author)),
+        ("like counter, read", "like_count_statement", queries.like_count_statement(ids.recipe, 0)),
+        ("like counter, +1", "like_count_statement", queries.like_count_statement(ids.recipe, 1)),
+        ("a like", "add_like_statement", queries.add_like_statement(dialect, ids.liker, ids.recipe, now)),
+        ("an unlike", "remove_like_statement", queries.remove_like_statement(ids.liker, ids.recipe)),
+        ("a user's likes uncounted", "uncount_likes_of_statement", queries.uncount_likes_of_statement(ids.liker)),
+        ("a user's likes removed", "remove_likes_of_statement", queries.remove_likes_of_statement(ids.liker)),
+        (
+            "new catalogue entries",
+            "add_ingredients_statement",
+            queries.add_ingredients_statement(dialect, [(uuid.uuid4(), "explained"), (uuid.uuid4(), "tomato")], now),
+        ),
+    ]
+    if dialect == "postgresql":
+        conditions = Criteria(RecipeFilters(complexity="hard", max_total_minutes=15)).conditions()
+        limits = queries.SEARCH_LIMITS_STATEMENT.bindparams(timeout="2000", seqscan="off", work_mem="32MB")
+        return [
+            *entries,
+            ("estimate of a filter", "estimate_statement", queries.estimate_statement(conditions)),
+            ("search limits", "SEARCH_LIMITS_STATEMENT", limits),
+            ("planner statistics", "PLANNER_STATISTICS_STATEMENT", queries.PLANNER_STATISTICS_STATEMENT),
+            ("words of a search", "words_statement", queries.words_statement("smoky curry -stew")),
+            ("usage fold", "FOLD_USAGE_STATEMENT", queries.FOLD_USAGE_STATEMENT),
+            ("pending usage dropped", "DROP_PENDING_USAGE_STATEMENT", queries.DROP_PENDING_USAGE_STATEMENT),
+            ("usage recount", "RECOUNT_USAGE_STATEMENT", queries.RECOUNT_USAGE_STATEMENT),
+        ]
+    lists: list[Entry] = []
+    for filters in embedded_filters(ids):
+        page = queries.embedded_page_statement(filters, "newest", limit=20, offset=0)
+        lists.append((f"embedded page, {filters}", "embedded_page_statement", page))
+        lists.append(
+            (f"embedded count, {filters}", "embedded_count_statement", queries.embedded_count_statement(filters))
+        )
+    return [
+        *entries,
+        *lists,
+        (
+            "liked recipes of a user",
+            "liked_page_statement",
+            queries.liked_page_statement(ids.liker, limit=20, offset=0),
+        ),
+        ("count of a user's likes", "liked_count_statement", queries.liked_count_statement(ids.liker)),
+        ("ingredient autocomplete", "ingredient_statement", ingredients_page("sqlite")),
+        ("ingredient autocomplete count", "ingredient_count_statement", queries.ingredient_count_statement("tom")),
+        ("write lock", "write_lock_statement", queries.write_lock_statement(ids.recipe)),
+    ]
+
+
+def embedded_filters(ids: Ids) -> list[RecipeFilters]:
+    return [
+        RecipeFilters(),
+        RecipeFilters(author=ids.author),
+        RecipeFilters(complexity="hard", max_total_minutes=15),
+        RecipeFilters(tags=("tag7", "tag3")),
+        RecipeFilters(ingredients_all=("tomato", "garlic")),
+        RecipeFilters(ingredients_any=("tomato", "basil"), exclude_ingredients=("peanut butter",)),
+        RecipeFilters(q="smoky curry"),
+    ]
+
+
+async def sent_by(connection: AsyncConnection, statement: Any) -> list[tuple[str, Any]]:
+    """What ``statement`` sends to the database (SQL and driver parameters): it runs in a transaction that is
+    rolled back, so that its parameters are processed exactly as they are for the services."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, parameters: Any, *_args: Any) -> None:
+        sent.append((sql, parameters))
+
+    if connection.in_transaction():
+        await connection.rollback()
+    transaction = await connection.begin()
+    event.listen(connection.sync_connection, "before_cursor_execute", record)
+    try:
+        await connection.execute(statement)
+    finally:
+        event.remove(connection.sync_connection, "before_cursor_execute", record)
+        await transaction.rollback()
+    return sent
+
+
+def sql_of(statement: Executable) -> str:
+    dialect = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
+    return str(cast("Any", statement).compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def scans(plan: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(node type, relation) of every node of a JSON plan."""
+    yield plan["Node Type"], plan.get("Relation Name", "")
+    for child in plan.get("Plans", []):
+        yield from scans(child)
+
+
+def seq_scans(plan: dict[str, Any]) -> list[str]:
+    return sorted({rel for node, rel in scans(plan) if node == "Seq Scan" and rel in BIG_TABLES})
+
+
+async def explain(connection: AsyncConnection, sql: str, *, analyze: bool = False) -> dict[str, Any]:
+    options = "ANALYZE, BUFFERS, FORMAT JSON" if analyze else "FORMAT JSON"
+    raw = (await connection.execute(text(f"EXPLAIN ({options}) {sql}"))).scalar_one()
+    document = json.loads(raw) if isinstance(raw, str) else raw
+    return dict(document[0])
+
+
+async def plan_of(connection: AsyncConnection, sql: str, parameters: Any) -> dict[str, Any]:
+    """The plan of a statement as it was sent. An ``EXPLAIN`` (the list's estimate) is only ever planned: its plan
+    is its result."""
+    explained = sql if sql.lstrip().upper().startswith("EXPLAIN") else f"EXPLAIN (FORMAT JSON) {sql}"
+    raw = (await connection.exec_driver_sql(explained, parameters)).scalar_one()
+    return dict((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"])
+
+
+async def explain_as_run(connection: AsyncConnection, sent: list[tuple[str, Any]], where: str) -> list[str]:
+    """Explain statements in the order they were sent, in one transaction rolled back: the settings a list sets
+    for its last resort (``SEARCH_LIMITS_STATEMENT``) are set again, so what follows is planned as it ran."""
+    failures: list[str] = []
+    if connection.in_transaction():
+        await connection.rollback()
+    async with connection.begin() as transaction:
+        for sql, parameters in sent:
+            plan = await plan_of(connection, sql, parameters)
+            if "set_config(" in sql:
+                await connection.exec_driver_sql(sql, parameters)
+            elif not sql.lstrip().upper().startswith("EXPLAIN") and (seq := seq_scans(plan)):
+                failures.append(f"{where}: Seq Scan on {', '.join(seq)}\n{sql}\n{json.dumps(plan)[:3000]}")
+        await transaction.rollback()
+    return failures
+
+
+async def _parameters(connection: AsyncConnection) -> Ids:
+    author = (await connection.execute(text("SELECT author_id FROM recipe LIMIT 1"))).scalar_one()
+    liker = (await connection.execute(text("SELECT user_id FROM recipe_like LIMIT 1"))).scalar_one()
+    recipe = (await connection.execute(text("SELECT recipe_id FROM recipe_like LIMIT 1"))).scalar_one()
+    return Ids(author=author, liker=liker, recipe=recipe)
+
+
+def list_cases(ids: Ids) -> dict[str, tuple[RecipeFilters, SortOrder, int]]:
+    """Lists that take each path of ``listing.page`` on the seeded data (whose search vectors are empty: the bulk
+    load skips the trigger that fills them, so every search is rare, and a negated one matches nothing)."""
+    return {
+        "everything (walk, estimated total)": (RecipeFilters(), "newest", 0),
+        "deep page": (RecipeFilters(), "newest", MAX_SEARCH_OFFSET),
+        "complexity (estimate, then walk)": (RecipeFilters(complexity="hard"), "most_liked", 0),
+        "author (estimate, then exact)": (RecipeFilters(author=ids.author), "newest", 0),
+        "tag": (RecipeFilters(tags=("tag7",)), "title", 0),
+        "ingredients": (RecipeFilters(ingredients_all=("tomato", "garlic"), ingredients_any=("basil",)), "quickest", 0),
+        "rare words (exact)": (RecipeFilters(q="smoky curry"), "newest", 0),
+        # Negated words only: every recipe says "chop", so nothing matches. The second word, new to this process,
+        # makes the search new to the cache of parsed searches (its words are asked for, whatever ran before).
+        "negated words only (every match)": (RecipeFilters(q=f"-chop -never{uuid.uuid4().hex}"), "newest", 0),
+        "unknown required ingredient (nothing to ask)": (
+            RecipeFilters(ingredients_all=("no such thing",)),
+            "newest",
+            0,
+        ),
+    }
+
+
+#: What the listing cases must have sent between them: each path and each statement of the decision.
+LIST_PATHS = {
+    "narrow": "MATERIALIZED",
+    "broad": "AS walk",
+    "every match": "set_config(",
+    "estimate": "EXPLAIN (FORMAT JSON)",
+    "planner statistics": "pg_stats",
+    "words": "numnode(",
+    "ingredient ids": "FROM ingredient",
+}
+
+
+def test_every_recipe_statement_is_explained() -> None:
+    """Each statement ``queries`` defines is named in ``COVERAGE`` (and so explained below, or said why not)."""
+    assert statement_builders(queries) == set(COVERAGE)
+
+
+async def test_typical_recipe_queries_use_indexes(database_url: str, app: Litestar, client: Client) -> None:
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            # Bulk load: the generated rows are consistent, so the per-row foreign-key triggers are skipped
+            # (for this transaction only; the suite connects as a superuser).
+            await connection.execute(text("SET LOCAL session_replication_role = replica"))
+            for seed_sql in SEED_SQL:
+                await connection.execute(text(seed_sql))
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            # What autovacuum does on a live database: statistics, and the visibility map for index-only scans.
+            await autocommit.execute(text(f"VACUUM ANALYZE {', '.join(ANALYZED)}"))
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT count(*) FROM recipe"))).scalar_one() == RECIPES
+            ids = await _parameters(connection)
+
+            # Every builder, with realistic parameters.
+            entries = [*await typical_queries(connection, ids), *recipe_statements(ids, "postgresql")]
+            assert {builder for _, builder, _ in entries} == _covered("postgresql")
+            failures: list[str] = []
+            for name, builder, statement in entries:
+                for sql, parameters in await sent_by(connection, statement):
+                    plan = await plan_of(connection, sql, parameters)
+                    seq = seq_scans(plan)
+                    if seq and builder not in READS_EVERYTHING and not sql.lstrip().upper().startswith("EXPLAIN"):
+                        failures.append(f"{name}: Seq Scan on {', '.join(seq)}\n{json.dumps(plan, indent=1)[:3000]}")
+            assert not failures, "\n\n".join(failures)
+
+            # The list as it runs: every statement listing.page sends, for lists that take each of its paths.
+            listing.forget()
+            seen: list[str] = []
+            for name, (filters, sort, offset) in list_cases(ids).items():
+                if connection.in_transaction():
+                    await connection.rollback()
+                sent = []
+
+                def record(_conn: Any, _cursor: Any, sql: str, parameters: Any, *_args: Any) -> None:
+                    sent.append((sql, parameters))  # noqa: B023 - used within the iteration
+
+                event.listen(connection.sync_connection, "before_cursor_execute", record)
+                try:
+                    await listing.page(connection, filters, sort, limit=20, offset=offset, budget=Budget())
+                finally:
+                    event.remove(connection.sync_connection, "before_cursor_execute", record)
+                seen += [sql for sql, _ in sent]
+                failures += await explain_as_run(connection, sent, f"listing, {name}")
+            assert not failures, "\n\n".join(failures)
+            missed = [path for path, marker in LIST_PATHS.items() if not any(marker in sql for sql in seen)]
+            assert not missed, f"no list took these paths: {missed}"
+
+            # The statements the API really sends (the list path joins page, tags and count in one statement):
+            # captured as they go out, uncached, and explained with their parameters.
+            for path in api_reads(ids):
+                with sent_statements(app) as sent:
+                    response = await client.get(path, headers={"Cache-Control": "no-cache"})
+                assert response.status_code == 200, (path, response.text)
+                assert sent, path
+                failures += await explain_as_run(connection, sent, path)
+            assert not failures, "\n\n".join(failures)
+    finally:
+        await engine.dispose()
+
+
+async def test_embedded_statements_explain(tmp_path: Path) -> None:
+    """The embedded mode's statements (and the SQLite forms of the shared ones) are valid SQLite, and look rows up
+    in the indexes of lines, tags and likes rather than reading those tables whole."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'explain.sqlite3'}"
+    await asyncio.to_thread(upgrade, url)
+    engine = create_async_engine(url)
+    ids = Ids(author=uuid.uuid4(), liker=uuid.uuid4(), recipe=uuid.uuid4())
+    entries = recipe_statements(ids, "sqlite")
+    assert {builder for _, builder, _ in entries} == _covered("sqlite")
+    failures: list[str] = []
+    try:
+        async with engine.connect() as connection:
+            for name, _builder, statement in entries:
+                for sql, parameters in await sent_by(connection, statement):
+                    steps = (await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters)).all()
+                    details = [str(step[-1]) for step in steps]
+                    whole = [d for d in details if d.startswith("SCAN ") and d.split()[1] in EMBEDDED_LOOKUPS]
+                    if whole:
+                        failures.append(f"{name}: {whole}\n{sql}\n{details}")
+    finally:
+        await engine.dispose()
+    assert not failures, "\n\n".join(failures)
+
+
+#: Tables the embedded statements only look up by index (recipes themselves may be walked in a sort order).
+EMBEDDED_LOOKUPS = {"recipe_ingredient", "recipe_like", "recipe_tag", "comment"}
+
+
+def _covered(dialect: str) -> set[str]:
+    return {name for name, where in COVERAGE.items() if where in (dialect, "both")}
+
+
+def api_reads(ids: Ids) -> list[str]:
+    """The typical reads of the recipe area, as URLs."""
+    lists = [f"/api/v1/recipes?limit=20&sort={sort}" for sort in get_args(SortOrder)]
+    filters = [
+        f"offset={MAX_SEARCH_OFFSET}",
+        f"author={ids.author}",
+        "complexity=hard",
+        "tag=tag7",
+        "max_total_minutes=15",
+        "ingredients_all=tomato&ingredients_all=garlic",
+        "ingredients_any=tomato&ingredients_any=basil",
+        "exclude_ingredients=peanut%20butter",
+        "q=smoky%20curry",
+        "q=tomato&tag=tag3&complexity=easy",
+        "q=-chop",
+    ]
+    return [
+        *lists,
+        *(f"/api/v1/recipes?limit=20&{query}" for query in filters),
+        f"/api/v1/recipes/{ids.recipe}",
+        f"/api/v1/recipes/{ids.recipe}?servings=3",
+        f"/api/v1/users/{ids.author}/recipes?limit=20",
+        f"/api/v1/users/{ids.liker}/likes?limit=20",
+        "/api/v1/ingredients?prefix=tom",
+    ]
+
+
+async def measure(database_url: str) -> None:
+    """Print each query's plan and time with its indexes, and without the recipe indexes it uses."""
+    engine = create_async_engine(database_url)
+    async with engine.connect() as connection:
+        ids = await _parameters(connection)
+        popular = await connection.execute(text("SELECT tag FROM recipe_tag GROUP BY tag ORDER BY count(*) DESC"))
+        tags = list(popular.scalars())
+        for name, _builder, statement in await typical_queries(connection, ids, (tags[0], tags[1])):
+            sql = sql_of(statement)
+            await explain(connection, sql, analyze=True)  # warm the cache: both runs read from memory
+            with_index = await explain(connection, sql, analyze=True)
+            await connection.rollback()
+            used = sorted({idx for idx in _indexes(with_index["Plan"]) if not idx.startswith(("pk_", "uq_"))})
+            line = f"{name}: {with_index['Execution Time']:.2f} ms [{_shape(with_index['Plan'])}]"
+            if used:
+                for index in used:  # DROP INDEX is transactional: the rollback below brings it back
+                    await connection.execute(text(f'DROP INDEX "{index}"'))
+                await explain(connection, sql, analyze=True)
+                without = await explain(connection, sql, analyze=True)
+                await connection.rollback()
+                line += f" | without {', '.join(used)}: {without['Execution Time']:.2f} ms [{_shape(without['Plan'])}]"
+            print(line)
+    await engine.dispose()
+
+
+def _indexes(plan: dict[str, Any]) -> Iterator[str]:
+    if "Index Name" in plan:
+        yield plan["Index Name"]
+    for child in plan.get("Plans", []):
+        yield from _indexes(child)
+
+
+def _shape(plan: dict[str, Any]) -> str:
+    """The plan's scan nodes, compactly: ``Index Scan Backward ix_recipe_created_at_id on recipe; ...``."""
+    parts = []
+    for node in _walk(plan):
+        if "Scan" in node["Node Type"]:
+            direction = " Backward" if node.get("Scan Direction") == "Backward" else ""
+            index = f" {node['Index Name']}" if "Index Name" in node else ""
+            relation = f" on {node['Relation Name']}" if "Relation Name" in node else ""
+            parts.append(f"{node['Node Type']}{direction}{index}{relation}")
+    return "; ".join(parts)
+
+
+def _walk(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _walk(child)
+
+
+if __name__ == "__main__":
+    asyncio.run(measure(sys.argv[1]))

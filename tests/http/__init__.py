@@ -1,0 +1,1 @@
+"""The HTTP edge: hostile bytes and text, query strings, links, rate limits."""

@@ -1,0 +1,1 @@
+"""The API document: the committed contract, its helpers (lib/apidoc.py), fuzzing and SDKs generated from it."""

@@ -1,0 +1,107 @@
+"""The API contract: the served OpenAPI document is the committed docs/openapi.json, and its version is in CHANGELOG.md.
+
+An accidental change of a path, parameter, schema, status code or description fails here. An intended one is
+committed with the regenerated document (``uv run python -m chopchop.openapi``) and a CHANGELOG.md entry.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chopchop import __version__
+from chopchop.openapi import build_document, render
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+COMMITTED = ROOT / "docs" / "openapi.json"
+CHANGELOG = ROOT / "CHANGELOG.md"
+REGENERATE = "uv run python -m chopchop.openapi"
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    methods = {"get", "put", "post", "delete", "patch"}
+    return [
+        (method, path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in methods
+    ]
+
+
+def test_the_served_document_is_the_committed_contract() -> None:
+    # Building an app configures logging process-wide: keep the test run's level (it does not change the document).
+    served = render(build_document(log_level="WARNING"))
+    committed = COMMITTED.read_text(encoding="utf-8") if COMMITTED.is_file() else ""
+    if served != committed:
+        diff = "".join(
+            list(
+                difflib.unified_diff(
+                    committed.splitlines(keepends=True),
+                    served.splitlines(keepends=True),
+                    "docs/openapi.json (committed)",
+                    "the app's document",
+                    n=2,
+                )
+            )[:80]
+        )
+        msg = (
+            "The OpenAPI document changed: the API contract is not docs/openapi.json any more.\n"
+            f"If the change is intended, run `{REGENERATE}`, commit docs/openapi.json, and describe the change "
+            f"in CHANGELOG.md under the version {__version__} (bump chopchop.__version__ for a released one).\n"
+            f"First lines of the difference:\n{diff}"
+        )
+        raise AssertionError(msg)
+
+
+def test_the_changelog_has_an_entry_for_the_api_version() -> None:
+    version = json.loads(COMMITTED.read_text(encoding="utf-8"))["info"]["version"]
+    assert version == __version__
+    headings = re.findall(r"^## \[?v?([0-9][^\]\s]*)\]?", CHANGELOG.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert version in headings, (
+        f"CHANGELOG.md has no `## {version}` section: every version of the API contract (info.version, from "
+        f"chopchop.__version__) needs one that says what changed for clients. Found: {headings}"
+    )
+
+
+def test_every_operation_is_named_tagged_and_documents_its_errors() -> None:
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    ids = [operation["operationId"] for _, _, operation in _operations(document)]
+    assert len(ids) == len(set(ids)), "operationIds must be unique"
+    declared_tags = {tag["name"] for tag in document["tags"]}
+    for method, path, operation in _operations(document):
+        where = f"{method.upper()} {path}"
+        assert re.fullmatch(r"[a-z][a-zA-Z0-9]+", operation["operationId"]), where
+        assert len(operation["tags"]) == 1, where
+        assert operation["tags"][0] in declared_tags, where
+        assert operation.get("summary"), where
+        assert operation.get("description"), where
+        public = operation.get("security") == [{}]
+        for status, response in operation["responses"].items():
+            if int(status) >= 400 and path.startswith("/api/"):
+                assert "application/problem+json" in response["content"], f"{where} {status}"
+        if path.startswith("/api/") and not public:
+            assert "WWW-Authenticate" in operation["responses"]["401"]["headers"], where
+        if method != "get" and path.startswith("/api/") and (not public or "/auth/" in path):
+            assert "Retry-After" in operation["responses"]["429"]["headers"], where
+        if method == "get" and path.startswith("/api/") and "/auth/" not in path:
+            assert "304" in operation["responses"], where
+            assert "ETag" in operation["responses"]["200"]["headers"], where
+
+
+def test_schema_names_are_readable_and_the_security_scheme_is_a_valid_oauth2_password_flow() -> None:
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    for name in document["components"]["schemas"]:
+        assert re.fullmatch(r"[A-Z][A-Za-z0-9]+", name), f"unreadable schema name {name!r}"
+    scheme = document["components"]["securitySchemes"]["BearerToken"]
+    assert scheme["type"] == "oauth2"
+    assert scheme["flows"]["password"] == {"tokenUrl": "/api/v1/auth/token", "scopes": {}}
+    assert document["openapi"].startswith("3.1")
+    assert {"contact", "license", "version", "title", "description"} <= set(document["info"])
+    assert document["servers"]

@@ -1,0 +1,1 @@
+"""The recipes area (domain/recipes): recipes, their lists and filters, likes."""

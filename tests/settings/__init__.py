@@ -1,0 +1,1 @@
+"""Settings from CHOPCHOP_* variables and the modes they choose (embedded, server)."""

@@ -1,0 +1,1 @@
+"""The system area (domain/system): probes, metrics, request ids and access logs."""

@@ -1,0 +1,1 @@
+"""The users area (domain/users): the public directory and profiles."""
