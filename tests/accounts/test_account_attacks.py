@@ -10,11 +10,21 @@ from litestar import Litestar
 from sqlalchemy import func, select
 
 from chopchop.app import create_app
-from chopchop.db import PendingRegistration, User
+from chopchop.db import Comment, PendingRegistration, Recipe, RecipeLike, User
 from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings
-from tests.factories import registration_payload
-from tests.helpers import Client, Mailbox, asgi_client, confirm, login, quick_user, register, token_from
+from tests.factories import comment_payload, registration_payload
+from tests.helpers import (
+    Client,
+    Mailbox,
+    asgi_client,
+    confirm,
+    insert_recipe,
+    login,
+    quick_user,
+    register,
+    token_from,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -232,3 +242,52 @@ async def test_invisible_characters_and_spellings_of_a_domain_are_one_address(
     await quick_user(app, "dotted@example.com")
     for spelling in ("dotted@example.com.", "\uff44otted@\uff45xample.com"):
         assert await _login_status(client, spelling, "correct horse battery") == 200, spelling
+
+
+async def test_an_account_deleted_while_it_writes_answers_no_500_and_leaves_counters_exact(
+    app: Litestar, client: Client
+) -> None:
+    """DELETE /me racing the same user's profile edits, likes, unlikes and comments: each answer is a success or a
+    4xx (the account is gone: 401, 404 or 409; a PATCH whose row vanished under its flush was a 500), and every like
+    and comment counter equals its rows afterwards (the deletion uncounted a like an unlike had just taken back, -1,
+    or the cascade removed a like or comment added after the deletion read them, +1)."""
+    author, _ = await quick_user(app, "author-of-liked@example.com")
+    recipes = [await insert_recipe(app, author, title=f"Liked {i}") for i in range(3)]
+    answers: list[int] = []
+    for round_ in range(8):
+        _, headers = await quick_user(app, f"leaver{round_}@example.com")
+        for recipe_id in recipes[:2]:
+            assert (await client.put(f"/api/v1/recipes/{recipe_id}/like", headers=headers)).status_code == 200
+        writes = [
+            client.request("DELETE", "/api/v1/me", json={"password": "correct horse battery"}, headers=headers),
+            *(client.patch("/api/v1/me", json={"display_name": f"Left {i}"}, headers=headers) for i in range(4)),
+            *(
+                client.request(method, f"/api/v1/recipes/{recipe_id}/like", headers=headers)
+                for recipe_id in recipes
+                for method in ("PUT", "DELETE", "PUT")
+            ),
+            *(
+                client.post(f"/api/v1/recipes/{recipe_id}/comments", json=comment_payload(), headers=headers)
+                for recipe_id in recipes
+            ),
+        ]
+        answers += [response.status_code for response in await asyncio.gather(*writes)]
+    assert 500 not in answers
+    assert set(answers) <= {200, 201, 204, 401, 404, 409, 503}, sorted(set(answers))
+    async with app.plugins.get(ChopchopPlugin).db_config.get_session() as session:
+        drift = await session.execute(
+            select(Recipe.title, Recipe.like_count, func.count(RecipeLike.user_id))
+            .outerjoin(RecipeLike, RecipeLike.recipe_id == Recipe.id)
+            .where(Recipe.id.in_(recipes))
+            .group_by(Recipe.id)
+            .having(Recipe.like_count != func.count(RecipeLike.user_id))
+        )
+        assert drift.all() == []
+        comments = await session.execute(
+            select(Recipe.title, Recipe.comment_count, func.count(Comment.id))
+            .outerjoin(Comment, Comment.recipe_id == Recipe.id)
+            .where(Recipe.id.in_(recipes))
+            .group_by(Recipe.id)
+            .having(Recipe.comment_count != func.count(Comment.id))
+        )
+        assert comments.all() == []

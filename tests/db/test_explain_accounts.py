@@ -48,6 +48,7 @@ WATCHED = {"user_account", "pending_registration", "user_token"}
 #: Every statement of ``queries``, each explained below by ``builder_entries``.
 COVERAGE = {
     "account_id_statement",
+    "lock_account_statement",
     "add_confirmed_user_statement",
     "newest_registration_statement",
     "lock_registrations_statement",
@@ -244,6 +245,7 @@ async def builder_entries(engine: AsyncEngine, now: datetime) -> list[Entry]:
     return [
         ("an address with an account", "account_id_statement", queries.account_id_statement(account)),
         ("an address without one", "account_id_statement", queries.account_id_statement(pending.email)),
+        ("an account locked for its deletion", "lock_account_statement", queries.lock_account_statement(user_id)),
         (
             "the account of a confirmed registration",
             "add_confirmed_user_statement",

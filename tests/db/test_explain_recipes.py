@@ -86,7 +86,6 @@ COVERAGE: dict[str, str] = {
     "like_count_statement": "both",
     "add_like_statement": "both",
     "remove_like_statement": "both",
-    "uncount_likes_of_statement": "both",
     "remove_likes_of_statement": "both",
     "ingredient_statement": "both",
     "ingredient_count_statement": "both",
@@ -248,7 +247,6 @@ def recipe_statements(ids: Ids, dialect: str) -> list[Entry]:
         ("like counter, +1", "like_count_statement", queries.like_count_statement(ids.recipe, 1)),
         ("a like", "add_like_statement", queries.add_like_statement(dialect, ids.liker, ids.recipe, now)),
         ("an unlike", "remove_like_statement", queries.remove_like_statement(ids.liker, ids.recipe)),
-        ("a user's likes uncounted", "uncount_likes_of_statement", queries.uncount_likes_of_statement(ids.liker)),
         ("a user's likes removed", "remove_likes_of_statement", queries.remove_likes_of_statement(ids.liker)),
         (
             "new catalogue entries",

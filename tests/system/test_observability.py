@@ -67,7 +67,7 @@ async def test_metrics(app: Litestar, scraped: Client) -> None:
         await scraped.get(f"/api/v1/recipes/{rid}")
     scrape = await scraped.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     assert scrape.status_code == 200
-    assert scrape.headers["content-type"].startswith("text/plain")
+    assert scrape.headers["content-type"] == "text/plain; version=1.0.0; charset=utf-8"  # one charset, not two
     body = scrape.text
     assert "chopchop_requests_total{" in body
     assert "chopchop_request_duration_seconds_bucket{" in body

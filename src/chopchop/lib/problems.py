@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import msgspec
 import sqlalchemy.exc
+import sqlalchemy.orm.exc
 from advanced_alchemy.exceptions import DuplicateKeyError, IntegrityError, NotFoundError, RepositoryError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
@@ -240,7 +241,7 @@ def _http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException)
     return problem_response(status, detail=exc.detail, slug=slug, headers=headers, request=request)
 
 
-def _not_found_handler(request: Request[Any, Any, Any], exc: NotFoundError) -> Response[Problem]:
+def _not_found_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
     return problem_response(404, detail="The resource does not exist.", request=request)
 
 
@@ -300,10 +301,17 @@ def problem_bytes(status: int, *, slug: str | None, detail: str, scope: Scope) -
     return msgspec.json.encode(problem)
 
 
+def _gone_meanwhile(exc: BaseException) -> bool:
+    """An ORM flush found no row to update or delete: a concurrent request deleted it (we use no version column)."""
+    return any(isinstance(error, sqlalchemy.orm.exc.StaleDataError) for error in (exc, exc.__cause__, exc.__context__))
+
+
 def _repository_handler(request: Request[Any, Any, Any], exc: RepositoryError) -> Response[Problem]:
     fault = classify(exc)
     if fault is not None:
         return _unavailable(request, fault)
+    if _gone_meanwhile(exc):
+        return _not_found_handler(request, exc)
     logger.error("repository error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(500, detail="Internal Server Error", request=request)
 
@@ -312,6 +320,8 @@ def _unhandled_handler(request: Request[Any, Any, Any], exc: Exception) -> Respo
     fault = classify(exc)
     if fault is not None:
         return _unavailable(request, fault)
+    if _gone_meanwhile(exc):
+        return _not_found_handler(request, exc)
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(500, detail="Internal Server Error", request=request)
 

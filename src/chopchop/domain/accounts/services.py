@@ -41,6 +41,7 @@ class UserService(Service[User, SQLAlchemyAsyncRepository[User]]):
         comments are taken back first, in the same transaction."""
         await self.check_password(user, password, hasher=hasher)
         session = self.session
+        await session.execute(queries.lock_account_statement(user.id))
         await RecipeLikeService(session=session).remove_all_by_user(user.id)
         await CommentService(session=session).remove_all_by_author(user.id)
         await self.delete(user.id)

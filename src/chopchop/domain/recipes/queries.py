@@ -16,7 +16,6 @@ from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
-    Delete,
     Select,
     String,
     Update,
@@ -453,19 +452,15 @@ def remove_like_statement(user_id: UUID, recipe_id: UUID) -> ReturningDelete[tup
     )
 
 
-def uncount_likes_of_statement(user_id: UUID) -> Update:
-    """One less like on every recipe the user likes (before their likes go with the account)."""
+def remove_likes_of_statement(user_id: UUID) -> ReturningDelete[tuple[UUID]]:
+    """Every like of the user (what the account's ON DELETE CASCADE would remove), returning the recipe of each like
+    it really removed: a like an unlike removed meanwhile is not returned, so it is not uncounted twice."""
     return (
-        update(Recipe)
-        .where(Recipe.id.in_(select(RecipeLike.recipe_id).where(RecipeLike.user_id == user_id)))
-        .values(like_count=Recipe.like_count - 1)
+        delete(RecipeLike)
+        .where(RecipeLike.user_id == user_id)
+        .returning(RecipeLike.recipe_id)
         .execution_options(**PLAIN)
     )
-
-
-def remove_likes_of_statement(user_id: UUID) -> Delete:
-    """Every like of the user (what the account's ON DELETE CASCADE would remove)."""
-    return delete(RecipeLike).where(RecipeLike.user_id == user_id).execution_options(**PLAIN)
 
 
 # The ingredient catalogue and its usage counts

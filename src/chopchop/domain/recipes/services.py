@@ -363,11 +363,15 @@ class RecipeLikeService(Service[RecipeLike, RecipeLikeRepository]):
         delta = -1 if removed.scalar_one_or_none() is not None else 0
         return LikeState(recipe_id=recipe_id, liked=False, like_count=await self._count(recipe_id, delta))
 
-    async def remove_all_by_user(self, user_id: UUID) -> None:
-        """Take back every like of a user, counters first (an account deletion, in its transaction: ON DELETE
-        CASCADE would remove the rows but leave what they counted on other people's recipes)."""
-        await self.session.execute(queries.uncount_likes_of_statement(user_id))
-        await self.session.execute(queries.remove_likes_of_statement(user_id))
+    async def remove_all_by_user(self, user_id: UUID) -> int:
+        """Take back every like of a user and uncount what was removed (an account deletion, in its transaction: ON
+        DELETE CASCADE would remove the rows but leave what they counted on other people's recipes). Returns how
+        many went. Counting what the DELETE returned, not what a read saw: an unlike that wins the race for a row
+        has uncounted it already."""
+        removed = (await self.session.execute(queries.remove_likes_of_statement(user_id))).scalars().all()
+        for recipe_id in sorted(set(removed)):  # one lock order with the other counter writes: no deadlock
+            await self.session.execute(queries.like_count_statement(recipe_id, -1))
+        return len(removed)
 
 
 class IngredientService(Service[Ingredient, IngredientRepository]):

@@ -150,7 +150,8 @@ class MetricsController(Controller):
 
         async def refresh() -> None:
             try:
-                backlog = await outbox.backlog(db_session)
+                # Bounded like the readiness checks: a frozen database must not hold the scrape for its command timeout.
+                backlog = await asyncio.wait_for(outbox.backlog(db_session), CHECK_TIMEOUT_SECONDS)
             finally:
                 # A read: nothing to commit, and a database lost meanwhile must not turn the scrape into a 503.
                 with contextlib.suppress(Exception):
@@ -163,4 +164,6 @@ class MetricsController(Controller):
                     QUEUE_DEPTH.labels(kind).set(await asyncio.wait_for(queue.count(kind), CHECK_TIMEOUT_SECONDS))
 
         body, content_type = await metrics_body(refresh)
-        return Response(body, media_type=content_type)
+        # The exposition's content type names its charset already: Litestar would add a second one to a text/* type.
+        media_type, _, _ = content_type.rpartition("; charset=")
+        return Response(body, media_type=media_type or content_type)
