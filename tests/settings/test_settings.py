@@ -234,6 +234,7 @@ def _create_in_process(
     results.put(load_or_create_secret(Path(path)))
 
 
+@pytest.mark.slow  # starts six processes
 def test_processes_racing_to_create_the_secret_all_get_the_same_one(tmp_path: Path) -> None:
     context = multiprocessing.get_context("spawn")
     path = tmp_path / "jwt-secret"
