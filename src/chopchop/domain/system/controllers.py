@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 import hmac
 from typing import Annotated
@@ -11,18 +9,14 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from chopchop.db import OutboxStatus
-from chopchop.lib import outbox
+from chopchop.domain.system.services import SystemService, provide_system_service
 from chopchop.lib.apidoc import ApiOperation
-from chopchop.lib.jobs import JobQueue, SaqJobQueue
-from chopchop.lib.observability import OUTBOX_BACKLOG, QUEUE_DEPTH, metrics_body
+from chopchop.lib.observability import metrics_body
 from chopchop.lib.problems import Unauthorized
 from chopchop.lib.replicas import Replicas
 from chopchop.settings import Settings
@@ -45,11 +39,12 @@ class Health(msgspec.Struct):
     ] = msgspec.field(default_factory=dict)
 
 
-CHECK_TIMEOUT_SECONDS = 2.0
+system_dependencies = {"system_service": Provide(provide_system_service)}
 
 
 class HealthController(Controller):
     path = "/health"
+    dependencies = system_dependencies
     tags = ["health"]
     opt = {"exclude_from_auth": True}
     security = [{}]
@@ -71,29 +66,13 @@ class HealthController(Controller):
             )
         },
     )
-    async def ready(
-        self,
-        db_session: NamedDependency[AsyncSession],
-        job_queue: NamedDependency[JobQueue],
-        state: State,
-    ) -> Response[Health]:
+    async def ready(self, system_service: NamedDependency[SystemService], state: State) -> Response[Health]:
         """The database and, in server mode, Redis answer. 503 with the failing checks otherwise.
 
         With read replicas, each is listed too (`replica <host:port/db>`: `ok`, `ok (lag 0.4s)`, or why it is out
         of rotation); a replica out of rotation does not make the service unready: the primary serves its reads.
         """
-        checks: dict[str, str] = {}
-        try:
-            await asyncio.wait_for(db_session.execute(text("SELECT 1")), CHECK_TIMEOUT_SECONDS)
-            checks["database"] = "ok"
-        except Exception as exc:  # noqa: BLE001 - any failure means not ready
-            checks["database"] = f"error: {type(exc).__name__}"
-        if isinstance(job_queue, SaqJobQueue):
-            try:
-                await asyncio.wait_for(job_queue.ping(), CHECK_TIMEOUT_SECONDS)
-                checks["redis"] = "ok"
-            except Exception as exc:  # noqa: BLE001
-                checks["redis"] = f"error: {type(exc).__name__}"
+        checks = await system_service.checks()
         healthy = all(value == "ok" for value in checks.values())
         replicas: Replicas | None = state.get(REPLICAS_STATE_KEY)
         if replicas is not None:
@@ -128,6 +107,7 @@ class MetricsController(Controller):
     """
 
     path = "/metrics"
+    dependencies = system_dependencies
     include_in_schema = False
     opt = {"exclude_from_auth": True}
 
@@ -136,8 +116,7 @@ class MetricsController(Controller):
         self,
         request: Request[object, object, State],
         settings: NamedDependency[Settings],
-        job_queue: NamedDependency[JobQueue],
-        db_session: NamedDependency[AsyncSession],
+        system_service: NamedDependency[SystemService],
     ) -> Response[bytes]:
         token: str | None = settings.metrics_token
         if not token:
@@ -148,22 +127,7 @@ class MetricsController(Controller):
                 headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
             )
 
-        async def refresh() -> None:
-            try:
-                # Bounded like the readiness checks: a frozen database must not hold the scrape for its command timeout.
-                backlog = await asyncio.wait_for(outbox.backlog(db_session), CHECK_TIMEOUT_SECONDS)
-            finally:
-                # A read: nothing to commit, and a database lost meanwhile must not turn the scrape into a 503.
-                with contextlib.suppress(Exception):
-                    await db_session.rollback()
-            for status in (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.DEAD):
-                OUTBOX_BACKLOG.labels(status.value).set(backlog.get(status.value, 0))
-            if isinstance(job_queue, SaqJobQueue):
-                queue = job_queue.queue
-                for kind in ("queued", "active"):
-                    QUEUE_DEPTH.labels(kind).set(await asyncio.wait_for(queue.count(kind), CHECK_TIMEOUT_SECONDS))
-
-        body, content_type = await metrics_body(refresh)
+        body, content_type = await metrics_body(system_service.refresh_gauges)
         # The exposition's content type names its charset already: Litestar would add a second one to a text/* type.
         media_type, _, _ = content_type.rpartition("; charset=")
         return Response(body, media_type=media_type or content_type)
