@@ -334,8 +334,8 @@ async def _wait_loaded(redis: Redis, timeout: float) -> int:
             await _command(redis, "PING")
         except BusyLoadingError:
             loading += 1
-        except (RedisConnectionError, OSError):
-            pass
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            pass  # not listening yet, or too busy starting to accept in time (a loaded machine)
         else:
             return loading
         await asyncio.sleep(0.02)
