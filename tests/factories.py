@@ -14,7 +14,7 @@ What tests may rely on: titles, descriptions and steps never use the words tests
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar
 
 import msgspec
 from polyfactory import PostGenerated
@@ -148,7 +148,7 @@ class RecipeCreateFactory(_Factory[RecipeCreate]):
 
     @classmethod
     def complexity(cls) -> Complexity:
-        choice: Complexity = cls.__random__.choice(get_args(Complexity))
+        choice: Complexity = cls.__random__.choice(list(Complexity))
         return choice
 
     @classmethod

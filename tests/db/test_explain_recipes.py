@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
-from typing import Any, cast, get_args
+from typing import Any, cast
 
 import pytest
 from litestar import Litestar
@@ -46,7 +46,7 @@ from chopchop.db.migrate import upgrade
 from chopchop.domain.recipes import listing, queries
 from chopchop.domain.recipes.listing import Budget
 from chopchop.domain.recipes.queries import Criteria
-from chopchop.domain.recipes.schemas import RecipeFilters, SortOrder
+from chopchop.domain.recipes.schemas import Complexity, RecipeFilters, RecipeSort
 from chopchop.lib.pagination import MAX_SEARCH_OFFSET
 from chopchop.settings import Settings
 from tests.helpers import Client, sent_statements
@@ -191,30 +191,30 @@ async def typical_queries(
     everything = Criteria(RecipeFilters()).conditions()
     entries: list[Entry] = [
         (f"walk sorted by {sort}", "broad_statement", queries.broad_statement(everything, sort, limit=20, offset=0))
-        for sort in get_args(SortOrder)
+        for sort in RecipeSort
     ]
-    deep = queries.broad_statement(everything, "newest", limit=20, offset=MAX_SEARCH_OFFSET)
+    deep = queries.broad_statement(everything, RecipeSort.NEWEST, limit=20, offset=MAX_SEARCH_OFFSET)
     entries.append((f"deep page (offset {MAX_SEARCH_OFFSET})", "broad_statement", deep))
     cases: dict[str, tuple[RecipeFilters, bool]] = {
         "author": (RecipeFilters(author=ids.author), True),
-        "complexity": (RecipeFilters(complexity="hard"), False),
+        "complexity": (RecipeFilters(complexity=Complexity.HARD), False),
         "tag": (RecipeFilters(tags=(tags[0],)), True),
         "max_total_minutes": (RecipeFilters(max_total_minutes=15), False),
         "ingredients_all": (RecipeFilters(ingredients_all=("tomato", "garlic")), True),
         "ingredients_any": (RecipeFilters(ingredients_any=("tomato", "basil")), True),
         "exclude_ingredients": (RecipeFilters(exclude_ingredients=("peanut butter",)), False),
         "full-text q": (RecipeFilters(q="smoky curry"), True),
-        "q + tag + complexity": (RecipeFilters(q="tomato", tags=(tags[1],), complexity="easy"), True),
+        "q + tag + complexity": (RecipeFilters(q="tomato", tags=(tags[1],), complexity=Complexity.EASY), True),
     }
     for name, (filters, selective) in cases.items():
         conditions = (await listing.resolve(connection, filters)).conditions()
-        broad = queries.broad_statement(conditions, "newest", limit=20, offset=0)
+        broad = queries.broad_statement(conditions, RecipeSort.NEWEST, limit=20, offset=0)
         entries.append((f"walk, {name}", "broad_statement", broad))
         if selective:
-            exact = queries.narrow_statement(conditions, "newest", limit=20, offset=0, cap=CAP)
+            exact = queries.narrow_statement(conditions, RecipeSort.NEWEST, limit=20, offset=0, cap=CAP)
             entries.append((f"exact, {name}", "narrow_statement", exact))
     author_only = Criteria(RecipeFilters(author=ids.author)).conditions()
-    most_liked = queries.narrow_statement(author_only, "most_liked", limit=20, offset=0, cap=CAP)
+    most_liked = queries.narrow_statement(author_only, RecipeSort.MOST_LIKED, limit=20, offset=0, cap=CAP)
     return [
         *entries,
         ("exact, author, most liked", "narrow_statement", most_liked),
@@ -255,7 +255,7 @@ def recipe_statements(ids: Ids, dialect: str) -> list[Entry]:
         ),
     ]
     if dialect == "postgresql":
-        conditions = Criteria(RecipeFilters(complexity="hard", max_total_minutes=15)).conditions()
+        conditions = Criteria(RecipeFilters(complexity=Complexity.HARD, max_total_minutes=15)).conditions()
         limits = queries.SEARCH_LIMITS_STATEMENT.bindparams(timeout="2000", seqscan="off", work_mem="32MB")
         return [
             *entries,
@@ -269,7 +269,7 @@ def recipe_statements(ids: Ids, dialect: str) -> list[Entry]:
         ]
     lists: list[Entry] = []
     for filters in embedded_filters(ids):
-        page = queries.embedded_page_statement(filters, "newest", limit=20, offset=0)
+        page = queries.embedded_page_statement(filters, RecipeSort.NEWEST, limit=20, offset=0)
         lists.append((f"embedded page, {filters}", "embedded_page_statement", page))
         lists.append(
             (f"embedded count, {filters}", "embedded_count_statement", queries.embedded_count_statement(filters))
@@ -293,7 +293,7 @@ def embedded_filters(ids: Ids) -> list[RecipeFilters]:
     return [
         RecipeFilters(),
         RecipeFilters(author=ids.author),
-        RecipeFilters(complexity="hard", max_total_minutes=15),
+        RecipeFilters(complexity=Complexity.HARD, max_total_minutes=15),
         RecipeFilters(tags=("tag7", "tag3")),
         RecipeFilters(ingredients_all=("tomato", "garlic")),
         RecipeFilters(ingredients_any=("tomato", "basil"), exclude_ingredients=("peanut butter",)),
@@ -376,23 +376,27 @@ async def _parameters(connection: AsyncConnection) -> Ids:
     return Ids(author=author, liker=liker, recipe=recipe)
 
 
-def list_cases(ids: Ids) -> dict[str, tuple[RecipeFilters, SortOrder, int]]:
+def list_cases(ids: Ids) -> dict[str, tuple[RecipeFilters, RecipeSort, int]]:
     """Lists that take each path of ``listing.page`` on the seeded data (whose search vectors are empty: the bulk
     load skips the trigger that fills them, so every search is rare, and a negated one matches nothing)."""
     return {
-        "everything (walk, estimated total)": (RecipeFilters(), "newest", 0),
-        "deep page": (RecipeFilters(), "newest", MAX_SEARCH_OFFSET),
-        "complexity (estimate, then walk)": (RecipeFilters(complexity="hard"), "most_liked", 0),
-        "author (estimate, then exact)": (RecipeFilters(author=ids.author), "newest", 0),
-        "tag": (RecipeFilters(tags=("tag7",)), "title", 0),
-        "ingredients": (RecipeFilters(ingredients_all=("tomato", "garlic"), ingredients_any=("basil",)), "quickest", 0),
-        "rare words (exact)": (RecipeFilters(q="smoky curry"), "newest", 0),
+        "everything (walk, estimated total)": (RecipeFilters(), RecipeSort.NEWEST, 0),
+        "deep page": (RecipeFilters(), RecipeSort.NEWEST, MAX_SEARCH_OFFSET),
+        "complexity (estimate, then walk)": (RecipeFilters(complexity=Complexity.HARD), RecipeSort.MOST_LIKED, 0),
+        "author (estimate, then exact)": (RecipeFilters(author=ids.author), RecipeSort.NEWEST, 0),
+        "tag": (RecipeFilters(tags=("tag7",)), RecipeSort.TITLE, 0),
+        "ingredients": (
+            RecipeFilters(ingredients_all=("tomato", "garlic"), ingredients_any=("basil",)),
+            RecipeSort.QUICKEST,
+            0,
+        ),
+        "rare words (exact)": (RecipeFilters(q="smoky curry"), RecipeSort.NEWEST, 0),
         # Negated words only: every recipe says "chop", so nothing matches. The second word, new to this process,
         # makes the search new to the cache of parsed searches (its words are asked for, whatever ran before).
-        "negated words only (every match)": (RecipeFilters(q=f"-chop -never{uuid.uuid4().hex}"), "newest", 0),
+        "negated words only (every match)": (RecipeFilters(q=f"-chop -never{uuid.uuid4().hex}"), RecipeSort.NEWEST, 0),
         "unknown required ingredient (nothing to ask)": (
             RecipeFilters(ingredients_all=("no such thing",)),
-            "newest",
+            RecipeSort.NEWEST,
             0,
         ),
     }
@@ -513,7 +517,7 @@ def _covered(dialect: str) -> set[str]:
 
 def api_reads(ids: Ids) -> list[str]:
     """The typical reads of the recipe area, as URLs."""
-    lists = [f"/api/v1/recipes?limit=20&sort={sort}" for sort in get_args(SortOrder)]
+    lists = [f"/api/v1/recipes?limit=20&sort={sort}" for sort in RecipeSort]
     filters = [
         f"offset={MAX_SEARCH_OFFSET}",
         f"author={ids.author}",

@@ -18,11 +18,13 @@ generation leaves out (unknown fields, constraints of list items, ``minimum: 0``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 import msgspec
+import msgspec.inspect
 from litestar.datastructures import ResponseHeader
 from litestar.openapi.spec import (
     OpenAPI,
@@ -36,6 +38,7 @@ from litestar.openapi.spec import (
     Schema,
 )
 
+from chopchop.lib.observability import REQUEST_ID_PATTERN
 from chopchop.lib.problems import PROBLEM_JSON
 
 SECURITY_SCHEME = "BearerToken"  # the name the auth config (domain/accounts/auth.py) gives the scheme
@@ -264,4 +267,176 @@ def tighten_request_bodies(document: OpenAPI, bodies: Iterable[type[msgspec.Stru
                 _copy_constraints(array.items, items)
 
 
-__all__ = ["LOCATION", "OPENAPI_DESCRIPTION", "OPENAPI_TAGS", "ApiOperation", "summary_of", "tighten_request_bodies"]
+# Enumerations: one named schema each
+
+
+def enums_of(annotations: Iterable[Any]) -> list[type[Enum]]:
+    """The Enum classes the annotations use, also nested in Structs, unions, containers and ``Annotated``."""
+    found: dict[type[Enum], None] = {}
+    for annotation in annotations:
+        try:
+            info = msgspec.inspect.type_info(annotation)
+        except (TypeError, ValueError):  # not a type msgspec knows (a Request, an ASGI scope): no enum in it
+            continue
+        for node in _type_nodes(info, set()):
+            if isinstance(node, msgspec.inspect.EnumType):
+                found[node.cls] = None
+    return list(found)
+
+
+def _type_nodes(node: Any, seen: set[int]) -> Iterator[Any]:
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    yield node
+    if isinstance(node, msgspec.Struct):
+        for name in node.__struct_fields__:
+            yield from _type_nodes(getattr(node, name), seen)
+    elif isinstance(node, tuple | list):
+        for item in node:
+            yield from _type_nodes(item, seen)
+
+
+def document_enums(
+    document: OpenAPI, enums: Iterable[type[Enum]], parameter_defaults: Iterable[tuple[str, str, str, Enum]] = ()
+) -> None:
+    """Each enumeration is one component schema that says what the enumeration is.
+
+    Litestar already renders an ``Enum`` as a ``$ref`` to a component named after it, but it copies the
+    description and default of the first field or parameter that uses it into that shared component (a
+    sort order's default, a complexity's "How hard it is to make.") and so leaves it off that parameter. The
+    components get back their own description (the class docstring) and nothing else; the defaults go to the
+    parameters they belong to (``(path, method, name, default)`` of query parameters).
+    """
+    schemas = document.components.schemas if document.components is not None else None
+    if not schemas:
+        return
+    for enum in enums:
+        if isinstance(schemas.get(enum.__name__), Schema):
+            values = [member.value for member in enum]
+            types = {type(value) for value in values}
+            schemas[enum.__name__] = Schema(
+                type=OpenAPIType.STRING if types == {str} else OpenAPIType.INTEGER if types == {int} else None,
+                enum=values,
+                title=enum.__name__,
+                description=(enum.__doc__ or "").strip() or None,
+            )
+    paths = document.paths or {}
+    for path, method, name, default in parameter_defaults:
+        operation = getattr(paths.get(path), method.lower(), None)
+        for parameter in operation.parameters or [] if isinstance(operation, Operation) else []:
+            if isinstance(parameter, Parameter) and parameter.name == name and parameter.param_in == "query":
+                schema = parameter.schema
+                if isinstance(schema, Reference):
+                    schema = parameter.schema = Schema(all_of=[schema])
+                if isinstance(schema, Schema):
+                    schema.default = default.value
+
+
+# Constraints of parameters
+
+_PARAMETER_CONSTRAINTS = {
+    "ge": "minimum",
+    "gt": "exclusive_minimum",
+    "le": "maximum",
+    "lt": "exclusive_maximum",
+    "min_length": "min_length",
+    "max_length": "max_length",
+    "min_items": "min_items",
+    "max_items": "max_items",
+    "pattern": "pattern",
+}
+
+
+def constrain_parameters(document: OpenAPI, constraints: Iterable[tuple[str, str, str, dict[str, Any]]]) -> None:
+    """The parameters' schemas state every constraint that their validation applies.
+
+    ``constraints`` are ``(path, method, name, {ge: 0, ...})`` as the handlers declare them
+    (``QueryParameter(ge=0)``). Litestar leaves out a constraint whose value is falsy (``ge=0``: no ``minimum``,
+    while -1 is refused), and puts those of an optional parameter beside its ``oneOf`` where generators do not
+    look: each goes on the parameter's non-null alternative.
+    """
+    paths = document.paths or {}
+    for path, method, name, wanted in constraints:
+        operation = getattr(paths.get(path), method.lower(), None)
+        for parameter in operation.parameters or [] if isinstance(operation, Operation) else []:
+            if not (isinstance(parameter, Parameter) and parameter.name == name and parameter.param_in != "cookie"):
+                continue
+            schema = parameter.schema
+            if not isinstance(schema, Schema):
+                continue
+            alternatives = [s for s in schema.one_of or [] if isinstance(s, Schema) and s.type != OpenAPIType.NULL]
+            target = alternatives[0] if len(alternatives) == 1 else schema
+            for key, attribute in _PARAMETER_CONSTRAINTS.items():
+                value = wanted.get(key)
+                if value is None:
+                    continue
+                if target is not schema:
+                    setattr(schema, attribute, None)
+                setattr(target, attribute, value)
+
+
+# What every operation shares: the request id, the default problem, the validators of GETs
+
+REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_PARAMETER = Parameter(
+    name=REQUEST_ID_HEADER,
+    param_in="header",
+    required=False,
+    schema=_STRING,
+    description=f"Your id for this request, to find it in the logs and in a problem's `instance`: "
+    f"`{REQUEST_ID_PATTERN}`. A value that does not match is not refused: the service makes up an id "
+    "instead, as it does when there is none.",
+)
+REQUEST_ID = OpenAPIHeader(
+    schema=Schema(type=OpenAPIType.STRING, pattern=REQUEST_ID_PATTERN),
+    required=True,
+    description="The request's id: the `X-Request-ID` you sent if it matched the pattern, else one the service made "
+    "up (32 hex digits). Logs and a problem's `instance` carry it.",
+)
+DEFAULT_PROBLEM = "Any other error (e.g. 500, 503), as an RFC 9457 problem: switch on `type`."
+
+
+def document_common_headers(document: OpenAPI) -> None:
+    """On every operation: the optional ``X-Request-ID`` request header, the ``X-Request-ID`` of every answer, a
+    ``default`` problem+json answer; on every GET, the ``ETag`` and ``Cache-Control`` of its 200 (which the
+    conditional-GET middleware adds to every successful GET)."""
+    for item in (document.paths or {}).values():
+        for method in ("get", "put", "post", "delete", "patch"):
+            operation = getattr(item, method, None)
+            if not isinstance(operation, Operation):
+                continue
+            parameters = list(operation.parameters or [])
+            if not any(isinstance(p, Parameter) and p.name == REQUEST_ID_HEADER for p in parameters):
+                parameters.append(REQUEST_ID_PARAMETER)
+            operation.parameters = parameters
+            responses = operation.responses if operation.responses is not None else {}
+            responses.setdefault(
+                "default",
+                OpenAPIResponse(
+                    description=DEFAULT_PROBLEM,
+                    content={PROBLEM_JSON: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))},
+                ),
+            )
+            operation.responses = responses
+            for status, response in responses.items():
+                if not isinstance(response, OpenAPIResponse):
+                    continue
+                _add_headers(response, {REQUEST_ID_HEADER: REQUEST_ID})
+                if method == "get" and status == "200":
+                    _add_headers(response, {"ETag": ETAG, "Cache-Control": CACHE_CONTROL})
+
+
+__all__ = [
+    "LOCATION",
+    "OPENAPI_DESCRIPTION",
+    "OPENAPI_TAGS",
+    "REQUEST_ID_HEADER",
+    "ApiOperation",
+    "constrain_parameters",
+    "document_common_headers",
+    "document_enums",
+    "enums_of",
+    "summary_of",
+    "tighten_request_bodies",
+]

@@ -27,7 +27,8 @@ REQUEST_ID_HEADER = "x-request-id"
 REQUEST_ID_STATE_KEY = "chopchop_request_id"
 _REQUEST_ID_BYTES = REQUEST_ID_HEADER.encode("latin-1")
 # A client's id is kept only if it is short and plain: it ends up in logs and headers.
-_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+REQUEST_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"  # what a client may send; anything else is replaced
+_VALID_REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 
 # When the current request reached the app (time.perf_counter()): a generation read sent later than that may
 # answer it (see chopchop.lib.cache). 0.0 outside a request.

@@ -3,15 +3,28 @@ is built). docs/openapi.json is this document exported with the default settings
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import Any
+
 import msgspec
 from litestar import Litestar
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, Contact, License, OAuthFlow, OAuthFlows, SecurityScheme, Server, Tag
+from litestar.params import ParameterKwarg
 
 from chopchop import __version__
 from chopchop.domain.accounts.auth import TOKEN_URL
-from chopchop.lib.apidoc import OPENAPI_DESCRIPTION, OPENAPI_TAGS, document_consistency_tokens, tighten_request_bodies
+from chopchop.lib.apidoc import (
+    OPENAPI_DESCRIPTION,
+    OPENAPI_TAGS,
+    constrain_parameters,
+    document_common_headers,
+    document_consistency_tokens,
+    document_enums,
+    enums_of,
+    tighten_request_bodies,
+)
 from chopchop.lib.replicas import REPLICA_READS_OPT
 from chopchop.settings import Settings
 
@@ -53,9 +66,50 @@ def openapi_config(settings: Settings) -> OpenAPIConfig:
 
 
 def finish_document(app: Litestar) -> None:
-    """Request bodies as strict as their Structs; the consistency token on every write and public read."""
-    tighten_request_bodies(app.openapi_schema, _request_bodies(app))
-    document_consistency_tokens(app.openapi_schema, *_consistency_routes(app))
+    """Request bodies as strict as their Structs, parameters as strict as their validation, one schema per
+    enumeration; the consistency token on every write and public read; the request id, the default problem
+    and the validators of GETs on every operation."""
+    document = app.openapi_schema
+    tighten_request_bodies(document, _request_bodies(app))
+    enums, defaults, constraints = _parameters(app)
+    document_enums(document, enums, defaults)
+    constrain_parameters(document, constraints)
+    document_consistency_tokens(document, *_consistency_routes(app))
+    document_common_headers(document)
+
+
+_Defaults = list[tuple[str, str, str, Enum]]
+_Constraints = list[tuple[str, str, str, dict[str, Any]]]
+
+
+def _parameters(app: Litestar) -> tuple[list[type[Enum]], _Defaults, _Constraints]:
+    """The enumerations the documented handlers use; the enum defaults and the declared constraints of their
+    parameters, as ``(path, method, parameter name, ...)``."""
+    annotations: list[Any] = []
+    defaults: _Defaults = []
+    constraints: _Constraints = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if not handler.include_in_schema:
+                continue
+            signature = handler.parsed_fn_signature
+            annotations.append(signature.return_type.annotation)
+            for name, field in signature.parameters.items():
+                annotations.append(field.annotation)
+                kwarg = field.kwarg_definition
+                if not isinstance(kwarg, ParameterKwarg):
+                    continue
+                alias = kwarg.query or kwarg.header or name
+                for method in handler.http_methods:
+                    if isinstance(field.default, Enum):
+                        defaults.append((route.path_format, method, alias, field.default))
+                    declared = {key: getattr(kwarg, key) for key in _DECLARED if getattr(kwarg, key) is not None}
+                    if declared:
+                        constraints.append((route.path_format, method, alias, declared))
+    return enums_of(annotations), defaults, constraints
+
+
+_DECLARED = ("ge", "gt", "le", "lt", "min_length", "max_length", "min_items", "max_items", "pattern")
 
 
 def _consistency_routes(app: Litestar) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -140,12 +141,18 @@ class ProfileUpdate(Input):
             self.display_name = clean_text(self.display_name, field="display_name", max_length=DISPLAY_NAME_MAX_LENGTH)
 
 
+class GrantType(StrEnum):
+    """OAuth2 grant type of the token endpoint: only the password grant (RFC 6749 §4.3)."""
+
+    PASSWORD = "password"  # noqa: S105 - the grant's name
+
+
 class OAuth2PasswordForm(msgspec.Struct):
     """OAuth2 password grant form (RFC 6749 §4.3): ``username`` is the email address."""
 
     username: Annotated[EmailAddress, Meta(description="The account's email address.")]
     password: AnyPassword
-    grant_type: Annotated[Literal["password"] | None, Meta(description="`password` (optional).")] = None
+    grant_type: Annotated[GrantType | None, Meta(description="`password` (optional).")] = None
     scope: Annotated[str, Meta(max_length=1000, description="Ignored: tokens have no scopes.")] = ""
 
     def __post_init__(self) -> None:

@@ -28,9 +28,9 @@ from chopchop.domain.recipes.schemas import (
     RecipeCreate,
     RecipeFilters,
     RecipeRead,
+    RecipeSort,
     RecipeSummaryPage,
     RecipeUpdate,
-    SortOrder,
 )
 from chopchop.domain.recipes.services import IngredientService, RecipeLikeService, RecipeService, normalise_name
 from chopchop.lib.apidoc import LOCATION, ApiOperation
@@ -141,9 +141,9 @@ class RecipeController(Controller):
         ] = None,
         q: SearchQuery = None,
         sort: Annotated[
-            SortOrder,
+            RecipeSort,
             QueryParameter(description="newest, most_liked, most_commented, title or quickest; ties broken by id."),
-        ] = "newest",
+        ] = RecipeSort.NEWEST,
         limit: Limit = DEFAULT_LIMIT,
         offset: SearchOffset = 0,
         settings: NamedDependency[Settings],
@@ -376,7 +376,7 @@ class UserRecipesController(Controller):
         *,
         user_id: FromPath[UUID],
         recipes_service: NamedDependency[RecipeService],
-        sort: Annotated[SortOrder, QueryParameter(description="As for GET /recipes.")] = "newest",
+        sort: Annotated[RecipeSort, QueryParameter(description="As for GET /recipes.")] = RecipeSort.NEWEST,
         limit: Limit = DEFAULT_LIMIT,
         offset: SearchOffset = 0,
         settings: NamedDependency[Settings],

@@ -44,7 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chopchop.domain.recipes import queries
 from chopchop.domain.recipes.queries import Criteria, Words
-from chopchop.domain.recipes.schemas import TAG_MAX_LENGTH, RecipeFilters, SortOrder
+from chopchop.domain.recipes.schemas import TAG_MAX_LENGTH, RecipeFilters, RecipeSort
 from chopchop.lib.problems import TooManyRequests, Unprocessable
 
 #: How many times ``exact_total_limit`` matches the narrow statement materialises before it gives up.
@@ -88,7 +88,7 @@ class Listed:
 
 
 async def page(
-    connection: AsyncConnection, filters: RecipeFilters, sort: SortOrder, *, limit: int, offset: int, budget: Budget
+    connection: AsyncConnection, filters: RecipeFilters, sort: RecipeSort, *, limit: int, offset: int, budget: Budget
 ) -> Listed:
     """One page of a list and its ``total``, on the session's connection (core rows, no ORM result layer)."""
     criteria = await resolve(connection, filters)
@@ -134,7 +134,7 @@ async def page(
 async def every_match(
     connection: AsyncConnection,
     conditions: Sequence[ColumnElement[bool]],
-    sort: SortOrder,
+    sort: RecipeSort,
     *,
     limit: int,
     offset: int,

@@ -43,19 +43,19 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from chopchop.db import Ingredient, IngredientUsage, Recipe, RecipeIngredient, RecipeLike, RecipeTag, User
 from chopchop.db.recipes import FULLTEXT_CONFIG
-from chopchop.domain.recipes.schemas import TAG_MAX_LENGTH, RecipeFilters, SortOrder
+from chopchop.domain.recipes.schemas import TAG_MAX_LENGTH, RecipeFilters, RecipeSort
 from chopchop.lib.sql import PLAIN, insert_on_conflict
 from chopchop.lib.text import LIKE_ESCAPE, like_escaped
 
 # Sort orders and summaries (both databases)
 
 #: Sort keys of each order, each ending with the id (ties keep a stable order across pages): (column, descending).
-SORT_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {
-    "newest": (("created_at", True), ("id", True)),
-    "most_liked": (("like_count", True), ("id", True)),
-    "most_commented": (("comment_count", True), ("id", True)),
-    "title": (("title", False), ("id", False)),
-    "quickest": (("total_minutes", False), ("id", False)),
+SORT_KEYS: dict[RecipeSort, tuple[tuple[str, bool], ...]] = {
+    RecipeSort.NEWEST: (("created_at", True), ("id", True)),
+    RecipeSort.MOST_LIKED: (("like_count", True), ("id", True)),
+    RecipeSort.MOST_COMMENTED: (("comment_count", True), ("id", True)),
+    RecipeSort.TITLE: (("title", False), ("id", False)),
+    RecipeSort.QUICKEST: (("total_minutes", False), ("id", False)),
 }
 
 SUMMARY_COLUMNS = (
@@ -73,7 +73,7 @@ SUMMARY_COLUMNS = (
 )
 
 
-def order_by(columns: Any, sort: SortOrder) -> list[ColumnElement[Any]]:
+def order_by(columns: Any, sort: RecipeSort) -> list[ColumnElement[Any]]:
     """The ORDER BY of ``sort`` over ``columns`` (the ``Recipe`` model, or a CTE's ``.c``)."""
     return [
         getattr(columns, name).desc() if descending else getattr(columns, name).asc()
@@ -181,7 +181,7 @@ def _ids(ids: Iterable[UUID]) -> ColumnElement[Any]:
 
 
 def broad_statement(
-    conditions: Sequence[ColumnElement[bool]], sort: SortOrder, *, limit: int, offset: int
+    conditions: Sequence[ColumnElement[bool]], sort: RecipeSort, *, limit: int, offset: int
 ) -> Select[Any]:
     """The page by a walk of the sort's index, at most ``WALK_ROWS`` rows of it: the filters are checked on the
     first rows of the order (a ``LIMIT`` the planner can only serve by walking the index), the offset skips ids
@@ -207,7 +207,7 @@ def broad_statement(
 
 
 def narrow_statement(
-    conditions: Sequence[ColumnElement[bool]], sort: SortOrder, *, limit: int, offset: int, cap: int | None
+    conditions: Sequence[ColumnElement[bool]], sort: RecipeSort, *, limit: int, offset: int, cap: int | None
 ) -> Select[Any]:
     """The page and the exact number of matches in one statement: the matches (id and sort key) are materialised
     once, counted, and the page is taken from them. At most ``cap + 1`` matches are materialised, whatever the
@@ -335,7 +335,7 @@ def embedded_conditions(filters: RecipeFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def embedded_page_statement(filters: RecipeFilters, sort: SortOrder, *, limit: int, offset: int) -> Select[Any]:
+def embedded_page_statement(filters: RecipeFilters, sort: RecipeSort, *, limit: int, offset: int) -> Select[Any]:
     """SQLite: one page of recipe summaries in the sort order."""
     return (
         select(*SUMMARY_COLUMNS)

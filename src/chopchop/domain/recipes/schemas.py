@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
@@ -13,11 +14,44 @@ from chopchop.lib.pagination import Page
 from chopchop.lib.schemas import Input
 from chopchop.lib.text import MULTI_LINE, MULTI_LINE_OR_EMPTY, ONE_LINE, ONE_LINE_OR_EMPTY, clean_name, clean_text
 
-Complexity = Literal["easy", "medium", "hard"]
-Unit = Literal[
-    "g", "kg", "mg", "ml", "l", "tsp", "tbsp", "cup", "piece", "pinch", "clove", "slice", "can", "bunch", "dash"
-]
-SortOrder = Literal["newest", "most_liked", "most_commented", "title", "quickest"]
+
+class Complexity(StrEnum):
+    """How hard a recipe is to make."""
+
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+class Unit(StrEnum):
+    """Unit of an ingredient line's quantity."""
+
+    G = "g"
+    KG = "kg"
+    MG = "mg"
+    ML = "ml"
+    L = "l"
+    TSP = "tsp"
+    TBSP = "tbsp"
+    CUP = "cup"
+    PIECE = "piece"
+    PINCH = "pinch"
+    CLOVE = "clove"
+    SLICE = "slice"
+    CAN = "can"
+    BUNCH = "bunch"
+    DASH = "dash"
+
+
+class RecipeSort(StrEnum):
+    """Order of a recipe list; ties are broken by id."""
+
+    NEWEST = "newest"
+    MOST_LIKED = "most_liked"
+    MOST_COMMENTED = "most_commented"
+    TITLE = "title"
+    QUICKEST = "quickest"
+
 
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 5000

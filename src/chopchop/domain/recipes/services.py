@@ -32,9 +32,9 @@ from chopchop.domain.recipes.schemas import (
     RecipeCreate,
     RecipeFilters,
     RecipeRead,
+    RecipeSort,
     RecipeSummary,
     RecipeUpdate,
-    SortOrder,
 )
 from chopchop.lib.problems import Forbidden
 from chopchop.lib.sql import Service
@@ -315,7 +315,7 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         )
 
     async def list_recipes(
-        self, filters: RecipeFilters, sort: SortOrder, *, limit: int, offset: int, budget: listing.Budget
+        self, filters: RecipeFilters, sort: RecipeSort, *, limit: int, offset: int, budget: listing.Budget
     ) -> tuple[list[RecipeSummary], int, bool]:
         """One page of summaries, the number of matches and whether that number is exact (see ``listing``)."""
         if self.dialect != "postgresql":
