@@ -84,7 +84,7 @@ def test_every_operation_is_named_tagged_and_documents_its_errors() -> None:
         assert operation.get("description"), where
         public = operation.get("security") == [{}]
         for status, response in operation["responses"].items():
-            if int(status) >= 400 and path.startswith("/api/"):
+            if (status == "default" or int(status) >= 400) and path.startswith("/api/"):
                 assert "application/problem+json" in response["content"], f"{where} {status}"
         if path.startswith("/api/") and not public:
             assert "WWW-Authenticate" in operation["responses"]["401"]["headers"], where
@@ -105,3 +105,106 @@ def test_schema_names_are_readable_and_the_security_scheme_is_a_valid_oauth2_pas
     assert document["openapi"].startswith("3.1")
     assert {"contact", "license", "version", "title", "description"} <= set(document["info"])
     assert document["servers"]
+
+
+ENUMS = {
+    "Complexity": ["easy", "medium", "hard"],
+    "Unit": [
+        "g",
+        "kg",
+        "mg",
+        "ml",
+        "l",
+        "tsp",
+        "tbsp",
+        "cup",
+        "piece",
+        "pinch",
+        "clove",
+        "slice",
+        "can",
+        "bunch",
+        "dash",
+    ],
+    "RecipeSort": ["newest", "most_liked", "most_commented", "title", "quickest"],
+    "GrantType": ["password"],
+}
+
+
+def _walk(node: Any, where: str = "") -> Any:
+    """Every (where, object) of the document, depth first."""
+    if isinstance(node, dict):
+        yield where, node
+        for key, value in node.items():
+            yield from _walk(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, f"{where}/{index}")
+
+
+def test_each_enumeration_is_one_named_schema_referenced_wherever_it_is_used() -> None:
+    """Generators make one class per enumeration only if every use is a `$ref` to one component."""
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    schemas = document["components"]["schemas"]
+    for name, values in ENUMS.items():
+        assert schemas[name] == {
+            "type": "string",
+            "enum": values,
+            "title": name,
+            "description": schemas[name]["description"],
+        }
+    inline = [
+        where
+        for where, node in _walk(document)
+        if "enum" in node and where not in {f"/components/schemas/{n}" for n in ENUMS}
+    ]
+    assert not inline, f"enumerations written in place instead of a $ref: {inline}"
+    refs = {where: node["$ref"] for where, node in _walk(document) if "$ref" in node}
+
+    def refers(where: str, name: str) -> bool:
+        return any(w.startswith(where) and ref == f"#/components/schemas/{name}" for w, ref in refs.items())
+
+    for model in ["RecipeCreate", "RecipeRead", "RecipeSummary", "RecipeUpdate"]:
+        assert refers(f"/components/schemas/{model}/properties/complexity", "Complexity"), model
+    for model in ["IngredientLineInput", "IngredientLine"]:
+        assert refers(f"/components/schemas/{model}/properties/unit", "Unit"), model
+    assert refers("/components/schemas/OAuth2PasswordForm/properties/grant_type", "GrantType")
+    parameters = {
+        (path, p["name"]): p["schema"]
+        for _, path, operation in _operations(document)
+        for p in operation.get("parameters", [])
+    }
+    assert "Complexity" in json.dumps(parameters["/api/v1/recipes", "complexity"])
+    for path in ["/api/v1/recipes", "/api/v1/users/{user_id}/recipes"]:
+        assert "RecipeSort" in json.dumps(parameters[path, "sort"])
+        assert parameters[path, "sort"]["default"] == "newest"
+
+
+def test_parameters_state_the_constraints_the_service_enforces() -> None:
+    """Found: `ge=0` of an optional query parameter was left out (0 is falsy), while -1 is refused."""
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    recipes = {p["name"]: p["schema"] for p in document["paths"]["/api/v1/recipes"]["get"]["parameters"]}
+    minutes = [s for s in recipes["max_total_minutes"]["oneOf"] if s.get("type") == "integer"]
+    assert minutes == [{"type": "integer", "minimum": 0, "maximum": 10080}]
+    assert (recipes["offset"]["minimum"], recipes["offset"]["maximum"]) == (0, 1000)
+    assert (recipes["limit"]["minimum"], recipes["limit"]["maximum"]) == (1, 100)
+
+
+def test_every_answer_documents_its_headers_and_every_operation_a_default_problem() -> None:
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    for method, path, operation in _operations(document):
+        where = f"{method.upper()} {path}"
+        request_id = [p for p in operation.get("parameters", []) if p["name"] == "X-Request-ID"]
+        assert [(p["in"], p["required"]) for p in request_id] == [("header", False)], where
+        default = operation["responses"]["default"]
+        assert default["content"]["application/problem+json"]["schema"] == {"$ref": "#/components/schemas/Problem"}
+        for status, response in operation["responses"].items():
+            header = response["headers"]["X-Request-ID"]
+            assert header["required"] is True, f"{where} {status}"
+            assert re.fullmatch(header["schema"]["pattern"], "0123456789abcdef0123456789abcdef")
+        if method == "get":
+            assert {"ETag", "Cache-Control"} <= set(operation["responses"]["200"]["headers"]), where
+        if "201" in operation["responses"]:
+            assert "Location" in operation["responses"]["201"]["headers"], where
+        if any(p["name"] == "limit" for p in operation.get("parameters", [])):
+            assert "Link" in operation["responses"]["200"]["headers"], where

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import inspect
 import os
+import re
 import shutil
 import signal
 import socket
@@ -167,7 +169,8 @@ async def test_the_generated_python_client_drives_the_whole_journey(
     login = await _api("auth.login").asyncio(client=public, body=_model("Credentials")(email=email, password=PASSWORD))
     assert isinstance(login, _model("AccessToken")), login
     form = await _api("auth.login_form").asyncio(
-        client=public, body=_model("OAuth2PasswordForm")(username=email, password=PASSWORD, grant_type="password")
+        client=public,
+        body=_model("OAuth2PasswordForm")(username=email, password=PASSWORD, grant_type=_model("GrantType").PASSWORD),
     )
     assert isinstance(form, _model("AccessToken")), form
     me = sdk.AuthenticatedClient(base_url=live_server, token=login.access_token, raise_on_unexpected_status=True)
@@ -175,18 +178,18 @@ async def test_the_generated_python_client_drives_the_whole_journey(
     assert mine.email == email
 
     # Create a recipe with ingredients and steps.
-    line = _model("IngredientLineInput")
+    line, unit = _model("IngredientLineInput"), _model("Unit")
     body = _model("RecipeCreate")(
         title="Smoky chickpea stew",
-        complexity=_model("RecipeCreateComplexity").EASY,
+        complexity=_model("Complexity").EASY,
         servings=4,
         prep_minutes=10,
         cook_minutes=25,
         steps=["Fry the onion.", "Add the chickpeas and the paprika.", "Simmer 20 minutes."],
         ingredients=[
-            line(ingredient="chickpeas", quantity=400, unit="g"),
-            line(ingredient="onion", quantity=1, unit="piece", note="chopped"),
-            line(ingredient="smoked paprika", quantity=1, unit="tsp"),
+            line(ingredient="chickpeas", quantity=400, unit=unit.G),
+            line(ingredient="onion", quantity=1, unit=unit.PIECE, note="chopped"),
+            line(ingredient="smoked paprika", quantity=1, unit=unit.TSP),
         ],
         tags=["vegan"],
     )
@@ -200,7 +203,9 @@ async def test_the_generated_python_client_drives_the_whole_journey(
     # Search it by ingredient and by text (public reads work with a plain client too).
     by_ingredient = await _api("recipes.list_recipes").asyncio(client=public, ingredients_all=["chickpeas"])
     assert [r.id for r in by_ingredient.items] == [recipe.id]
-    by_text = await _api("recipes.list_recipes").asyncio(client=public, q="paprika")
+    by_text = await _api("recipes.list_recipes").asyncio(
+        client=public, q="paprika", complexity=_model("Complexity").EASY, sort=_model("RecipeSort").MOST_LIKED
+    )
     assert [r.id for r in by_text.items] == [recipe.id]
     assert (await _api("recipes.list_recipes").asyncio(client=public, exclude_ingredients=["chickpeas"])).total == 0
 
@@ -260,6 +265,24 @@ async def test_the_generated_python_client_drives_the_whole_journey(
         client=public, body=_model("Credentials")(email=email, password=new_password)
     )
     assert isinstance(relogin, _model("AccessToken"))
+
+
+ENUMS = {"Complexity", "Unit", "RecipeSort", "GrantType"}
+
+
+def test_each_enumeration_is_one_generated_class(sdk: Any) -> None:
+    """One class per enumeration, whatever uses it (bodies, answers, query parameters, nullable or optional
+    fields): no ``RecipeCreateComplexity``, ``IngredientLineInputUnitType1``, ``ListRecipesComplexityType1``."""
+    import enum
+
+    models = importlib.import_module(f"{PACKAGE}.models")
+    enums = {name for name in dir(models) if isinstance(getattr(models, name), enum.EnumMeta)}
+    assert enums == ENUMS
+    classes = [name for name in dir(models) if isinstance(getattr(models, name), type)]
+    assert not [name for name in classes if re.search(r"Type\d", name)], classes
+    list_recipes = inspect.signature(_api("recipes.list_recipes").sync_detailed).parameters
+    assert "Complexity" in str(list_recipes["complexity"].annotation)
+    assert "RecipeSort" in str(list_recipes["sort"].annotation)
 
 
 USAGE_TS = """\
