@@ -14,11 +14,14 @@ API_HEADERS = {
     "cross-origin-resource-policy": "same-site",
     "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
 }
-# The documentation pages (Swagger UI, ReDoc, Scalar) load their scripts and styles from CDNs.
+# The documentation pages (Swagger UI, ReDoc, Scalar; server/docs.py): every file from this origin, no inline
+# script, nothing from any other origin. What the bundles need beyond that, found in a browser
+# (tests/openapi/test_docs_browser.py): inline styles (ReDoc's styled-components and Scalar's Vue components write
+# <style> elements and style attributes at run time; no nonce can reach them) and a worker from a blob: URL (ReDoc's
+# search index, built by its own bundle).
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://unpkg.com; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://unpkg.com https://fonts.googleapis.com; "
-    "font-src 'self' https://fonts.gstatic.com data:; img-src 'self' data: https:; connect-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src blob:; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
 

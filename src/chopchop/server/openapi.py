@@ -9,7 +9,6 @@ from typing import Any
 import msgspec
 from litestar import Litestar
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, Contact, License, OAuthFlow, OAuthFlows, SecurityScheme, Server, Tag
 from litestar.params import ParameterKwarg
 
@@ -26,6 +25,7 @@ from chopchop.lib.apidoc import (
     tighten_request_bodies,
 )
 from chopchop.lib.replicas import REPLICA_READS_OPT
+from chopchop.server.docs import DOCS_PATH, docs_pages
 from chopchop.settings import Settings
 
 # The auth config adds the same scheme name; this one wins (components merge in order): a valid OAuth2 password
@@ -60,8 +60,9 @@ def openapi_config(settings: Settings) -> OpenAPIConfig:
         components=Components(security_schemes={"BearerToken": _BEARER}),
         use_handler_docstrings=True,
         create_examples=False,
-        path="/schema",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(), RedocRenderPlugin()],
+        path=DOCS_PATH,
+        # Swagger UI, ReDoc and Scalar with their files served by the app (server/docs.py), not from CDNs.
+        render_plugins=docs_pages(),
     )
 
 

@@ -37,6 +37,7 @@ from chopchop.lib.ratelimit import Rate, RateLimiter, RateLimits
 from chopchop.lib.tokens import AccessTokenIssuer
 from chopchop.server import http, jobs, stores
 from chopchop.server.database import DatabasePlugin, build_db_config
+from chopchop.server.docs import docs_asset
 from chopchop.server.openapi import openapi_config
 from chopchop.settings import RATE_SETTINGS, Settings
 
@@ -108,6 +109,7 @@ class ChopchopPlugin(InitPluginProtocol):
         app_config.debug = settings.debug
         app_config.state = State(self._state())
         app_config.route_handlers.extend(CONTROLLERS)
+        app_config.route_handlers.append(docs_asset)  # the docs pages' files, under /schema/assets/
         # Right after this plugin, before any given after it (the CLI's commands look for litestar-saq's group).
         at = app_config.plugins.index(self) + 1
         app_config.plugins[at:at] = self._plugins()
