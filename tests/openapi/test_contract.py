@@ -35,6 +35,27 @@ def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]
     ]
 
 
+def _resolve(document: dict[str, Any], node: Any) -> Any:
+    """``node`` with its ``$ref``s to shared headers, parameters and responses replaced by what they refer to
+    (schemas stay references: they are checked as such)."""
+    if isinstance(node, list):
+        return [_resolve(document, value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.split("/")[:3] in (["#", "components", k] for k in SHARED):
+        _, _, kind, name = ref.split("/")
+        return _resolve(document, document["components"][kind][name])
+    return {key: _resolve(document, value) for key, value in node.items()}
+
+
+SHARED = ("headers", "parameters", "responses")
+
+
+def _resolved_operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(method, path, _resolve(document, operation)) for method, path, operation in _operations(document)]
+
+
 def test_the_served_document_is_the_committed_contract() -> None:
     # Building an app configures logging process-wide: keep the test run's level (it does not change the document).
     served = render(build_document(log_level="WARNING"))
@@ -75,7 +96,7 @@ def test_every_operation_is_named_tagged_and_documents_its_errors() -> None:
     ids = [operation["operationId"] for _, _, operation in _operations(document)]
     assert len(ids) == len(set(ids)), "operationIds must be unique"
     declared_tags = {tag["name"] for tag in document["tags"]}
-    for method, path, operation in _operations(document):
+    for method, path, operation in _resolved_operations(document):
         where = f"{method.upper()} {path}"
         assert re.fullmatch(r"[a-z][a-zA-Z0-9]+", operation["operationId"]), where
         assert len(operation["tags"]) == 1, where
@@ -171,7 +192,7 @@ def test_each_enumeration_is_one_named_schema_referenced_wherever_it_is_used() -
     assert refers("/components/schemas/OAuth2PasswordForm/properties/grant_type", "GrantType")
     parameters = {
         (path, p["name"]): p["schema"]
-        for _, path, operation in _operations(document)
+        for _, path, operation in _resolved_operations(document)
         for p in operation.get("parameters", [])
     }
     assert "Complexity" in json.dumps(parameters["/api/v1/recipes", "complexity"])
@@ -183,7 +204,8 @@ def test_each_enumeration_is_one_named_schema_referenced_wherever_it_is_used() -
 def test_parameters_state_the_constraints_the_service_enforces() -> None:
     """Found: `ge=0` of an optional query parameter was left out (0 is falsy), while -1 is refused."""
     document = json.loads(COMMITTED.read_text(encoding="utf-8"))
-    recipes = {p["name"]: p["schema"] for p in document["paths"]["/api/v1/recipes"]["get"]["parameters"]}
+    listing = _resolve(document, document["paths"]["/api/v1/recipes"]["get"])
+    recipes = {p["name"]: p["schema"] for p in listing["parameters"]}
     minutes = [s for s in recipes["max_total_minutes"]["oneOf"] if s.get("type") == "integer"]
     assert minutes == [{"type": "integer", "minimum": 0, "maximum": 10080}]
     assert (recipes["offset"]["minimum"], recipes["offset"]["maximum"]) == (0, 1000)
@@ -192,7 +214,7 @@ def test_parameters_state_the_constraints_the_service_enforces() -> None:
 
 def test_every_answer_documents_its_headers_and_every_operation_a_default_problem() -> None:
     document = json.loads(COMMITTED.read_text(encoding="utf-8"))
-    for method, path, operation in _operations(document):
+    for method, path, operation in _resolved_operations(document):
         where = f"{method.upper()} {path}"
         request_id = [p for p in operation.get("parameters", []) if p["name"] == "X-Request-ID"]
         assert [(p["in"], p["required"]) for p in request_id] == [("header", False)], where
@@ -208,3 +230,44 @@ def test_every_answer_documents_its_headers_and_every_operation_a_default_proble
             assert "Location" in operation["responses"]["201"]["headers"], where
         if any(p["name"] == "limit" for p in operation.get("parameters", [])):
             assert "Link" in operation["responses"]["200"]["headers"], where
+
+
+def test_shared_headers_parameters_and_responses_are_defined_once_and_referenced() -> None:
+    """The headers every answer shares (X-Request-ID, ETag, Cache-Control, Location, Link...), the header
+    parameters (X-Request-ID, If-None-Match...) and the default problem are written once under `components` and
+    referred to: an inline copy (one per operation) is what made the document grow by half."""
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    components = document["components"]
+    for name in ["X-Request-ID", "ETag", "Cache-Control", "Location", "Link", "Retry-After", "WWW-Authenticate"]:
+        assert name in components["headers"], name
+    assert components["parameters"]["X-Request-ID"]["in"] == "header"
+    assert components["responses"]["DefaultProblem"]["headers"] == {
+        "X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"}
+    }
+    # Each object once: no two components of a section are the same.
+    for kind in SHARED:
+        texts = [json.dumps(value, sort_keys=True) for value in components[kind].values()]
+        assert len(texts) == len(set(texts)), f"components.{kind} has duplicates"
+    # Every use is a $ref to an existing component, never an inline copy; every component is used.
+    used: set[str] = set()
+    for method, path, operation in _operations(document):
+        where = f"{method.upper()} {path}"
+        for parameter in operation.get("parameters", []):
+            if "$ref" not in parameter:
+                assert parameter["in"] != "header", f"{where}: header parameter {parameter['name']} is inline"
+            else:
+                used.add(parameter["$ref"])
+        for status, response in operation["responses"].items():
+            if status == "default":
+                assert response == {"$ref": "#/components/responses/DefaultProblem"}, where
+                used.add(response["$ref"])
+                continue
+            for name, header in response.get("headers", {}).items():
+                assert set(header) == {"$ref"}, f"{where} {status}: header {name} is inline"
+                used.add(header["$ref"])
+    for ref in used:
+        _, _, kind, name = ref.split("/")
+        assert name in components[kind], f"dangling {ref}"
+    used |= {h["$ref"] for h in components["responses"]["DefaultProblem"]["headers"].values()}
+    defined = {f"#/components/{kind}/{name}" for kind in SHARED for name in components[kind]}
+    assert defined == used, f"unused components: {defined - used}"

@@ -17,6 +17,7 @@ generation leaves out (unknown fields, constraints of list items, ``minimum: 0``
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ import msgspec
 import msgspec.inspect
 from litestar.datastructures import ResponseHeader
 from litestar.openapi.spec import (
+    Components,
     OpenAPI,
     OpenAPIHeader,
     OpenAPIMediaType,
@@ -395,19 +397,24 @@ REQUEST_ID = OpenAPIHeader(
     "up (32 hex digits). Logs and a problem's `instance` carry it.",
 )
 DEFAULT_PROBLEM = "Any other error (e.g. 500, 503), as an RFC 9457 problem: switch on `type`."
+DEFAULT_PROBLEM_RESPONSE = "DefaultProblem"  # its name in components.responses
 
 
 def document_common_headers(document: OpenAPI) -> None:
     """On every operation: the optional ``X-Request-ID`` request header, the ``X-Request-ID`` of every answer, a
     ``default`` problem+json answer; on every GET, the ``ETag`` and ``Cache-Control`` of its 200 (which the
-    conditional-GET middleware adds to every successful GET)."""
+    conditional-GET middleware adds to every successful GET).
+
+    Then each of these objects, and every other response header and header parameter, is written once under
+    ``components`` and referred to with a ``$ref`` wherever it is used (see :func:`share_components`).
+    """
     for item in (document.paths or {}).values():
         for method in ("get", "put", "post", "delete", "patch"):
             operation = getattr(item, method, None)
             if not isinstance(operation, Operation):
                 continue
             parameters = list(operation.parameters or [])
-            if not any(isinstance(p, Parameter) and p.name == REQUEST_ID_HEADER for p in parameters):
+            if not any(_is_request_id(document, p) for p in parameters):
                 parameters.append(REQUEST_ID_PARAMETER)
             operation.parameters = parameters
             responses = operation.responses if operation.responses is not None else {}
@@ -425,6 +432,77 @@ def document_common_headers(document: OpenAPI) -> None:
                 _add_headers(response, {REQUEST_ID_HEADER: REQUEST_ID})
                 if method == "get" and status == "200":
                     _add_headers(response, {"ETag": ETAG, "Cache-Control": CACHE_CONTROL})
+    share_components(document)
+
+
+def _is_request_id(document: OpenAPI, parameter: Parameter | Reference) -> bool:
+    if isinstance(parameter, Reference):
+        components = document.components.parameters if document.components is not None else None
+        parameter = (components or {}).get(parameter.ref.rpartition("/")[2], parameter)
+    return isinstance(parameter, Parameter) and parameter.name == REQUEST_ID_HEADER
+
+
+class _Shared:
+    """The objects of one section of ``components`` (``headers``, ``parameters``, ``responses``): an object equal
+    to one already there is that one; another gets its own name (``Location``, then ``Location2``...)."""
+
+    def __init__(self, section: dict[str, Any], kind: str) -> None:
+        self.section, self.kind = section, kind
+        self.names = {_fingerprint(value): name for name, value in section.items()}
+
+    def reference(self, name: str, value: Any) -> Reference:
+        fingerprint = _fingerprint(value)
+        key = self.names.get(fingerprint)
+        if key is None:
+            key, number = name, 2
+            while key in self.section:
+                key, number = f"{name}{number}", number + 1
+            self.section[key] = value
+            self.names[fingerprint] = key
+        return Reference(ref=f"#/components/{self.kind}/{key}")
+
+
+def _fingerprint(value: Any) -> str:
+    return json.dumps(value.to_schema(), sort_keys=True)
+
+
+def share_components(document: OpenAPI) -> None:
+    """Each response header, header parameter and ``default`` answer once under ``components`` (``headers``,
+    ``parameters``, ``responses``), and a ``$ref`` to it wherever the operations use it: the document says the
+    same thing, once (the same ``X-Request-ID`` header would otherwise be written out on every answer)."""
+    components = document.components = document.components or Components()
+    components.headers = components.headers or {}
+    components.parameters = components.parameters or {}
+    components.responses = components.responses or {}
+    headers = _Shared(components.headers, "headers")
+    parameters = _Shared(components.parameters, "parameters")
+    responses = _Shared(components.responses, "responses")
+
+    def share_headers(response: OpenAPIResponse) -> None:
+        if response.headers:
+            response.headers = {
+                name: headers.reference(name, header) if isinstance(header, OpenAPIHeader) else header
+                for name, header in response.headers.items()
+            }
+
+    for item in (document.paths or {}).values():
+        for method in ("get", "put", "post", "delete", "patch"):
+            operation = getattr(item, method, None)
+            if not isinstance(operation, Operation):
+                continue
+            if operation.parameters:
+                operation.parameters = [
+                    parameters.reference(p.name, p) if isinstance(p, Parameter) and p.param_in == "header" else p
+                    for p in operation.parameters
+                ]
+            for status, response in (operation.responses or {}).items():
+                if isinstance(response, OpenAPIResponse):
+                    share_headers(response)
+                    if status == "default":
+                        operation.responses[status] = responses.reference(DEFAULT_PROBLEM_RESPONSE, response)  # type: ignore[index]
+    for response in components.responses.values():
+        if isinstance(response, OpenAPIResponse):
+            share_headers(response)
 
 
 __all__ = [
@@ -437,6 +515,7 @@ __all__ = [
     "document_common_headers",
     "document_enums",
     "enums_of",
+    "share_components",
     "summary_of",
     "tighten_request_bodies",
 ]
