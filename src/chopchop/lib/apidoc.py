@@ -480,6 +480,11 @@ def share_components(document: OpenAPI) -> None:
 
     def share_headers(response: OpenAPIResponse) -> None:
         if response.headers:
+            for header in response.headers.values():
+                if isinstance(header, OpenAPIHeader) and header.schema is None and header.content is None:
+                    # A header declared for the document only (Link, Location) has no value to infer a type from;
+                    # OpenAPI 3.1 requires a schema or a content: they are strings.
+                    header.schema = Schema(type=OpenAPIType.STRING)
             response.headers = {
                 name: headers.reference(name, header) if isinstance(header, OpenAPIHeader) else header
                 for name, header in response.headers.items()

@@ -11,6 +11,7 @@ from litestar import Litestar
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, Contact, License, OAuthFlow, OAuthFlows, SecurityScheme, Server, Tag
 from litestar.params import ParameterKwarg
+from litestar.types import Empty
 
 from chopchop import __version__
 from chopchop.domain.accounts.auth import TOKEN_URL
@@ -102,7 +103,8 @@ def _parameters(app: Litestar) -> tuple[list[type[Enum]], _Defaults, _Constraint
                     continue
                 alias = kwarg.query or kwarg.header or name
                 for method in handler.http_methods:
-                    if isinstance(field.default, Enum):
+                    # Litestar's `Empty` (no default) is an Enum member too.
+                    if isinstance(field.default, Enum) and field.default is not Empty:
                         defaults.append((route.path_format, method, alias, field.default))
                     declared = {key: getattr(kwarg, key) for key in _DECLARED if getattr(kwarg, key) is not None}
                     if declared:

@@ -7,7 +7,6 @@ from uuid import UUID
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.security.jwt import Token
@@ -17,15 +16,12 @@ from chopchop.db import User
 from chopchop.domain import cache_tags
 from chopchop.domain.comments.schemas import CommentAuthor, CommentCreate, CommentPage, CommentRead, CommentUpdate
 from chopchop.domain.comments.services import CommentService, CommentWithAuthor
-from chopchop.lib.apidoc import ApiOperation
+from chopchop.lib.apidoc import LOCATION, ApiOperation
 from chopchop.lib.cache import cached_public, invalidate
 from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, page_response
 from chopchop.lib.problems import problems
 
 COMMENTS_PATH = "/api/v1/comments"
-LOCATION_OF_COMMENT = ResponseHeader(
-    name="Location", description="Path of the new comment (`/api/v1/comments/{comment_id}`).", documentation_only=True
-)
 
 comment_dependencies = {"comments_service": Provide(create_service_provider(CommentService))}
 
@@ -71,7 +67,7 @@ class RecipeCommentController(Controller):
         operation_id="createComment",
         operation_class=ApiOperation,
         status_code=HTTP_201_CREATED,
-        response_headers=[LOCATION_OF_COMMENT],
+        response_headers=[LOCATION],
         responses=problems(400, 401, 404, 429, descriptions=_RECIPE_ERRORS),
     )
     async def create_comment(
