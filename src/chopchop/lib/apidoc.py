@@ -356,7 +356,8 @@ def constrain_parameters(document: OpenAPI, constraints: Iterable[tuple[str, str
     ``constraints`` are ``(path, method, name, {ge: 0, ...})`` as the handlers declare them
     (``QueryParameter(ge=0)``). Litestar leaves out a constraint whose value is falsy (``ge=0``: no ``minimum``,
     while -1 is refused), and puts those of an optional parameter beside its ``oneOf`` where generators do not
-    look: each goes on the parameter's non-null alternative.
+    look: each goes on the parameter's non-null alternative. So does a ``schema_extra`` (``{max_items: 20,
+    items: Schema(...)}``, attributes of :class:`Schema`): what a handler checks itself, documented only.
     """
     paths = document.paths or {}
     for path, method, name, wanted in constraints:
@@ -373,6 +374,10 @@ def constrain_parameters(document: OpenAPI, constraints: Iterable[tuple[str, str
                 value = wanted.get(key)
                 if value is None:
                     continue
+                if target is not schema:
+                    setattr(schema, attribute, None)
+                setattr(target, attribute, value)
+            for attribute, value in (wanted.get("schema_extra") or {}).items():
                 if target is not schema:
                     setattr(schema, attribute, None)
                 setattr(target, attribute, value)

@@ -35,6 +35,20 @@ MULTI_LINE_OR_EMPTY = rf"^[^{CONTROLS_BUT_NEWLINES}]*$"
 # Search words and filter values in query strings: no control characters.
 QUERY_TEXT = rf"^[^{CONTROLS}]*$"
 _QUERY_TEXT = re.compile(QUERY_TEXT)
+# What `fold` treats as white space (``str.split()``: ``str.isspace()``) that is not a control character.
+FOLDED_SPACE = r"\u0020\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def folded_name_pattern(max_length: int) -> str:
+    """A query-string value with no control character (:func:`is_query_text`, whose ``$`` also lets one final
+    newline through) that :func:`fold` turns into 1 to ``max_length`` characters, counted as folding counts them:
+    each visible character, and each run of white space between two of them, is one; runs at the ends are none.
+
+    Written for JSON Schema (ECMA-262) and Python alike: the end is ``(?![\\s\\S])``, not ``$`` (which in Python
+    also matches before a final newline). It cannot count what NFC composition and lower-casing do to the length
+    (``e`` + U+0301 is one character once composed, U+0130 two once lower-cased)."""
+    space, visible = f"[{FOLDED_SPACE}]", f"[^{FOLDED_SPACE}{CONTROLS}]"
+    return rf"^{space}*(?:{visible}|{space}+(?={visible})){{1,{max_length}}}{space}*\n?(?![\s\S])"
 
 
 def is_query_text(value: str) -> bool:

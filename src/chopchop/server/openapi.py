@@ -107,6 +107,8 @@ def _parameters(app: Litestar) -> tuple[list[type[Enum]], _Defaults, _Constraint
                     if isinstance(field.default, Enum) and field.default is not Empty:
                         defaults.append((route.path_format, method, alias, field.default))
                     declared = {key: getattr(kwarg, key) for key in _DECLARED if getattr(kwarg, key) is not None}
+                    if kwarg.schema_extra:
+                        declared["schema_extra"] = kwarg.schema_extra
                     if declared:
                         constraints.append((route.path_format, method, alias, declared))
     return enums_of(annotations), defaults, constraints

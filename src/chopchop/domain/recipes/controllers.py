@@ -12,6 +12,7 @@ from uuid import UUID
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency, Provide
+from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -45,7 +46,7 @@ from chopchop.lib.pagination import (
     page_response,
 )
 from chopchop.lib.problems import BadRequest, problems
-from chopchop.lib.text import QUERY_TEXT, is_query_text
+from chopchop.lib.text import QUERY_TEXT, folded_name_pattern, is_query_text
 from chopchop.settings import Settings
 
 RECIPES_PATH = "/api/v1/recipes"
@@ -71,6 +72,22 @@ SearchQuery = Annotated[
         description="Words to find in titles, descriptions, steps and ingredient names.",
     ),
 ]
+# What `_names` accepts, for the document only: `schema_extra` is not validated by Litestar (its 400s would not be
+# `_names`' `invalid-filter` problems). `constrain_parameters` puts it on the list, beside `oneOf` no generator reads.
+FILTER_VALUES_SCHEMA: dict[str, object] = {
+    "max_items": MAX_FILTER_VALUES,
+    "items": Schema(type=OpenAPIType.STRING, min_length=1, pattern=folded_name_pattern(NAME_MAX_LENGTH)),
+}
+_FILTER_VALUES_TEXT = (
+    f" At most {MAX_FILTER_VALUES} values, each 1 to {NAME_MAX_LENGTH} characters once normalised (trimmed, runs "
+    "of white space as one space, NFC, lower-case), without control characters."
+)
+
+
+def _filter(description: str) -> QueryParameter:
+    return QueryParameter(description=description + _FILTER_VALUES_TEXT, schema_extra=FILTER_VALUES_SCHEMA)
+
+
 IngredientNames = list[str] | None
 
 
@@ -124,20 +141,18 @@ class RecipeController(Controller):
         recipes_service: NamedDependency[RecipeService],
         author: Annotated[UUID | None, QueryParameter(description="Only recipes by this user id.")] = None,
         complexity: Annotated[Complexity | None, QueryParameter(description="Only recipes of this complexity.")] = None,
-        tag: Annotated[
-            list[str] | None, QueryParameter(description="Only recipes with this tag (repeat: with all of them).")
-        ] = None,
+        tag: Annotated[list[str] | None, _filter("Only recipes with this tag (repeat: with all of them).")] = None,
         max_total_minutes: Annotated[
             int | None, QueryParameter(ge=0, le=10080, description="Only recipes ready within this many minutes.")
         ] = None,
         ingredients_all: Annotated[
-            IngredientNames, QueryParameter(description="Ingredient names that must all be in the recipe (repeatable).")
+            IngredientNames, _filter("Ingredient names that must all be in the recipe (repeatable).")
         ] = None,
         ingredients_any: Annotated[
-            IngredientNames, QueryParameter(description="Ingredient names at least one of which is in it (repeatable).")
+            IngredientNames, _filter("Ingredient names at least one of which is in it (repeatable).")
         ] = None,
         exclude_ingredients: Annotated[
-            IngredientNames, QueryParameter(description="Ingredient names that must not be in it, e.g. allergens.")
+            IngredientNames, _filter("Ingredient names that must not be in it, e.g. allergens.")
         ] = None,
         q: SearchQuery = None,
         sort: Annotated[
