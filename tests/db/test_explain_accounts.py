@@ -19,22 +19,20 @@ Self-contained on purpose: the other EXPLAIN tests are moving to ``tests/db/``, 
 # ruff: noqa: S608
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from types import ModuleType
 from typing import Any
 from uuid import UUID
 
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
-from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from chopchop.db import PendingRegistration, TokenPurpose
 from chopchop.domain.accounts import queries
 from chopchop.domain.accounts.services import RegistrationService, UserService, UserTokenService
+from tests.db.test_explain_recipes import Entry, sent_by, statement_builders
 from tests.helpers import FAST_HASHER
 
 pytestmark = pytest.mark.integration
@@ -102,21 +100,6 @@ SEED = [
 ]
 ANALYZED = ["user_account", "pending_registration", "user_token"]
 
-#: (label, name of the statement in ``queries``, statement)
-Entry = tuple[str, str, Any]
-
-
-def statement_builders(module: ModuleType) -> set[str]:
-    """The statements a queries module defines: its ``*_statement`` functions and its statement constants (the
-    convention of every area's ``queries``)."""
-    names: set[str] = set()
-    for name, value in vars(module).items():
-        constant = isinstance(value, Executable) and isinstance(value, ClauseElement)
-        builder = inspect.isfunction(value) and value.__module__ == module.__name__ and name.endswith("_statement")
-        if not name.startswith("_") and (constant or builder):
-            names.add(name)
-    return names
-
 
 def test_every_accounts_statement_is_explained() -> None:
     """Each statement ``queries`` defines is named in ``COVERAGE`` (and so explained below)."""
@@ -176,26 +159,6 @@ async def explain_analyze(connection: AsyncConnection, sql: str, parameters: Any
         raw = (await connection.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", parameters)).scalar_one()
         await transaction.rollback()
     return dict((json.loads(raw) if isinstance(raw, str) else raw)[0])
-
-
-async def sent_by(connection: AsyncConnection, statement: Any) -> list[tuple[str, Any]]:
-    """What ``statement`` sends (SQL and driver parameters): run in a transaction that is rolled back, so that its
-    parameters are processed exactly as they are for the services."""
-    sent: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, sql: str, parameters: Any, *_args: Any) -> None:
-        sent.append((sql, parameters))
-
-    if connection.in_transaction():
-        await connection.rollback()
-    async with connection.begin() as transaction:
-        event.listen(connection.sync_connection, "before_cursor_execute", record)
-        try:
-            await connection.execute(statement)
-        finally:
-            event.remove(connection.sync_connection, "before_cursor_execute", record)
-        await transaction.rollback()
-    return sent
 
 
 async def sent_by_call(engine: AsyncEngine, call: Callable[[AsyncSession], Awaitable[object]]) -> list[tuple[str, Any]]:
