@@ -56,7 +56,7 @@ CONSISTENCY_HEADER = "chopchop-consistency-token"
 CONSISTENCY_HEADER_BYTES = CONSISTENCY_HEADER.encode()
 # Route opt of the handlers whose reads a replica may serve (set by ``cached_public``).
 REPLICA_READS_OPT = "replica_reads"
-# Scope state: the replica serving this request, and the WAL position of its write's commit.
+# Scope state: the replica serving this request, and the session the request was given (see request_session).
 ROUTED_STATE_KEY = "chopchop_replica"
 REQUEST_SESSION_STATE_KEY = "chopchop_session"
 # The commit's position could not be read (its connection died, the primary with it): nothing may be filled from a
