@@ -104,7 +104,7 @@ def test_every_operation_is_named_tagged_and_documents_its_errors() -> None:
         assert operation["tags"][0] in declared_tags, where
         assert operation.get("summary"), where
         assert operation.get("description"), where
-        public = operation.get("security") == [{}]
+        public = operation.get("security") == []
         for status, response in operation["responses"].items():
             if (status == "default" or int(status) >= 400) and path.startswith("/api/"):
                 assert "application/problem+json" in response["content"], f"{where} {status}"

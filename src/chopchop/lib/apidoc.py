@@ -6,7 +6,8 @@ this class then fills in what follows from those status codes, so that it is wri
 * a short ``summary`` from the ``operationId`` (``listRecipes`` -> "List recipes"), unless one is given;
 * ``WWW-Authenticate`` on 401, ``Retry-After``/``RateLimit-Policy``/``RateLimit`` on 429, ``ETag`` on 412 and 304,
   ``Retry-After`` on a problem 503, and a 413 and a 415 on operations that take a body;
-* the bearer security requirement on operations that do not say they are public (``security=[{}]``);
+* the bearer security requirement on operations that do not say they are public (``security=[{}]``, documented
+  as ``security: []``: no requirement);
 * the ``If-None-Match`` request header where a 304 is documented (with ``ETag``/``Cache-Control`` on the 200),
   and ``If-Match`` where a 412 is.
 
@@ -159,6 +160,10 @@ class ApiOperation(Operation):
         if self.security is None:
             # Say it on the operation, not only document-wide: generators (openapi-python-client) look only here.
             self.security = [{SECURITY_SCHEME: []}]
+        elif self.security == [{}]:
+            # A public operation ignores any token: no requirement at all. `[{}]` says "authentication optional",
+            # and openapi-python-client then makes its functions demand an AuthenticatedClient.
+            self.security = []
 
     def _add_body_problems(self) -> None:
         if self.request_body is None or self.responses is None:
