@@ -1,0 +1,91 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .accepted import Accepted
+from .access_token import AccessToken
+from .account import Account
+from .account_deletion import AccountDeletion
+from .author_ref import AuthorRef
+from .comment_author import CommentAuthor
+from .comment_create import CommentCreate
+from .comment_page import CommentPage
+from .comment_read import CommentRead
+from .comment_update import CommentUpdate
+from .complexity import Complexity
+from .credentials import Credentials
+from .email_confirmation import EmailConfirmation
+from .email_only import EmailOnly
+from .field_error import FieldError
+from .grant_type import GrantType
+from .health import Health
+from .health_checks import HealthChecks
+from .ingredient_line import IngredientLine
+from .ingredient_line_input import IngredientLineInput
+from .ingredient_page import IngredientPage
+from .ingredient_read import IngredientRead
+from .ingredient_ref import IngredientRef
+from .like_state import LikeState
+from .liked_recipe import LikedRecipe
+from .liked_recipe_page import LikedRecipePage
+from .link_instructions import LinkInstructions
+from .o_auth_2_password_form import OAuth2PasswordForm
+from .password_change import PasswordChange
+from .password_reset import PasswordReset
+from .problem import Problem
+from .profile_update import ProfileUpdate
+from .recipe_create import RecipeCreate
+from .recipe_read import RecipeRead
+from .recipe_sort import RecipeSort
+from .recipe_summary import RecipeSummary
+from .recipe_summary_page import RecipeSummaryPage
+from .recipe_update import RecipeUpdate
+from .registration import Registration
+from .unit import Unit
+from .user_profile import UserProfile
+from .user_summary import UserSummary
+from .user_summary_page import UserSummaryPage
+
+__all__ = (
+    "Accepted",
+    "AccessToken",
+    "Account",
+    "AccountDeletion",
+    "AuthorRef",
+    "CommentAuthor",
+    "CommentCreate",
+    "CommentPage",
+    "CommentRead",
+    "CommentUpdate",
+    "Complexity",
+    "Credentials",
+    "EmailConfirmation",
+    "EmailOnly",
+    "FieldError",
+    "GrantType",
+    "Health",
+    "HealthChecks",
+    "IngredientLine",
+    "IngredientLineInput",
+    "IngredientPage",
+    "IngredientRead",
+    "IngredientRef",
+    "LikedRecipe",
+    "LikedRecipePage",
+    "LikeState",
+    "LinkInstructions",
+    "OAuth2PasswordForm",
+    "PasswordChange",
+    "PasswordReset",
+    "Problem",
+    "ProfileUpdate",
+    "RecipeCreate",
+    "RecipeRead",
+    "RecipeSort",
+    "RecipeSummary",
+    "RecipeSummaryPage",
+    "RecipeUpdate",
+    "Registration",
+    "Unit",
+    "UserProfile",
+    "UserSummary",
+    "UserSummaryPage",
+)

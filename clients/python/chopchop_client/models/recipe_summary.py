@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.complexity import Complexity
+
+if TYPE_CHECKING:
+    from ..models.author_ref import AuthorRef
+
+
+T = TypeVar("T", bound="RecipeSummary")
+
+
+@_attrs_define
+class RecipeSummary:
+    """
+    Attributes:
+        author (AuthorRef):
+        comment_count (int): How many comments it has.
+        complexity (Complexity): How hard a recipe is to make.
+        created_at (datetime.datetime):
+        id (UUID):
+        like_count (int): How many users like it.
+        servings (int):
+        tags (list[str]):
+        title (str):
+        total_minutes (int): Preparation and cooking time, in minutes.
+    """
+
+    author: AuthorRef
+    comment_count: int
+    complexity: Complexity
+    created_at: datetime.datetime
+    id: UUID
+    like_count: int
+    servings: int
+    tags: list[str]
+    title: str
+    total_minutes: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        author = self.author.to_dict()
+
+        comment_count = self.comment_count
+
+        complexity = self.complexity.value
+
+        created_at = self.created_at.isoformat()
+
+        id = str(self.id)
+
+        like_count = self.like_count
+
+        servings = self.servings
+
+        tags = self.tags
+
+        title = self.title
+
+        total_minutes = self.total_minutes
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "author": author,
+                "comment_count": comment_count,
+                "complexity": complexity,
+                "created_at": created_at,
+                "id": id,
+                "like_count": like_count,
+                "servings": servings,
+                "tags": tags,
+                "title": title,
+                "total_minutes": total_minutes,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.author_ref import AuthorRef  # noqa: PLC0415
+
+        d = dict(src_dict)
+        author = AuthorRef.from_dict(d.pop("author"))
+
+        comment_count = d.pop("comment_count")
+
+        complexity = Complexity(d.pop("complexity"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        id = UUID(d.pop("id"))
+
+        like_count = d.pop("like_count")
+
+        servings = d.pop("servings")
+
+        tags = cast(list[str], d.pop("tags"))
+
+        title = d.pop("title")
+
+        total_minutes = d.pop("total_minutes")
+
+        recipe_summary = cls(
+            author=author,
+            comment_count=comment_count,
+            complexity=complexity,
+            created_at=created_at,
+            id=id,
+            like_count=like_count,
+            servings=servings,
+            tags=tags,
+            title=title,
+            total_minutes=total_minutes,
+        )
+
+        recipe_summary.additional_properties = d
+        return recipe_summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
