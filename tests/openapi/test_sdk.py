@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -125,8 +126,8 @@ def _install(uv: str, venv: Path) -> None:
 
 @pytest.fixture(scope="module")
 def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    """The journeys (tests/openapi/sdk_journeys.py), run with the committed client installed by pip into a fresh
-    virtual environment: the package, its metadata and its dependencies are what a user gets."""
+    """The journeys (tests/openapi/sdk_journeys.py), run with the committed client installed (`uv pip install`) into
+    a fresh virtual environment: the package, its metadata and its dependencies are what a user gets."""
     uv = _uv()
     venv = tmp_path_factory.mktemp("client") / "venv"
     made = subprocess.run(  # noqa: S603 - uv on a new folder
@@ -134,15 +135,16 @@ def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     )
     assert made.returncode == 0, made.stderr
     _install(uv, venv)
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    site_packages = venv / "lib" / version / "site-packages"
+    python = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    site_packages = venv / "lib" / python / "site-packages"
     listed = subprocess.run(  # noqa: S603 - the venv's own pip metadata
         [uv, "pip", "show", "--python", str(venv / "bin" / "python"), "chopchop-client"],
         capture_output=True,
         text=True,
         check=False,
     )
-    assert "Version: 0.2.0" in listed.stdout, listed.stdout + listed.stderr
+    version = tomllib.loads((CLIENT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert f"Version: {version}" in listed.stdout.splitlines(), listed.stdout + listed.stderr
     # After this project's own paths: httpx and attrs are this environment's; chopchop_client exists only there.
     sys.path.append(str(site_packages))
     try:
