@@ -573,9 +573,13 @@ def changes_statement(dialect: str, after: tuple[int, int], *, limit: int) -> Se
     PostgreSQL: only entries of transactions older than the snapshot's ``xmin``; one that is still running (it may
     have numbered its entry before one that committed first) shows up, in its place, once it has ended. SQLite: one
     writer at a time, entries are numbered in commit order (``xid`` is 0)."""
-    conditions: list[ColumnElement[bool]] = [tuple_(RecipeChange.xid, RecipeChange.seq) > _position(after)]
     if dialect == "postgresql":
-        conditions.append(RecipeChange.xid < SNAPSHOT_XMIN)
+        conditions = [tuple_(RecipeChange.xid, RecipeChange.seq) > _position(after), RecipeChange.xid < SNAPSHOT_XMIN]
+        order = [RecipeChange.xid, RecipeChange.seq]
+    else:
+        # Every xid is 0: a range of the primary key (a row-value range would start at xid >= 0, from the start).
+        conditions = [RecipeChange.seq > after[1]]
+        order = [RecipeChange.seq]
     return (
         select(
             RecipeChange.xid.label("change_xid"),
@@ -589,7 +593,7 @@ def changes_statement(dialect: str, after: tuple[int, int], *, limit: int) -> Se
         .outerjoin(Recipe, Recipe.id == RecipeChange.recipe_id)
         .outerjoin(User, User.id == Recipe.author_id)
         .where(*conditions)
-        .order_by(RecipeChange.xid, RecipeChange.seq)
+        .order_by(*order)
         .limit(limit)
     )
 
