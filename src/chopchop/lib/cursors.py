@@ -36,7 +36,9 @@ class CursorCodec:
         self._format = ">B" + "Q" * fields
         size = struct.calcsize(self._format) + MAC_BYTES
         self._length = (size * 8 + 5) // 6  # base64 characters, without padding
-        self._shape = re.compile(rf"[A-Za-z0-9_-]{{{self._length}}}")
+        #: The shape of every cursor of this layout (for the API's document: the MAC it cannot say).
+        self.pattern = rf"^[A-Za-z0-9_-]{{{self._length}}}$"
+        self._shape = re.compile(self.pattern)
 
     def _mac(self, payload: bytes) -> bytes:
         return hmac.new(self._key, payload, hashlib.sha256).digest()[:MAC_BYTES]

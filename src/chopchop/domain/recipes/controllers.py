@@ -130,12 +130,12 @@ def _names(values: list[str] | None, parameter: str) -> tuple[str, ...]:
 CHANGES_PATH = f"{RECIPES_PATH}/changes"
 CHANGES_DEFAULT_LIMIT = 100
 CHANGES_MAX_LIMIT = 1000
-#: Longer than any cursor: what is longer is refused by the parameter's validation, before it is decoded.
-CURSOR_MAX_LENGTH = 100
 _CHANGE_CURSOR_VERSION = 1
+#: The shape of a change cursor (the document says it; the MAC it cannot: a well-shaped forgery is a 400 too).
+CHANGE_CURSOR_PATTERN = CursorCodec(b"", version=_CHANGE_CURSOR_VERSION, fields=2).pattern
 
 
-def _change_cursors(settings: Settings) -> CursorCodec:
+def change_cursors(settings: Settings) -> CursorCodec:
     """Cursors of the change feed: (transaction id, sequence number), MACed with a key of their own derived from
     the JWT secret."""
     key = derive_key(settings.jwt_secret, "recipe-changes")
@@ -231,6 +231,7 @@ class RecipeController(Controller):
         operation_class=ApiOperation,
         tags=["recipes"],
         exclude_from_auth=True,
+        security=[{}],
         response_headers=[
             ResponseHeader(
                 name="Link",
@@ -240,6 +241,7 @@ class RecipeController(Controller):
             )
         ],
         responses=problems(
+            304,
             400,
             410,
             descriptions={
@@ -257,7 +259,7 @@ class RecipeController(Controller):
         since: Annotated[
             str | None,
             QueryParameter(
-                max_length=CURSOR_MAX_LENGTH,
+                pattern=CHANGE_CURSOR_PATTERN,
                 description="Where to resume: the `next_cursor` (or an entry's `cursor`) of your last poll, as "
                 "received. Absent: from the start (every live recipe, then recent deletions).",
             ),
@@ -280,7 +282,7 @@ class RecipeController(Controller):
         changes. No change is ever skipped, even one whose transaction committed after a later one: poll with
         `next_cursor` until `has_more` is false, then again later. Public, never cached.
         """
-        codec = _change_cursors(settings)
+        codec = change_cursors(settings)
         position = _since(codec, since)
         try:
             batch = await changes_service.changes_after(position, limit=limit)
