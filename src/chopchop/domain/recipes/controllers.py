@@ -303,7 +303,7 @@ class RecipeController(Controller):
             for change in batch.changes
         ]
         # Nothing new: the cursor that was sent (or the start's), to poll again.
-        next_cursor = items[-1].cursor if items else since or codec.encode(0, 0)
+        next_cursor = codec.encode(*batch.last) if batch.last is not None else since or codec.encode(0, 0)
         link = f"{settings.public_base_url.rstrip('/')}{CHANGES_PATH}?" + urlencode(
             [("limit", str(limit)), ("since", next_cursor)]
         )

@@ -125,6 +125,8 @@ class Change:
 class ChangeBatch:
     changes: list[Change]
     has_more: bool
+    #: The position of the last entry read (None: nothing after the position asked for): where to resume.
+    last: Position | None
 
 
 class ChangeFeedExpired(Exception):
@@ -151,7 +153,9 @@ class RecipeChangeService(Service[RecipeChange, RecipeChangeRepository]):
             if horizon is not None and position < (int(horizon[0]), int(horizon[1])):
                 raise ChangeFeedExpired
         changes = []
+        last = None
         for row in rows[:limit]:
+            last = (int(row.change_xid), int(row.change_seq))
             kind = ChangeKind(row.change_kind)
             summary = _summary(row) if kind is not ChangeKind.DELETED and row.id is not None else None
             if kind is not ChangeKind.DELETED and summary is None:
@@ -160,14 +164,14 @@ class RecipeChangeService(Service[RecipeChange, RecipeChangeRepository]):
                 continue
             changes.append(
                 Change(
-                    position=(int(row.change_xid), int(row.change_seq)),
+                    position=last,
                     kind=kind,
                     recipe_id=row.change_recipe_id,
                     changed_at=row.change_changed_at,
                     recipe=summary,
                 )
             )
-        return ChangeBatch(changes=changes, has_more=len(rows) > limit)
+        return ChangeBatch(changes=changes, has_more=len(rows) > limit, last=last)
 
     async def prune(self, retention: timedelta, now: datetime | None = None) -> Position | None:
         """Drop the tombstones older than ``retention``, after moving the horizon past them (one transaction: the
