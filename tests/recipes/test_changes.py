@@ -14,8 +14,10 @@ from typing import Any
 import asyncpg
 import pytest
 from litestar import Litestar
+from sqlalchemy import update
 
 from chopchop.app import create_app
+from chopchop.db import RecipeChange as RecipeChangeRow
 from chopchop.domain.recipes.jobs import prune_recipe_changes
 from chopchop.lib.cursors import CursorCodec, derive_key
 from chopchop.server import ChopchopPlugin
@@ -337,6 +339,21 @@ async def test_the_embedded_sqlite_feed_orders_and_tombstones_cascades(tmp_path:
         body = await poll(http, cursor)
         assert seen(body) == [("updated", stew), ("deleted", soup)]
         assert datetime.fromisoformat(body["items"][1]["changed_at"]) > datetime.now(UTC) - timedelta(minutes=1)
+
+        # Retention: the tombstone ages past the window and is pruned; the cursor before it is gone.
+        plugin = app.plugins.get(ChopchopPlugin)
+        async with plugin.db_config.get_session() as session:
+            aged = datetime.now(UTC) - timedelta(days=settings.change_retention_days + 1)
+            await session.execute(
+                update(RecipeChangeRow).where(RecipeChangeRow.kind == "deleted").values(changed_at=aged)
+            )
+            await session.commit()
+        await prune_recipe_changes(plugin.job_context)
+        gone = await http.get(CHANGES, params={"since": cursor})
+        assert gone.status_code == 410, gone.text
+        assert gone.headers["content-type"] == PROBLEM
+        assert seen(await poll(http, body["next_cursor"])) == []
+        assert seen(await poll(http)) == [("updated", stew)]
 
 
 async def insert_raw(connection: asyncpg.Connection, author_id: str, title: str) -> str:
