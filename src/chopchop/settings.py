@@ -199,6 +199,11 @@ class Settings:
     outbox_lease_seconds: int = _doc(
         "How long a worker may take over one email before another worker takes it over (it died).", default=120
     )
+    change_retention_days: int = _doc(
+        "How long the recipe change feed keeps tombstones of deleted recipes, in days (1 or more). A sync client "
+        "whose cursor is older than the newest pruned tombstone gets 410 Gone and resynchronises from the start.",
+        default=30,
+    )
     auto_migrate: bool | None = _doc(
         "Run database migrations at start-up. Default: on in embedded mode, off otherwise.", default=None
     )
@@ -259,6 +264,9 @@ class Settings:
         self._validate_email()
         self._validate_rates()
         self._validate_replicas()
+        if self.change_retention_days < 1:
+            msg = f"{ENV_PREFIX}CHANGE_RETENTION_DAYS must be 1 or more."
+            raise SettingsError(msg)
         if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
             msg = "argon2 parameters are below OWASP's minimum (19456 KiB, t=2)."
             raise SettingsError(msg)

@@ -30,7 +30,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any, cast
@@ -61,7 +61,7 @@ TAGS = 30
 #: The narrow path's cap at the default settings.
 CAP = Settings().exact_total_limit * listing.NARROW_CAP_FACTOR
 #: Tables that must never be read by a sequential scan in the typical queries.
-BIG_TABLES = {"recipe", "recipe_ingredient", "recipe_like", "recipe_tag", "comment"}
+BIG_TABLES = {"recipe", "recipe_ingredient", "recipe_like", "recipe_tag", "comment", "recipe_change"}
 
 #: Where each statement of ``queries`` is explained: on "postgresql", on "sqlite" (the embedded mode's), on "both";
 #: or why it cannot be (a command, not a query).
@@ -94,6 +94,11 @@ COVERAGE: dict[str, str] = {
     "DROP_PENDING_USAGE_STATEMENT": "postgresql",
     "RECOUNT_USAGE_STATEMENT": "postgresql",
     "LOCK_USAGE": "not a query: LOCK TABLE has no plan",
+    "changes_statement": "both",
+    "change_horizon_statement": "both",
+    "newest_expired_tombstone_statement": "both",
+    "advance_horizon_statement": "both",
+    "prune_tombstones_statement": "both",
 }
 #: Statements that read a whole big table by design: the recount reads every recipe's array (a maintenance step
 #: after bulk loads, never on a request).
@@ -155,7 +160,7 @@ SEED_SQL = [
          (SELECT array_agg(id ORDER BY email) AS ids FROM user_account) AS u
     """,
 ]
-ANALYZED = ["user_account", "ingredient", "recipe", "recipe_ingredient", "recipe_tag", "recipe_like"]
+ANALYZED = ["user_account", "ingredient", "recipe", "recipe_ingredient", "recipe_tag", "recipe_like", "recipe_change"]
 
 
 @dataclass(frozen=True)
@@ -253,6 +258,23 @@ def recipe_statements(ids: Ids, dialect: str) -> list[Entry]:
             "add_ingredients_statement",
             queries.add_ingredients_statement(dialect, [(uuid.uuid4(), "explained"), (uuid.uuid4(), "tomato")], now),
         ),
+    ]
+    month = now - timedelta(days=30)
+    entries += [
+        ("change feed from the start", "changes_statement", queries.changes_statement(dialect, (0, 0), limit=101)),
+        (
+            "change feed from a cursor",
+            "changes_statement",
+            queries.changes_statement(dialect, (2**20, 2**20), limit=101),
+        ),
+        ("change feed horizon", "change_horizon_statement", queries.change_horizon_statement()),
+        (
+            "newest expired tombstone",
+            "newest_expired_tombstone_statement",
+            queries.newest_expired_tombstone_statement(month),
+        ),
+        ("horizon advanced", "advance_horizon_statement", queries.advance_horizon_statement(dialect, (5, 7))),
+        ("tombstones pruned", "prune_tombstones_statement", queries.prune_tombstones_statement(month, (5, 7))),
     ]
     if dialect == "postgresql":
         conditions = Criteria(RecipeFilters(complexity=Complexity.HARD, max_total_minutes=15)).conditions()
@@ -448,6 +470,21 @@ async def test_typical_recipe_queries_use_indexes(database_url: str, app: Litest
                         failures.append(f"{name}: Seq Scan on {', '.join(seq)}\n{json.dumps(plan, indent=1)[:3000]}")
             assert not failures, "\n\n".join(failures)
 
+            # The change feed reads a range of its (xid, seq) index, in its order (no sort of the table).
+            for after in ((0, 0), (2**20, 2**20)):
+                for sql, parameters in await sent_by(
+                    connection, queries.changes_statement("postgresql", after, limit=101)
+                ):
+                    plan = await plan_of(connection, sql, parameters)
+                    ranges = [
+                        node
+                        for node in _walk(plan)
+                        if node.get("Index Name") == "ix_recipe_change_xid_seq"
+                        and "ROW(xid, seq) >" in node.get("Index Cond", "")
+                    ]
+                    assert ranges, json.dumps(plan, indent=1)[:3000]
+                    assert not any(node["Node Type"] == "Sort" for node in _walk(plan)), json.dumps(plan)[:3000]
+
             # The list as it runs: every statement listing.page sends, for lists that take each of its paths.
             listing.forget()
             seen: list[str] = []
@@ -495,20 +532,26 @@ async def test_embedded_statements_explain(tmp_path: Path) -> None:
     failures: list[str] = []
     try:
         async with engine.connect() as connection:
-            for name, _builder, statement in entries:
+            for name, builder, statement in entries:
                 for sql, parameters in await sent_by(connection, statement):
                     steps = (await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters)).all()
                     details = [str(step[-1]) for step in steps]
                     whole = [d for d in details if d.startswith("SCAN ") and d.split()[1] in EMBEDDED_LOOKUPS]
                     if whole:
                         failures.append(f"{name}: {whole}\n{sql}\n{details}")
+                    # The change feed: a range of the primary key (every xid is 0 on SQLite).
+                    if (
+                        builder == "changes_statement"
+                        and "SEARCH recipe_change USING INTEGER PRIMARY KEY (rowid>?)" not in details
+                    ):
+                        failures.append(f"{name}: not a range of recipe_change's key\n{sql}\n{details}")
     finally:
         await engine.dispose()
     assert not failures, "\n\n".join(failures)
 
 
 #: Tables the embedded statements only look up by index (recipes themselves may be walked in a sort order).
-EMBEDDED_LOOKUPS = {"recipe_ingredient", "recipe_like", "recipe_tag", "comment"}
+EMBEDDED_LOOKUPS = {"recipe_ingredient", "recipe_like", "recipe_tag", "comment", "recipe_change"}
 
 
 def _covered(dialect: str) -> set[str]:
@@ -539,6 +582,7 @@ def api_reads(ids: Ids) -> list[str]:
         f"/api/v1/users/{ids.author}/recipes?limit=20",
         f"/api/v1/users/{ids.liker}/likes?limit=20",
         "/api/v1/ingredients?prefix=tom",
+        "/api/v1/recipes/changes?limit=100",
     ]
 
 

@@ -161,6 +161,10 @@ async def test_sqlite_seed_is_reproducible_and_consistent(tmp_path: Path) -> Non
             )
             assert mismatched.scalar_one() == 0
             await _assert_sqlite_arrays(connection)
+            feed = await connection.execute(
+                text("SELECT count(DISTINCT recipe_id), count(*) FROM recipe_change WHERE kind = 'created'")
+            )
+            assert feed.one() == (230, 230)  # the change feed has every seeded recipe as created
     finally:
         await engine.dispose()
     with pytest.raises(ValueError, match="already holds the users of --seed 5"):

@@ -66,6 +66,11 @@ async def test_postgres_seed_fills_the_filter_arrays(database_url: str) -> None:
             assert wrong.scalar_one() == 0
             used = await connection.execute(text("SELECT count(*) FROM ingredient WHERE recipe_count > 0"))
             assert used.scalar_one() > 10
+            # The change feed has every seeded recipe as created (its trigger fires under the COPY's replica mode).
+            feed = await connection.execute(
+                text("SELECT count(DISTINCT recipe_id) FILTER (WHERE kind = 'created'), count(*) FROM recipe_change")
+            )
+            assert feed.one() == (230, 230)
     finally:
         await engine.dispose()
 

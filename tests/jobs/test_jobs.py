@@ -39,12 +39,18 @@ async def test_periodic_jobs_run_on_their_schedule_and_a_failure_does_not_stop_t
 
 async def test_the_embedded_mode_runs_the_periodic_jobs_of_the_worker(tmp_path: Path) -> None:
     """An embedded API schedules every cron job the SAQ worker runs in server mode (outbox sweep and purge, token
-    purge, usage fold), and stops them at shutdown."""
+    purge, usage fold, change feed prune), and stops them at shutdown."""
     app = create_app(
         Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'cron.sqlite3'}", data_dir=str(tmp_path / "var"))
     )
     names = [str(getattr(job.function, "__name__", job.function)) for job in CRON_JOBS]
-    assert {"sweep_outbox", "purge_outbox", "purge_expired_tokens", "fold_ingredient_usage"} <= set(names)
+    assert {
+        "sweep_outbox",
+        "purge_outbox",
+        "purge_expired_tokens",
+        "fold_ingredient_usage",
+        "prune_recipe_changes",
+    } <= set(names)
     async with app.lifespan():
         queue = app.plugins.get(ChopchopPlugin).job_queue
         assert isinstance(queue, InProcessJobQueue)

@@ -44,6 +44,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from chopchop.app import create_app
+from chopchop.domain.recipes.controllers import CHANGE_CURSOR_PATTERN, change_cursors
 from chopchop.lib.apidoc import CONSISTENCY_TOKEN_HEADER, CONSISTENCY_TOKEN_PARAMETER
 from chopchop.lib.replicas import token_for
 from chopchop.openapi import build_document
@@ -72,6 +73,7 @@ CHECKS = [
 # must not be refused with 400: the document would promise more than the service accepts (found: unknown body
 # fields, constraints of list items, `minimum: 0` of PATCH fields).
 TOKEN_SHAPE = re.compile(cast("Any", CONSISTENCY_TOKEN_PARAMETER.schema).pattern)
+CHANGE_CURSOR_SHAPE = re.compile(CHANGE_CURSOR_PATTERN)
 BUSINESS_400 = {"confirmEmail", "resetPassword", "changePassword", "deleteMe"}
 RECIPE: dict[str, Any] = {
     "title": "Fuzzed soup",
@@ -154,6 +156,10 @@ def test_every_operation_conforms_to_the_document(case: Any, fuzzed: Fixture) ->
     token = (case.headers or {}).get(CONSISTENCY_TOKEN_HEADER)
     if isinstance(token, str) and token and TOKEN_SHAPE.fullmatch(token):
         case.headers[CONSISTENCY_TOKEN_HEADER] = token_for(token.partition(".")[0], fuzzed.token_key)
+    # A change-feed cursor too: one of the right shape becomes a real one (of a position before the data).
+    since = (case.query or {}).get("since")
+    if isinstance(since, str) and CHANGE_CURSOR_SHAPE.fullmatch(since):
+        case.query["since"] = change_cursors(fuzzed.app.plugins.get(ChopchopPlugin).settings).encode(0, len(since))
     headers = dict(fuzzed.headers)
     operation_id = case.operation.definition.raw.get("operationId")
     if operation_id in {"deleteMe", "logout"}:

@@ -5,7 +5,16 @@ from advanced_alchemy.base import orm_registry
 from chopchop.db import recipes as _recipes
 from chopchop.db import social as _social
 from chopchop.db.outbox import OutboxMessage, OutboxStatus
-from chopchop.db.recipes import Ingredient, IngredientUsage, Recipe, RecipeIngredient, RecipeLike, RecipeTag
+from chopchop.db.recipes import (
+    Ingredient,
+    IngredientUsage,
+    Recipe,
+    RecipeChange,
+    RecipeChangeHorizon,
+    RecipeIngredient,
+    RecipeLike,
+    RecipeTag,
+)
 from chopchop.db.social import Comment
 from chopchop.db.users import PendingRegistration, TokenPurpose, User, UserToken
 
@@ -23,6 +32,8 @@ __all__ = [
     "OutboxStatus",
     "PendingRegistration",
     "Recipe",
+    "RecipeChange",
+    "RecipeChangeHorizon",
     "RecipeIngredient",
     "RecipeLike",
     "RecipeTag",

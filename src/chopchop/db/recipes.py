@@ -13,7 +13,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
-from advanced_alchemy.types import DateTimeUTC
+from advanced_alchemy.types import GUID, DateTimeUTC
 from sqlalchemy import JSON, BigInteger, ForeignKey, Identity, Index, Integer, Numeric, String, Text, Uuid, text
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
@@ -159,12 +159,56 @@ class RecipeLike(DefaultBase):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
 
 
+class RecipeChange(DefaultBase):
+    """One entry of the change feed (``GET /recipes/changes``): the latest change of a recipe, or its tombstone.
+
+    Written only by the ``recipe_change_log`` triggers (migration 0010) in the transaction of the recipe's write,
+    whatever wrote it (the service, a cascade from an account's deletion, the seed's COPY): a recipe's earlier entry is
+    replaced by its new one, so the table holds one row per live recipe plus the tombstones of the retention window.
+    ``xid`` is the writer's transaction id on PostgreSQL (``pg_current_xact_id()``; 0 on SQLite, one writer at a
+    time): the feed reads in ``(xid, seq)`` order and only what transactions older than its snapshot's ``xmin``
+    wrote, so a transaction that commits after a later-numbered one is never skipped (docs/architecture.md).
+    """
+
+    __tablename__ = "recipe_change"
+    __table_args__ = (
+        # The feed: a range of (xid, seq) after the client's cursor.
+        Index("ix_recipe_change_xid_seq", "xid", "seq"),
+        # The trigger replaces a recipe's earlier entry.
+        Index("ix_recipe_change_recipe_id", "recipe_id"),
+        # The retention job: tombstones older than the window.
+        Index("ix_recipe_change_kind_changed_at", "kind", "changed_at"),
+        # SQLite: never reuse a deleted row's number (a replaced last entry would come back under a seen cursor).
+        {"sqlite_autoincrement": True},
+    )
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True)
+    xid: Mapped[int] = mapped_column(BigInteger)
+    recipe_id: Mapped[UUID] = mapped_column(GUID(length=16))  # the type of ``recipe.id`` (the trigger copies it)
+    # One of ``schemas.ChangeKind``: created, updated, deleted.
+    kind: Mapped[str] = mapped_column(String(10))
+    changed_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class RecipeChangeHorizon(DefaultBase):
+    """One row: the feed position of the newest tombstone the retention job pruned. A cursor before it may have
+    missed a deletion: 410 Gone (resynchronise from the start)."""
+
+    __tablename__ = "recipe_change_horizon"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    xid: Mapped[int] = mapped_column(BigInteger)
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
 __all__ = [
     "FULLTEXT_CONFIG",
     "POSTGRES_ONLY_INDEXES",
     "Ingredient",
     "IngredientUsage",
     "Recipe",
+    "RecipeChange",
+    "RecipeChangeHorizon",
     "RecipeIngredient",
     "RecipeLike",
     "RecipeTag",

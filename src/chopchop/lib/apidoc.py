@@ -454,17 +454,20 @@ def _is_request_id(document: OpenAPI, parameter: Parameter | Reference) -> bool:
 
 class _Shared:
     """The objects of one section of ``components`` (``headers``, ``parameters``, ``responses``): an object equal
-    to one already there is that one; another gets its own name (``Location``, then ``Location2``...)."""
+    to one already there is that one; another is named after the operation that first uses it
+    (``ListRecipeChangesLink``), or numbered when there is none (``Location2``)."""
 
     def __init__(self, section: dict[str, Any], kind: str) -> None:
         self.section, self.kind = section, kind
         self.names = {_fingerprint(value): name for name, value in section.items()}
 
-    def reference(self, name: str, value: Any) -> Reference:
+    def reference(self, name: str, value: Any, owner: str | None = None) -> Reference:
         fingerprint = _fingerprint(value)
         key = self.names.get(fingerprint)
         if key is None:
             key, number = name, 2
+            if key in self.section and owner:
+                key = name = f"{owner[:1].upper()}{owner[1:]}{name.replace('-', '')}"
             while key in self.section:
                 key, number = f"{name}{number}", number + 1
             self.section[key] = value
@@ -488,7 +491,7 @@ def share_components(document: OpenAPI) -> None:
     parameters = _Shared(components.parameters, "parameters")
     responses = _Shared(components.responses, "responses")
 
-    def share_headers(response: OpenAPIResponse) -> None:
+    def share_headers(response: OpenAPIResponse, owner: str | None = None) -> None:
         if response.headers:
             for header in response.headers.values():
                 if isinstance(header, OpenAPIHeader) and header.schema is None and header.content is None:
@@ -496,7 +499,7 @@ def share_components(document: OpenAPI) -> None:
                     # OpenAPI 3.1 requires a schema or a content: they are strings.
                     header.schema = Schema(type=OpenAPIType.STRING)
             response.headers = {
-                name: headers.reference(name, header) if isinstance(header, OpenAPIHeader) else header
+                name: headers.reference(name, header, owner) if isinstance(header, OpenAPIHeader) else header
                 for name, header in response.headers.items()
             }
 
@@ -512,7 +515,7 @@ def share_components(document: OpenAPI) -> None:
                 ]
             for status, response in (operation.responses or {}).items():
                 if isinstance(response, OpenAPIResponse):
-                    share_headers(response)
+                    share_headers(response, operation.operation_id)
                     if status == "default":
                         operation.responses[status] = responses.reference(DEFAULT_PROBLEM_RESPONSE, response)  # type: ignore[index]
     for response in components.responses.values():

@@ -99,6 +99,10 @@ class Conflict(ProblemError):
     status_code = 409
 
 
+class Gone(ProblemError):
+    status_code = 410
+
+
 class Unprocessable(ProblemError):
     status_code = 422
 
@@ -153,6 +157,7 @@ _DESCRIPTIONS: dict[int, tuple[str, str | None]] = {
         "you read it). Read it again and retry.",
         None,
     ),
+    410: ("What the request refers to is no longer kept.", None),
     413: ("The request body is larger than the service accepts (`CHOPCHOP_MAX_BODY_BYTES`).", None),
     422: (
         "The filters are valid but cannot be answered in time: add a condition that narrows them.",

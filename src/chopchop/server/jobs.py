@@ -34,6 +34,7 @@ CRON_JOBS = [
     CronJob(cast("Any", outbox.purge_outbox), cron="17 * * * *"),
     CronJob(cast("Any", account_jobs.purge_expired_tokens), cron="23 * * * *"),
     CronJob(cast("Any", recipe_jobs.fold_ingredient_usage), cron="* * * * *", timeout=50),
+    CronJob(cast("Any", recipe_jobs.prune_recipe_changes), cron="41 * * * *", timeout=300),
 ]
 
 

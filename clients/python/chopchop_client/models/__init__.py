@@ -5,6 +5,7 @@ from .access_token import AccessToken
 from .account import Account
 from .account_deletion import AccountDeletion
 from .author_ref import AuthorRef
+from .change_kind import ChangeKind
 from .comment_author import CommentAuthor
 from .comment_create import CommentCreate
 from .comment_page import CommentPage
@@ -32,6 +33,8 @@ from .password_change import PasswordChange
 from .password_reset import PasswordReset
 from .problem import Problem
 from .profile_update import ProfileUpdate
+from .recipe_change import RecipeChange
+from .recipe_change_page import RecipeChangePage
 from .recipe_create import RecipeCreate
 from .recipe_read import RecipeRead
 from .recipe_sort import RecipeSort
@@ -50,6 +53,7 @@ __all__ = (
     "Account",
     "AccountDeletion",
     "AuthorRef",
+    "ChangeKind",
     "CommentAuthor",
     "CommentCreate",
     "CommentPage",
@@ -77,6 +81,8 @@ __all__ = (
     "PasswordReset",
     "Problem",
     "ProfileUpdate",
+    "RecipeChange",
+    "RecipeChangePage",
     "RecipeCreate",
     "RecipeRead",
     "RecipeSort",

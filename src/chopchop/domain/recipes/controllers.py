@@ -7,10 +7,12 @@ who asks. Writes need an access token; only a recipe's author may change or dele
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import FromPath, JSONBody, QueryParameter
@@ -26,6 +28,8 @@ from chopchop.domain.recipes.schemas import (
     IngredientPage,
     LikedRecipePage,
     LikeState,
+    RecipeChange,
+    RecipeChangePage,
     RecipeCreate,
     RecipeFilters,
     RecipeRead,
@@ -33,10 +37,19 @@ from chopchop.domain.recipes.schemas import (
     RecipeSummaryPage,
     RecipeUpdate,
 )
-from chopchop.domain.recipes.services import IngredientService, RecipeLikeService, RecipeService, normalise_name
+from chopchop.domain.recipes.services import (
+    ChangeFeedExpired,
+    IngredientService,
+    Position,
+    RecipeChangeService,
+    RecipeLikeService,
+    RecipeService,
+    normalise_name,
+)
 from chopchop.lib.apidoc import LOCATION, ApiOperation
 from chopchop.lib.cache import cached_public, invalidate
 from chopchop.lib.conditional import etag_of_struct, require_match
+from chopchop.lib.cursors import CursorCodec, InvalidCursor, derive_key
 from chopchop.lib.pagination import (
     DEFAULT_LIMIT,
     LIST_RESPONSE_HEADERS,
@@ -45,7 +58,7 @@ from chopchop.lib.pagination import (
     SearchOffset,
     page_response,
 )
-from chopchop.lib.problems import BadRequest, problems
+from chopchop.lib.problems import BadRequest, Gone, problems
 from chopchop.lib.text import QUERY_TEXT, folded_name_pattern, is_query_text
 from chopchop.settings import Settings
 
@@ -56,6 +69,7 @@ recipe_dependencies = {
     "recipes_service": Provide(create_service_provider(RecipeService)),
     "likes_service": Provide(create_service_provider(RecipeLikeService)),
     "ingredients_service": Provide(create_service_provider(IngredientService)),
+    "changes_service": Provide(create_service_provider(RecipeChangeService)),
 }
 
 _RECIPE_ERRORS = {403: "Only the recipe's author may do this.", 404: "The recipe does not exist."}
@@ -111,6 +125,32 @@ def _names(values: list[str] | None, parameter: str) -> tuple[str, ...]:
             raise BadRequest(msg, slug="invalid-filter")
         names.append(name)
     return tuple(dict.fromkeys(names))
+
+
+CHANGES_PATH = f"{RECIPES_PATH}/changes"
+CHANGES_DEFAULT_LIMIT = 100
+CHANGES_MAX_LIMIT = 1000
+_CHANGE_CURSOR_VERSION = 1
+#: The shape of a change cursor (the document says it; the MAC it cannot: a well-shaped forgery is a 400 too).
+CHANGE_CURSOR_PATTERN = CursorCodec(b"", version=_CHANGE_CURSOR_VERSION, fields=2).pattern
+
+
+def change_cursors(settings: Settings) -> CursorCodec:
+    """Cursors of the change feed: (transaction id, sequence number), MACed with a key of their own derived from
+    the JWT secret."""
+    key = derive_key(settings.jwt_secret, "recipe-changes")
+    return CursorCodec(key, version=_CHANGE_CURSOR_VERSION, fields=2)
+
+
+def _since(codec: CursorCodec, since: str | None) -> Position | None:
+    if since is None:
+        return None
+    try:
+        xid, seq = codec.decode(since)
+    except InvalidCursor:
+        msg = "`since` is not a cursor of this feed: pass a `next_cursor` or entry `cursor` exactly as received."
+        raise BadRequest(msg, slug="invalid-cursor") from None
+    return (xid, seq)
 
 
 def _location(recipe_id: UUID) -> dict[str, str]:
@@ -183,6 +223,93 @@ class RecipeController(Controller):
         )
         return page_response(
             request, items, total=total, limit=limit, offset=offset, total_exact=exact, page_type=RecipeSummaryPage
+        )
+
+    @get(
+        "/changes",
+        operation_id="listRecipeChanges",
+        operation_class=ApiOperation,
+        tags=["recipes"],
+        exclude_from_auth=True,
+        security=[{}],
+        response_headers=[
+            ResponseHeader(
+                name="Link",
+                description='RFC 8288 link to poll next: `<url>; rel="next"` (the same `since` as `next_cursor`).',
+                documentation_only=True,
+                required=True,
+            )
+        ],
+        responses=problems(
+            304,
+            400,
+            410,
+            descriptions={
+                400: "`since` is not a cursor this feed issued (type `.../invalid-cursor`), or `limit` is out of "
+                "range.",
+                410: "Deletions after `since` are no longer kept (`CHOPCHOP_CHANGE_RETENTION_DAYS`; type "
+                "`.../cursor-expired`): drop your copy and resynchronise from the start (no `since`).",
+            },
+        ),
+    )
+    async def list_recipe_changes(
+        self,
+        changes_service: NamedDependency[RecipeChangeService],
+        settings: NamedDependency[Settings],
+        since: Annotated[
+            str | None,
+            QueryParameter(
+                pattern=CHANGE_CURSOR_PATTERN,
+                description="Where to resume: the `next_cursor` (or an entry's `cursor`) of your last poll, as "
+                "received. Absent: from the start (every live recipe, then recent deletions).",
+            ),
+        ] = None,
+        limit: Annotated[
+            int,
+            QueryParameter(
+                ge=1,
+                le=CHANGES_MAX_LIMIT,
+                description=f"Entries per page: 1 to {CHANGES_MAX_LIMIT} (default {CHANGES_DEFAULT_LIMIT}).",
+            ),
+        ] = CHANGES_DEFAULT_LIMIT,
+    ) -> Response[RecipeChangePage]:
+        """The change feed of sync clients: created and updated recipes and tombstones of deleted ones, in commit
+        order, from a cursor.
+
+        Each recipe appears once, with its latest change: a recipe changed several times since your last poll comes
+        once, as it is now; created and updated both mean "upsert this summary" (a recipe created and then edited
+        before you polled comes as `updated`), deleted means "remove it". Like and comment counters moving are not
+        changes. No change is ever skipped, even one whose transaction committed after a later one: poll with
+        `next_cursor` until `has_more` is false, then again later. Public, never cached.
+        """
+        codec = change_cursors(settings)
+        position = _since(codec, since)
+        try:
+            batch = await changes_service.changes_after(position, limit=limit)
+        except ChangeFeedExpired:
+            msg = (
+                "Changes after this cursor are no longer kept: resynchronise from the start of the feed "
+                "(no `since`) and replace your copy."
+            )
+            raise Gone(msg, slug="cursor-expired") from None
+        items = [
+            RecipeChange(
+                kind=change.kind,
+                recipe_id=change.recipe_id,
+                changed_at=change.changed_at,
+                cursor=codec.encode(*change.position),
+                recipe=change.recipe,
+            )
+            for change in batch.changes
+        ]
+        # Nothing new: the cursor that was sent (or the start's), to poll again.
+        next_cursor = codec.encode(*batch.last) if batch.last is not None else since or codec.encode(0, 0)
+        link = f"{settings.public_base_url.rstrip('/')}{CHANGES_PATH}?" + urlencode(
+            [("limit", str(limit)), ("since", next_cursor)]
+        )
+        return Response(
+            RecipeChangePage(items=items, next_cursor=next_cursor, has_more=batch.has_more),
+            headers={"Link": f'<{link}>; rel="next"'},
         )
 
     @post(

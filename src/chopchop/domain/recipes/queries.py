@@ -15,9 +15,12 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
+    Delete,
     Select,
     String,
+    Text,
     Update,
     Uuid,
     delete,
@@ -31,6 +34,7 @@ from sqlalchemy import (
     select,
     text,
     true,
+    tuple_,
     update,
 )
 from sqlalchemy import cast as cast_
@@ -41,7 +45,17 @@ from sqlalchemy.sql.dml import ReturningDelete, ReturningUpdate
 from sqlalchemy.sql.expression import ClauseElement, Executable
 from sqlalchemy.sql.util import ClauseAdapter
 
-from chopchop.db import Ingredient, IngredientUsage, Recipe, RecipeIngredient, RecipeLike, RecipeTag, User
+from chopchop.db import (
+    Ingredient,
+    IngredientUsage,
+    Recipe,
+    RecipeChange,
+    RecipeChangeHorizon,
+    RecipeIngredient,
+    RecipeLike,
+    RecipeTag,
+    User,
+)
 from chopchop.db.recipes import FULLTEXT_CONFIG
 from chopchop.domain.recipes.schemas import TAG_MAX_LENGTH, RecipeFilters, RecipeSort
 from chopchop.lib.sql import PLAIN, insert_on_conflict
@@ -539,3 +553,80 @@ FROM ingredient i2 LEFT JOIN (
 WHERE i2.id = i.id AND i.recipe_count IS DISTINCT FROM coalesce(c.n, 0)
 """
 )
+
+
+# The change feed (GET /recipes/changes)
+
+#: PostgreSQL: the oldest transaction still running when the statement's snapshot was taken. Every transaction with a
+#: smaller id has ended, and no new one can get a smaller id: what they wrote is final (docs/architecture.md).
+SNAPSHOT_XMIN = cast_(cast_(func.pg_snapshot_xmin(func.pg_current_snapshot()), Text), BigInteger)
+
+
+def _position(position: tuple[int, int]) -> ColumnElement[Any]:
+    return tuple_(literal(position[0], BigInteger()), literal(position[1], BigInteger()))
+
+
+def changes_statement(dialect: str, after: tuple[int, int], *, limit: int) -> Select[Any]:
+    """The feed after the position ``(xid, seq)``, in commit order, each entry with the recipe's summary (NULLs for a
+    tombstone): one range of ``ix_recipe_change_xid_seq`` and two primary-key lookups per entry.
+
+    PostgreSQL: only entries of transactions older than the snapshot's ``xmin``; one that is still running (it may
+    have numbered its entry before one that committed first) shows up, in its place, once it has ended. SQLite: one
+    writer at a time, entries are numbered in commit order (``xid`` is 0)."""
+    if dialect == "postgresql":
+        conditions = [tuple_(RecipeChange.xid, RecipeChange.seq) > _position(after), RecipeChange.xid < SNAPSHOT_XMIN]
+        order = [RecipeChange.xid, RecipeChange.seq]
+    else:
+        # Every xid is 0: a range of the primary key (a row-value range would start at xid >= 0, from the start).
+        conditions = [RecipeChange.seq > after[1]]
+        order = [RecipeChange.seq]
+    return (
+        select(
+            RecipeChange.xid.label("change_xid"),
+            RecipeChange.seq.label("change_seq"),
+            RecipeChange.kind.label("change_kind"),
+            RecipeChange.recipe_id.label("change_recipe_id"),
+            RecipeChange.changed_at.label("change_changed_at"),
+            *SUMMARY_COLUMNS,
+        )
+        .select_from(RecipeChange)
+        .outerjoin(Recipe, Recipe.id == RecipeChange.recipe_id)
+        .outerjoin(User, User.id == Recipe.author_id)
+        .where(*conditions)
+        .order_by(*order)
+        .limit(limit)
+    )
+
+
+def change_horizon_statement() -> Select[tuple[int, int]]:
+    """The position of the newest pruned tombstone."""
+    return select(RecipeChangeHorizon.xid, RecipeChangeHorizon.seq).where(RecipeChangeHorizon.id == 1)
+
+
+def newest_expired_tombstone_statement(cutoff: datetime) -> Select[tuple[int, int]]:
+    """The position of the newest tombstone older than ``cutoff`` (None: nothing to prune)."""
+    return (
+        select(RecipeChange.xid, RecipeChange.seq)
+        .where(RecipeChange.kind == "deleted", RecipeChange.changed_at < cutoff)
+        .order_by(RecipeChange.xid.desc(), RecipeChange.seq.desc())
+        .limit(1)
+    )
+
+
+def advance_horizon_statement(dialect: str, position: tuple[int, int]) -> Any:
+    """Move the horizon forward to ``position``, never back (no row yet: nothing was pruned before)."""
+    statement = insert_on_conflict(dialect)(RecipeChangeHorizon).values(id=1, xid=position[0], seq=position[1])
+    return statement.on_conflict_do_update(
+        index_elements=[RecipeChangeHorizon.id],
+        set_={"xid": statement.excluded.xid, "seq": statement.excluded.seq},
+        where=tuple_(RecipeChangeHorizon.xid, RecipeChangeHorizon.seq) < _position(position),
+    )
+
+
+def prune_tombstones_statement(cutoff: datetime, horizon: tuple[int, int]) -> Delete:
+    """Drop the tombstones older than ``cutoff`` up to the horizon (recorded first, in the same transaction)."""
+    return delete(RecipeChange).where(
+        RecipeChange.kind == "deleted",
+        RecipeChange.changed_at < cutoff,
+        tuple_(RecipeChange.xid, RecipeChange.seq) <= _position(horizon),
+    )

@@ -320,3 +320,53 @@ class RecipeFilters(msgspec.Struct, frozen=True):
     ingredients_any: tuple[str, ...] = ()
     exclude_ingredients: tuple[str, ...] = ()
     q: str | None = None
+
+
+class ChangeKind(StrEnum):
+    """What happened to a recipe, as the change feed reports it."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    DELETED = "deleted"
+
+
+class RecipeChange(msgspec.Struct, omit_defaults=True):
+    """One entry of the change feed: the latest change of a recipe, or the tombstone of a deleted one."""
+
+    kind: ChangeKind
+    recipe_id: UUID
+    changed_at: Annotated[
+        datetime,
+        Meta(description="When the change was made (created, updated: the recipe's `updated_at`)."),
+    ]
+    cursor: Annotated[
+        str,
+        Meta(description="The feed's position just after this entry: pass it as `since` to resume from here."),
+    ]
+    recipe: Annotated[
+        RecipeSummary | None,
+        Meta(
+            description="created, updated: the recipe as it is now (its counters are live values, not changes). "
+            "deleted: absent (a tombstone: remove your copy)."
+        ),
+    ] = None
+
+
+class RecipeChangePage(msgspec.Struct):
+    """A page of the change feed, in commit order, and where to resume."""
+
+    items: list[RecipeChange]
+    next_cursor: Annotated[
+        str,
+        Meta(
+            description='Pass it as `since` on the next poll (also in `Link: rel="next"`). When nothing was new it '
+            "is the cursor that was sent."
+        ),
+    ]
+    has_more: Annotated[
+        bool,
+        Meta(
+            description="True: more changes are waiting, ask again now. False: you are up to date; poll again "
+            "later with `next_cursor`."
+        ),
+    ]
