@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.sql.dml import ReturningDelete, ReturningUpdate
 
 from chopchop.db import Comment, Recipe, User
+from chopchop.lib.cursors import Seek, keyset_condition
 from chopchop.lib.sql import PLAIN
 
 
@@ -36,16 +37,18 @@ COMMENT_KEYS = (Comment.created_at, Comment.id)
 
 
 def comment_page_statement(
-    recipe_id: UUID, *, limit: int, offset: int, start: ColumnElement[bool] | None = None, reverse: bool = False
+    recipe_id: UUID, *, limit: int, offset: int, seek: Seek | None = None
 ) -> Select[tuple[Comment, str]]:
     """One page of a recipe's comments with their authors' names, oldest first (ties broken by id).
 
     A deferred join: the offset walks the index alone (an index-only scan), and only the page's rows are read
-    from the table and joined to their authors. Joining first would fetch every skipped row too. From a cursor,
-    ``start`` (a keyset condition on ``COMMENT_KEYS``) makes it a range of that index; ``reverse`` walks back."""
+    from the table and joined to their authors. Joining first would fetch every skipped row too. From a cursor's
+    position (``seek`` on ``COMMENT_KEYS``) it is a range of that index (backward: the other way, flipped by the
+    caller)."""
+    reverse = seek is not None and seek.backward
     conditions = [Comment.recipe_id == recipe_id]
-    if start is not None:
-        conditions.append(start)
+    if seek is not None:
+        conditions.append(keyset_condition(COMMENT_KEYS, seek, descending=False))
     order = [key.desc() if reverse else key.asc() for key in COMMENT_KEYS]
     window = select(Comment.id).where(*conditions).order_by(*order).limit(limit).offset(offset).subquery("window")
     return _with_author().join(window, window.c.id == Comment.id).order_by(*order)

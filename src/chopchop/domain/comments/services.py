@@ -14,7 +14,7 @@ from msgspec import UNSET, UnsetType
 
 from chopchop.db import Comment, User
 from chopchop.domain.comments import queries
-from chopchop.lib.cursors import Seek, Slice, keyset_condition, take
+from chopchop.lib.cursors import Seek, Slice, take
 from chopchop.lib.problems import Forbidden
 from chopchop.lib.sql import Service
 
@@ -65,13 +65,8 @@ class CommentService(Service[Comment, CommentRepository]):
         total = int(found[1])
         if seek is None and offset >= total:
             return Slice([], []), total
-        start = None if seek is None else keyset_condition(queries.COMMENT_KEYS, seek, descending=False)
         statement = queries.comment_page_statement(
-            recipe_id,
-            limit=limit if seek is None else limit + 1,
-            offset=offset,
-            start=start,
-            reverse=seek is not None and seek.backward,
+            recipe_id, limit=limit if seek is None else limit + 1, offset=offset, seek=seek
         )
         rows, more = take(list((await self.session.execute(statement)).tuples()), limit=limit, seek=seek)
         found_rows = [CommentWithAuthor(comment, name) for comment, name in rows]

@@ -474,14 +474,13 @@ def active_user_statement(user_id: UUID) -> Select[tuple[UUID]]:
 LIKED_KEYS = (RecipeLike.created_at, RecipeLike.recipe_id)
 
 
-def liked_page_statement(
-    user_id: UUID, *, limit: int, offset: int, start: ColumnElement[bool] | None = None, reverse: bool = False
-) -> Select[Any]:
-    """A user's liked recipes, most recently liked first (from a cursor's keyset condition ``start`` on
-    ``LIKED_KEYS``: a range of the (user_id, created_at, recipe_id) index)."""
+def liked_page_statement(user_id: UUID, *, limit: int, offset: int, seek: Seek | None = None) -> Select[Any]:
+    """A user's liked recipes, most recently liked first (from a cursor's position ``seek`` on ``LIKED_KEYS``: a
+    range of the (user_id, created_at, recipe_id) index; backward: the other way, flipped by the caller)."""
+    reverse = seek is not None and seek.backward
     conditions = [RecipeLike.user_id == user_id]
-    if start is not None:
-        conditions.append(start)
+    if seek is not None:
+        conditions.append(keyset_condition(LIKED_KEYS, seek, descending=True))
     return (
         select(RecipeLike.created_at, *SUMMARY_COLUMNS)
         .select_from(RecipeLike)

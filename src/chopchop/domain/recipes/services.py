@@ -36,7 +36,7 @@ from chopchop.domain.recipes.schemas import (
     RecipeSummary,
     RecipeUpdate,
 )
-from chopchop.lib.cursors import Seek, Slice, keyset_condition, take
+from chopchop.lib.cursors import Seek, Slice, take
 from chopchop.lib.problems import Forbidden
 from chopchop.lib.sql import Service
 from chopchop.lib.text import fold
@@ -358,13 +358,8 @@ class RecipeService(Service[Recipe, RecipeRepository]):
     ) -> tuple[Slice, int]:
         """A page of the user's likes (from a cursor: ``limit + 1`` rows from its position) and how many in all."""
         await self.require_active_user(user_id)
-        start = None if seek is None else keyset_condition(queries.LIKED_KEYS, seek, descending=True)
         statement = queries.liked_page_statement(
-            user_id,
-            limit=limit if seek is None else limit + 1,
-            offset=offset,
-            start=start,
-            reverse=seek is not None and seek.backward,
+            user_id, limit=limit if seek is None else limit + 1, offset=offset, seek=seek
         )
         rows = (await self.session.execute(statement)).all()
         total = (await self.session.execute(queries.liked_count_statement(user_id))).scalar_one()

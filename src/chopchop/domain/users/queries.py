@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from chopchop.db import Comment, Recipe, User
+from chopchop.lib.cursors import Seek, keyset_condition
 from chopchop.lib.text import LIKE_ESCAPE, like_escaped
 
 
@@ -39,14 +40,16 @@ def directory_keys() -> tuple[ColumnElement[str], InstrumentedAttribute[UUID]]:
 
 
 def directory_page_statement(
-    query: str | None, *, limit: int, offset: int, start: ColumnElement[bool] | None = None, reverse: bool = False
+    query: str | None, *, limit: int, offset: int, seek: Seek | None = None
 ) -> Select[tuple[User, str]]:
     """Active users by name (case-insensitive, ties broken by id): the order of the partial index; each with its
-    lower-cased name (a cursor's key: Python's ``str.lower`` is not the database's). From a cursor, ``start`` (a
-    keyset condition on ``directory_keys``) makes it a range of that index; ``reverse`` walks back."""
+    lower-cased name (a cursor's key: Python's ``str.lower`` is not the database's). From a cursor's position
+    (``seek`` on ``directory_keys``) it is a range of that index (backward: the other way, flipped by the
+    caller)."""
+    reverse = seek is not None and seek.backward
     conditions = _directory(query)
-    if start is not None:
-        conditions.append(start)
+    if seek is not None:
+        conditions.append(keyset_condition(directory_keys(), seek, descending=False))
     name, id_ = directory_keys()
     order: list[ColumnElement[Any]] = [name.desc(), id_.desc()] if reverse else [name.asc(), id_.asc()]
     return select(User, name).where(*conditions).order_by(*order).limit(limit).offset(offset)

@@ -10,7 +10,7 @@ from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 
 from chopchop.db import User
 from chopchop.domain.users import queries
-from chopchop.lib.cursors import Seek, Slice, keyset_condition, take
+from chopchop.lib.cursors import Seek, Slice, take
 from chopchop.lib.sql import Service
 
 
@@ -38,13 +38,8 @@ class UserDirectoryService(Service[User, UserDirectoryRepository]):
         total = int((await self.session.execute(queries.directory_count_statement(query))).scalar_one())
         if seek is None and offset >= total:
             return Slice([], []), total
-        start = None if seek is None else keyset_condition(queries.directory_keys(), seek, descending=False)
         statement = queries.directory_page_statement(
-            query,
-            limit=limit if seek is None else limit + 1,
-            offset=offset,
-            start=start,
-            reverse=seek is not None and seek.backward,
+            query, limit=limit if seek is None else limit + 1, offset=offset, seek=seek
         )
         rows, more = take(list((await self.session.execute(statement)).tuples()), limit=limit, seek=seek)
         return Slice([user for user, _ in rows], [(name, user.id) for user, name in rows], more), total
