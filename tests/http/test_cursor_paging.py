@@ -9,6 +9,7 @@ import itertools
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,13 +17,14 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import delete
 
+from chopchop.app import create_app
 from chopchop.db import Recipe
 from chopchop.lib import cursors
 from chopchop.lib.cursors import CursorScope, cursor_key, encode_cursor
 from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings
 from tests.factories import recipe_payload
-from tests.helpers import Client, quick_user
+from tests.helpers import Client, asgi_client, quick_user
 
 pytestmark = pytest.mark.integration
 
@@ -305,3 +307,25 @@ async def test_cursor_pages_are_cached_by_cursor_with_public_links(client: Clien
     assert created.status_code == 201, created.text
     body = await get_page(client, RECIPES, {**params, "cursor": first["next_cursor"]})
     assert [item["title"] for item in body["items"]] == ["Dish 01a", "Dish 02"]
+
+
+async def test_embedded_mode_walks_every_sort_by_cursor(tmp_path: Path) -> None:
+    """SQLite (the embedded mode) answers cursor pages with its own statements: the same walks, both ways."""
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'chopchop.sqlite3'}",
+        mail_outbox_dir=str(tmp_path / "outbox"),
+        data_dir=str(tmp_path / "data"),
+        log_level="WARNING",
+        public_base_url=BASE,
+    )
+    app = create_app(settings)
+    async with app.lifespan(), asgi_client(app) as http:
+        author, _ = await quick_user(app, "ada@example.com", "Ada")
+        for i in range(4):
+            await quick_user(app, f"cook{i}@example.com", f"Cook {i % 2}")
+        await add_recipes(app, author, 13)
+        for sort in SORTS:
+            assert len(await check_walk(http, RECIPES, {"sort": sort})) == 13
+            await check_walk(http, RECIPES, {"sort": sort, "q": "soup", "complexity": "hard"}, limit=2)
+            await check_walk(http, f"/api/v1/users/{author}/recipes", {"sort": sort}, limit=5)
+        assert len(await check_walk(http, "/api/v1/users", {}, limit=2)) == 5
