@@ -47,6 +47,7 @@ from chopchop.domain.recipes import listing, queries
 from chopchop.domain.recipes.listing import Budget
 from chopchop.domain.recipes.queries import Criteria
 from chopchop.domain.recipes.schemas import Complexity, RecipeFilters, RecipeSort
+from chopchop.lib.cursors import Seek
 from chopchop.lib.pagination import MAX_SEARCH_OFFSET
 from chopchop.settings import Settings
 from tests.helpers import Client, sent_statements
@@ -200,6 +201,12 @@ async def typical_queries(
     ]
     deep = queries.broad_statement(everything, RecipeSort.NEWEST, limit=20, offset=MAX_SEARCH_OFFSET)
     entries.append((f"deep page (offset {MAX_SEARCH_OFFSET})", "broad_statement", deep))
+    # Cursor pages deep in each order, both ways: the walk starts at the position.
+    for sort in RecipeSort:
+        for backward in (False, True):
+            seek = await deep_seek(connection, sort, backward=backward)
+            cursor_page = queries.broad_statement(everything, sort, limit=21, offset=0, seek=seek)
+            entries.append((f"cursor page, {sort}, backward={backward}", "broad_statement", cursor_page))
     cases: dict[str, tuple[RecipeFilters, bool]] = {
         "author": (RecipeFilters(author=ids.author), True),
         "complexity": (RecipeFilters(complexity=Complexity.HARD), False),
@@ -220,9 +227,18 @@ async def typical_queries(
             entries.append((f"exact, {name}", "narrow_statement", exact))
     author_only = Criteria(RecipeFilters(author=ids.author)).conditions()
     most_liked = queries.narrow_statement(author_only, RecipeSort.MOST_LIKED, limit=20, offset=0, cap=CAP)
+    seek = await deep_seek(connection, RecipeSort.NEWEST, backward=False, where=f"author_id = '{ids.author}'", row=20)
+    cursor_exact = queries.narrow_statement(author_only, RecipeSort.NEWEST, limit=21, offset=0, cap=CAP, seek=seek)
+    liked_seek = await liked_seek_of(connection, ids.liker)
     return [
         *entries,
         ("exact, author, most liked", "narrow_statement", most_liked),
+        ("exact, author, cursor page", "narrow_statement", cursor_exact),
+        (
+            "liked recipes of a user, cursor page",
+            "liked_page_statement",
+            queries.liked_page_statement(ids.liker, limit=21, offset=0, seek=liked_seek),
+        ),
         (
             "liked recipes of a user",
             "liked_page_statement",
@@ -232,6 +248,26 @@ async def typical_queries(
         ("ingredient autocomplete", "ingredient_statement", ingredients_page("postgresql")),
         ("ingredient autocomplete count", "ingredient_count_statement", queries.ingredient_count_statement("tom")),
     ]
+
+
+async def deep_seek(
+    connection: AsyncConnection, sort: RecipeSort, *, backward: bool, where: str = "true", row: int = RECIPES // 2
+) -> Seek:
+    """A cursor's position deep in ``sort``'s order: the sort key values of its ``row``-th recipe."""
+    names = [name for name, _ in queries.SORT_KEYS[sort]]
+    order = ", ".join(f"{name} {'DESC' if descending else 'ASC'}" for name, descending in queries.SORT_KEYS[sort])
+    sql = f"SELECT {', '.join(names)} FROM recipe WHERE {where} ORDER BY {order} OFFSET {row} LIMIT 1"
+    found = (await connection.execute(text(sql))).one_or_none()
+    if found is None:  # fewer rows: the last one
+        sql = f"SELECT {', '.join(names)} FROM recipe WHERE {where} ORDER BY {order} DESC LIMIT 1"
+        found = (await connection.execute(text(sql.replace("ASC DESC", "DESC").replace("DESC DESC", "ASC")))).one()
+    return Seek(tuple(found), backward)
+
+
+async def liked_seek_of(connection: AsyncConnection, liker: uuid.UUID) -> Seek:
+    sql = "SELECT created_at, recipe_id FROM recipe_like WHERE user_id = :u ORDER BY created_at DESC OFFSET 20 LIMIT 1"
+    found = (await connection.execute(text(sql), {"u": liker})).one()
+    return Seek(tuple(found), False)
 
 
 def ingredients_page(dialect: str) -> Any:
@@ -293,6 +329,13 @@ def recipe_statements(ids: Ids, dialect: str) -> list[Entry]:
     for filters in embedded_filters(ids):
         page = queries.embedded_page_statement(filters, RecipeSort.NEWEST, limit=20, offset=0)
         lists.append((f"embedded page, {filters}", "embedded_page_statement", page))
+    for sort in RecipeSort:
+        keys = {"created_at": now, "like_count": 3, "comment_count": 1, "title": "Soup", "total_minutes": 20}
+        position = tuple(keys[name] if name != "id" else ids.recipe for name, _ in queries.SORT_KEYS[sort])
+        for backward in (False, True):
+            seek = Seek(position, backward)
+            page = queries.embedded_page_statement(RecipeFilters(), sort, limit=21, offset=0, seek=seek)
+            lists.append((f"embedded cursor page, {sort}, backward={backward}", "embedded_page_statement", page))
         lists.append(
             (f"embedded count, {filters}", "embedded_count_statement", queries.embedded_count_statement(filters))
         )
@@ -509,15 +552,64 @@ async def test_typical_recipe_queries_use_indexes(database_url: str, app: Litest
 
             # The statements the API really sends (the list path joins page, tags and count in one statement):
             # captured as they go out, uncached, and explained with their parameters.
-            for path in api_reads(ids):
+            for path in [*api_reads(ids), *await cursor_reads(client, ids)]:
                 with sent_statements(app) as sent:
                     response = await client.get(path, headers={"Cache-Control": "no-cache"})
                 assert response.status_code == 200, (path, response.text)
                 assert sent, path
                 failures += await explain_as_run(connection, sent, path)
             assert not failures, "\n\n".join(failures)
+
+            # A deep cursor page reads what the first page reads: the walk is an index range from the position.
+            for sort in RecipeSort:
+                await deep_cursor_reads_a_page(connection, sort)
     finally:
         await engine.dispose()
+
+
+async def deep_cursor_reads_a_page(connection: AsyncConnection, sort: RecipeSort) -> None:
+    """Half-way down ``sort``'s order by cursor, the sort's index is entered at the position (an ``Index Cond`` on
+    the row comparison) and about a page of its rows is read, where an offset reads every row it skips."""
+    everything = Criteria(RecipeFilters()).conditions()
+    seek = await deep_seek(connection, sort, backward=False)
+    column = queries.SORT_KEYS[sort][0][0]
+    index = f"ix_recipe_{column}_id"
+    for name, statement, most in [
+        ("cursor", queries.broad_statement(everything, sort, limit=21, offset=0, seek=seek), 2 * 21),
+        ("offset", queries.broad_statement(everything, sort, limit=20, offset=RECIPES // 2), None),
+    ]:
+        (sql, parameters), *_ = await sent_by(connection, statement)
+        raw = (await connection.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", parameters)).scalar_one()
+        plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+        walks = [node for node in _walk(plan) if node.get("Index Name") == index]
+        assert walks, (sort, name, json.dumps(plan)[:2000])
+        read = sum(int(node["Actual Rows"]) for node in walks)
+        if most is not None:
+            assert all("Index Cond" in node for node in walks), (sort, json.dumps(walks)[:2000])
+            assert read <= most, (sort, read)
+        else:
+            assert read >= RECIPES // 2, (sort, read)
+        await connection.rollback()
+
+
+async def cursor_reads(client: Client, ids: Ids) -> list[str]:
+    """Cursor pages of the lists, as URLs: each list's second page, from its first page's ``next_cursor``."""
+    firsts = [
+        *(f"/api/v1/recipes?limit=20&sort={sort}" for sort in RecipeSort),
+        "/api/v1/recipes?limit=20&complexity=hard",
+        f"/api/v1/recipes?limit=20&author={ids.author}",
+        f"/api/v1/users/{ids.author}/recipes?limit=20",
+        f"/api/v1/users/{ids.liker}/likes?limit=5",
+    ]
+    urls = []
+    for first in firsts:
+        response = await client.get(first, headers={"Cache-Control": "no-cache"})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        urls.append(f"{first}&cursor={body['next_cursor']}")
+        second = await client.get(urls[-1], headers={"Cache-Control": "no-cache"})
+        urls.append(f"{first}&cursor={second.json()['prev_cursor']}")
+    return urls
 
 
 async def test_embedded_statements_explain(tmp_path: Path) -> None:

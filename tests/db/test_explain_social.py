@@ -23,6 +23,7 @@ from chopchop.domain.comments import queries as comment_queries
 from chopchop.domain.comments.services import CommentService
 from chopchop.domain.users import queries as user_queries
 from chopchop.domain.users.services import UserDirectoryService
+from chopchop.lib.cursors import Seek
 from tests.db.test_explain_recipes import Entry, plan_of, sent_by, statement_builders
 
 pytestmark = pytest.mark.integration
@@ -247,6 +248,8 @@ async def test_social_queries_use_indexes(seeded: AsyncEngine) -> None:
     )
     (commenter,) = await _ids(engine, f"SELECT author_id FROM comment WHERE id = '{a_comment}'")  # noqa: S608
 
+    comment_seek, user_seek = await deep_seeks(engine, hot_recipe)
+
     async def comment(session: AsyncSession) -> object:
         author = await session.get(User, busy_user)
         assert author is not None
@@ -258,6 +261,18 @@ async def test_social_queries_use_indexes(seeded: AsyncEngine) -> None:
         ),
         "comments of a busy recipe, page 100": lambda s: CommentService(session=s).page_for_recipe(
             hot_recipe, limit=20, offset=2000
+        ),
+        "comments of a busy recipe, by cursor half-way": lambda s: CommentService(session=s).page_for_recipe(
+            hot_recipe, limit=20, offset=0, seek=comment_seek
+        ),
+        "comments of a busy recipe, by cursor backward": lambda s: CommentService(session=s).page_for_recipe(
+            hot_recipe, limit=20, offset=0, seek=Seek(comment_seek.keys, backward=True)
+        ),
+        "users directory, by cursor half-way": lambda s: UserDirectoryService(session=s).page(
+            query=None, limit=20, offset=0, seek=user_seek
+        ),
+        "users directory, by cursor backward": lambda s: UserDirectoryService(session=s).page(
+            query=None, limit=20, offset=0, seek=Seek(user_seek.keys, backward=True)
         ),
         "comments of a quiet recipe": lambda s: CommentService(session=s).page_for_recipe(
             quiet_recipe, limit=20, offset=0
@@ -289,6 +304,25 @@ async def test_social_queries_use_indexes(seeded: AsyncEngine) -> None:
     # Every builder, with realistic parameters (what the calls above did not send is explained all the same).
     entries = builder_entries(hot_recipe=hot_recipe, a_comment=a_comment, commenter=commenter, busy_user=busy_user)
     assert {builder for _, builder, _ in entries} == set().union(*COVERAGE.values())
+    cursor_pages: list[Entry] = [
+        (
+            "comments by cursor",
+            "comment_page_statement",
+            comment_queries.comment_page_statement(hot_recipe, limit=21, offset=0, seek=comment_seek),
+        ),
+        (
+            "directory by cursor",
+            "directory_page_statement",
+            user_queries.directory_page_statement(None, limit=21, offset=0, seek=user_seek),
+        ),
+    ]
+    entries += cursor_pages
+    # A cursor page enters its index at the position (a row comparison in the Index Cond), at any depth.
+    async with engine.connect() as connection:
+        for name, _builder, statement in cursor_pages:
+            (sql, parameters), *_ = await sent_by(connection, statement)
+            conditions = _index_conditions(await plan_of(connection, sql, parameters))
+            assert any("ROW(" in condition for condition in conditions), (name, conditions)
     async with engine.connect() as connection:
         for name, _builder, statement in entries:
             for sql, parameters in await sent_by(connection, statement):
@@ -296,6 +330,30 @@ async def test_social_queries_use_indexes(seeded: AsyncEngine) -> None:
                 if plan.seq_scans() and not is_whole_directory_count(sql):
                     offenders[name] = [*plan.seq_scans(), sql]
     assert offenders == {}
+
+
+async def deep_seeks(engine: AsyncEngine, hot_recipe: UUID) -> tuple[Seek, Seek]:
+    """Cursor positions half-way down the busy recipe's comments and the user directory."""
+    async with engine.connect() as connection:
+        comment = await connection.execute(
+            text("SELECT created_at, id FROM comment WHERE recipe_id = :r ORDER BY created_at, id OFFSET :n LIMIT 1"),
+            {"r": hot_recipe, "n": HOT_RECIPE_COMMENTS // 2},
+        )
+        user = await connection.execute(
+            text(
+                "SELECT lower(display_name), id FROM user_account WHERE is_active ORDER BY lower(display_name), id "
+                "OFFSET :n LIMIT 1"
+            ),
+            {"n": USERS // 2},
+        )
+        return Seek(tuple(comment.one()), False), Seek(tuple(user.one()), False)
+
+
+def _index_conditions(plan: dict[str, Any]) -> list[str]:
+    found = [str(plan["Index Cond"])] if "Index Cond" in plan else []
+    for child in plan.get("Plans", []):
+        found += _index_conditions(child)
+    return found
 
 
 def builder_entries(*, hot_recipe: UUID, a_comment: UUID, commenter: UUID, busy_user: UUID) -> list[Entry]:

@@ -165,7 +165,11 @@ def test_every_operation_conforms_to_the_document(case: Any, fuzzed: Fixture) ->
     if operation_id in {"deleteMe", "logout"}:
         # Deleting the account or revoking its token would leave every later example a 401.
         headers = fuzzed.fresh_user()
-    checks = CHECKS if operation_id in BUSINESS_400 else [*CHECKS, positive_data_acceptance]
+    # A list cursor is signed and bound to its list's query: the document gives its shape, not a signature, so a
+    # generated one is rightly a 400 (still checked: a problem+json the document declares, never a 500). Its
+    # refusals are tested in tests/http/test_cursor_paging.py.
+    signed_cursor = (case.query or {}).get("cursor") is not None
+    checks = CHECKS if operation_id in BUSINESS_400 or signed_cursor else [*CHECKS, positive_data_acceptance]
     case.call_and_validate(headers=headers, checks=checks, app=fuzzed.app)
 
 

@@ -93,11 +93,14 @@ class Page(msgspec.Struct, Generic[T]):
         msgspec.Meta(
             ge=0,
             description="How many items match, on all pages: exact when `total_exact` is true, otherwise the "
-            "database's estimate (at least the items seen so far).",
+            "database's estimate (at least the items seen so far). The same on cursor pages as on the first page.",
         ),
     ]
     limit: Annotated[int, msgspec.Meta(ge=1, description="The page size that was asked for.")]
-    offset: Annotated[int, msgspec.Meta(ge=0, description="How many items were skipped.")]
+    offset: Annotated[
+        int,
+        msgspec.Meta(ge=0, description="How many items were skipped; always 0 on cursor pages (`cursor` given)."),
+    ]
     total_exact: Annotated[
         bool,
         msgspec.Meta(
@@ -106,6 +109,16 @@ class Page(msgspec.Struct, Generic[T]):
             "page's `total` is always exact."
         ),
     ] = True
+    next_cursor: Annotated[
+        str | None,
+        msgspec.Meta(
+            description="Pass as `cursor` for the page after this one (same filters and sort); null on the last page."
+        ),
+    ] = None
+    prev_cursor: Annotated[
+        str | None,
+        msgspec.Meta(description="Pass as `cursor` for the page before this one; null on the first page."),
+    ] = None
 
 
 PageT = TypeVar("PageT", bound=Page[Any])

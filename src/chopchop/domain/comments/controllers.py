@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,7 +19,8 @@ from chopchop.domain.comments.schemas import CommentAuthor, CommentCreate, Comme
 from chopchop.domain.comments.services import CommentService, CommentWithAuthor
 from chopchop.lib.apidoc import LOCATION, ApiOperation
 from chopchop.lib.cache import cached_public, invalidate
-from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, page_response
+from chopchop.lib.cursors import Cursor, CursorScope, Slice, keyset_page_response, read_cursor
+from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset
 from chopchop.lib.problems import problems
 
 COMMENTS_PATH = "/api/v1/comments"
@@ -95,7 +97,15 @@ class RecipeCommentController(Controller):
         operation_class=ApiOperation,
         **cached_public(cache_tags.RECIPE_COMMENTS_TEMPLATE, cache_tags.PROFILES),
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(304, 400, 404, descriptions=_RECIPE_ERRORS),
+        responses=problems(
+            304,
+            400,
+            404,
+            descriptions={
+                **_RECIPE_ERRORS,
+                400: "Invalid page parameters, or a `cursor` that is not one this recipe's comments issued.",
+            },
+        ),
     )
     async def list_recipe_comments(
         self,
@@ -104,16 +114,16 @@ class RecipeCommentController(Controller):
         comments_service: NamedDependency[CommentService],
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
+        cursor: Cursor = None,
     ) -> Response[CommentPage]:
-        """A recipe's comments, oldest first (ties broken by id), a page at a time. Public."""
-        found, total = await comments_service.page_for_recipe(recipe_id, limit=limit, offset=offset)
-        return page_response(
-            request,
-            [to_comment_read(f) for f in found],
-            total=total,
-            limit=limit,
-            offset=offset,
-            page_type=CommentPage,
+        """A recipe's comments, oldest first (ties broken by id), a page at a time by offset or by cursor (`total`
+        stays exact on both). Public."""
+        scope = CursorScope.of("comments", tuple[datetime, UUID], recipe_id)
+        seek = read_cursor(request, scope, cursor, offset)
+        found, total = await comments_service.page_for_recipe(recipe_id, limit=limit, offset=offset, seek=seek)
+        page = Slice([to_comment_read(f) for f in found.items], found.keys, found.more)
+        return keyset_page_response(
+            request, page, scope=scope, seek=seek, limit=limit, offset=offset, total=total, page_type=CommentPage
         )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.sql.dml import ReturningDelete, ReturningUpdate
 
 from chopchop.db import Comment, Recipe, User
+from chopchop.lib.cursors import Seek, keyset_condition
 from chopchop.lib.sql import PLAIN
 
 
@@ -31,20 +32,26 @@ def comment_total_statement(recipe_id: UUID) -> Select[tuple[UUID, int]]:
     return select(Recipe.id, count).where(Recipe.id == recipe_id)
 
 
-def comment_page_statement(recipe_id: UUID, *, limit: int, offset: int) -> Select[tuple[Comment, str]]:
+#: The keys of a recipe's comments, in their order (ascending): when it was written, then its id.
+COMMENT_KEYS = (Comment.created_at, Comment.id)
+
+
+def comment_page_statement(
+    recipe_id: UUID, *, limit: int, offset: int, seek: Seek | None = None
+) -> Select[tuple[Comment, str]]:
     """One page of a recipe's comments with their authors' names, oldest first (ties broken by id).
 
     A deferred join: the offset walks the index alone (an index-only scan), and only the page's rows are read
-    from the table and joined to their authors. Joining first would fetch every skipped row too."""
-    window = (
-        select(Comment.id)
-        .where(Comment.recipe_id == recipe_id)
-        .order_by(Comment.created_at, Comment.id)
-        .limit(limit)
-        .offset(offset)
-        .subquery("window")
-    )
-    return _with_author().join(window, window.c.id == Comment.id).order_by(Comment.created_at, Comment.id)
+    from the table and joined to their authors. Joining first would fetch every skipped row too. From a cursor's
+    position (``seek`` on ``COMMENT_KEYS``) it is a range of that index (backward: the other way, flipped by the
+    caller)."""
+    reverse = seek is not None and seek.backward
+    conditions = [Comment.recipe_id == recipe_id]
+    if seek is not None:
+        conditions.append(keyset_condition(COMMENT_KEYS, seek, descending=False))
+    order = [key.desc() if reverse else key.asc() for key in COMMENT_KEYS]
+    window = select(Comment.id).where(*conditions).order_by(*order).limit(limit).offset(offset).subquery("window")
+    return _with_author().join(window, window.c.id == Comment.id).order_by(*order)
 
 
 def comment_with_author_statement(comment_id: UUID) -> Select[tuple[Comment, str]]:

@@ -14,6 +14,7 @@ from msgspec import UNSET, UnsetType
 
 from chopchop.db import Comment, User
 from chopchop.domain.comments import queries
+from chopchop.lib.cursors import Seek, Slice, take
 from chopchop.lib.problems import Forbidden
 from chopchop.lib.sql import Service
 
@@ -52,17 +53,24 @@ class CommentService(Service[Comment, CommentRepository]):
         comment = await self.create({"recipe_id": recipe_id, "author_id": author.id, "body": body}, auto_refresh=False)
         return CommentWithAuthor(comment, author.display_name)
 
-    async def page_for_recipe(self, recipe_id: UUID, *, limit: int, offset: int) -> tuple[list[CommentWithAuthor], int]:
-        """One page of a recipe's comments, oldest first (ties broken by id), and how many there are in all."""
+    async def page_for_recipe(
+        self, recipe_id: UUID, *, limit: int, offset: int, seek: Seek | None = None
+    ) -> tuple[Slice, int]:
+        """One page of a recipe's comments, oldest first (ties broken by id), and how many there are in all. From a
+        cursor (``seek``): ``limit + 1`` rows from its position (the extra one says whether more follow)."""
         found = (await self.session.execute(queries.comment_total_statement(recipe_id))).one_or_none()
         if found is None:
             msg = "No such recipe."
             raise NotFoundError(msg)
         total = int(found[1])
-        if offset >= total:
-            return [], total
-        rows = await self.session.execute(queries.comment_page_statement(recipe_id, limit=limit, offset=offset))
-        return [CommentWithAuthor(comment, name) for comment, name in rows.tuples()], total
+        if seek is None and offset >= total:
+            return Slice([], []), total
+        statement = queries.comment_page_statement(
+            recipe_id, limit=limit if seek is None else limit + 1, offset=offset, seek=seek
+        )
+        rows, more = take(list((await self.session.execute(statement)).tuples()), limit=limit, seek=seek)
+        found_rows = [CommentWithAuthor(comment, name) for comment, name in rows]
+        return Slice(found_rows, [(c.comment.created_at, c.comment.id) for c in found_rows], more), total
 
     async def get_with_author(self, comment_id: UUID) -> CommentWithAuthor:
         statement = queries.comment_with_author_statement(comment_id)

@@ -6,6 +6,7 @@ who asks. Writes need an access token; only a recipe's author may change or dele
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -22,6 +23,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from chopchop.db import User
 from chopchop.domain import cache_tags
 from chopchop.domain.recipes.listing import Budget
+from chopchop.domain.recipes.queries import SORT_KEY_TYPES
 from chopchop.domain.recipes.schemas import (
     NAME_MAX_LENGTH,
     Complexity,
@@ -49,7 +51,7 @@ from chopchop.domain.recipes.services import (
 from chopchop.lib.apidoc import LOCATION, ApiOperation
 from chopchop.lib.cache import cached_public, invalidate
 from chopchop.lib.conditional import etag_of_struct, require_match
-from chopchop.lib.cursors import CursorCodec, InvalidCursor, derive_key
+from chopchop.lib.cursors import Cursor, CursorScope, keyset_page_response, read_cursor
 from chopchop.lib.pagination import (
     DEFAULT_LIMIT,
     LIST_RESPONSE_HEADERS,
@@ -59,6 +61,7 @@ from chopchop.lib.pagination import (
     page_response,
 )
 from chopchop.lib.problems import BadRequest, Gone, problems
+from chopchop.lib.signed_positions import CursorCodec, InvalidCursor, derive_key
 from chopchop.lib.text import QUERY_TEXT, folded_name_pattern, is_query_text
 from chopchop.settings import Settings
 
@@ -74,6 +77,10 @@ recipe_dependencies = {
 
 _RECIPE_ERRORS = {403: "Only the recipe's author may do this.", 404: "The recipe does not exist."}
 _USER_ERRORS = {404: "No active user has this id."}
+_USER_LIST_ERRORS = {
+    **_USER_ERRORS,
+    400: "Invalid sort or page parameters, or a `cursor` that is not one this list issued for the same sort.",
+}
 
 
 # Free text in query parameters: bounded and without control characters (NUL included).
@@ -170,7 +177,14 @@ class RecipeController(Controller):
         tags=["recipes"],
         response_headers=LIST_RESPONSE_HEADERS,
         responses=problems(
-            304, 400, 422, 429, descriptions={400: "Invalid filter, sort or page parameters (see `errors`)."}
+            304,
+            400,
+            422,
+            429,
+            descriptions={
+                400: "Invalid filter, sort or page parameters (see `errors`), or a `cursor` that is not one this list "
+                "issued for the same filters and sort."
+            },
         ),
         **cached_public(cache_tags.RECIPES, cache_tags.PROFILES),
     )
@@ -201,12 +215,16 @@ class RecipeController(Controller):
         ] = RecipeSort.NEWEST,
         limit: Limit = DEFAULT_LIMIT,
         offset: SearchOffset = 0,
+        cursor: Cursor = None,
         settings: NamedDependency[Settings],
     ) -> Response[RecipeSummaryPage]:
         """Search and filter recipes; each item is a compact summary (no steps or ingredient lines).
 
         All filters combine (AND). `q` is full-text search over titles, descriptions, steps and ingredient
         names; the `ingredients_*` filters take catalogue names and may be repeated. Public and cached.
+
+        Every sort pages by cursor: follow `next_cursor` (or the `next` link) with the same filters and sort, at
+        any depth (`offset` stops at 1,000). A cursor page's `total` is the list's, as on the first page.
         """
         filters = RecipeFilters(
             author=author,
@@ -218,11 +236,21 @@ class RecipeController(Controller):
             exclude_ingredients=_names(exclude_ingredients, "exclude_ingredients"),
             q=q.strip() or None if q is not None else None,
         )
-        items, total, exact = await recipes_service.list_recipes(
-            filters, sort, limit=limit, offset=offset, budget=_budget(settings)
+        scope = CursorScope.of("recipes", SORT_KEY_TYPES[sort], sort, filters)
+        seek = read_cursor(request, scope, cursor, offset)
+        found, total, exact = await recipes_service.list_recipes(
+            filters, sort, limit=limit, offset=offset, budget=_budget(settings), seek=seek
         )
-        return page_response(
-            request, items, total=total, limit=limit, offset=offset, total_exact=exact, page_type=RecipeSummaryPage
+        return keyset_page_response(
+            request,
+            found,
+            scope=scope,
+            seek=seek,
+            limit=limit,
+            offset=offset,
+            total=total,
+            total_exact=exact,
+            page_type=RecipeSummaryPage,
         )
 
     @get(
@@ -509,7 +537,7 @@ class UserRecipesController(Controller):
         operation_class=ApiOperation,
         tags=["recipes"],
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(304, 400, 404, 422, 429, descriptions=_USER_ERRORS),
+        responses=problems(304, 400, 404, 422, 429, descriptions=_USER_LIST_ERRORS),
         **cached_public(cache_tags.RECIPES, cache_tags.USERS, cache_tags.PROFILES),
     )
     async def list_user_recipes(
@@ -521,16 +549,27 @@ class UserRecipesController(Controller):
         sort: Annotated[RecipeSort, QueryParameter(description="As for GET /recipes.")] = RecipeSort.NEWEST,
         limit: Limit = DEFAULT_LIMIT,
         offset: SearchOffset = 0,
+        cursor: Cursor = None,
         settings: NamedDependency[Settings],
     ) -> Response[RecipeSummaryPage]:
-        """The user's recipes, newest first by default."""
+        """The user's recipes, newest first by default. Pages by cursor as `GET /recipes` does."""
+        scope = CursorScope.of("user-recipes", SORT_KEY_TYPES[sort], user_id, sort)
+        seek = read_cursor(request, scope, cursor, offset)
         await recipes_service.require_active_user(user_id)
         filters = RecipeFilters(author=user_id)
-        items, total, exact = await recipes_service.list_recipes(
-            filters, sort, limit=limit, offset=offset, budget=_budget(settings)
+        found, total, exact = await recipes_service.list_recipes(
+            filters, sort, limit=limit, offset=offset, budget=_budget(settings), seek=seek
         )
-        return page_response(
-            request, items, total=total, limit=limit, offset=offset, total_exact=exact, page_type=RecipeSummaryPage
+        return keyset_page_response(
+            request,
+            found,
+            scope=scope,
+            seek=seek,
+            limit=limit,
+            offset=offset,
+            total=total,
+            total_exact=exact,
+            page_type=RecipeSummaryPage,
         )
 
     @get(
@@ -539,7 +578,7 @@ class UserRecipesController(Controller):
         operation_class=ApiOperation,
         tags=["likes"],
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(304, 400, 404, descriptions=_USER_ERRORS),
+        responses=problems(304, 400, 404, descriptions=_USER_LIST_ERRORS),
         **cached_public(cache_tags.RECIPES, cache_tags.USERS, cache_tags.PROFILES),
     )
     async def list_user_likes(
@@ -549,10 +588,15 @@ class UserRecipesController(Controller):
         recipes_service: NamedDependency[RecipeService],
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
+        cursor: Cursor = None,
     ) -> Response[LikedRecipePage]:
-        """The recipes the user liked, most recently liked first."""
-        items, total = await recipes_service.list_liked(user_id, limit=limit, offset=offset)
-        return page_response(request, items, total=total, limit=limit, offset=offset, page_type=LikedRecipePage)
+        """The recipes the user liked, most recently liked first. Pages by cursor too (`total` stays exact)."""
+        scope = CursorScope.of("user-likes", tuple[datetime, UUID], user_id)
+        seek = read_cursor(request, scope, cursor, offset)
+        found, total = await recipes_service.list_liked(user_id, limit=limit, offset=offset, seek=seek)
+        return keyset_page_response(
+            request, found, scope=scope, seek=seek, limit=limit, offset=offset, total=total, page_type=LikedRecipePage
+        )
 
 
 __all__ = ["IngredientController", "RecipeController", "UserRecipesController"]

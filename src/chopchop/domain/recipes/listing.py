@@ -45,6 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from chopchop.domain.recipes import queries
 from chopchop.domain.recipes.queries import Criteria, Words
 from chopchop.domain.recipes.schemas import TAG_MAX_LENGTH, RecipeFilters, RecipeSort
+from chopchop.lib.cursors import Seek
 from chopchop.lib.problems import TooManyRequests, Unprocessable
 
 #: How many times ``exact_total_limit`` matches the narrow statement materialises before it gives up.
@@ -88,9 +89,20 @@ class Listed:
 
 
 async def page(
-    connection: AsyncConnection, filters: RecipeFilters, sort: RecipeSort, *, limit: int, offset: int, budget: Budget
+    connection: AsyncConnection,
+    filters: RecipeFilters,
+    sort: RecipeSort,
+    *,
+    limit: int,
+    offset: int,
+    budget: Budget,
+    seek: Seek | None = None,
 ) -> Listed:
-    """One page of a list and its ``total``, on the session's connection (core rows, no ORM result layer)."""
+    """One page of a list and its ``total``, on the session's connection (core rows, no ORM result layer).
+
+    A cursor page passes its position as ``seek``: the same decision is taken on the filters, then each path reads
+    its page from the position (the walk starts there; the exact paths take the page from the counted matches) and
+    the ``total`` is the list's, as on the first page: exact, or the same estimate."""
     criteria = await resolve(connection, filters)
     if criteria.impossible:
         return Listed([], 0, True)
@@ -105,13 +117,13 @@ async def page(
             estimated = await estimate(connection, conditions)
             narrow = estimated <= budget.exact_total_limit
     if narrow:
-        statement = queries.narrow_statement(conditions, sort, limit=limit, offset=offset, cap=budget.cap)
+        statement = queries.narrow_statement(conditions, sort, limit=limit, offset=offset, cap=budget.cap, seek=seek)
         rows = (await connection.execute(statement)).all()
         matched = int(rows[0].total)
         if matched <= budget.cap:
             return Listed([row for row in rows if row.id is not None], matched, True)
     # Many matches, or none an index finds: walk the sort order, at most WALK_ROWS rows of it.
-    statement = queries.broad_statement(conditions, sort, limit=limit, offset=offset)
+    statement = queries.broad_statement(conditions, sort, limit=limit, offset=offset, seek=seek)
     rows = (await connection.execute(statement)).all()
     if len(rows) == limit:
         # A full page; more may follow. The estimate, never below what this page proves.
@@ -126,7 +138,7 @@ async def page(
         msg = "Too many searches that read every match are running: retry in a moment."
         raise TooManyRequests(msg, slug="too-many-searches", headers={"Retry-After": "1"}) from None
     try:
-        return await every_match(connection, conditions, sort, limit=limit, offset=offset, budget=budget)
+        return await every_match(connection, conditions, sort, limit=limit, offset=offset, budget=budget, seek=seek)
     finally:
         EVERY_MATCH.release()
 
@@ -139,13 +151,14 @@ async def every_match(
     limit: int,
     offset: int,
     budget: Budget,
+    seek: Seek | None = None,
 ) -> Listed:
     """The last resort: every match read and counted, bounded by the search timeout (a 422 when it runs out)."""
     # For this statement only: bounded by the timeout, and by the indexes wherever they can find the matches
     # (the planner, expecting many matches, would rather read the whole table).
     bounded = {"timeout": str(max(1, budget.search_timeout_ms)), "seqscan": "off", "work_mem": "32MB"}
     await connection.execute(queries.SEARCH_LIMITS_STATEMENT, bounded)
-    statement = queries.narrow_statement(conditions, sort, limit=limit, offset=offset, cap=None)
+    statement = queries.narrow_statement(conditions, sort, limit=limit, offset=offset, cap=None, seek=seek)
     try:
         rows = (await connection.execute(statement)).all()
     except DBAPIError as exc:

@@ -58,6 +58,7 @@ from chopchop.db import (
 )
 from chopchop.db.recipes import FULLTEXT_CONFIG
 from chopchop.domain.recipes.schemas import TAG_MAX_LENGTH, RecipeFilters, RecipeSort
+from chopchop.lib.cursors import Seek, keyset_condition
 from chopchop.lib.sql import PLAIN, insert_on_conflict
 from chopchop.lib.text import LIKE_ESCAPE, like_escaped
 
@@ -71,6 +72,32 @@ SORT_KEYS: dict[RecipeSort, tuple[tuple[str, bool], ...]] = {
     RecipeSort.TITLE: (("title", False), ("id", False)),
     RecipeSort.QUICKEST: (("total_minutes", False), ("id", False)),
 }
+
+#: The Python types of each order's sort key values, id last (what a cursor of that order carries).
+SORT_KEY_TYPES: dict[RecipeSort, Any] = {
+    RecipeSort.NEWEST: tuple[datetime, UUID],
+    RecipeSort.MOST_LIKED: tuple[int, UUID],
+    RecipeSort.MOST_COMMENTED: tuple[int, UUID],
+    RecipeSort.TITLE: tuple[str, UUID],
+    RecipeSort.QUICKEST: tuple[int, UUID],
+}
+
+
+def sort_columns(columns: Any, sort: RecipeSort) -> list[ColumnElement[Any]]:
+    """The sort key columns of ``sort`` over ``columns`` (the ``Recipe`` model, or a CTE's ``.c``), id last."""
+    return [getattr(columns, name) for name, _ in SORT_KEYS[sort]]
+
+
+def sort_descending(sort: RecipeSort) -> bool:
+    """Whether ``sort`` goes from the highest key down (all its keys go the same way)."""
+    return SORT_KEYS[sort][0][1]
+
+
+def after(columns: Any, sort: RecipeSort, seek: Seek) -> ColumnElement[bool]:
+    """The rows of ``columns`` past a cursor's position in ``sort``, the way it walks (one row-value comparison:
+    an index range of the sort's b-tree)."""
+    return keyset_condition(sort_columns(columns, sort), seek, descending=sort_descending(sort))
+
 
 SUMMARY_COLUMNS = (
     Recipe.id,
@@ -87,10 +114,11 @@ SUMMARY_COLUMNS = (
 )
 
 
-def order_by(columns: Any, sort: RecipeSort) -> list[ColumnElement[Any]]:
-    """The ORDER BY of ``sort`` over ``columns`` (the ``Recipe`` model, or a CTE's ``.c``)."""
+def order_by(columns: Any, sort: RecipeSort, *, reverse: bool = False) -> list[ColumnElement[Any]]:
+    """The ORDER BY of ``sort`` over ``columns`` (the ``Recipe`` model, or a CTE's ``.c``); ``reverse``: the other
+    way (a cursor page walked backward, flipped afterwards)."""
     return [
-        getattr(columns, name).desc() if descending else getattr(columns, name).asc()
+        getattr(columns, name).desc() if descending != reverse else getattr(columns, name).asc()
         for name, descending in SORT_KEYS[sort]
     ]
 
@@ -195,18 +223,30 @@ def _ids(ids: Iterable[UUID]) -> ColumnElement[Any]:
 
 
 def broad_statement(
-    conditions: Sequence[ColumnElement[bool]], sort: RecipeSort, *, limit: int, offset: int
+    conditions: Sequence[ColumnElement[bool]],
+    sort: RecipeSort,
+    *,
+    limit: int,
+    offset: int,
+    seek: Seek | None = None,
 ) -> Select[Any]:
     """The page by a walk of the sort's index, at most ``WALK_ROWS`` rows of it: the filters are checked on the
     first rows of the order (a ``LIMIT`` the planner can only serve by walking the index), the offset skips ids
     only, and authors and columns are joined for the page's rows. A full page found in the walk is the right page
-    (those rows are the first of the order); a short one says nothing about the rest."""
-    walk = select(*Recipe.__table__.c).order_by(*order_by(Recipe, sort)).limit(WALK_ROWS).subquery("walk")
+    (those rows are the first of the order); a short one says nothing about the rest.
+
+    From a cursor (``seek``) the walk starts at its position, an index range of the sort's b-tree: a page deep in
+    the list costs what the first one does (walking backward: the other way, to be flipped by the caller)."""
+    reverse = seek is not None and seek.backward
+    walk_rows = select(*Recipe.__table__.c)
+    if seek is not None:
+        walk_rows = walk_rows.where(after(Recipe, sort, seek))
+    walk = walk_rows.order_by(*order_by(Recipe, sort, reverse=reverse)).limit(WALK_ROWS).subquery("walk")
     adapter = ClauseAdapter(walk)
     window = (
         select(walk.c.id.label("id"))
         .where(*(adapter.traverse(condition) for condition in conditions))
-        .order_by(*order_by(walk.c, sort))
+        .order_by(*order_by(walk.c, sort, reverse=reverse))
         .limit(limit)
         .offset(offset)
         .subquery("w")
@@ -216,23 +256,40 @@ def broad_statement(
         .select_from(window)
         .join(Recipe, Recipe.id == window.c.id)
         .join(User, User.id == Recipe.author_id)
-        .order_by(*order_by(Recipe, sort))
+        .order_by(*order_by(Recipe, sort, reverse=reverse))
     )
 
 
 def narrow_statement(
-    conditions: Sequence[ColumnElement[bool]], sort: RecipeSort, *, limit: int, offset: int, cap: int | None
+    conditions: Sequence[ColumnElement[bool]],
+    sort: RecipeSort,
+    *,
+    limit: int,
+    offset: int,
+    cap: int | None,
+    seek: Seek | None = None,
 ) -> Select[Any]:
     """The page and the exact number of matches in one statement: the matches (id and sort key) are materialised
     once, counted, and the page is taken from them. At most ``cap + 1`` matches are materialised, whatever the
     estimate said: a ``total`` above ``cap`` means "many", and the page is not to be trusted (the broad path
-    answers instead)."""
+    answers instead).
+
+    From a cursor (``seek``) the page is taken from the cursor's position on; the count is still of every match
+    (the list's ``total``, as on the first page)."""
+    reverse = seek is not None and seek.backward
     keys = [getattr(Recipe, name) for name, _ in SORT_KEYS[sort] if name != "id"]
     matching = select(Recipe.id, *keys).where(*conditions)
     if cap is not None:
         matching = matching.limit(cap + 1)
     matches = matching.cte("m").prefix_with("MATERIALIZED")
-    window = select(matches.c.id).order_by(*order_by(matches.c, sort)).limit(limit).offset(offset).subquery("w")
+    window = (
+        select(matches.c.id)
+        .where(*([] if seek is None else [after(matches.c, sort, seek)]))
+        .order_by(*order_by(matches.c, sort, reverse=reverse))
+        .limit(limit)
+        .offset(offset)
+        .subquery("w")
+    )
     page = (
         select(*SUMMARY_COLUMNS)
         .select_from(window)
@@ -244,7 +301,10 @@ def narrow_statement(
     # total never needs a second statement.
     counted = select(func.count().label("total")).select_from(matches).subquery("t")
     return (
-        select(*page.c, counted.c.total).select_from(counted).outerjoin(page, true()).order_by(*order_by(page.c, sort))
+        select(*page.c, counted.c.total)
+        .select_from(counted)
+        .outerjoin(page, true())
+        .order_by(*order_by(page.c, sort, reverse=reverse))
     )
 
 
@@ -349,13 +409,24 @@ def embedded_conditions(filters: RecipeFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def embedded_page_statement(filters: RecipeFilters, sort: RecipeSort, *, limit: int, offset: int) -> Select[Any]:
-    """SQLite: one page of recipe summaries in the sort order."""
+def embedded_page_statement(
+    filters: RecipeFilters,
+    sort: RecipeSort,
+    *,
+    limit: int,
+    offset: int,
+    seek: Seek | None = None,
+) -> Select[Any]:
+    """SQLite: one page of recipe summaries in the sort order (from a cursor's position: ``seek``)."""
+    reverse = seek is not None and seek.backward
+    conditions = embedded_conditions(filters)
+    if seek is not None:
+        conditions.append(after(Recipe, sort, seek))
     return (
         select(*SUMMARY_COLUMNS)
         .join(User, User.id == Recipe.author_id)
-        .where(*embedded_conditions(filters))
-        .order_by(*order_by(Recipe, sort))
+        .where(*conditions)
+        .order_by(*order_by(Recipe, sort, reverse=reverse))
         .limit(limit)
         .offset(offset)
     )
@@ -413,15 +484,24 @@ def active_user_statement(user_id: UUID) -> Select[tuple[UUID]]:
 # Likes
 
 
-def liked_page_statement(user_id: UUID, *, limit: int, offset: int) -> Select[Any]:
-    """A user's liked recipes, most recently liked first."""
+#: The keys of a user's likes, in their order (descending): when the like was made, then the recipe.
+LIKED_KEYS = (RecipeLike.created_at, RecipeLike.recipe_id)
+
+
+def liked_page_statement(user_id: UUID, *, limit: int, offset: int, seek: Seek | None = None) -> Select[Any]:
+    """A user's liked recipes, most recently liked first (from a cursor's position ``seek`` on ``LIKED_KEYS``: a
+    range of the (user_id, created_at, recipe_id) index; backward: the other way, flipped by the caller)."""
+    reverse = seek is not None and seek.backward
+    conditions = [RecipeLike.user_id == user_id]
+    if seek is not None:
+        conditions.append(keyset_condition(LIKED_KEYS, seek, descending=True))
     return (
         select(RecipeLike.created_at, *SUMMARY_COLUMNS)
         .select_from(RecipeLike)
         .join(Recipe, Recipe.id == RecipeLike.recipe_id)
         .join(User, User.id == Recipe.author_id)
-        .where(RecipeLike.user_id == user_id)
-        .order_by(RecipeLike.created_at.desc(), RecipeLike.recipe_id.desc())
+        .where(*conditions)
+        .order_by(*(key.asc() if reverse else key.desc() for key in LIKED_KEYS))
         .limit(limit)
         .offset(offset)
     )

@@ -38,6 +38,7 @@ from chopchop.domain.recipes.schemas import (
     RecipeSummary,
     RecipeUpdate,
 )
+from chopchop.lib.cursors import Seek, Slice, take
 from chopchop.lib.problems import Forbidden
 from chopchop.lib.sql import PLAIN, Service
 from chopchop.lib.text import fold
@@ -402,17 +403,36 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         )
 
     async def list_recipes(
-        self, filters: RecipeFilters, sort: RecipeSort, *, limit: int, offset: int, budget: listing.Budget
-    ) -> tuple[list[RecipeSummary], int, bool]:
-        """One page of summaries, the number of matches and whether that number is exact (see ``listing``)."""
+        self,
+        filters: RecipeFilters,
+        sort: RecipeSort,
+        *,
+        limit: int,
+        offset: int,
+        budget: listing.Budget,
+        seek: Seek | None = None,
+    ) -> tuple[Slice, int, bool]:
+        """One page of summaries, the number of matches and whether that number is exact (see ``listing``).
+
+        From a cursor (``seek``): ``limit + 1`` rows from its position (the extra one says whether more follow), in
+        the walking order, flipped back to the list's order; ``total`` is the list's, as on the first page."""
+        wanted = limit + 1 if seek is not None else limit
+        rows: Sequence[Any]
         if self.dialect != "postgresql":
-            page = queries.embedded_page_statement(filters, sort, limit=limit, offset=offset)
+            page = queries.embedded_page_statement(filters, sort, limit=wanted, offset=offset, seek=seek)
             rows = (await self.session.execute(page)).all()
-            total = (await self.session.execute(queries.embedded_count_statement(filters))).scalar_one()
-            return [_summary(row) for row in rows], int(total), True
-        connection = await self.session.connection()
-        listed = await listing.page(connection, filters, sort, limit=limit, offset=offset, budget=budget)
-        return [_summary(row) for row in listed.rows], listed.total, listed.exact
+            total = int((await self.session.execute(queries.embedded_count_statement(filters))).scalar_one())
+            exact = True
+        else:
+            connection = await self.session.connection()
+            listed = await listing.page(
+                connection, filters, sort, limit=wanted, offset=offset, budget=budget, seek=seek
+            )
+            rows, total, exact = listed.rows, listed.total, listed.exact
+        found, more = take(rows, limit=limit, seek=seek)
+        names = [name for name, _ in queries.SORT_KEYS[sort]]
+        keys = [tuple(getattr(row, name) for name in names) for row in found]
+        return Slice([_summary(row) for row in found], keys, more), total, exact
 
     async def require_active_user(self, user_id: UUID) -> None:
         """404 unless the user exists and is active (public lists are about public profiles)."""
@@ -420,11 +440,19 @@ class RecipeService(Service[Recipe, RecipeRepository]):
             msg = "No such user."
             raise NotFoundError(msg)
 
-    async def list_liked(self, user_id: UUID, *, limit: int, offset: int) -> tuple[list[LikedRecipe], int]:
+    async def list_liked(
+        self, user_id: UUID, *, limit: int, offset: int, seek: Seek | None = None
+    ) -> tuple[Slice, int]:
+        """A page of the user's likes (from a cursor: ``limit + 1`` rows from its position) and how many in all."""
         await self.require_active_user(user_id)
-        rows = (await self.session.execute(queries.liked_page_statement(user_id, limit=limit, offset=offset))).all()
+        statement = queries.liked_page_statement(
+            user_id, limit=limit if seek is None else limit + 1, offset=offset, seek=seek
+        )
+        rows = (await self.session.execute(statement)).all()
         total = (await self.session.execute(queries.liked_count_statement(user_id))).scalar_one()
-        return [LikedRecipe(liked_at=row[0], recipe=_summary(row)) for row in rows], int(total)
+        found, more = take(rows, limit=limit, seek=seek)
+        items = [LikedRecipe(liked_at=row[0], recipe=_summary(row)) for row in found]
+        return Slice(items, [(row[0], row.id) for row in found], more), int(total)
 
 
 class RecipeLikeService(Service[RecipeLike, RecipeLikeRepository]):

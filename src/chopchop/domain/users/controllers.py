@@ -16,7 +16,8 @@ from chopchop.domain.users.schemas import SEARCH_MAX_LENGTH, SEARCH_PATTERN, Use
 from chopchop.domain.users.services import UserDirectoryService
 from chopchop.lib.apidoc import ApiOperation
 from chopchop.lib.cache import cached_public
-from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset, page_response
+from chopchop.lib.cursors import Cursor, CursorScope, Slice, keyset_page_response, read_cursor
+from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset
 from chopchop.lib.problems import problems
 
 
@@ -36,7 +37,9 @@ class UserController(Controller):
         operation_id="listUsers",
         operation_class=ApiOperation,
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(304, 400),
+        responses=problems(
+            304, 400, descriptions={400: "Invalid parameters, or a `cursor` this list did not issue for the same `q`."}
+        ),
         **cached_public(cache_tags.USERS, cache_tags.PROFILES),
     )
     async def list_users(
@@ -53,19 +56,18 @@ class UserController(Controller):
         ] = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
+        cursor: Cursor = None,
     ) -> Response[UserSummaryPage]:
         """Active users, by display name ignoring case (ties broken by id), a page at a time.
 
         Accounts whose email address is not confirmed yet are not listed.
         """
-        users, total = await directory_service.page(query=q, limit=limit, offset=offset)
-        return page_response(
-            request,
-            [to_user_summary(u) for u in users],
-            total=total,
-            limit=limit,
-            offset=offset,
-            page_type=UserSummaryPage,
+        scope = CursorScope.of("users", tuple[str, UUID], q)
+        seek = read_cursor(request, scope, cursor, offset)
+        found, total = await directory_service.page(query=q, limit=limit, offset=offset, seek=seek)
+        page = Slice([to_user_summary(u) for u in found.items], found.keys, found.more)
+        return keyset_page_response(
+            request, page, scope=scope, seek=seek, limit=limit, offset=offset, total=total, page_type=UserSummaryPage
         )
 
     @get(

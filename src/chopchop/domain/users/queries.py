@@ -3,11 +3,14 @@ Each builder (``*_statement``) is explained by tests/db/test_explain_social.py."
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from chopchop.db import Comment, Recipe, User
+from chopchop.lib.cursors import Seek, keyset_condition
 from chopchop.lib.text import LIKE_ESCAPE, like_escaped
 
 
@@ -31,15 +34,25 @@ def directory_count_statement(query: str | None) -> Select[tuple[int]]:
     return select(func.count()).select_from(User).where(*_directory(query))
 
 
-def directory_page_statement(query: str | None, *, limit: int, offset: int) -> Select[tuple[User]]:
-    """Active users by name (case-insensitive, ties broken by id): the order of the partial index."""
-    return (
-        select(User)
-        .where(*_directory(query))
-        .order_by(func.lower(User.display_name), User.id)
-        .limit(limit)
-        .offset(offset)
-    )
+def directory_keys() -> tuple[ColumnElement[str], InstrumentedAttribute[UUID]]:
+    """The keys of the directory's order (ascending): the name as the database lower-cases it, then the id."""
+    return func.lower(User.display_name), User.id
+
+
+def directory_page_statement(
+    query: str | None, *, limit: int, offset: int, seek: Seek | None = None
+) -> Select[tuple[User, str]]:
+    """Active users by name (case-insensitive, ties broken by id): the order of the partial index; each with its
+    lower-cased name (a cursor's key: Python's ``str.lower`` is not the database's). From a cursor's position
+    (``seek`` on ``directory_keys``) it is a range of that index (backward: the other way, flipped by the
+    caller)."""
+    reverse = seek is not None and seek.backward
+    conditions = _directory(query)
+    if seek is not None:
+        conditions.append(keyset_condition(directory_keys(), seek, descending=False))
+    name, id_ = directory_keys()
+    order: list[ColumnElement[Any]] = [name.desc(), id_.desc()] if reverse else [name.asc(), id_.asc()]
+    return select(User, name).where(*conditions).order_by(*order).limit(limit).offset(offset)
 
 
 def profile_statement(user_id: UUID) -> Select[tuple[User, int, int, int]]:

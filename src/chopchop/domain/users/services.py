@@ -10,6 +10,7 @@ from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 
 from chopchop.db import User
 from chopchop.domain.users import queries
+from chopchop.lib.cursors import Seek, Slice, take
 from chopchop.lib.sql import Service
 
 
@@ -31,13 +32,17 @@ class UserDirectoryService(Service[User, UserDirectoryRepository]):
 
     repository_type = UserDirectoryRepository
 
-    async def page(self, *, query: str | None, limit: int, offset: int) -> tuple[list[User], int]:
-        """Active users by name (case-insensitive, ties broken by id), optionally whose name contains ``query``."""
+    async def page(self, *, query: str | None, limit: int, offset: int, seek: Seek | None = None) -> tuple[Slice, int]:
+        """Active users by name (case-insensitive, ties broken by id), optionally whose name contains ``query``, and
+        how many in all. From a cursor (``seek``): ``limit + 1`` rows from its position."""
         total = int((await self.session.execute(queries.directory_count_statement(query))).scalar_one())
-        if offset >= total:
-            return [], total
-        users = await self.session.execute(queries.directory_page_statement(query, limit=limit, offset=offset))
-        return list(users.scalars()), total
+        if seek is None and offset >= total:
+            return Slice([], []), total
+        statement = queries.directory_page_statement(
+            query, limit=limit if seek is None else limit + 1, offset=offset, seek=seek
+        )
+        rows, more = take(list((await self.session.execute(statement)).tuples()), limit=limit, seek=seek)
+        return Slice([user for user, _ in rows], [(name, user.id) for user, name in rows], more), total
 
     async def profile(self, user_id: UUID) -> PublicProfile:
         """An active user and the counts of what they published, in one statement."""

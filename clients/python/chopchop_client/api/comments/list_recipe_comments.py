@@ -16,6 +16,7 @@ def _get_kwargs(
     *,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -35,6 +36,13 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["offset"] = offset
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -97,19 +105,27 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[Any | CommentPage | Problem]:
     """List recipe comments
 
-     A recipe's comments, oldest first (ties broken by id), a page at a time. Public.
+     A recipe's comments, oldest first (ties broken by id), a page at a time by offset or by cursor
+    (`total`
+    stays exact on both). Public.
 
     Args:
         recipe_id (UUID):
         limit (int | Unset): Page size: 1 to 100 (default 20). Larger values are a 400. Default:
             20.
         offset (int | Unset): How many items to skip (default 0). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -126,6 +142,7 @@ def sync_detailed(
         recipe_id=recipe_id,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -144,19 +161,27 @@ def sync(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Any | CommentPage | Problem | None:
     """List recipe comments
 
-     A recipe's comments, oldest first (ties broken by id), a page at a time. Public.
+     A recipe's comments, oldest first (ties broken by id), a page at a time by offset or by cursor
+    (`total`
+    stays exact on both). Public.
 
     Args:
         recipe_id (UUID):
         limit (int | Unset): Page size: 1 to 100 (default 20). Larger values are a 400. Default:
             20.
         offset (int | Unset): How many items to skip (default 0). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -174,6 +199,7 @@ def sync(
         client=client,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -186,19 +212,27 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[Any | CommentPage | Problem]:
     """List recipe comments
 
-     A recipe's comments, oldest first (ties broken by id), a page at a time. Public.
+     A recipe's comments, oldest first (ties broken by id), a page at a time by offset or by cursor
+    (`total`
+    stays exact on both). Public.
 
     Args:
         recipe_id (UUID):
         limit (int | Unset): Page size: 1 to 100 (default 20). Larger values are a 400. Default:
             20.
         offset (int | Unset): How many items to skip (default 0). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -215,6 +249,7 @@ async def asyncio_detailed(
         recipe_id=recipe_id,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -231,19 +266,27 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Any | CommentPage | Problem | None:
     """List recipe comments
 
-     A recipe's comments, oldest first (ties broken by id), a page at a time. Public.
+     A recipe's comments, oldest first (ties broken by id), a page at a time by offset or by cursor
+    (`total`
+    stays exact on both). Public.
 
     Args:
         recipe_id (UUID):
         limit (int | Unset): Page size: 1 to 100 (default 20). Larger values are a 400. Default:
             20.
         offset (int | Unset): How many items to skip (default 0). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -262,6 +305,7 @@ async def asyncio(
             client=client,
             limit=limit,
             offset=offset,
+            cursor=cursor,
             if_none_match=if_none_match,
             chopchop_consistency_token=chopchop_consistency_token,
             x_request_id=x_request_id,

@@ -16,6 +16,7 @@ def _get_kwargs(
     *,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -35,6 +36,13 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["offset"] = offset
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -99,19 +107,25 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[Any | LikedRecipePage | Problem]:
     """List user likes
 
-     The recipes the user liked, most recently liked first.
+     The recipes the user liked, most recently liked first. Pages by cursor too (`total` stays exact).
 
     Args:
         user_id (UUID):
         limit (int | Unset): Page size: 1 to 100 (default 20). Larger values are a 400. Default:
             20.
         offset (int | Unset): How many items to skip (default 0). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -128,6 +142,7 @@ def sync_detailed(
         user_id=user_id,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -146,19 +161,25 @@ def sync(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Any | LikedRecipePage | Problem | None:
     """List user likes
 
-     The recipes the user liked, most recently liked first.
+     The recipes the user liked, most recently liked first. Pages by cursor too (`total` stays exact).
 
     Args:
         user_id (UUID):
         limit (int | Unset): Page size: 1 to 100 (default 20). Larger values are a 400. Default:
             20.
         offset (int | Unset): How many items to skip (default 0). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -176,6 +197,7 @@ def sync(
         client=client,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -188,19 +210,25 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[Any | LikedRecipePage | Problem]:
     """List user likes
 
-     The recipes the user liked, most recently liked first.
+     The recipes the user liked, most recently liked first. Pages by cursor too (`total` stays exact).
 
     Args:
         user_id (UUID):
         limit (int | Unset): Page size: 1 to 100 (default 20). Larger values are a 400. Default:
             20.
         offset (int | Unset): How many items to skip (default 0). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -217,6 +245,7 @@ async def asyncio_detailed(
         user_id=user_id,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -233,19 +262,25 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Any | LikedRecipePage | Problem | None:
     """List user likes
 
-     The recipes the user liked, most recently liked first.
+     The recipes the user liked, most recently liked first. Pages by cursor too (`total` stays exact).
 
     Args:
         user_id (UUID):
         limit (int | Unset): Page size: 1 to 100 (default 20). Larger values are a 400. Default:
             20.
         offset (int | Unset): How many items to skip (default 0). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -264,6 +299,7 @@ async def asyncio(
             client=client,
             limit=limit,
             offset=offset,
+            cursor=cursor,
             if_none_match=if_none_match,
             chopchop_consistency_token=chopchop_consistency_token,
             x_request_id=x_request_id,

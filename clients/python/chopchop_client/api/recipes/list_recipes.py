@@ -25,6 +25,7 @@ def _get_kwargs(
     sort: RecipeSort | Unset = RecipeSort.NEWEST,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -123,6 +124,13 @@ def _get_kwargs(
 
     params["offset"] = offset
 
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
@@ -197,6 +205,7 @@ def sync_detailed(
     sort: RecipeSort | Unset = RecipeSort.NEWEST,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -207,6 +216,10 @@ def sync_detailed(
 
     All filters combine (AND). `q` is full-text search over titles, descriptions, steps and ingredient
     names; the `ingredients_*` filters take catalogue names and may be repeated. Public and cached.
+
+    Every sort pages by cursor: follow `next_cursor` (or the `next` link) with the same filters and
+    sort, at
+    any depth (`offset` stops at 1,000). A cursor page's `total` is the list's, as on the first page.
 
     Args:
         author (None | Unset | UUID): Only recipes by this user id.
@@ -231,6 +244,11 @@ def sync_detailed(
             20.
         offset (int | Unset): How many items to skip (default 0), at most 1,000: narrow the
             filters to reach further (a larger offset is a 400). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -255,6 +273,7 @@ def sync_detailed(
         sort=sort,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -281,6 +300,7 @@ def sync(
     sort: RecipeSort | Unset = RecipeSort.NEWEST,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -291,6 +311,10 @@ def sync(
 
     All filters combine (AND). `q` is full-text search over titles, descriptions, steps and ingredient
     names; the `ingredients_*` filters take catalogue names and may be repeated. Public and cached.
+
+    Every sort pages by cursor: follow `next_cursor` (or the `next` link) with the same filters and
+    sort, at
+    any depth (`offset` stops at 1,000). A cursor page's `total` is the list's, as on the first page.
 
     Args:
         author (None | Unset | UUID): Only recipes by this user id.
@@ -315,6 +339,11 @@ def sync(
             20.
         offset (int | Unset): How many items to skip (default 0), at most 1,000: narrow the
             filters to reach further (a larger offset is a 400). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -340,6 +369,7 @@ def sync(
         sort=sort,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -360,6 +390,7 @@ async def asyncio_detailed(
     sort: RecipeSort | Unset = RecipeSort.NEWEST,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -370,6 +401,10 @@ async def asyncio_detailed(
 
     All filters combine (AND). `q` is full-text search over titles, descriptions, steps and ingredient
     names; the `ingredients_*` filters take catalogue names and may be repeated. Public and cached.
+
+    Every sort pages by cursor: follow `next_cursor` (or the `next` link) with the same filters and
+    sort, at
+    any depth (`offset` stops at 1,000). A cursor page's `total` is the list's, as on the first page.
 
     Args:
         author (None | Unset | UUID): Only recipes by this user id.
@@ -394,6 +429,11 @@ async def asyncio_detailed(
             20.
         offset (int | Unset): How many items to skip (default 0), at most 1,000: narrow the
             filters to reach further (a larger offset is a 400). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -418,6 +458,7 @@ async def asyncio_detailed(
         sort=sort,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -442,6 +483,7 @@ async def asyncio(
     sort: RecipeSort | Unset = RecipeSort.NEWEST,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -452,6 +494,10 @@ async def asyncio(
 
     All filters combine (AND). `q` is full-text search over titles, descriptions, steps and ingredient
     names; the `ingredients_*` filters take catalogue names and may be repeated. Public and cached.
+
+    Every sort pages by cursor: follow `next_cursor` (or the `next` link) with the same filters and
+    sort, at
+    any depth (`offset` stops at 1,000). A cursor page's `total` is the list's, as on the first page.
 
     Args:
         author (None | Unset | UUID): Only recipes by this user id.
@@ -476,6 +522,11 @@ async def asyncio(
             20.
         offset (int | Unset): How many items to skip (default 0), at most 1,000: narrow the
             filters to reach further (a larger offset is a 400). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -502,6 +553,7 @@ async def asyncio(
             sort=sort,
             limit=limit,
             offset=offset,
+            cursor=cursor,
             if_none_match=if_none_match,
             chopchop_consistency_token=chopchop_consistency_token,
             x_request_id=x_request_id,

@@ -18,6 +18,7 @@ def _get_kwargs(
     sort: RecipeSort | Unset = RecipeSort.NEWEST,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -43,6 +44,13 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["offset"] = offset
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -118,13 +126,14 @@ def sync_detailed(
     sort: RecipeSort | Unset = RecipeSort.NEWEST,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[Any | Problem | RecipeSummaryPage]:
     """List user recipes
 
-     The user's recipes, newest first by default.
+     The user's recipes, newest first by default. Pages by cursor as `GET /recipes` does.
 
     Args:
         user_id (UUID):
@@ -134,6 +143,11 @@ def sync_detailed(
             20.
         offset (int | Unset): How many items to skip (default 0), at most 1,000: narrow the
             filters to reach further (a larger offset is a 400). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -151,6 +165,7 @@ def sync_detailed(
         sort=sort,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -170,13 +185,14 @@ def sync(
     sort: RecipeSort | Unset = RecipeSort.NEWEST,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Any | Problem | RecipeSummaryPage | None:
     """List user recipes
 
-     The user's recipes, newest first by default.
+     The user's recipes, newest first by default. Pages by cursor as `GET /recipes` does.
 
     Args:
         user_id (UUID):
@@ -186,6 +202,11 @@ def sync(
             20.
         offset (int | Unset): How many items to skip (default 0), at most 1,000: narrow the
             filters to reach further (a larger offset is a 400). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -204,6 +225,7 @@ def sync(
         sort=sort,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -217,13 +239,14 @@ async def asyncio_detailed(
     sort: RecipeSort | Unset = RecipeSort.NEWEST,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[Any | Problem | RecipeSummaryPage]:
     """List user recipes
 
-     The user's recipes, newest first by default.
+     The user's recipes, newest first by default. Pages by cursor as `GET /recipes` does.
 
     Args:
         user_id (UUID):
@@ -233,6 +256,11 @@ async def asyncio_detailed(
             20.
         offset (int | Unset): How many items to skip (default 0), at most 1,000: narrow the
             filters to reach further (a larger offset is a 400). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -250,6 +278,7 @@ async def asyncio_detailed(
         sort=sort,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -267,13 +296,14 @@ async def asyncio(
     sort: RecipeSort | Unset = RecipeSort.NEWEST,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Any | Problem | RecipeSummaryPage | None:
     """List user recipes
 
-     The user's recipes, newest first by default.
+     The user's recipes, newest first by default. Pages by cursor as `GET /recipes` does.
 
     Args:
         user_id (UUID):
@@ -283,6 +313,11 @@ async def asyncio(
             20.
         offset (int | Unset): How many items to skip (default 0), at most 1,000: narrow the
             filters to reach further (a larger offset is a 400). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -302,6 +337,7 @@ async def asyncio(
             sort=sort,
             limit=limit,
             offset=offset,
+            cursor=cursor,
             if_none_match=if_none_match,
             chopchop_consistency_token=chopchop_consistency_token,
             x_request_id=x_request_id,

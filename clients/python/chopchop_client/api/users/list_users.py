@@ -14,6 +14,7 @@ def _get_kwargs(
     q: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -40,6 +41,13 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["offset"] = offset
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -97,6 +105,7 @@ def sync_detailed(
     q: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -112,6 +121,11 @@ def sync_detailed(
         limit (int | Unset): Page size: 1 to 100 (default 20). Larger values are a 400. Default:
             20.
         offset (int | Unset): How many items to skip (default 0). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -128,6 +142,7 @@ def sync_detailed(
         q=q,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -146,6 +161,7 @@ def sync(
     q: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -161,6 +177,11 @@ def sync(
         limit (int | Unset): Page size: 1 to 100 (default 20). Larger values are a 400. Default:
             20.
         offset (int | Unset): How many items to skip (default 0). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -178,6 +199,7 @@ def sync(
         q=q,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -190,6 +212,7 @@ async def asyncio_detailed(
     q: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -205,6 +228,11 @@ async def asyncio_detailed(
         limit (int | Unset): Page size: 1 to 100 (default 20). Larger values are a 400. Default:
             20.
         offset (int | Unset): How many items to skip (default 0). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -221,6 +249,7 @@ async def asyncio_detailed(
         q=q,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         if_none_match=if_none_match,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
@@ -237,6 +266,7 @@ async def asyncio(
     q: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
+    cursor: None | str | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -252,6 +282,11 @@ async def asyncio(
         limit (int | Unset): Page size: 1 to 100 (default 20). Larger values are a 400. Default:
             20.
         offset (int | Unset): How many items to skip (default 0). Default: 0.
+        cursor (None | str | Unset): An opaque position from a page's `next_cursor` or
+            `prev_cursor` (or its `Link` header): the page after (or before) it, in the same order.
+            Only valid with the same sort and filters it was issued for (otherwise a 400), and not
+            with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
+            cost the same at any depth.
         if_none_match (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
@@ -270,6 +305,7 @@ async def asyncio(
             q=q,
             limit=limit,
             offset=offset,
+            cursor=cursor,
             if_none_match=if_none_match,
             chopchop_consistency_token=chopchop_consistency_token,
             x_request_id=x_request_id,
