@@ -7,6 +7,7 @@ from chopchop.db import social as _social
 from chopchop.db.outbox import OutboxMessage, OutboxStatus
 from chopchop.db.recipes import Ingredient, IngredientUsage, Recipe, RecipeIngredient, RecipeLike, RecipeTag
 from chopchop.db.social import Comment
+from chopchop.db.tokens import PersonalAccessToken, RefreshToken, RefreshTokenFamily
 from chopchop.db.users import PendingRegistration, TokenPurpose, User, UserToken
 
 metadata = orm_registry.metadata
@@ -22,10 +23,13 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PendingRegistration",
+    "PersonalAccessToken",
     "Recipe",
     "RecipeIngredient",
     "RecipeLike",
     "RecipeTag",
+    "RefreshToken",
+    "RefreshTokenFamily",
     "TokenPurpose",
     "User",
     "UserToken",
