@@ -8,6 +8,7 @@ Three new tables, nothing existing changes: online.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import advanced_alchemy.types
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _audit_columns() -> list[sa.Column[object]]:
+def _audit_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
         sa.Column("created_at", advanced_alchemy.types.DateTimeUTC(timezone=True), nullable=False),

@@ -116,6 +116,16 @@ class Settings:
     jwt_issuer: str = _doc("`iss` claim of issued access tokens.", default="chopchop")
     jwt_audience: str = _doc("`aud` claim of issued access tokens.", default="chopchop-api")
     access_token_minutes: int = _doc("Lifetime of an access token, in minutes.", default=60)
+    refresh_token_days: int = _doc(
+        "Lifetime of a refresh token, in days (1 to 365): each refresh hands out a new one with this lifetime, so a "
+        "login that is refreshed at least this often stays signed in until logout or a password change.",
+        default=30,
+    )
+    personal_access_token_max_days: int = _doc(
+        "Longest lifetime, in days (1 to 3650), a personal access token may be given when created with an expiry "
+        "(`expires_in_days`); tokens made without one never expire.",
+        default=365,
+    )
     confirm_token_hours: int = _doc("Lifetime of an email confirmation link, in hours.", default=24)
     reset_token_minutes: int = _doc("Lifetime of a password reset link, in minutes.", default=60)
     argon2_time_cost: int = _doc("argon2id iterations (t).", default=2)
@@ -259,6 +269,12 @@ class Settings:
         self._validate_email()
         self._validate_rates()
         self._validate_replicas()
+        if not 1 <= self.refresh_token_days <= 365:
+            msg = f"{ENV_PREFIX}REFRESH_TOKEN_DAYS must be between 1 and 365."
+            raise SettingsError(msg)
+        if not 1 <= self.personal_access_token_max_days <= 3650:
+            msg = f"{ENV_PREFIX}PERSONAL_ACCESS_TOKEN_MAX_DAYS must be between 1 and 3650."
+            raise SettingsError(msg)
         if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
             msg = "argon2 parameters are below OWASP's minimum (19456 KiB, t=2)."
             raise SettingsError(msg)
