@@ -193,7 +193,7 @@ class Settings:
         default=0,
     )
     rate_register: str = _doc("Registrations per client address.", default="10/hour")
-    rate_login: str = _doc("Login attempts per client address.", default="30/minute")
+    rate_login: str = _doc("Login and token refresh attempts per client address.", default="30/minute")
     rate_login_account: str = _doc(
         "Password checks per account (normalised email address): logins, confirmations, password changes and "
         "account deletions.",

@@ -50,7 +50,7 @@ from chopchop.domain.accounts.services import (
     UserService,
     UserTokenService,
 )
-from chopchop.lib.apidoc import ApiOperation
+from chopchop.lib.apidoc import LOCATION, ApiOperation
 from chopchop.lib.cache import invalidate
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import BadRequest, Unauthorized, problems
@@ -212,6 +212,7 @@ _REFRESH_ERRORS = {
     401: "The refresh token is unknown, expired, revoked or was used already (type `.../invalid-refresh-token`): "
     "log in again. Using a refresh token a second time ends its login: every refresh token of it, and the access "
     "tokens minted from them, stop working.",
+    429: "Too many logins and refreshes from this address: wait `Retry-After` seconds.",
 }
 
 
@@ -354,10 +355,12 @@ class AuthController(Controller):
         operation_id="refreshToken",
         operation_class=ApiOperation,
         summary="Refresh the access token",
-        responses=problems(400, 401, descriptions=_REFRESH_ERRORS),
+        responses=problems(400, 401, 429, descriptions=_REFRESH_ERRORS),
     )
     async def refresh(
         self,
+        request: Request[Any, Any, Any],
+        rate_limits: NamedDependency[RateLimits],
         data: JSONBody[TokenRefresh],
         users_service: NamedDependency[UserService],
         sign_in: NamedDependency[SignIn],
@@ -367,6 +370,7 @@ class AuthController(Controller):
         The refresh token sent is used up: keep the new one. Sending a used one again is taken for a stolen token:
         the whole login ends (its refresh tokens, and the access tokens minted from them) and the answer is 401.
         """
+        await rate_limits.check(request, "login")
         return await sign_in.refresh(data.refresh_token, users_service)
 
     @post(
@@ -391,6 +395,7 @@ class AuthController(Controller):
         if data.grant_type is GrantType.REFRESH_TOKEN:
             if data.refresh_token is None:
                 raise BadRequest("`grant_type=refresh_token` needs `refresh_token`.", slug="validation-error")
+            await rate_limits.check(request, "login")
             return await sign_in.refresh(data.refresh_token, users_service)
         if data.username is None or data.password is None:
             raise BadRequest("The password grant needs `username` and `password`.", slug="validation-error")
@@ -616,6 +621,7 @@ class AccessTokenController(Controller):
                 409: "The account has as many tokens as it may have (type `.../too-many-access-tokens`): revoke one.",
             },
         ),
+        response_headers=[LOCATION],
     )
     async def create_access_token(
         self,
@@ -643,7 +649,27 @@ class AccessTokenController(Controller):
         )
         shown = to_access_token(token)
         created = PersonalAccessTokenCreated(**msgspec.structs.asdict(shown), token=secret)
-        return Response(created, status_code=HTTP_201_CREATED, headers=NO_STORE)
+        location = f"{AccessTokenController.path}/{token.id}"
+        return Response(created, status_code=HTTP_201_CREATED, headers={**NO_STORE, "Location": location})
+
+    @get(
+        "/{token_id:uuid}",
+        operation_id="getAccessToken",
+        operation_class=ApiOperation,
+        summary="Get one of my personal access tokens",
+        cache=False,
+        responses=problems(
+            304, 400, 401, 403, 404, descriptions={**_LOGIN_ONLY, 404: "You have no token with this id."}
+        ),
+    )
+    async def get_access_token(
+        self,
+        request: Request[User, Grant, Any],
+        token_id: FromPath[UUID],
+        access_tokens_service: NamedDependency[AccessTokenService],
+    ) -> PersonalAccessTokenRead:
+        """One token as listed (never its secret)."""
+        return to_access_token(await access_tokens_service.get_of(request.user.id, token_id))
 
     @get(
         "/",
@@ -666,7 +692,9 @@ class AccessTokenController(Controller):
         operation_id="revokeAccessToken",
         operation_class=ApiOperation,
         summary="Revoke a personal access token",
-        responses=problems(401, 403, 404, 429, descriptions={**_LOGIN_ONLY, 404: "You have no token with this id."}),
+        responses=problems(
+            400, 401, 403, 404, 429, descriptions={**_LOGIN_ONLY, 404: "You have no token with this id."}
+        ),
     )
     async def revoke_access_token(
         self,

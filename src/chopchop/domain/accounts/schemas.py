@@ -206,7 +206,13 @@ class PersonalAccessTokenCreate(Input):
     ]
     scopes: Annotated[
         list[TokenScope],
-        Meta(min_length=1, max_length=2, description="At least one scope, each at most once.", examples=[["read"]]),
+        Meta(
+            min_length=1,
+            max_length=2,
+            description="At least one scope, each at most once.",
+            examples=[["read"]],
+            extra_json_schema={"uniqueItems": True},
+        ),
     ]
     expires_in_days: (
         Annotated[

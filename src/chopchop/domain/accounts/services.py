@@ -327,6 +327,14 @@ class AccessTokenService(Service[PersonalAccessToken, SQLAlchemyAsyncRepository[
     async def list_of(self, user_id: UUID) -> list[PersonalAccessToken]:
         return list((await self.session.execute(queries.access_tokens_of_statement(user_id))).scalars())
 
+    async def get_of(self, user_id: UUID, token_id: UUID) -> PersonalAccessToken:
+        """One of the user's tokens; 404 if the user has no such token."""
+        token = await self.get_one_or_none(PersonalAccessToken.id == token_id, PersonalAccessToken.user_id == user_id)
+        if token is None:
+            msg = "No such personal access token."
+            raise NotFoundError(msg)
+        return token
+
     async def revoke(self, user_id: UUID, token_id: UUID) -> None:
         """Delete one of the user's tokens; 404 if the user has no such token (another user's is not theirs)."""
         statement = queries.revoke_access_token_statement(user_id, token_id)
