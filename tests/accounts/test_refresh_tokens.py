@@ -212,8 +212,24 @@ async def test_hostile_refresh_tokens_are_401_never_500(client: httpx.AsyncClien
         _assert_refused(await _refresh(client, value))
         form = await client.post("/api/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": value})
         _assert_refused(form)
-    for body in ({"refresh_token": 1}, {"refresh_token": None}, {}, {"refresh_token": real, "extra": 1}, []):
+    bodies: list[Any] = [{"refresh_token": 1}, {"refresh_token": None}, {}, {"refresh_token": real, "extra": 1}, []]
+    for body in bodies:
         response = await client.post("/api/v1/auth/refresh", json=body)
         assert response.status_code == 400, (body, response.text)
     # None of that touched the real one.
     assert (await _refresh(client, real)).status_code == 200
+
+
+async def test_the_hourly_purge_removes_expired_logins_only(client: httpx.AsyncClient, app: Litestar) -> None:
+    from chopchop.domain.accounts.jobs import purge_expired_tokens
+
+    await quick_user(app, "purged@example.com")
+    old, current = await _login(client, "purged@example.com"), await _login(client, "purged@example.com")
+    await _refresh(client, old["refresh_token"])  # two refresh tokens in the old login, one used
+    old_family = (await _sql(app, "SELECT family_id FROM refresh_token ORDER BY created_at LIMIT 1"))[0][0]
+    long_ago = datetime.now(UTC) - timedelta(days=1)
+    await _sql(app, "UPDATE refresh_token_family SET expires_at = :t WHERE id = :f", t=long_ago, f=old_family)
+
+    assert await purge_expired_tokens(app.plugins.get(ChopchopPlugin).job_context) == 1
+    assert await _sql(app, "SELECT count(*) FROM refresh_token WHERE family_id = :f", f=old_family) == [(0,)]
+    assert (await _refresh(client, current["refresh_token"])).status_code == 200
