@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,8 +16,11 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import text
 
+from chopchop.app import create_app
 from chopchop.server import ChopchopPlugin
-from tests.helpers import quick_user
+from chopchop.settings import Settings
+from tests.helpers import asgi_client, quick_user
+from tests.resilience.test_faults import PrivateRedis
 
 pytestmark = pytest.mark.integration
 
@@ -233,3 +238,29 @@ async def test_the_hourly_purge_removes_expired_logins_only(client: httpx.AsyncC
     assert await purge_expired_tokens(app.plugins.get(ChopchopPlugin).job_context) == 1
     assert await _sql(app, "SELECT count(*) FROM refresh_token WHERE family_id = :f", f=old_family) == [(0,)]
     assert (await _refresh(client, current["refresh_token"])).status_code == 200
+
+
+async def test_refreshing_and_logging_out_work_through_a_redis_outage(settings: Settings, tmp_path: Path) -> None:
+    """Refresh tokens and logins live in the database: with Redis dead, refreshing works, reuse is still detected
+    and a logout still ends its login (no 503, nothing accepted that was ended)."""
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    try:
+        app = create_app(replace(settings, redis_url=redis.url))
+        async with app.lifespan(), asgi_client(app) as http:
+            await quick_user(app, "outage@example.com")
+            tokens = await _login(http, "outage@example.com")
+            redis.kill()
+
+            refreshed = await _refresh(http, tokens["refresh_token"])
+            assert refreshed.status_code == 200, refreshed.text
+            assert await _works(http, refreshed.json())
+            _assert_refused(await _refresh(http, tokens["refresh_token"]))  # a reuse, detected without Redis
+            assert not await _works(http, refreshed.json())
+
+            again = await _login(http, "outage@example.com")
+            assert (await http.post("/api/v1/me/logout", headers=_bearer(again))).status_code == 204
+            assert not await _works(http, again)
+            _assert_refused(await _refresh(http, again["refresh_token"]))
+    finally:
+        redis.kill()

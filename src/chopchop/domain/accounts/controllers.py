@@ -552,9 +552,10 @@ class MeController(Controller):
         them stop working. Other logins (other devices) and personal access tokens stay."""
         grant = request.auth
         if grant.family_id is not None:
+            # In the database: every request's user lookup checks the family, so this holds without Redis.
             await refresh_tokens_service.end(grant.family_id)
-        if grant.token is not None:
-            # Tokens of no login (issued before logins had refresh tokens) are denied by id until they expire.
+        elif grant.token is not None:
+            # A token of no login (issued before logins had refresh tokens): denied by id until it expires.
             await revoke(request.app.stores.get(REVOKED_TOKENS_STORE), grant.token)
 
     @delete(
