@@ -393,11 +393,11 @@ class AuthController(Controller):
         """OAuth2 token endpoint (form encoded): the password grant (``username`` is the email; what Swagger's
         Authorize uses) or ``grant_type=refresh_token`` with ``refresh_token`` (as ``POST /api/v1/auth/refresh``)."""
         if data.grant_type is GrantType.REFRESH_TOKEN:
-            if data.refresh_token is None:
+            if data.refresh_token is UNSET:
                 raise BadRequest("`grant_type=refresh_token` needs `refresh_token`.", slug="validation-error")
             await rate_limits.check(request, "login")
             return await sign_in.refresh(data.refresh_token, users_service)
-        if data.username is None or data.password is None:
+        if data.username is UNSET or data.password is UNSET:
             raise BadRequest("The password grant needs `username` and `password`.", slug="validation-error")
         return await _login(request, rate_limits, data.username, data.password, users_service, hasher, sign_in)
 

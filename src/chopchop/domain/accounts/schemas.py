@@ -159,17 +159,19 @@ class OAuth2PasswordForm(msgspec.Struct):
     """OAuth2 token request (form encoded): the password grant (RFC 6749 §4.3, ``username`` is the email address;
     ``grant_type`` `password` or absent) or a refresh (§6, ``grant_type=refresh_token`` and ``refresh_token``)."""
 
-    username: Annotated[EmailAddress | None, Meta(description="The account's email address (password grant).")] = None
-    password: Annotated[AnyPassword | None, Meta(description="The account's password (password grant).")] = None
+    username: Annotated[EmailAddress, Meta(description="The account's email address (password grant).")] | UnsetType = (
+        UNSET
+    )
+    password: Annotated[AnyPassword, Meta(description="The account's password (password grant).")] | UnsetType = UNSET
     grant_type: Annotated[GrantType | None, Meta(description="`password` (the default) or `refresh_token`.")] = None
-    refresh_token: Annotated[
-        RefreshTokenText | None, Meta(description="The refresh token (`grant_type=refresh_token`).")
-    ] = None
+    refresh_token: (
+        Annotated[RefreshTokenText, Meta(description="The refresh token (`grant_type=refresh_token`).")] | UnsetType
+    ) = UNSET
     scope: Annotated[str, Meta(max_length=1000, description="Ignored: a login's access token has every scope.")] = ""
 
     def __post_init__(self) -> None:
         # The same identity as the JSON login: one spelling for the per-account limit and the lookup.
-        if self.username is not None:
+        if self.username is not UNSET:
             self.username = clean_email(self.username, field="username")
 
 
