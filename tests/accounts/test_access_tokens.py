@@ -308,3 +308,20 @@ async def test_hostile_bearer_tokens_are_401_never_500(client: httpx.AsyncClient
         _assert_unauthorized(response)
     # The genuine token still works: the refusals above were about the values, not the client.
     assert (await client.get("/api/v1/me", headers=_bearer(secret))).status_code == 200
+
+
+async def test_an_account_holds_at_most_a_hundred_tokens(client: httpx.AsyncClient, app: Litestar) -> None:
+    user_id, _ = await quick_user(app, "hoarder@example.com")
+    auth = await _login(client, "hoarder@example.com")
+    await _sql(
+        app,
+        "INSERT INTO personal_access_token (id, user_id, name, scopes, token_hash, display_prefix, created_at, "
+        "updated_at) SELECT gen_random_uuid(), :u, 'old', 'read', md5(g::text) || md5(g::text), 'chopchop_pat_x', "
+        "now(), now() FROM generate_series(1, 99) AS g",
+        u=uuid.UUID(user_id),
+    )
+    await _create(client, auth, ["read"])  # the hundredth
+    refused = await client.post("/api/v1/me/tokens", headers=auth, json={"name": "one more", "scopes": ["read"]})
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["type"].endswith("/too-many-access-tokens")
+    assert len((await client.get("/api/v1/me/tokens", headers=auth)).json()) == 100

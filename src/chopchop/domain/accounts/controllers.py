@@ -11,7 +11,6 @@ from advanced_alchemy.extensions.litestar.providers import create_service_provid
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter, URLEncodedBody
-from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from msgspec import UNSET
 
@@ -479,7 +478,7 @@ class MeController(Controller):
         cache=False,
         responses=problems(304, 401),
     )
-    async def get_me(self, request: Request[User, Token, Any]) -> Account:
+    async def get_me(self, request: Request[User, Grant, Any]) -> Account:
         """The account of the access token's user, with its private fields."""
         return to_account(request.user)
 
@@ -492,7 +491,7 @@ class MeController(Controller):
     )
     async def update_me(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         data: JSONBody[ProfileUpdate],
         users_service: NamedDependency[UserService],
     ) -> Account:
@@ -516,7 +515,7 @@ class MeController(Controller):
     )
     async def change_password(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         rate_limits: NamedDependency[RateLimits],
         data: JSONBody[PasswordChange],
         users_service: NamedDependency[UserService],
@@ -569,7 +568,7 @@ class MeController(Controller):
     )
     async def delete_me(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         rate_limits: NamedDependency[RateLimits],
         data: JSONBody[AccountDeletion],
         users_service: NamedDependency[UserService],
