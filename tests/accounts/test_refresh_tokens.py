@@ -264,3 +264,28 @@ async def test_refreshing_and_logging_out_work_through_a_redis_outage(settings: 
             _assert_refused(await _refresh(http, again["refresh_token"]))
     finally:
         redis.kill()
+
+
+async def test_tokens_work_in_the_embedded_mode_on_sqlite(tmp_path: Path) -> None:
+    """The same statements on SQLite (UPDATE ... RETURNING, the family join, the reuse commit)."""
+    from tests.settings.test_embedded import _embedded
+
+    app = create_app(_embedded(tmp_path))
+    async with app.lifespan(), asgi_client(app) as http:
+        await quick_user(app, "embedded@example.com")
+        tokens = await _login(http, "embedded@example.com")
+        refreshed = await _refresh(http, tokens["refresh_token"])
+        assert refreshed.status_code == 200, refreshed.text
+        _assert_refused(await _refresh(http, tokens["refresh_token"]))
+        assert not await _works(http, refreshed.json())
+
+        auth = _bearer(await _login(http, "embedded@example.com"))
+        created = await http.post("/api/v1/me/tokens", headers=auth, json={"name": "cron", "scopes": ["read"]})
+        assert created.status_code == 201, created.text
+        pat = {"Authorization": f"Bearer {created.json()['token']}"}
+        assert (await http.get("/api/v1/me", headers=pat)).status_code == 200
+        assert (await http.patch("/api/v1/me", headers=pat, json={"display_name": "x"})).status_code == 403
+        listed = (await http.get("/api/v1/me/tokens", headers=auth)).json()
+        assert listed[0]["last_used_at"] is not None
+        assert (await http.post("/api/v1/me/logout", headers=auth)).status_code == 204
+        assert (await http.get("/api/v1/me", headers=auth)).status_code == 401
