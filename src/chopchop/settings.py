@@ -116,6 +116,16 @@ class Settings:
     jwt_issuer: str = _doc("`iss` claim of issued access tokens.", default="chopchop")
     jwt_audience: str = _doc("`aud` claim of issued access tokens.", default="chopchop-api")
     access_token_minutes: int = _doc("Lifetime of an access token, in minutes.", default=60)
+    refresh_token_days: int = _doc(
+        "Lifetime of a refresh token, in days (1 to 365): each refresh hands out a new one with this lifetime, so a "
+        "login that is refreshed at least this often stays signed in until logout or a password change.",
+        default=30,
+    )
+    personal_access_token_max_days: int = _doc(
+        "Longest lifetime, in days (1 to 3650), a personal access token may be given when created with an expiry "
+        "(`expires_in_days`); tokens made without one never expire.",
+        default=365,
+    )
     confirm_token_hours: int = _doc("Lifetime of an email confirmation link, in hours.", default=24)
     reset_token_minutes: int = _doc("Lifetime of a password reset link, in minutes.", default=60)
     argon2_time_cost: int = _doc("argon2id iterations (t).", default=2)
@@ -183,7 +193,7 @@ class Settings:
         default=0,
     )
     rate_register: str = _doc("Registrations per client address.", default="10/hour")
-    rate_login: str = _doc("Login attempts per client address.", default="30/minute")
+    rate_login: str = _doc("Login and token refresh attempts per client address.", default="30/minute")
     rate_login_account: str = _doc(
         "Password checks per account (normalised email address): logins, confirmations, password changes and "
         "account deletions.",
@@ -266,6 +276,12 @@ class Settings:
         self._validate_replicas()
         if self.change_retention_days < 1:
             msg = f"{ENV_PREFIX}CHANGE_RETENTION_DAYS must be 1 or more."
+            raise SettingsError(msg)
+        if not 1 <= self.refresh_token_days <= 365:
+            msg = f"{ENV_PREFIX}REFRESH_TOKEN_DAYS must be between 1 and 365."
+            raise SettingsError(msg)
+        if not 1 <= self.personal_access_token_max_days <= 3650:
+            msg = f"{ENV_PREFIX}PERSONAL_ACCESS_TOKEN_MAX_DAYS must be between 1 and 3650."
             raise SettingsError(msg)
         if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
             msg = "argon2 parameters are below OWASP's minimum (19456 KiB, t=2)."

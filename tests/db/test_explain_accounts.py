@@ -19,6 +19,7 @@ Self-contained on purpose: the other EXPLAIN tests are moving to ``tests/db/``, 
 # ruff: noqa: S608
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -31,7 +32,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, c
 
 from chopchop.db import PendingRegistration, TokenPurpose
 from chopchop.domain.accounts import queries
-from chopchop.domain.accounts.services import RegistrationService, UserService, UserTokenService
+from chopchop.domain.accounts.services import (
+    ACCESS_TOKEN_PREFIX,
+    REFRESH_TOKEN_PREFIX,
+    AccessTokenService,
+    RefreshTokenService,
+    RegistrationService,
+    UserService,
+    UserTokenService,
+)
+from chopchop.lib.tokens import new_client_token
 from tests.db.test_explain_recipes import Entry, sent_by, statement_builders
 from tests.helpers import FAST_HASHER
 
@@ -42,7 +52,14 @@ REGISTRATIONS = 5_000
 ADDRESSES = 4_000  # someone1 to someone1000 registered twice (a retry, or two people)
 TOKENS = 20_000
 PASSWORD = "correct horse battery staple"
-WATCHED = {"user_account", "pending_registration", "user_token"}
+WATCHED = {
+    "user_account",
+    "pending_registration",
+    "user_token",
+    "personal_access_token",
+    "refresh_token_family",
+    "refresh_token",
+}
 #: Every statement of ``queries``, each explained below by ``builder_entries``.
 COVERAGE = {
     "account_id_statement",
@@ -55,6 +72,18 @@ COVERAGE = {
     "revoke_tokens_statement",
     "consume_token_statement",
     "purge_tokens_statement",
+    "access_token_user_statement",
+    "touch_access_token_statement",
+    "access_tokens_of_statement",
+    "revoke_access_token_statement",
+    "revoke_access_tokens_statement",
+    "user_and_family_statement",
+    "use_refresh_token_statement",
+    "refresh_token_state_statement",
+    "extend_family_statement",
+    "end_family_statement",
+    "end_families_statement",
+    "purge_families_statement",
 }
 #: Statements that may read their whole table, and why.
 WHOLE_TABLE = {
@@ -66,6 +95,9 @@ WHOLE_TABLE = {
     # would skip the rest (measured: 0.12 ms instead of 0.6-1.1 ms at 5,000 rows), but the table only ever holds
     # a day of registrations: not worth a migration and an index every registration writes to, for now.
     "purge_registrations_statement": "pending_registration",
+    # Hourly cron. A login lives 30 days after its last refresh, so an hour's purge finds about 1/720th of the
+    # table: a sequential read (measured below with -s) rather than an index on expires_at that every refresh updates.
+    "purge_families_statement": "refresh_token_family",
 }
 
 # Registrations: registration g of address 1 + (g - 1) % 4,000, made g * 18 s ago (25 hours in all: the oldest
@@ -97,8 +129,39 @@ SEED = [
     FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM user_account) AS u
     WHERE u.n <= {TOKENS}
     """,
+    # Personal access tokens: two per user, 'pat-<n>-<k>' hashed; half never used.
+    """
+    INSERT INTO personal_access_token (id, user_id, name, scopes, token_hash, display_prefix, expires_at,
+                                       last_used_at, created_at, updated_at)
+    SELECT gen_random_uuid(), u.id, 'script ' || k, 'read write',
+           encode(sha256(convert_to('pat-' || u.n || '-' || k, 'UTF8')), 'hex'), 'chopchop_pat_abcd',
+           CASE WHEN k = 1 THEN now() + interval '90 days' END,
+           CASE WHEN u.n % 2 = 0 THEN now() - interval '1 hour' END, now() - interval '1 day', now()
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM user_account) AS u, generate_series(1, 2) AS k
+    """,
+    # Logins: one per user (its id is the user's number), each with three refresh tokens (two used), 'rt-<n>-<k>'.
+    """
+    INSERT INTO refresh_token_family (id, user_id, expires_at, created_at, updated_at)
+    SELECT ('00000000-0000-7000-8000-' || lpad(to_hex(u.n), 12, '0'))::uuid, u.id,
+           now() + interval '30 days' - u.n * interval '1 minute', now() - interval '2 days', now()
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM user_account) AS u
+    """,
+    """
+    INSERT INTO refresh_token (id, family_id, token_hash, expires_at, used_at, created_at, updated_at)
+    SELECT gen_random_uuid(), f.id, encode(sha256(convert_to('rt-' || f.n || '-' || k, 'UTF8')), 'hex'),
+           f.expires_at, CASE WHEN k < 3 THEN now() - (3 - k) * interval '1 hour' END, now(), now()
+    FROM (SELECT id, expires_at, row_number() OVER (ORDER BY id) AS n FROM refresh_token_family) AS f,
+         generate_series(1, 3) AS k
+    """,
 ]
-ANALYZED = ["user_account", "pending_registration", "user_token"]
+ANALYZED = [
+    "user_account",
+    "pending_registration",
+    "user_token",
+    "personal_access_token",
+    "refresh_token_family",
+    "refresh_token",
+]
 
 
 def test_every_accounts_statement_is_explained() -> None:
@@ -184,6 +247,10 @@ async def sent_by_call(engine: AsyncEngine, call: Callable[[AsyncSession], Await
 # Parameters
 
 
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
 async def _one(engine: AsyncEngine, sql: str) -> Any:
     async with engine.connect() as connection:
         return (await connection.execute(text(sql))).one()
@@ -205,6 +272,9 @@ async def builder_entries(engine: AsyncEngine, now: datetime) -> list[Entry]:
         engine, "SELECT token_hash FROM user_token WHERE used_at IS NULL ORDER BY created_at DESC LIMIT 1"
     )
     reset = TokenPurpose.RESET_PASSWORD
+    (pat_id,) = await _one(engine, f"SELECT id FROM personal_access_token WHERE user_id = '{user_id}' LIMIT 1")
+    (family_id,) = await _one(engine, f"SELECT id FROM refresh_token_family WHERE user_id = '{user_id}'")
+    family_number = family_id.int & 0xFFFFFFFFFFFF
     return [
         ("an address with an account", "account_id_statement", queries.account_id_statement(account)),
         ("an address without one", "account_id_statement", queries.account_id_statement(pending.email)),
@@ -239,6 +309,47 @@ async def builder_entries(engine: AsyncEngine, now: datetime) -> list[Entry]:
         ("an unknown token refused", "consume_token_statement", queries.consume_token_statement("0" * 64, reset, now)),
         ("expired registrations purged", "purge_registrations_statement", queries.purge_registrations_statement(now)),
         ("used and expired tokens purged", "purge_tokens_statement", queries.purge_tokens_statement(now)),
+        (
+            "a personal access token authenticates",
+            "access_token_user_statement",
+            queries.access_token_user_statement(_sha256("pat-123-1"), now),
+        ),
+        (
+            "an unknown personal access token",
+            "access_token_user_statement",
+            queries.access_token_user_statement("0" * 64, now),
+        ),
+        (
+            "a token's use recorded",
+            "touch_access_token_statement",
+            queries.touch_access_token_statement(pat_id, now, timedelta(minutes=1)),
+        ),
+        ("a user's tokens listed", "access_tokens_of_statement", queries.access_tokens_of_statement(user_id)),
+        ("a token revoked", "revoke_access_token_statement", queries.revoke_access_token_statement(user_id, pat_id)),
+        ("a user's tokens revoked", "revoke_access_tokens_statement", queries.revoke_access_tokens_statement(user_id)),
+        (
+            "an access token's user and login",
+            "user_and_family_statement",
+            queries.user_and_family_statement(user_id, family_id),
+        ),
+        (
+            "a refresh token used",
+            "use_refresh_token_statement",
+            queries.use_refresh_token_statement(_sha256(f"rt-{family_number}-3"), now),
+        ),
+        (
+            "a used refresh token recognised",
+            "refresh_token_state_statement",
+            queries.refresh_token_state_statement(_sha256(f"rt-{family_number}-1")),
+        ),
+        (
+            "a login extended",
+            "extend_family_statement",
+            queries.extend_family_statement(family_id, now + timedelta(days=30)),
+        ),
+        ("a login ended", "end_family_statement", queries.end_family_statement(family_id)),
+        ("a user's logins ended", "end_families_statement", queries.end_families_statement(user_id)),
+        ("expired logins purged", "purge_families_statement", queries.purge_families_statement(now)),
     ]
 
 
@@ -275,7 +386,45 @@ async def service_calls(engine: AsyncEngine) -> dict[str, Callable[[AsyncSession
         tokens = await UserTokenService(session=session).purge_expired()
         return tokens + await RegistrationService(session=session).purge_expired()
 
+    # A refresh token and a personal access token in their real format (the services check it before any lookup).
+    refresh, refresh_hash = new_client_token(REFRESH_TOKEN_PREFIX)
+    secret, secret_hash = new_client_token(ACCESS_TOKEN_PREFIX)
+    async with engine.begin() as connection:
+        (family_id,) = (
+            await connection.execute(text(f"SELECT id FROM refresh_token_family WHERE user_id = '{user_id}'"))
+        ).one()
+        await connection.execute(
+            text(
+                "INSERT INTO refresh_token (id, family_id, token_hash, expires_at, created_at, updated_at) "
+                "VALUES (gen_random_uuid(), :f, :h, now() + interval '1 day', now(), now())"
+            ),
+            {"f": family_id, "h": refresh_hash},
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO personal_access_token (id, user_id, name, scopes, token_hash, display_prefix, "
+                "created_at, updated_at) VALUES (gen_random_uuid(), :u, 'ci', 'read', :h, 'x', now(), now())"
+            ),
+            {"u": user_id, "h": secret_hash},
+        )
+    month = timedelta(days=30)
+
+    async def authenticate(session: AsyncSession) -> object:
+        tokens = AccessTokenService(session=session)
+        found = await tokens.authenticate(secret, datetime.now(UTC))
+        assert found is not None
+        await tokens.touch(found[0].id, datetime.now(UTC), timedelta(minutes=1))
+        return found
+
     return {
+        # A login's new family and first refresh token are two inserts, not explained here: each statement is explained
+        # in a transaction of its own, where the token's family would not exist yet.
+        "refresh": lambda s: RefreshTokenService(session=s).rotate(refresh, month),
+        "create a personal access token": lambda s: AccessTokenService(session=s).issue(
+            user_id, name="backup", scopes=["read"], expires_at=None
+        ),
+        "authenticate a personal access token": authenticate,
+        "list personal access tokens": lambda s: AccessTokenService(session=s).list_of(user_id),
         "register a new address": register("newcomer@example.test"),
         "register an address that has an account": register("user123@example.test"),
         "resend a confirmation": resend,

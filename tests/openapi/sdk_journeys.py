@@ -4,26 +4,37 @@ Small typed helpers (sign up through the email, log in, publish, read every page
 problem) and the scenarios that tests/openapi/test_sdk.py runs with them against a live server. This module imports
 the client at its top, so test_sdk.py imports it only once the client is importable (installed into a fresh venv);
 mypy checks it against the committed package (`mypy_path`). A new feature's journey is one more scenario here made
-of these steps (a personal access token: `AuthenticatedClient(token=...)`; cursor paging: a pager next to
-`offset_pages`).
+of these steps (a personal access token is `AuthenticatedClient(token=...)`; `cursor_pages` walks a list by its
+cursors; `changes_until` polls the change feed).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from chopchop_client import AuthenticatedClient, Client
-from chopchop_client.api.auth import confirm_email, forgot_password, login, login_form, register, reset_password
+from chopchop_client.api.auth import (
+    confirm_email,
+    forgot_password,
+    login,
+    login_form,
+    refresh_token,
+    register,
+    reset_password,
+)
 from chopchop_client.api.comments import create_comment, list_recipe_comments
 from chopchop_client.api.likes import like_recipe, unlike_recipe
-from chopchop_client.api.me import get_me, logout
+from chopchop_client.api.me import create_access_token, get_me, list_access_tokens, logout, revoke_access_token
 from chopchop_client.api.recipes import (
     create_recipe,
     delete_recipe,
     get_recipe,
+    list_recipe_changes,
     list_recipes,
     list_user_recipes,
     update_recipe,
@@ -32,6 +43,7 @@ from chopchop_client.models import (
     Accepted,
     AccessToken,
     Account,
+    ChangeKind,
     CommentCreate,
     CommentPage,
     CommentRead,
@@ -44,16 +56,24 @@ from chopchop_client.models import (
     LikeState,
     OAuth2PasswordForm,
     PasswordReset,
+    PersonalAccessTokenCreate,
+    PersonalAccessTokenCreated,
+    PersonalAccessTokenRead,
     Problem,
+    RecipeChange,
+    RecipeChangePage,
     RecipeCreate,
     RecipeRead,
     RecipeSort,
+    RecipeSummary,
     RecipeSummaryPage,
     RecipeUpdate,
     Registration,
+    TokenRefresh,
+    TokenScope,
     Unit,
 )
-from chopchop_client.types import Response
+from chopchop_client.types import UNSET, Response, Unset
 
 from tests.helpers import Mailbox, token_from
 
@@ -142,6 +162,52 @@ async def offset_pages(fetch: Callable[[int], Awaitable[Response[Any]]], kind: t
         if offset >= pages[-1].total:
             return pages
         assert len(pages) < 1000, "a list that never ends"
+
+
+class CursorPage(Protocol):
+    """What every cursor page of the API has (RecipeSummaryPage, CommentPage, ...)."""
+
+    @property
+    def next_cursor(self) -> str | Unset | None: ...
+
+    @property
+    def prev_cursor(self) -> str | Unset | None: ...
+
+
+C = TypeVar("C", bound=CursorPage)
+
+
+async def cursor_pages(fetch: Callable[[str | None], Awaitable[Response[Any]]], kind: type[C]) -> list[C]:
+    """Every page of a list by its cursors: `fetch(None)` is the first page, `fetch(cursor)` the next one."""
+    pages = [expect(await fetch(None), 200, kind)]
+    while isinstance(cursor := pages[-1].next_cursor, str):
+        pages.append(expect(await fetch(cursor), 200, kind))
+        assert len(pages) < 1000, "a list that never ends"
+    return pages
+
+
+async def changes_until(
+    public: Client, since: str | None, done: Callable[[list[RecipeChange]], bool], *, limit: int = 3
+) -> tuple[list[RecipeChange], str]:
+    """Poll the change feed from `since` until `done(changes read)` holds; the changes and the cursor to resume from.
+
+    The feed shows a change once no older transaction of the server is still running (never out of order), so a
+    change can appear a moment after its write: a sync client polls."""
+    changes: list[RecipeChange] = []
+    deadline = time.monotonic() + 30
+    while True:
+        page = expect(
+            await list_recipe_changes.asyncio_detailed(client=public, since=since or UNSET, limit=limit),
+            200,
+            RecipeChangePage,
+        )
+        changes.extend(page.items)
+        since = page.next_cursor
+        if not page.has_more:
+            if done(changes):
+                return changes, since
+            assert time.monotonic() < deadline, f"the feed never showed what was expected: {changes!r}"
+            await asyncio.sleep(0.2)
 
 
 LINK = re.compile(r'<([^>]*)>\s*;\s*rel="?([a-z]+)"?')
@@ -288,3 +354,100 @@ async def errors_are_typed_problems(base_url: str) -> None:
 
         missing = await get_recipe.asyncio_detailed(UUID(int=1), client=public)
         assert expect_problem(missing, 404).instance
+
+
+async def a_script_syncs_with_a_personal_access_token(base_url: str, mailbox: Mailbox) -> None:
+    """An app refreshes its login; a script publishes with a personal access token, reads a list by cursors and keeps
+    a copy of the recipes in sync through the change feed (deletions included); a revoked token stops at once."""
+    async with Client(base_url=base_url, raise_on_unexpected_status=True) as public:
+        account = await sign_up(public, mailbox, "scripter@example.com")
+        answer = await login.asyncio_detailed(
+            client=public, body=Credentials(email="scripter@example.com", password=PASSWORD)
+        )
+        first = expect(answer, 200, AccessToken)
+        refreshed = expect(
+            await refresh_token.asyncio_detailed(client=public, body=TokenRefresh(first.refresh_token)),
+            200,
+            AccessToken,
+        )
+        assert refreshed.refresh_token != first.refresh_token  # rotated
+        reused = await refresh_token.asyncio_detailed(client=public, body=TokenRefresh(first.refresh_token))
+        expect_problem(reused, 401)  # a used refresh token ends the whole login...
+        expect_problem(
+            await refresh_token.asyncio_detailed(client=public, body=TokenRefresh(refreshed.refresh_token)), 401
+        )
+        app = await log_in(base_url, "scripter@example.com")  # ...so the app logs in again
+
+        writer = expect(
+            await create_access_token.asyncio_detailed(
+                client=app, body=PersonalAccessTokenCreate(name="sync script", scopes=[TokenScope.WRITE])
+            ),
+            201,
+            PersonalAccessTokenCreated,
+        )
+        reader = expect(
+            await create_access_token.asyncio_detailed(
+                client=app,
+                body=PersonalAccessTokenCreate(name="dashboard", scopes=[TokenScope.READ], expires_in_days=7),
+            ),
+            201,
+            PersonalAccessTokenCreated,
+        )
+        assert writer.token.startswith("chopchop_pat_")
+        listed = expect(await list_access_tokens.asyncio_detailed(client=app), 200, list)
+        assert {t.name for t in listed if isinstance(t, PersonalAccessTokenRead)} == {"sync script", "dashboard"}
+        assert writer.token not in repr(listed)  # the secret is shown once, at creation
+
+        script = AuthenticatedClient(base_url=base_url, token=writer.token)
+        dashboard = AuthenticatedClient(base_url=base_url, token=reader.token)
+        expect_problem(await create_recipe.asyncio_detailed(client=dashboard, body=recipe("Not mine to write")), 403)
+        expect(await get_me.asyncio_detailed(client=dashboard), 200, Account)
+
+        # A copy of the feed from the start, then the script's recipes.
+        baseline, since = await changes_until(public, None, lambda _: True)
+        published = [await publish(script, recipe(f"Stew number {n}", "beans")) for n in range(5)]
+        created, since = await changes_until(public, since, lambda c: len(c) >= 5)
+        assert [c.recipe_id for c in created] == [r.id for r in published]
+        assert {c.kind for c in created} == {ChangeKind.CREATED}
+        assert all(isinstance(c.recipe, RecipeSummary) and c.recipe.title.startswith("Stew") for c in created)
+
+        # Cursor paging over the author's recipes, forwards then back.
+        async def by_author(cursor: str | None) -> Response[Any]:
+            return await list_user_recipes.asyncio_detailed(
+                account.id, client=public, limit=2, cursor=cursor if cursor is not None else UNSET
+            )
+
+        pages = await cursor_pages(by_author, RecipeSummaryPage)
+        assert [len(p.items) for p in pages] == [2, 2, 1]
+        assert [i.id for p in pages for i in p.items] == [r.id for r in reversed(published)]
+        back = pages[-1].prev_cursor
+        assert isinstance(back, str)
+        assert [i.id for i in expect(await by_author(back), 200, RecipeSummaryPage).items] == [
+            i.id for i in pages[-2].items
+        ]
+
+        # An edit and a deletion reach the sync client as an update and a tombstone.
+        edited, gone = published[0], published[1]
+        expect(
+            await update_recipe.asyncio_detailed(edited.id, client=script, body=RecipeUpdate(title="Stew, revised")),
+            200,
+            RecipeRead,
+        )
+        assert (await delete_recipe.asyncio_detailed(gone.id, client=script)).status_code == 204
+        later, since = await changes_until(public, since, lambda c: len(c) >= 2)
+        kinds = {c.recipe_id: c for c in later}
+        assert kinds[edited.id].kind == ChangeKind.UPDATED
+        summary = kinds[edited.id].recipe
+        assert isinstance(summary, RecipeSummary)
+        assert summary.title == "Stew, revised"
+        assert kinds[gone.id].kind == ChangeKind.DELETED
+        assert isinstance(kinds[gone.id].recipe, (Unset, type(None)))
+        assert not [c for c in baseline if c.recipe_id in {r.id for r in published}]
+
+        # Revoking the script's token stops it at once.
+        revoked = await revoke_access_token.asyncio_detailed(writer.id, client=app)
+        assert revoked.status_code == 204
+        expect_problem(await create_recipe.asyncio_detailed(client=script, body=recipe("Too late")), 401)
+        await script.get_async_httpx_client().aclose()
+        await dashboard.get_async_httpx_client().aclose()
+        await app.get_async_httpx_client().aclose()

@@ -123,7 +123,9 @@ def test_schema_names_are_readable_and_the_security_scheme_is_a_valid_oauth2_pas
         assert re.fullmatch(r"[A-Z][A-Za-z0-9]+", name), f"unreadable schema name {name!r}"
     scheme = document["components"]["securitySchemes"]["BearerToken"]
     assert scheme["type"] == "oauth2"
-    assert scheme["flows"]["password"] == {"tokenUrl": "/api/v1/auth/token", "scopes": {}}
+    flow = scheme["flows"]["password"]
+    assert flow["tokenUrl"] == flow["refreshUrl"] == "/api/v1/auth/token"
+    assert set(flow["scopes"]) == {"read", "write", "account"}
     assert document["openapi"].startswith("3.1")
     assert {"contact", "license", "version", "title", "description"} <= set(document["info"])
     assert document["servers"]
@@ -150,7 +152,8 @@ ENUMS = {
         "dash",
     ],
     "RecipeSort": ["newest", "most_liked", "most_commented", "title", "quickest"],
-    "GrantType": ["password"],
+    "GrantType": ["password", "refresh_token"],
+    "TokenScope": ["read", "write"],
 }
 
 

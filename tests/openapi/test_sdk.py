@@ -169,11 +169,17 @@ async def test_the_installed_python_client_reads_every_page(
     await sdk.paging_through_every_page(live_server, mailbox)
 
 
+async def test_a_script_syncs_through_the_python_client_with_a_personal_access_token(
+    sdk: ModuleType, live_server: str, mailbox: Mailbox
+) -> None:
+    await sdk.a_script_syncs_with_a_personal_access_token(live_server, mailbox)
+
+
 async def test_errors_reach_the_python_client_as_typed_problems(sdk: ModuleType, live_server: str) -> None:
     await sdk.errors_are_typed_problems(live_server)
 
 
-ENUMS = {"Complexity", "Unit", "RecipeSort", "GrantType", "ChangeKind"}
+ENUMS = {"Complexity", "Unit", "RecipeSort", "GrantType", "ChangeKind", "TokenScope"}
 
 
 def test_each_enumeration_is_one_generated_class(sdk: ModuleType) -> None:

@@ -16,6 +16,7 @@ from chopchop.db.recipes import (
     RecipeTag,
 )
 from chopchop.db.social import Comment
+from chopchop.db.tokens import PersonalAccessToken, RefreshToken, RefreshTokenFamily
 from chopchop.db.users import PendingRegistration, TokenPurpose, User, UserToken
 
 metadata = orm_registry.metadata
@@ -31,12 +32,15 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PendingRegistration",
+    "PersonalAccessToken",
     "Recipe",
     "RecipeChange",
     "RecipeChangeHorizon",
     "RecipeIngredient",
     "RecipeLike",
     "RecipeTag",
+    "RefreshToken",
+    "RefreshTokenFamily",
     "TokenPurpose",
     "User",
     "UserToken",

@@ -162,7 +162,7 @@ class RecipeLike(DefaultBase):
 class RecipeChange(DefaultBase):
     """One entry of the change feed (``GET /recipes/changes``): the latest change of a recipe, or its tombstone.
 
-    Written only by the ``recipe_change_log`` triggers (migration 0010) in the transaction of the recipe's write,
+    Written only by the ``recipe_change_log`` triggers (migration 0009) in the transaction of the recipe's write,
     whatever wrote it (the service, a cascade from an account's deletion, the seed's COPY): a recipe's earlier entry is
     replaced by its new one, so the table holds one row per live recipe plus the tombstones of the retention window.
     ``xid`` is the writer's transaction id on PostgreSQL (``pg_current_xact_id()``; 0 on SQLite, one writer at a

@@ -229,6 +229,7 @@ _CONSTRAINTS = {
     "minLength": "min_length",
     "maxLength": "max_length",
     "pattern": "pattern",
+    "uniqueItems": "unique_items",
 }
 
 

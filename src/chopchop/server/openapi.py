@@ -14,7 +14,7 @@ from litestar.params import ParameterKwarg
 from litestar.types import Empty
 
 from chopchop import __version__
-from chopchop.domain.accounts.auth import TOKEN_URL
+from chopchop.domain.accounts.auth import SCOPES, TOKEN_URL, required_scope
 from chopchop.lib.apidoc import (
     OPENAPI_DESCRIPTION,
     OPENAPI_TAGS,
@@ -33,10 +33,13 @@ from chopchop.settings import Settings
 # flow (`scopes` is required) without the `in`/`name`/`scheme` fields of other types.
 _BEARER = SecurityScheme(
     type="oauth2",
-    description="Bearer access token (a JWT). Get one from `POST /api/v1/auth/login` (JSON) "
-    "or `POST /api/v1/auth/token` (OAuth2 password form: `username` is the email address; "
-    "what Swagger UI's Authorize button uses), then send `Authorization: Bearer <token>`.",
-    flows=OAuthFlows(password=OAuthFlow(token_url=TOKEN_URL, scopes={})),
+    description="Bearer token, sent as `Authorization: Bearer <token>`: a login's access token (a JWT, from "
+    "`POST /api/v1/auth/login` (JSON) or `POST /api/v1/auth/token` (OAuth2 password form: `username` is the email "
+    "address; what Swagger UI's Authorize button uses); it has every scope), or a personal access token "
+    "(`chopchop_pat_...`, from `POST /api/v1/me/tokens`; the scopes it was made with, never `account`). Each "
+    "operation's security requirement names the scope it needs; without it the answer is 403 with "
+    '`WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`.',
+    flows=OAuthFlows(password=OAuthFlow(token_url=TOKEN_URL, scopes=SCOPES, refresh_url=TOKEN_URL)),
 )
 
 
@@ -77,7 +80,23 @@ def finish_document(app: Litestar) -> None:
     document_enums(document, enums, defaults)
     constrain_parameters(document, constraints)
     document_consistency_tokens(document, *_consistency_routes(app))
+    document_scopes(app)
     document_common_headers(document)
+
+
+def document_scopes(app: Litestar) -> None:
+    """Each authenticated operation's security requirement names the scope the auth middleware checks for it."""
+    paths = app.openapi_schema.paths or {}
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if not handler.include_in_schema or handler.opt.get("exclude_from_auth"):
+                continue
+            for method in handler.http_methods:
+                operation = getattr(paths.get(route.path_format), method.lower(), None)
+                if operation is None or not operation.security:
+                    continue
+                scope = required_scope(handler.opt, method)
+                operation.security = [{name: [scope] for name in requirement} for requirement in operation.security]
 
 
 _Defaults = list[tuple[str, str, str, Enum]]

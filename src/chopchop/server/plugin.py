@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 from chopchop import __version__
 from chopchop.db.migrate import upgrade_async
 from chopchop.domain.accounts.auth import build_auth
-from chopchop.domain.accounts.controllers import AuthController, MeController
+from chopchop.domain.accounts.controllers import AccessTokenController, AuthController, MeController
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
 from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
 from chopchop.domain.system.controllers import REPLICAS_STATE_KEY, HealthController, MetricsController
@@ -46,6 +46,7 @@ logger = logging.getLogger("chopchop")
 CONTROLLERS = [
     AuthController,
     MeController,
+    AccessTokenController,
     HealthController,
     MetricsController,
     RecipeCommentController,

@@ -31,6 +31,9 @@ from .link_instructions import LinkInstructions
 from .o_auth_2_password_form import OAuth2PasswordForm
 from .password_change import PasswordChange
 from .password_reset import PasswordReset
+from .personal_access_token_create import PersonalAccessTokenCreate
+from .personal_access_token_created import PersonalAccessTokenCreated
+from .personal_access_token_read import PersonalAccessTokenRead
 from .problem import Problem
 from .profile_update import ProfileUpdate
 from .recipe_change import RecipeChange
@@ -42,6 +45,8 @@ from .recipe_summary import RecipeSummary
 from .recipe_summary_page import RecipeSummaryPage
 from .recipe_update import RecipeUpdate
 from .registration import Registration
+from .token_refresh import TokenRefresh
+from .token_scope import TokenScope
 from .unit import Unit
 from .user_profile import UserProfile
 from .user_summary import UserSummary
@@ -79,6 +84,9 @@ __all__ = (
     "OAuth2PasswordForm",
     "PasswordChange",
     "PasswordReset",
+    "PersonalAccessTokenCreate",
+    "PersonalAccessTokenCreated",
+    "PersonalAccessTokenRead",
     "Problem",
     "ProfileUpdate",
     "RecipeChange",
@@ -90,6 +98,8 @@ __all__ = (
     "RecipeSummaryPage",
     "RecipeUpdate",
     "Registration",
+    "TokenRefresh",
+    "TokenScope",
     "Unit",
     "UserProfile",
     "UserSummary",

@@ -16,12 +16,15 @@ class AccessToken:
     """
     Attributes:
         access_token (str): The token (a JWT; treat it as opaque).
-        expires_in (int): Lifetime in seconds.
+        expires_in (int): Lifetime of the access token in seconds.
+        refresh_token (str): Opaque, single use: exchange it for a new access token and a new refresh token before it
+            expires (`CHOPCHOP_REFRESH_TOKEN_DAYS`, 30 days by default). Using one twice ends the login.
         token_type (Literal['bearer'] | Unset): Always `bearer`. Default: 'bearer'.
     """
 
     access_token: str
     expires_in: int
+    refresh_token: str
     token_type: Literal["bearer"] | Unset = "bearer"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -29,6 +32,8 @@ class AccessToken:
         access_token = self.access_token
 
         expires_in = self.expires_in
+
+        refresh_token = self.refresh_token
 
         token_type = self.token_type
 
@@ -38,6 +43,7 @@ class AccessToken:
             {
                 "access_token": access_token,
                 "expires_in": expires_in,
+                "refresh_token": refresh_token,
             }
         )
         if token_type is not UNSET:
@@ -52,6 +58,8 @@ class AccessToken:
 
         expires_in = d.pop("expires_in")
 
+        refresh_token = d.pop("refresh_token")
+
         token_type = cast(Literal["bearer"] | Unset, d.pop("token_type", UNSET))
         if token_type != "bearer" and not isinstance(token_type, Unset):
             raise ValueError(f"token_type must match const 'bearer', got '{token_type}'")
@@ -59,6 +67,7 @@ class AccessToken:
         access_token = cls(
             access_token=access_token,
             expires_in=expires_in,
+            refresh_token=refresh_token,
             token_type=token_type,
         )
 

@@ -16,23 +16,21 @@ T = TypeVar("T", bound="OAuth2PasswordForm")
 class OAuth2PasswordForm:
     """
     Attributes:
-        password (str): The account's password.
-        username (str): The account's email address.
-        grant_type (GrantType | None | Unset): `password` (optional).
-        scope (str | Unset): Ignored: tokens have no scopes. Default: ''.
+        grant_type (GrantType | None | Unset): `password` (the default) or `refresh_token`.
+        password (str | Unset): The account's password (password grant).
+        refresh_token (str | Unset): The refresh token (`grant_type=refresh_token`).
+        scope (str | Unset): Ignored: a login's access token has every scope. Default: ''.
+        username (str | Unset): The account's email address (password grant).
     """
 
-    password: str
-    username: str
     grant_type: GrantType | None | Unset = UNSET
+    password: str | Unset = UNSET
+    refresh_token: str | Unset = UNSET
     scope: str | Unset = ""
+    username: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        password = self.password
-
-        username = self.username
-
         grant_type: None | str | Unset
         if isinstance(self.grant_type, Unset):
             grant_type = UNSET
@@ -41,29 +39,45 @@ class OAuth2PasswordForm:
         else:
             grant_type = self.grant_type
 
+        password: str | Unset
+        if isinstance(self.password, Unset):
+            password = UNSET
+        else:
+            password = self.password
+
+        refresh_token: str | Unset
+        if isinstance(self.refresh_token, Unset):
+            refresh_token = UNSET
+        else:
+            refresh_token = self.refresh_token
+
         scope = self.scope
+
+        username: str | Unset
+        if isinstance(self.username, Unset):
+            username = UNSET
+        else:
+            username = self.username
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "password": password,
-                "username": username,
-            }
-        )
+        field_dict.update({})
         if grant_type is not UNSET:
             field_dict["grant_type"] = grant_type
+        if password is not UNSET:
+            field_dict["password"] = password
+        if refresh_token is not UNSET:
+            field_dict["refresh_token"] = refresh_token
         if scope is not UNSET:
             field_dict["scope"] = scope
+        if username is not UNSET:
+            field_dict["username"] = username
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        password = d.pop("password")
-
-        username = d.pop("username")
 
         def _parse_grant_type(data: object) -> GrantType | None | Unset:
             if data is None:
@@ -82,13 +96,35 @@ class OAuth2PasswordForm:
 
         grant_type = _parse_grant_type(d.pop("grant_type", UNSET))
 
+        def _parse_password(data: object) -> str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(str | Unset, data)
+
+        password = _parse_password(d.pop("password", UNSET))
+
+        def _parse_refresh_token(data: object) -> str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(str | Unset, data)
+
+        refresh_token = _parse_refresh_token(d.pop("refresh_token", UNSET))
+
         scope = d.pop("scope", UNSET)
 
+        def _parse_username(data: object) -> str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(str | Unset, data)
+
+        username = _parse_username(d.pop("username", UNSET))
+
         o_auth_2_password_form = cls(
-            password=password,
-            username=username,
             grant_type=grant_type,
+            password=password,
+            refresh_token=refresh_token,
             scope=scope,
+            username=username,
         )
 
         o_auth_2_password_form.additional_properties = d

@@ -12,7 +12,7 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 
 from chopchop.db import TokenPurpose
 from chopchop.domain.accounts import emails
-from chopchop.domain.accounts.services import RegistrationService, UserService, UserTokenService
+from chopchop.domain.accounts.services import RefreshTokenService, RegistrationService, UserService, UserTokenService
 from chopchop.lib.email import Mailer, OutgoingEmail
 from chopchop.settings import Settings
 
@@ -113,14 +113,21 @@ async def send_password_reset(ctx: dict[str, Any], *, email: str, message_id: st
 
 
 async def purge_expired_tokens(ctx: dict[str, Any]) -> int:
-    """Cron: drop used and expired email tokens, and registrations whose link expired."""
+    """Cron: drop used and expired email tokens, registrations whose link expired, and logins whose newest refresh
+    token expired (with their refresh tokens)."""
     _, _, db = _deps(ctx)
     async with db.get_session() as session:
         removed = await UserTokenService(session=session).purge_expired()
         removed_registrations = await RegistrationService(session=session).purge_expired()
+        removed_logins = await RefreshTokenService(session=session).purge_expired()
         await session.commit()
-    logger.info("purged %d used or expired tokens, %d expired registrations", removed, removed_registrations)
-    return removed + removed_registrations
+    logger.info(
+        "purged %d used or expired tokens, %d expired registrations, %d expired logins",
+        removed,
+        removed_registrations,
+        removed_logins,
+    )
+    return removed + removed_registrations + removed_logins
 
 
 TASKS = [

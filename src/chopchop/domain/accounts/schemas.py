@@ -142,22 +142,132 @@ class ProfileUpdate(Input):
 
 
 class GrantType(StrEnum):
-    """OAuth2 grant type of the token endpoint: only the password grant (RFC 6749 §4.3)."""
+    """OAuth2 grant type of the token endpoint: the password grant (RFC 6749 §4.3) or a refresh (§6)."""
 
     PASSWORD = "password"  # noqa: S105 - the grant's name
+    REFRESH_TOKEN = "refresh_token"  # noqa: S105 - the grant's name
+
+
+# A refresh token as it arrives: any string. Whatever is not a live refresh token (garbage, huge, non-ASCII, used,
+# expired) is the same 401, decided by the service; the body size limit bounds it.
+RefreshTokenText = Annotated[
+    str, Meta(description="The refresh token of the last login or refresh.", examples=["chopchop_rt_..."])
+]
 
 
 class OAuth2PasswordForm(msgspec.Struct):
-    """OAuth2 password grant form (RFC 6749 §4.3): ``username`` is the email address."""
+    """OAuth2 token request (form encoded): the password grant (RFC 6749 §4.3, ``username`` is the email address;
+    ``grant_type`` `password` or absent) or a refresh (§6, ``grant_type=refresh_token`` and ``refresh_token``)."""
 
-    username: Annotated[EmailAddress, Meta(description="The account's email address.")]
-    password: AnyPassword
-    grant_type: Annotated[GrantType | None, Meta(description="`password` (optional).")] = None
-    scope: Annotated[str, Meta(max_length=1000, description="Ignored: tokens have no scopes.")] = ""
+    username: Annotated[EmailAddress, Meta(description="The account's email address (password grant).")] | UnsetType = (
+        UNSET
+    )
+    password: Annotated[AnyPassword, Meta(description="The account's password (password grant).")] | UnsetType = UNSET
+    grant_type: Annotated[GrantType | None, Meta(description="`password` (the default) or `refresh_token`.")] = None
+    refresh_token: (
+        Annotated[RefreshTokenText, Meta(description="The refresh token (`grant_type=refresh_token`).")] | UnsetType
+    ) = UNSET
+    scope: Annotated[str, Meta(max_length=1000, description="Ignored: a login's access token has every scope.")] = ""
 
     def __post_init__(self) -> None:
         # The same identity as the JSON login: one spelling for the per-account limit and the lookup.
-        self.username = clean_email(self.username, field="username")
+        if self.username is not UNSET:
+            self.username = clean_email(self.username, field="username")
+
+
+class TokenRefresh(Input):
+    """A refresh token, to exchange for a new access token and a new refresh token (it can be used once)."""
+
+    refresh_token: RefreshTokenText
+
+
+class TokenScope(StrEnum):
+    """What a personal access token may do: `read` (safe methods: GET) or `write` (every other operation as well;
+    it includes `read`). Managing tokens, changing the password, logging out and deleting the account need a
+    login's access token whatever the scopes."""
+
+    READ = "read"
+    WRITE = "write"
+
+
+ACCESS_TOKEN_NAME_MAX_LENGTH = 100
+
+
+class PersonalAccessTokenCreate(Input):
+    """A new personal access token: its name, what it may do, and how long it lives."""
+
+    name: Annotated[
+        str,
+        Meta(
+            min_length=1,
+            max_length=ACCESS_TOKEN_NAME_MAX_LENGTH,
+            pattern=ONE_LINE,
+            description="What the token is for, to recognise it in the list: one line; stored trimmed.",
+            examples=["nightly backup script"],
+        ),
+    ]
+    scopes: Annotated[
+        list[TokenScope],
+        Meta(
+            min_length=1,
+            max_length=2,
+            description="At least one scope, each at most once.",
+            examples=[["read"]],
+            extra_json_schema={"uniqueItems": True},
+        ),
+    ]
+    expires_in_days: (
+        Annotated[
+            int,
+            Meta(
+                ge=1,
+                le=3650,
+                description="Days until the token stops working (at most `CHOPCHOP_PERSONAL_ACCESS_TOKEN_MAX_DAYS`, "
+                "365 by default); absent or null: it never expires.",
+                examples=[90],
+            ),
+        ]
+        | None
+    ) = None
+
+    def __post_init__(self) -> None:
+        self.name = clean_text(self.name, field="name", max_length=ACCESS_TOKEN_NAME_MAX_LENGTH)
+        if len(set(self.scopes)) != len(self.scopes):
+            msg = "`scopes` names a scope more than once"
+            raise ValueError(msg)
+
+
+class PersonalAccessTokenRead(msgspec.Struct):
+    """A personal access token as listed: never its secret."""
+
+    id: UUID
+    name: Annotated[str, Meta(description="What the token is for.")]
+    scopes: Annotated[list[TokenScope], Meta(description="What it may do.")]
+    display_prefix: Annotated[
+        str,
+        Meta(
+            description="The first characters of the token, to recognise it (not enough to use it).",
+            examples=["chopchop_pat_Ab3x"],
+        ),
+    ]
+    created_at: datetime
+    last_used_at: Annotated[
+        datetime | None, Meta(description="Last use, to the minute (recorded at most once a minute); null: never.")
+    ]
+    expires_at: Annotated[datetime | None, Meta(description="When it stops working; null: never.")]
+
+
+class PersonalAccessTokenCreated(PersonalAccessTokenRead):
+    """A token just created, with its secret: shown this once, never again."""
+
+    token: Annotated[
+        str,
+        Meta(
+            description="The secret: send it as `Authorization: Bearer <token>`. Store it now: it cannot be shown "
+            "again (only its hash is kept).",
+            examples=["chopchop_pat_Ab3xQ9vL2mN8pR4tW6yZ1cE5gJ7kM0sU2i4Kq"],
+        ),
+    ]
 
 
 class LinkInstructions(msgspec.Struct):
@@ -176,10 +286,19 @@ class LinkInstructions(msgspec.Struct):
 
 
 class AccessToken(msgspec.Struct):
-    """A bearer access token: send it as `Authorization: Bearer <access_token>`."""
+    """A login: a bearer access token (send it as `Authorization: Bearer <access_token>`) and the refresh token
+    that gets the next one (`POST /api/v1/auth/refresh`)."""
 
     access_token: Annotated[str, Meta(description="The token (a JWT; treat it as opaque).")]
-    expires_in: Annotated[int, Meta(description="Lifetime in seconds.", examples=[3600])]
+    expires_in: Annotated[int, Meta(description="Lifetime of the access token in seconds.", examples=[3600])]
+    refresh_token: Annotated[
+        str,
+        Meta(
+            description="Opaque, single use: exchange it for a new access token and a new refresh token before it "
+            "expires (`CHOPCHOP_REFRESH_TOKEN_DAYS`, 30 days by default). Using one twice ends the login.",
+            examples=["chopchop_rt_Zx81bQ9vL2mN8pR4tW6yZ1cE5gJ7kM0sT3f9a"],
+        ),
+    ]
     token_type: Annotated[Literal["bearer"], Meta(description="Always `bearer`.")] = "bearer"  # noqa: S105
 
 

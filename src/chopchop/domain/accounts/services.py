@@ -3,13 +3,23 @@ they send (recorded in the outbox in the same transaction: ``lib/outbox.py``).""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from advanced_alchemy.exceptions import NotFoundError
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from uuid_utils.compat import uuid7
 
-from chopchop.db import PendingRegistration, TokenPurpose, User, UserToken
+from chopchop.db import (
+    PendingRegistration,
+    PersonalAccessToken,
+    RefreshToken,
+    RefreshTokenFamily,
+    TokenPurpose,
+    User,
+    UserToken,
+)
 from chopchop.domain.accounts import queries
 from chopchop.domain.comments.services import CommentService
 from chopchop.domain.recipes.services import RecipeLikeService
@@ -18,7 +28,15 @@ from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import BadRequest, Conflict, Forbidden, Unauthorized
 from chopchop.lib.sql import Service
 from chopchop.lib.text import normalise_email
-from chopchop.lib.tokens import hash_secret_token, new_secret_token
+from chopchop.lib.tokens import hash_secret_token, is_client_token, new_client_token, new_secret_token
+
+logger = logging.getLogger("chopchop.auth")
+
+ACCESS_TOKEN_PREFIX = "chopchop_pat_"  # noqa: S105 - the format's prefix, not a secret
+REFRESH_TOKEN_PREFIX = "chopchop_rt_"  # noqa: S105 - the format's prefix, not a secret
+#: Personal access tokens one account may hold: a listing without pages stays small, a leaked login cannot mint
+#: tokens without end.
+MAX_ACCESS_TOKENS = 100
 
 
 class UserService(Service[User, SQLAlchemyAsyncRepository[User]]):
@@ -99,10 +117,14 @@ class UserService(Service[User, SQLAlchemyAsyncRepository[User]]):
         return await self.set_password(user, new_password, hasher=hasher)
 
     async def set_password(self, user: User, password: str, *, hasher: PasswordHasher) -> User:
-        """Store a new password and revoke every access token issued before it."""
+        """Store a new password and revoke everything issued before it: access tokens (``token_version``), every
+        login (refresh token families, and the access tokens minted from them) and every personal access token
+        (they are not JWTs: bumping the version alone would leave them working)."""
         user.password_hash = await hasher.hash(password)
         user.token_version += 1
         await self.session.flush()
+        await self.session.execute(queries.revoke_access_tokens_statement(user.id))
+        await self.session.execute(queries.end_families_statement(user.id))
         return user
 
 
@@ -265,4 +287,131 @@ class UserTokenService(Service[UserToken, SQLAlchemyAsyncRepository[UserToken]])
     async def purge_expired(self) -> int:
         """Delete used and expired tokens; returns how many went."""
         result = await self.session.execute(queries.purge_tokens_statement(datetime.now(UTC)))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class AccessTokenService(Service[PersonalAccessToken, SQLAlchemyAsyncRepository[PersonalAccessToken]]):
+    """Personal access tokens: made, listed and revoked by their user; only their hashes are stored."""
+
+    class Repository(SQLAlchemyAsyncRepository[PersonalAccessToken]):
+        model_type = PersonalAccessToken
+
+    repository_type = Repository
+
+    async def issue(
+        self, user_id: UUID, *, name: str, scopes: list[str], expires_at: datetime | None
+    ) -> tuple[PersonalAccessToken, str]:
+        """A new token and its secret (returned this once). Refused past ``MAX_ACCESS_TOKENS``: counted under the
+        account's row lock, so concurrent creations cannot go past it together."""
+        session = self.session
+        await session.execute(queries.lock_account_statement(user_id))
+        if await self.count(PersonalAccessToken.user_id == user_id) >= MAX_ACCESS_TOKENS:
+            raise Conflict(
+                f"An account can have at most {MAX_ACCESS_TOKENS} personal access tokens: revoke one first.",
+                slug="too-many-access-tokens",
+            )
+        secret, token_hash = new_client_token(ACCESS_TOKEN_PREFIX)
+        token = PersonalAccessToken(
+            id=uuid7(),
+            user_id=user_id,
+            name=name,
+            scopes=" ".join(scopes),
+            token_hash=token_hash,
+            display_prefix=secret[: len(ACCESS_TOKEN_PREFIX) + 4],
+            expires_at=expires_at,
+        )
+        session.add(token)
+        await session.flush()
+        return token, secret
+
+    async def list_of(self, user_id: UUID) -> list[PersonalAccessToken]:
+        return list((await self.session.execute(queries.access_tokens_of_statement(user_id))).scalars())
+
+    async def get_of(self, user_id: UUID, token_id: UUID) -> PersonalAccessToken:
+        """One of the user's tokens; 404 if the user has no such token."""
+        token = await self.get_one_or_none(PersonalAccessToken.id == token_id, PersonalAccessToken.user_id == user_id)
+        if token is None:
+            msg = "No such personal access token."
+            raise NotFoundError(msg)
+        return token
+
+    async def revoke(self, user_id: UUID, token_id: UUID) -> None:
+        """Delete one of the user's tokens; 404 if the user has no such token (another user's is not theirs)."""
+        statement = queries.revoke_access_token_statement(user_id, token_id)
+        if (await self.session.execute(statement)).scalar_one_or_none() is None:
+            msg = "No such personal access token."
+            raise NotFoundError(msg)
+
+    async def revoke_all(self, user_id: UUID) -> None:
+        await self.session.execute(queries.revoke_access_tokens_statement(user_id))
+
+    async def authenticate(self, secret: str, now: datetime) -> tuple[PersonalAccessToken, User] | None:
+        """The token and its user, if ``secret`` is a live token (right shape and checksum, known, not expired) of
+        an active user. The shape is checked first: garbage costs no database lookup."""
+        if not is_client_token(secret, ACCESS_TOKEN_PREFIX):
+            return None
+        statement = queries.access_token_user_statement(hash_secret_token(secret), now)
+        row = (await self.session.execute(statement)).first()
+        return None if row is None else (row[0], row[1])
+
+    async def touch(self, token_id: UUID, now: datetime, every: timedelta) -> None:
+        await self.session.execute(queries.touch_access_token_statement(token_id, now, every))
+
+
+INVALID_REFRESH_TOKEN = "The refresh token is invalid, expired, revoked or already used: log in again."  # noqa: S105
+
+
+class RefreshTokenService(Service[RefreshToken, SQLAlchemyAsyncRepository[RefreshToken]]):
+    """Refresh tokens (RFC 6749 §6) rotated on every use, in families: one family per login (RFC 9700 §4.14)."""
+
+    class Repository(SQLAlchemyAsyncRepository[RefreshToken]):
+        model_type = RefreshToken
+
+    repository_type = Repository
+
+    async def start(self, user_id: UUID, lifetime: timedelta) -> tuple[UUID, str]:
+        """A new login: its family id and its first refresh token."""
+        family_id = uuid7()
+        expires_at = _now() + lifetime
+        self.session.add(RefreshTokenFamily(id=family_id, user_id=user_id, expires_at=expires_at))
+        await self.session.flush()
+        return family_id, await self._issue(family_id, expires_at)
+
+    async def _issue(self, family_id: UUID, expires_at: datetime) -> str:
+        token, token_hash = new_client_token(REFRESH_TOKEN_PREFIX)
+        self.session.add(RefreshToken(id=uuid7(), family_id=family_id, token_hash=token_hash, expires_at=expires_at))
+        await self.session.flush()
+        return token
+
+    async def rotate(self, token: str, lifetime: timedelta) -> tuple[UUID, UUID, str]:
+        """Use ``token`` once: its family, its user and the family's next refresh token.
+
+        A token that was used already is a reuse (stolen, or raced by a copy of itself): its whole family ends,
+        committed at once whatever the answer (the request's transaction is rolled back on the 401), and the
+        access tokens minted from the family are refused from then on."""
+        if not is_client_token(token, REFRESH_TOKEN_PREFIX):
+            raise Unauthorized(INVALID_REFRESH_TOKEN, slug="invalid-refresh-token")
+        session = self.session
+        now = _now()
+        token_hash = hash_secret_token(token)
+        family_id = (await session.execute(queries.use_refresh_token_statement(token_hash, now))).scalar_one_or_none()
+        if family_id is None:
+            state = (await session.execute(queries.refresh_token_state_statement(token_hash))).first()
+            if state is not None and state.used_at is not None:
+                await session.rollback()
+                await session.execute(queries.end_family_statement(state.family_id))
+                await session.commit()
+                logger.warning("refresh token reused: login %s ended", state.family_id)
+            raise Unauthorized(INVALID_REFRESH_TOKEN, slug="invalid-refresh-token")
+        expires_at = now + lifetime
+        user_id: UUID = (await session.execute(queries.extend_family_statement(family_id, expires_at))).scalar_one()
+        return family_id, user_id, await self._issue(family_id, expires_at)
+
+    async def end(self, family_id: UUID) -> None:
+        """End one login (logout)."""
+        await self.session.execute(queries.end_family_statement(family_id))
+
+    async def purge_expired(self) -> int:
+        """Delete logins whose newest refresh token expired; returns how many went."""
+        result = await self.session.execute(queries.purge_families_statement(_now()))
         return int(getattr(result, "rowcount", 0) or 0)

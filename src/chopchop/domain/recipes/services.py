@@ -135,7 +135,7 @@ class ChangeFeedExpired(Exception):
 
 
 class RecipeChangeService(Service[RecipeChange, RecipeChangeRepository]):
-    """The change feed of sync clients: entries written by the database's triggers (migration 0010), read here."""
+    """The change feed of sync clients: entries written by the database's triggers (migration 0009), read here."""
 
     repository_type = RecipeChangeRepository
 

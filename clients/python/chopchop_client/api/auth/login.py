@@ -97,7 +97,7 @@ def sync_detailed(
 ) -> Response[AccessToken | Problem]:
     """Log in
 
-     Exchange email and password for a bearer access token.
+     Exchange email and password for a bearer access token and a refresh token (a new login).
 
     Args:
         x_request_id (str | Unset):
@@ -131,7 +131,7 @@ def sync(
 ) -> AccessToken | Problem | None:
     """Log in
 
-     Exchange email and password for a bearer access token.
+     Exchange email and password for a bearer access token and a refresh token (a new login).
 
     Args:
         x_request_id (str | Unset):
@@ -160,7 +160,7 @@ async def asyncio_detailed(
 ) -> Response[AccessToken | Problem]:
     """Log in
 
-     Exchange email and password for a bearer access token.
+     Exchange email and password for a bearer access token and a refresh token (a new login).
 
     Args:
         x_request_id (str | Unset):
@@ -192,7 +192,7 @@ async def asyncio(
 ) -> AccessToken | Problem | None:
     """Log in
 
-     Exchange email and password for a bearer access token.
+     Exchange email and password for a bearer access token and a refresh token (a new login).
 
     Args:
         x_request_id (str | Unset):

@@ -94,9 +94,11 @@ def sync_detailed(
     body: OAuth2PasswordForm,
     x_request_id: str | Unset = UNSET,
 ) -> Response[AccessToken | Problem]:
-    """Log in (OAuth2 password form)
+    """Log in or refresh (OAuth2 token endpoint, form)
 
-     OAuth2 password grant (form encoded; ``username`` is the email): what Swagger's Authorize uses.
+     OAuth2 token endpoint (form encoded): the password grant (``username`` is the email; what Swagger's
+    Authorize uses) or ``grant_type=refresh_token`` with ``refresh_token`` (as ``POST
+    /api/v1/auth/refresh``).
 
     Args:
         x_request_id (str | Unset):
@@ -128,9 +130,11 @@ def sync(
     body: OAuth2PasswordForm,
     x_request_id: str | Unset = UNSET,
 ) -> AccessToken | Problem | None:
-    """Log in (OAuth2 password form)
+    """Log in or refresh (OAuth2 token endpoint, form)
 
-     OAuth2 password grant (form encoded; ``username`` is the email): what Swagger's Authorize uses.
+     OAuth2 token endpoint (form encoded): the password grant (``username`` is the email; what Swagger's
+    Authorize uses) or ``grant_type=refresh_token`` with ``refresh_token`` (as ``POST
+    /api/v1/auth/refresh``).
 
     Args:
         x_request_id (str | Unset):
@@ -157,9 +161,11 @@ async def asyncio_detailed(
     body: OAuth2PasswordForm,
     x_request_id: str | Unset = UNSET,
 ) -> Response[AccessToken | Problem]:
-    """Log in (OAuth2 password form)
+    """Log in or refresh (OAuth2 token endpoint, form)
 
-     OAuth2 password grant (form encoded; ``username`` is the email): what Swagger's Authorize uses.
+     OAuth2 token endpoint (form encoded): the password grant (``username`` is the email; what Swagger's
+    Authorize uses) or ``grant_type=refresh_token`` with ``refresh_token`` (as ``POST
+    /api/v1/auth/refresh``).
 
     Args:
         x_request_id (str | Unset):
@@ -189,9 +195,11 @@ async def asyncio(
     body: OAuth2PasswordForm,
     x_request_id: str | Unset = UNSET,
 ) -> AccessToken | Problem | None:
-    """Log in (OAuth2 password form)
+    """Log in or refresh (OAuth2 token endpoint, form)
 
-     OAuth2 password grant (form encoded; ``username`` is the email): what Swagger's Authorize uses.
+     OAuth2 token endpoint (form encoded): the password grant (``username`` is the email; what Swagger's
+    Authorize uses) or ``grant_type=refresh_token`` with ``refresh_token`` (as ``POST
+    /api/v1/auth/refresh``).
 
     Args:
         x_request_id (str | Unset):

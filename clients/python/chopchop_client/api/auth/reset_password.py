@@ -87,7 +87,9 @@ def sync_detailed(
 ) -> Response[AccessToken | Problem]:
     """Reset password
 
-     Set a new password with the token from the reset email. Every earlier access token stops working.
+     Set a new password with the token from the reset email, and log in. Every earlier access token,
+    refresh
+    token and personal access token stops working.
 
     Args:
         x_request_id (str | Unset):
@@ -121,7 +123,9 @@ def sync(
 ) -> AccessToken | Problem | None:
     """Reset password
 
-     Set a new password with the token from the reset email. Every earlier access token stops working.
+     Set a new password with the token from the reset email, and log in. Every earlier access token,
+    refresh
+    token and personal access token stops working.
 
     Args:
         x_request_id (str | Unset):
@@ -150,7 +154,9 @@ async def asyncio_detailed(
 ) -> Response[AccessToken | Problem]:
     """Reset password
 
-     Set a new password with the token from the reset email. Every earlier access token stops working.
+     Set a new password with the token from the reset email, and log in. Every earlier access token,
+    refresh
+    token and personal access token stops working.
 
     Args:
         x_request_id (str | Unset):
@@ -182,7 +188,9 @@ async def asyncio(
 ) -> AccessToken | Problem | None:
     """Reset password
 
-     Set a new password with the token from the reset email. Every earlier access token stops working.
+     Set a new password with the token from the reset email, and log in. Every earlier access token,
+    refresh
+    token and personal access token stops working.
 
     Args:
         x_request_id (str | Unset):

@@ -48,6 +48,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -92,7 +97,8 @@ def sync_detailed(
 ) -> Response[AccessToken | Problem]:
     """Change password
 
-     Change the password. Every earlier access token, this one included, stops working: use the new one.
+     Change the password. Every earlier access token, this one included, every login's refresh tokens and
+    every personal access token stop working: use the new access token and refresh token of the answer.
 
     Tries of the current password count against the account's login budget: a stolen access token is
     no way to guess the password.
@@ -129,7 +135,8 @@ def sync(
 ) -> AccessToken | Problem | None:
     """Change password
 
-     Change the password. Every earlier access token, this one included, stops working: use the new one.
+     Change the password. Every earlier access token, this one included, every login's refresh tokens and
+    every personal access token stop working: use the new access token and refresh token of the answer.
 
     Tries of the current password count against the account's login budget: a stolen access token is
     no way to guess the password.
@@ -161,7 +168,8 @@ async def asyncio_detailed(
 ) -> Response[AccessToken | Problem]:
     """Change password
 
-     Change the password. Every earlier access token, this one included, stops working: use the new one.
+     Change the password. Every earlier access token, this one included, every login's refresh tokens and
+    every personal access token stop working: use the new access token and refresh token of the answer.
 
     Tries of the current password count against the account's login budget: a stolen access token is
     no way to guess the password.
@@ -196,7 +204,8 @@ async def asyncio(
 ) -> AccessToken | Problem | None:
     """Change password
 
-     Change the password. Every earlier access token, this one included, stops working: use the new one.
+     Change the password. Every earlier access token, this one included, every login's refresh tokens and
+    every personal access token stop working: use the new access token and refresh token of the answer.
 
     Tries of the current password count against the account's login budget: a stolen access token is
     no way to guess the password.

@@ -35,6 +35,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
 
@@ -66,7 +71,8 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """Log out
 
-     Revoke the access token of this request; other sessions (other tokens) stay signed in.
+     End the login of this request's access token: its refresh tokens and every access token minted from
+    them stop working. Other logins (other devices) and personal access tokens stay.
 
     Args:
         x_request_id (str | Unset):
@@ -97,7 +103,8 @@ def sync(
 ) -> Any | Problem | None:
     """Log out
 
-     Revoke the access token of this request; other sessions (other tokens) stay signed in.
+     End the login of this request's access token: its refresh tokens and every access token minted from
+    them stop working. Other logins (other devices) and personal access tokens stay.
 
     Args:
         x_request_id (str | Unset):
@@ -123,7 +130,8 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem]:
     """Log out
 
-     Revoke the access token of this request; other sessions (other tokens) stay signed in.
+     End the login of this request's access token: its refresh tokens and every access token minted from
+    them stop working. Other logins (other devices) and personal access tokens stay.
 
     Args:
         x_request_id (str | Unset):
@@ -152,7 +160,8 @@ async def asyncio(
 ) -> Any | Problem | None:
     """Log out
 
-     Revoke the access token of this request; other sessions (other tokens) stay signed in.
+     End the login of this request's access token: its refresh tokens and every access token minted from
+    them stop working. Other logins (other devices) and personal access tokens stay.
 
     Args:
         x_request_id (str | Unset):

@@ -1,7 +1,7 @@
 """recipe changes: the change feed of sync clients (GET /api/v1/recipes/changes)
 
-Revision ID: 0010
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-30 19:10:00.000000
 
 ``recipe_change`` holds the latest change of every recipe (created, updated) and the tombstones of deleted ones,
@@ -32,8 +32,8 @@ from alembic import op
 # The SQL below is built from this module's constants only.
 # ruff: noqa: S608
 
-revision: str = "0010"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
