@@ -267,7 +267,7 @@ async def test_the_generated_python_client_drives_the_whole_journey(
     assert isinstance(relogin, _model("AccessToken"))
 
 
-ENUMS = {"Complexity", "Unit", "RecipeSort", "GrantType"}
+ENUMS = {"Complexity", "Unit", "RecipeSort", "GrantType", "WebhookEvent", "WebhookDeliveryType", "WebhookDeliveryState"}
 
 
 def test_each_enumeration_is_one_generated_class(sdk: Any) -> None:

@@ -8,6 +8,7 @@ from chopchop.db.outbox import OutboxMessage, OutboxStatus
 from chopchop.db.recipes import Ingredient, IngredientUsage, Recipe, RecipeIngredient, RecipeLike, RecipeTag
 from chopchop.db.social import Comment
 from chopchop.db.users import PendingRegistration, TokenPurpose, User, UserToken
+from chopchop.db.webhooks import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint
 
 metadata = orm_registry.metadata
 
@@ -29,5 +30,8 @@ __all__ = [
     "TokenPurpose",
     "User",
     "UserToken",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookEndpoint",
     "metadata",
 ]

@@ -13,6 +13,8 @@ from chopchop.db import PendingRegistration, TokenPurpose, User, UserToken
 from chopchop.domain.accounts import queries
 from chopchop.domain.comments.services import CommentService
 from chopchop.domain.recipes.services import RecipeLikeService
+from chopchop.domain.webhooks.schemas import WebhookEvent
+from chopchop.domain.webhooks.services import record_event
 from chopchop.lib import outbox
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import BadRequest, Conflict, Forbidden, Unauthorized
@@ -103,6 +105,9 @@ class UserService(Service[User, SQLAlchemyAsyncRepository[User]]):
         user.password_hash = await hasher.hash(password)
         user.token_version += 1
         await self.session.flush()
+        # A security alert for the owner's own endpoints (a change or a reset, whoever made it).
+        data = {"user_id": str(user.id)}
+        await record_event(self.session, WebhookEvent.ACCOUNT_PASSWORD_CHANGED, data, actor_id=None, owner_id=user.id)
         return user
 
 
