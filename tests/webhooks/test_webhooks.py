@@ -367,3 +367,80 @@ async def test_a_410_disables_the_endpoint(hooks: tuple[Litestar, Client], recei
     [logged] = await settled(http, user, hook["id"])
     assert (logged["status"], logged["response_status"]) == ("refused", 410)
     assert (await http.get(f"{HOOKS}/{hook['id']}", headers=user)).json()["active"] is False
+
+
+async def _serve(respond: Any) -> tuple[asyncio.Server, int]:
+    """A one-off server on 127.0.0.1 whose connections ``respond(reader, writer)`` handles."""
+    server = await asyncio.start_server(respond, "127.0.0.1", 0)
+    return server, server.sockets[0].getsockname()[1]
+
+
+async def test_an_attempt_is_bounded_in_time_size_and_never_follows_a_redirect(receiver: Receiver) -> None:
+    from chopchop.lib.webhooks import MAX_RESPONSE_BYTES, post
+
+    async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(30)  # accepts, never answers
+
+    async def huge(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 10000000\r\n\r\n")
+        for _ in range(1000):
+            writer.write(b"x" * 10_000)
+            await writer.drain()
+
+    async def redirect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(f"HTTP/1.1 302 Found\r\nlocation: {receiver.url()}\r\ncontent-length: 0\r\n\r\n".encode())
+        await writer.drain()
+
+    loop = asyncio.get_running_loop()
+    for respond in (hang, huge, redirect):
+        server, port = await _serve(respond)
+        started = loop.time()
+        try:
+            if respond is hang:
+                with pytest.raises(TimeoutError):
+                    await post(f"http://127.0.0.1:{port}/", b"{}", {}, timeout=1, allow_private=True)
+                assert loop.time() - started < 2
+            elif respond is huge:
+                answer = await post(f"http://127.0.0.1:{port}/", b"{}", {}, timeout=5, allow_private=True)
+                assert answer.status == 200 and len(answer.body) == MAX_RESPONSE_BYTES
+            else:
+                answer = await post(f"http://127.0.0.1:{port}/", b"{}", {}, timeout=5, allow_private=True)
+                assert answer.status == 302 and not answer.delivered
+                assert receiver.requests == []  # the redirect's target was never called
+        finally:
+            server.close()
+
+
+async def test_concurrent_creations_never_pass_the_limit(hooks: tuple[Litestar, Client]) -> None:
+    app, http = hooks
+    _, user = await quick_user(app, "many@example.com")
+    body = {"url": "https://example.com/hook", "events": ["recipe.liked"]}
+    answers = await asyncio.gather(*(http.post(HOOKS, json=body, headers=user) for _ in range(16)))
+    assert sorted(a.status_code for a in answers) == [201] * 10 + [409] * 6
+    assert (await http.get(HOOKS, headers=user)).json()["total"] == 10
+
+
+async def test_the_embedded_mode_delivers_too(tmp_path: Any, receiver: Receiver) -> None:
+    """SQLite and the in-process queue: the same fan-out statement (ids made by SQLite) and the same task."""
+    embedded = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'hooks.sqlite3'}",
+        data_dir=str(tmp_path / "var"),
+        webhook_allow_private_addresses=True,
+        log_level="WARNING",
+    )
+    app = create_app(embedded, hasher=FAST_HASHER)
+    async with running(app) as http:
+        author_id, author = await quick_user(app, "solo@example.com")
+        fan_id, fan = await quick_user(app, "fan@example.com")
+        recipe = await insert_recipe(app, author_id)
+        hook = await create(http, author, receiver.url(), ["recipe.liked", "recipe.commented"])
+        await create(http, author, receiver.url("/second"), ["recipe.liked"])
+        assert (await http.put(f"/api/v1/recipes/{recipe}/like", headers=fan)).status_code == 200
+        received = await receiver.wait_for(2)
+        assert sorted(r.path for r in received) == ["/hook", "/second"]
+        first = next(r for r in received if r.path == "/hook")
+        assert verify(hook["secret"], first)["data"] == {"recipe_id": recipe, "user_id": fan_id}
+        [logged] = await settled(http, author, hook["id"])
+        assert logged["status"] == "delivered"

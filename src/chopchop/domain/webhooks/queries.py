@@ -66,10 +66,11 @@ def record_statement(
 
 def lock_user_statement(dialect: str, user_id: UUID) -> Any:
     """The user's row, locked until the commit: concurrent creations of the user's endpoints count one after the
-    other (SQLite has no row locks: a no-op write takes its write lock instead)."""
+    other (SQLite has no row locks: a no-op write takes the database's write lock instead; setting updated_at to
+    itself keeps its on-update default from moving it)."""
     if dialect == "postgresql":
         return select(User.id).where(User.id == user_id).with_for_update()
-    return update(User).where(User.id == user_id).values(token_version=User.token_version).execution_options(**PLAIN)
+    return update(User).where(User.id == user_id).values(updated_at=User.updated_at).execution_options(**PLAIN)
 
 
 def endpoint_count_statement(user_id: UUID) -> Select[tuple[int]]:
