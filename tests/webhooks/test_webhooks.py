@@ -331,6 +331,20 @@ async def test_the_connection_goes_to_the_checked_address_with_the_name_as_host(
     assert answer.status == 200 and answer.body == b"ok"
     assert receiver.requests[0].headers["host"] == f"localhost:{receiver.port}"
 
+    # Of the checked addresses, the first that accepts: 127.0.0.2 refuses (the receiver is on 127.0.0.1 only).
+    import ipaddress
+
+    import httpcore
+
+    from chopchop.lib.webhooks import _PinnedBackend
+
+    refusing, listening = ipaddress.ip_address("127.0.0.2"), ipaddress.ip_address("127.0.0.1")
+    stream = await _PinnedBackend([refusing, listening]).connect_tcp("never-resolved.invalid", receiver.port)
+    assert stream.get_extra_info("server_addr")[0] == "127.0.0.1"
+    await stream.aclose()
+    with pytest.raises(httpcore.ConnectError):
+        await _PinnedBackend([refusing]).connect_tcp("never-resolved.invalid", receiver.port)
+
 
 async def test_account_deletion_removes_endpoints_and_drops_pending_deliveries(
     hooks: tuple[Litestar, Client], receiver: Receiver

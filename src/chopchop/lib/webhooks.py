@@ -138,9 +138,9 @@ def check_url(url: str, *, allow_private: bool) -> str:
     return url
 
 
-async def resolve(host: str, port: int, *, allow_private: bool) -> Address:
-    """The one address to connect to: every address ``host`` resolves to is checked (one refused: all refused,
-    as the resolver could hand out any of them next time), and the first is returned to be pinned."""
+async def resolve(host: str, port: int, *, allow_private: bool) -> list[Address]:
+    """The addresses to connect to, in the resolver's order: every address ``host`` resolves to is checked (one
+    refused: all refused, as the resolver could hand out any of them next time)."""
     literal = literal_address(host)
     if literal is not None:
         found: Iterable[Address] = [literal]
@@ -160,7 +160,7 @@ async def resolve(host: str, port: int, *, allow_private: bool) -> Address:
             if (why := refusal(address)) is not None:
                 msg = f"{host} resolves to a refused address: {why}"
                 raise AddressRefused(msg)
-    return addresses[0]
+    return addresses
 
 
 # Secrets
@@ -221,12 +221,13 @@ class Answer:
 
 
 class _PinnedBackend(httpcore.AsyncNetworkBackend):
-    """Connects to the address checked by :func:`resolve` whatever host httpcore asks for: no second DNS lookup
-    (no DNS rebinding between the check and the connection); TLS still sends the URL's name (SNI, certificate
-    check) and the request its ``Host``, as httpcore takes both from the URL, not from the socket."""
+    """Connects to the addresses checked by :func:`resolve` (the first that answers) whatever host httpcore asks
+    for: no second DNS lookup (no DNS rebinding between the check and the connection); TLS still sends the URL's
+    name (SNI, certificate check) and the request its ``Host``, as httpcore takes both from the URL, not from the
+    socket."""
 
-    def __init__(self, address: Address) -> None:
-        self._address = str(address)
+    def __init__(self, addresses: list[Address]) -> None:
+        self._addresses = [str(address) for address in addresses]
         self._backend = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -237,9 +238,15 @@ class _PinnedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        return await self._backend.connect_tcp(
-            self._address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
-        )
+        failure: Exception | None = None
+        for address in self._addresses:  # e.g. ::1 then 127.0.0.1: a receiver may listen on one family only
+            try:
+                return await self._backend.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout, OSError) as exc:
+                failure = exc
+        raise failure or ConnectionError("no address to connect to")
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -251,12 +258,12 @@ class _PinnedBackend(httpcore.AsyncNetworkBackend):
         await self._backend.sleep(seconds)
 
 
-def _pinned_transport(address: Address) -> httpx.AsyncHTTPTransport:
+def _pinned_transport(addresses: list[Address]) -> httpx.AsyncHTTPTransport:
     # httpx's transport with its connection pool replaced by one on the pinned backend (httpx takes no network
     # backend of its own); no proxies from the environment (a proxy would resolve the name itself).
     transport = httpx.AsyncHTTPTransport(trust_env=False)
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=ssl.create_default_context(), max_connections=1, network_backend=_PinnedBackend(address)
+        ssl_context=ssl.create_default_context(), max_connections=1, network_backend=_PinnedBackend(addresses)
     )
     return transport
 
@@ -271,9 +278,9 @@ async def post(
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     async with asyncio.timeout(timeout):
-        address = await resolve(host, port, allow_private=allow_private)
+        addresses = await resolve(host, port, allow_private=allow_private)
         async with httpx.AsyncClient(
-            transport=_pinned_transport(address), follow_redirects=False, trust_env=False, timeout=timeout
+            transport=_pinned_transport(addresses), follow_redirects=False, trust_env=False, timeout=timeout
         ) as client:
             request = client.build_request(
                 "POST",
