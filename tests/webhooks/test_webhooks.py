@@ -11,6 +11,7 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from typing import Any
+from uuid import UUID
 
 import pytest
 from litestar import Litestar
@@ -458,3 +459,90 @@ async def test_the_embedded_mode_delivers_too(tmp_path: Any, receiver: Receiver)
         assert verify(hook["secret"], first)["data"] == {"recipe_id": recipe, "user_id": fan_id}
         [logged] = await settled(http, author, hook["id"])
         assert logged["status"] == "delivered"
+
+
+async def test_creations_and_pings_are_rate_limited(settings: Settings) -> None:
+    limited = create_app(
+        replace(settings, rate_webhooks="2/hour", queue_name=f"{settings.queue_name}-limited"), hasher=FAST_HASHER
+    )
+    async with running(limited) as http:
+        _, user = await quick_user(limited, "limited@example.com")
+        hook = await create(http, user, "https://example.com/hook", ["recipe.liked"])
+        assert (await http.post(f"{HOOKS}/{hook['id']}/ping", headers=user)).status_code == 202
+        refused = await http.post(f"{HOOKS}/{hook['id']}/ping", headers=user)
+        assert refused.status_code == 429
+        assert int(refused.headers["retry-after"]) > 0
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        again = await http.post(HOOKS, json={"url": "https://example.com/2", "events": ["recipe.liked"]}, headers=user)
+        assert again.status_code == 429
+
+
+async def _age_delivery(app: Litestar, attempts: int) -> None:
+    """Make the (only) delivery and its outbox row look as if they had failed ``attempts`` times already."""
+    from sqlalchemy import update
+
+    from chopchop.db import WebhookDelivery
+
+    async with app.plugins.get(ChopchopPlugin).db_config.get_session() as session:
+        await session.execute(update(OutboxMessage).values(attempts=attempts))
+        await session.execute(update(WebhookDelivery).values(attempts=attempts))
+        await session.commit()
+
+
+async def test_a_delivery_that_keeps_failing_ends_dead_and_one_for_a_disabled_endpoint_is_cancelled(
+    hooks: tuple[Litestar, Client], receiver: Receiver
+) -> None:
+    app, http = hooks
+    _, user = await quick_user(app, "failing@example.com")
+    hook = await create(http, user, receiver.url(), ["recipe.liked"])
+    receiver.answers = [500] * 20
+    await http.post(f"{HOOKS}/{hook['id']}/ping", headers=user)
+    await receiver.wait_for(1)
+    for _ in range(200):  # the first attempt noted on both rows
+        async with app.plugins.get(ChopchopPlugin).db_config.get_session() as session:
+            outbox_row = (await session.execute(select(OutboxMessage.status, OutboxMessage.last_error))).one()
+        if outbox_row[0] == "pending" and outbox_row[1] is not None:
+            break
+        await asyncio.sleep(0.02)
+    await _age_delivery(app, 7)  # the next attempt (in 2 s) is the outbox's 8th and last
+    await receiver.wait_for(2, timeout=20)
+    [logged] = await settled(http, user, hook["id"])
+    assert (logged["status"], logged["attempts"], logged["response_status"]) == ("dead", 8, 500)
+    assert logged["error"] == "the receiver answered HTTP 500"
+
+    # An endpoint disabled while its delivery waits for a retry: the retry sends nothing.
+    _, owner = await quick_user(app, "disabling@example.com")
+    second = await create(http, owner, receiver.url("/second"), ["recipe.liked"])
+    recipe = await insert_recipe(app, (await http.get("/api/v1/me", headers=owner)).json()["id"])
+    await http.put(f"/api/v1/recipes/{recipe}/like", headers=user)
+    await receiver.wait_for(3)
+    assert (await http.patch(f"{HOOKS}/{second['id']}", json={"active": False}, headers=owner)).status_code == 200
+    [cancelled] = await settled(http, owner, second["id"])
+    assert cancelled["status"] == "cancelled"
+    assert len(receiver.requests) == 3
+
+
+async def test_a_secret_that_cannot_be_decrypted_is_refused_not_retried(
+    hooks: tuple[Litestar, Client], settings: Settings, receiver: Receiver
+) -> None:
+    """The JWT secret changed (the secrets' key with it): the delivery says to rotate, and is not retried."""
+    app, http = hooks
+    user_id, user = await quick_user(app, "rekeyed@example.com")
+    hook = await create(http, user, receiver.url(), ["recipe.liked"])
+    rekeyed = create_app(
+        replace(
+            settings,
+            jwt_secret="another-test-secret-long-enough-for-hs256-0123456789abcdefghijklmnopq",
+            webhook_allow_private_addresses=True,
+            queue_name=f"{settings.queue_name}-rekeyed",
+        ),
+        hasher=FAST_HASHER,
+    )
+    async with running(rekeyed) as rekeyed_http, saq_worker(rekeyed):
+        plugin = rekeyed.plugins.get(ChopchopPlugin)
+        token, _ = plugin.token_issuer.issue(UUID(user_id), 0)
+        auth = {"Authorization": f"Bearer {token}"}
+        assert (await rekeyed_http.post(f"{HOOKS}/{hook['id']}/ping", headers=auth)).status_code == 202
+        [logged] = await settled(rekeyed_http, auth, hook["id"])
+    assert logged["status"] == "refused" and "rotate" in logged["error"]
+    assert receiver.requests == []
