@@ -66,6 +66,8 @@ def test_public_addresses_are_allowed(address: str) -> None:
         "http://example.com@10.0.0.1/", "ftp://example.com/", "file:///etc/passwd", "https://example.com/#x",
         "https://example.com:0/", "https://example.com:65536/", "http://[/", "https://", "https://ex ample.com/",
         "https://exämple.com/", "https://example.com/\x00", "https://example.com/" + "a" * 2100,
+        "http://%31%32%37.0.0.1/", "http://exa%6dple.com/", "http://example.com\\@127.0.0.1/",
+        "http://[fe80::1%25eth0]/", "http://ex!ample.com/",
     ],
 )  # fmt: skip
 def test_hostile_urls_are_refused(url: str) -> None:

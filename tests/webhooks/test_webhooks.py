@@ -138,6 +138,10 @@ async def test_crud_and_validation(hooks: tuple[Litestar, Client], settings: Set
     # PATCH changes only what it carries.
     patched = (await http.patch(hook, json={"events": ["recipe.deleted", "recipe.commented"]}, headers=auth)).json()
     assert patched["events"] == ["recipe.commented", "recipe.deleted"] and patched["url"] == "https://example.com/a"
+    unchanged = (await http.patch(hook, json={}, headers=auth)).json()
+    assert unchanged == patched  # an empty PATCH changes nothing, updated_at included
+    hostile_patch = await http.patch(hook, json={"url": None, "active": "yes", "secret": "x"}, headers=auth)
+    assert hostile_patch.status_code == 400
     listed = (await http.get(HOOKS, headers=auth)).json()
     assert [item["id"] for item in listed["items"]] == [made["id"]] and listed["total"] == 1
     assert (await http.get(HOOKS, headers=other)).json()["total"] == 0

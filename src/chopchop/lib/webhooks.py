@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import ipaddress
 import os
+import re
 import socket
 import ssl
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ USER_AGENT: Final = "Chop-chop-Webhooks/1"
 _IPV4_SHARED = ipaddress.ip_network("100.64.0.0/10")  # CGNAT (RFC 6598)
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")  # well-known NAT64 prefix: an IPv4 address inside
 _METADATA = ipaddress.ip_address("169.254.169.254")
+_HOST_NAME = re.compile(r"[a-z0-9_.-]+")  # what urlsplit's ``hostname`` (lower-cased) of a name may hold
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -124,6 +126,10 @@ def check_url(url: str, *, allow_private: bool) -> str:
     host = parts.hostname or ""
     if not host or port == 0 or "\\" in parts.netloc:
         msg = "The URL must name a host (and, if it has one, a port from 1 to 65535)."
+        raise WebhookUrlError(msg)
+    if literal_address(host) is None and not _HOST_NAME.fullmatch(host):
+        # Percent-escapes and other characters in a name are read differently by different parsers.
+        msg = "The URL's host must be a name of letters, digits, hyphens, underscores and dots, or an IP address."
         raise WebhookUrlError(msg)
     if allow_private:
         return url

@@ -127,14 +127,19 @@ class WebhookService(Service[WebhookEndpoint, WebhookEndpointRepository]):
         self, endpoint_id: UUID, user_id: UUID, data: WebhookUpdate, *, allow_private: bool
     ) -> WebhookEndpoint:
         endpoint = await self.get_owned(endpoint_id, user_id)
+        changes: dict[str, Any] = {}
         if data.url is not UNSET:
-            endpoint.url = self._checked(data.url, allow_private=allow_private)
+            changes["url"] = self._checked(data.url, allow_private=allow_private)
         if data.events is not UNSET:
-            endpoint.events = events_mask(data.events)
+            changes["events"] = events_mask(data.events)
         if data.active is not UNSET:
-            endpoint.active = data.active
-        endpoint.updated_at = datetime.now(UTC)
-        await self.session.flush()
+            changes["active"] = data.active
+        changes = {name: value for name, value in changes.items() if getattr(endpoint, name) != value}
+        if changes:  # an empty or same-valued PATCH changes nothing, updated_at included
+            for name, value in changes.items():
+                setattr(endpoint, name, value)
+            endpoint.updated_at = datetime.now(UTC)
+            await self.session.flush()
         return endpoint
 
     async def delete_endpoint(self, endpoint_id: UUID, user_id: UUID) -> None:
