@@ -10,6 +10,7 @@ import pytest
 
 from chopchop.domain.webhooks.schemas import EVENT_BITS, WebhookEvent, events_mask, events_of
 from chopchop.lib.webhooks import SecretBox, WebhookUrlError, check_url, new_secret, refusal, sign
+from chopchop.settings import Settings, SettingsError
 
 
 def test_the_signature_is_the_standard_webhooks_one() -> None:
@@ -94,3 +95,11 @@ def test_events_round_trip_through_their_bits() -> None:
         WebhookEvent.RECIPE_DELETED
     ]
     assert len(set(EVENT_BITS.values())) == len(EVENT_BITS) == len(WebhookEvent)
+
+
+@pytest.mark.parametrize("seconds", [0, 0.5, 51, 1e9])
+def test_an_attempt_timeout_outside_1_to_50_seconds_is_refused(seconds: float) -> None:
+    """A job has 60 s in all: an attempt that could outlast it would be cancelled without its outcome noted."""
+    with pytest.raises(SettingsError, match="WEBHOOK_TIMEOUT_SECONDS"):
+        Settings(webhook_timeout_seconds=seconds).validate()
+    assert Settings(webhook_timeout_seconds=10).validate().webhook_allow_private_addresses is False
