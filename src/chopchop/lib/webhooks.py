@@ -278,7 +278,7 @@ async def post(
     url: str, body: bytes, headers: dict[str, str], *, timeout: float, allow_private: bool = False
 ) -> Answer:
     """POST ``body`` to ``url`` once: the host resolved and checked (:class:`AddressRefused`), the connection made
-    to the checked address, no redirect followed, the whole exchange within ``timeout`` seconds
+    only to the checked addresses, no redirect followed, the whole exchange within ``timeout`` seconds
     (``TimeoutError``), at most ``MAX_RESPONSE_BYTES`` of the answer read. Network failures raise."""
     parts = urlsplit(url)
     host = parts.hostname or ""
