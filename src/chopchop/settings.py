@@ -43,6 +43,7 @@ RATE_SETTINGS = (
     "rate_email_account",
     "rate_token",
     "rate_writes",
+    "rate_webhooks",
 )
 
 
@@ -206,6 +207,20 @@ class Settings:
     )
     rate_token: str = _doc("Confirm and reset-password attempts per client address.", default="30/hour")
     rate_writes: str = _doc("Writes (POST, PUT, PATCH, DELETE) per signed-in user.", default="120/minute")
+    rate_webhooks: str = _doc(
+        "Webhook endpoint creations and pings per signed-in user (each ping is a request to the user's URL).",
+        default="30/hour",
+    )
+    webhook_timeout_seconds: float = _doc(
+        "How long one webhook delivery attempt may take in all (resolving, connecting, sending, reading the "
+        "answer); longer is a failed attempt, retried on the outbox's schedule. 1 to 50 s.",
+        default=10.0,
+    )
+    webhook_allow_private_addresses: bool = _doc(
+        "Let webhooks call private, loopback, link-local and other non-public addresses (SSRF protection off). "
+        "For tests and local development only: a user could make the server call its own network.",
+        default=False,
+    )
     outbox_lease_seconds: int = _doc(
         "How long a worker may take over one email before another worker takes it over (it died).", default=120
     )
@@ -282,6 +297,9 @@ class Settings:
             raise SettingsError(msg)
         if not 1 <= self.personal_access_token_max_days <= 3650:
             msg = f"{ENV_PREFIX}PERSONAL_ACCESS_TOKEN_MAX_DAYS must be between 1 and 3650."
+            raise SettingsError(msg)
+        if not 1 <= self.webhook_timeout_seconds <= 50:
+            msg = f"{ENV_PREFIX}WEBHOOK_TIMEOUT_SECONDS must be between 1 and 50."
             raise SettingsError(msg)
         if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
             msg = "argon2 parameters are below OWASP's minimum (19456 KiB, t=2)."

@@ -154,6 +154,9 @@ ENUMS = {
     "RecipeSort": ["newest", "most_liked", "most_commented", "title", "quickest"],
     "GrantType": ["password", "refresh_token"],
     "TokenScope": ["read", "write"],
+    "WebhookEvent": ["recipe.liked", "recipe.commented", "recipe.deleted", "account.password_changed"],
+    "WebhookDeliveryType": ["recipe.liked", "recipe.commented", "recipe.deleted", "account.password_changed", "ping"],
+    "WebhookDeliveryState": ["pending", "retrying", "delivered", "dead", "refused", "cancelled"],
 }
 
 

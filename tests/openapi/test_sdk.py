@@ -179,7 +179,17 @@ async def test_errors_reach_the_python_client_as_typed_problems(sdk: ModuleType,
     await sdk.errors_are_typed_problems(live_server)
 
 
-ENUMS = {"Complexity", "Unit", "RecipeSort", "GrantType", "ChangeKind", "TokenScope"}
+ENUMS = {
+    "Complexity",
+    "Unit",
+    "RecipeSort",
+    "GrantType",
+    "ChangeKind",
+    "TokenScope",
+    "WebhookEvent",
+    "WebhookDeliveryType",
+    "WebhookDeliveryState",
+}
 
 
 def test_each_enumeration_is_one_generated_class(sdk: ModuleType) -> None:

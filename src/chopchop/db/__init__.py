@@ -18,6 +18,7 @@ from chopchop.db.recipes import (
 from chopchop.db.social import Comment
 from chopchop.db.tokens import PersonalAccessToken, RefreshToken, RefreshTokenFamily
 from chopchop.db.users import PendingRegistration, TokenPurpose, User, UserToken
+from chopchop.db.webhooks import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint
 
 metadata = orm_registry.metadata
 
@@ -44,5 +45,8 @@ __all__ = [
     "TokenPurpose",
     "User",
     "UserToken",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookEndpoint",
     "metadata",
 ]

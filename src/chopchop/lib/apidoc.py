@@ -108,6 +108,7 @@ OPENAPI_TAGS = {
     "comments": "Comments on recipes.",
     "ingredients": "The shared ingredient catalogue (autocomplete).",
     "users": "The public user directory and profiles.",
+    "webhooks": "The signed-in user's webhook endpoints: signed POSTs of events on their recipes and account.",
     "health": "Liveness and readiness probes.",
 }
 

@@ -10,6 +10,7 @@ from litestar_saq import CronJob, QueueConfig, SAQConfig, SAQPlugin
 
 from chopchop.domain.accounts import jobs as account_jobs
 from chopchop.domain.recipes import jobs as recipe_jobs
+from chopchop.domain.webhooks import jobs as webhook_jobs
 from chopchop.lib import outbox
 from chopchop.lib.email import FileMailer, Mailer, SmtpMailer
 from chopchop.lib.jobs import InProcessJobQueue, JobContext, JobFunction, Scheduled
@@ -20,7 +21,7 @@ QUEUE_DEQUEUE_SECONDS = 5.0
 QUEUE_READ_TIMEOUT = 10.0
 
 # Tasks an outbox row may name (they run at least once, through deliver_outbox).
-OUTBOX_TASKS: dict[str, Any] = {task.__name__: task for task in account_jobs.TASKS}
+OUTBOX_TASKS: dict[str, Any] = {task.__name__: task for task in [*account_jobs.TASKS, *webhook_jobs.OUTBOX_TASKS]}
 # SAQ task functions take (ctx, **kwargs); the queue, the worker and the in-process runner share the list.
 TASKS: list[Any] = [
     *account_jobs.TASKS,
@@ -28,6 +29,7 @@ TASKS: list[Any] = [
     outbox.sweep_outbox,
     outbox.purge_outbox,
     *recipe_jobs.TASKS,
+    *webhook_jobs.TASKS,
 ]
 CRON_JOBS = [
     CronJob(cast("Any", outbox.sweep_outbox), cron="* * * * *", timeout=50),
@@ -35,6 +37,7 @@ CRON_JOBS = [
     CronJob(cast("Any", account_jobs.purge_expired_tokens), cron="23 * * * *"),
     CronJob(cast("Any", recipe_jobs.fold_ingredient_usage), cron="* * * * *", timeout=50),
     CronJob(cast("Any", recipe_jobs.prune_recipe_changes), cron="41 * * * *", timeout=300),
+    CronJob(cast("Any", webhook_jobs.purge_webhook_deliveries), cron="29 * * * *"),
 ]
 
 

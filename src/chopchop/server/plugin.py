@@ -26,6 +26,7 @@ from chopchop.domain.comments.controllers import CommentController, RecipeCommen
 from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
 from chopchop.domain.system.controllers import REPLICAS_STATE_KEY, HealthController, MetricsController
 from chopchop.domain.users.controllers import UserController
+from chopchop.domain.webhooks.controllers import WebhookController
 from chopchop.lib.cache import TOKEN_KEY_STATE_KEY, CacheInvalidation, Generations
 from chopchop.lib.conditional import ConditionalGetMiddleware
 from chopchop.lib.jobs import InProcessJobQueue, JobContext, JobQueue, SAQInTheApi, SaqJobQueue
@@ -55,6 +56,7 @@ CONTROLLERS = [
     RecipeController,
     IngredientController,
     UserRecipesController,
+    WebhookController,
 ]
 
 

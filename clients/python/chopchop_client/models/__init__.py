@@ -51,6 +51,18 @@ from .unit import Unit
 from .user_profile import UserProfile
 from .user_summary import UserSummary
 from .user_summary_page import UserSummaryPage
+from .webhook_create import WebhookCreate
+from .webhook_created import WebhookCreated
+from .webhook_delivery_page import WebhookDeliveryPage
+from .webhook_delivery_read import WebhookDeliveryRead
+from .webhook_delivery_state import WebhookDeliveryState
+from .webhook_delivery_type import WebhookDeliveryType
+from .webhook_event import WebhookEvent
+from .webhook_page import WebhookPage
+from .webhook_ping_queued import WebhookPingQueued
+from .webhook_read import WebhookRead
+from .webhook_secret import WebhookSecret
+from .webhook_update import WebhookUpdate
 
 __all__ = (
     "Accepted",
@@ -104,4 +116,16 @@ __all__ = (
     "UserProfile",
     "UserSummary",
     "UserSummaryPage",
+    "WebhookCreate",
+    "WebhookCreated",
+    "WebhookDeliveryPage",
+    "WebhookDeliveryRead",
+    "WebhookDeliveryState",
+    "WebhookDeliveryType",
+    "WebhookEvent",
+    "WebhookPage",
+    "WebhookPingQueued",
+    "WebhookRead",
+    "WebhookSecret",
+    "WebhookUpdate",
 )

@@ -23,6 +23,8 @@ from chopchop.db import (
 from chopchop.domain.accounts import queries
 from chopchop.domain.comments.services import CommentService
 from chopchop.domain.recipes.services import RecipeLikeService
+from chopchop.domain.webhooks.schemas import WebhookEvent
+from chopchop.domain.webhooks.services import record_event
 from chopchop.lib import outbox
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import BadRequest, Conflict, Forbidden, Unauthorized
@@ -125,6 +127,9 @@ class UserService(Service[User, SQLAlchemyAsyncRepository[User]]):
         await self.session.flush()
         await self.session.execute(queries.revoke_access_tokens_statement(user.id))
         await self.session.execute(queries.end_families_statement(user.id))
+        # A security alert for the owner's own endpoints (a change or a reset, whoever made it).
+        data = {"user_id": str(user.id)}
+        await record_event(self.session, WebhookEvent.ACCOUNT_PASSWORD_CHANGED, data, actor_id=None, owner_id=user.id)
         return user
 
 

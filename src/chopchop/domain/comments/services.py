@@ -14,6 +14,8 @@ from msgspec import UNSET, UnsetType
 
 from chopchop.db import Comment, User
 from chopchop.domain.comments import queries
+from chopchop.domain.webhooks.schemas import WebhookEvent
+from chopchop.domain.webhooks.services import record_event
 from chopchop.lib.cursors import Seek, Slice, take
 from chopchop.lib.problems import Forbidden
 from chopchop.lib.sql import Service
@@ -51,6 +53,9 @@ class CommentService(Service[Comment, CommentRepository]):
             msg = "No such recipe."
             raise NotFoundError(msg)
         comment = await self.create({"recipe_id": recipe_id, "author_id": author.id, "body": body}, auto_refresh=False)
+        # The recipe's author is told, unless they commented themselves.
+        data = {"recipe_id": str(recipe_id), "comment_id": str(comment.id), "user_id": str(author.id)}
+        await record_event(self.session, WebhookEvent.RECIPE_COMMENTED, data, actor_id=author.id, recipe_id=recipe_id)
         return CommentWithAuthor(comment, author.display_name)
 
     async def page_for_recipe(

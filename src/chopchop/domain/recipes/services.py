@@ -38,6 +38,8 @@ from chopchop.domain.recipes.schemas import (
     RecipeSummary,
     RecipeUpdate,
 )
+from chopchop.domain.webhooks.schemas import WebhookEvent
+from chopchop.domain.webhooks.services import record_event
 from chopchop.lib.cursors import Seek, Slice, take
 from chopchop.lib.problems import Forbidden
 from chopchop.lib.sql import PLAIN, Service
@@ -285,7 +287,11 @@ class RecipeService(Service[Recipe, RecipeRepository]):
 
     async def delete_recipe(self, recipe_id: UUID, actor_id: UUID) -> None:
         """Delete the recipe (author only); its lines, tags, likes and comments go with it (ON DELETE CASCADE)."""
-        await self.lock_owned(recipe_id, actor_id)
+        recipe = await self.lock_owned(recipe_id, actor_id)
+        # The author's own action, but about their own recipe: told to their endpoints (an integration that
+        # mirrors their recipes must learn of it whoever deleted it).
+        data = {"recipe_id": str(recipe_id), "title": recipe.title}
+        await record_event(self.session, WebhookEvent.RECIPE_DELETED, data, actor_id=None, owner_id=actor_id)
         await self.repository.delete(recipe_id)
 
     @staticmethod
@@ -471,6 +477,9 @@ class RecipeLikeService(Service[RecipeLike, RecipeLikeRepository]):
         await self._count(recipe_id, 0)  # 404 before the insert would fail on the foreign key
         added = queries.add_like_statement(self.dialect, user_id, recipe_id, datetime.now(UTC))
         delta = 1 if (await self.session.execute(added)).scalar_one_or_none() is not None else 0
+        if delta:  # only a like that went in is an event (a repeated like is not); never the liker's own endpoints
+            data = {"recipe_id": str(recipe_id), "user_id": str(user_id)}
+            await record_event(self.session, WebhookEvent.RECIPE_LIKED, data, actor_id=user_id, recipe_id=recipe_id)
         return LikeState(recipe_id=recipe_id, liked=True, like_count=await self._count(recipe_id, delta))
 
     async def unlike(self, recipe_id: UUID, user_id: UUID) -> LikeState:

@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class WebhookDeliveryType(StrEnum):
+    ACCOUNT_PASSWORD_CHANGED = "account.password_changed"
+    PING = "ping"
+    RECIPE_COMMENTED = "recipe.commented"
+    RECIPE_DELETED = "recipe.deleted"
+    RECIPE_LIKED = "recipe.liked"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class WebhookEvent(StrEnum):
+    ACCOUNT_PASSWORD_CHANGED = "account.password_changed"
+    RECIPE_COMMENTED = "recipe.commented"
+    RECIPE_DELETED = "recipe.deleted"
+    RECIPE_LIKED = "recipe.liked"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,1 @@
+"""Webhooks: users' endpoints, the events recorded for them, and their delivery."""
