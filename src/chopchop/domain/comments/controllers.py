@@ -10,11 +10,11 @@ from advanced_alchemy.extensions.litestar.providers import create_service_provid
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
-from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from chopchop.db import User
 from chopchop.domain import cache_tags
+from chopchop.domain.accounts.auth import Grant
 from chopchop.domain.comments.schemas import CommentAuthor, CommentCreate, CommentPage, CommentRead, CommentUpdate
 from chopchop.domain.comments.services import CommentService, CommentWithAuthor
 from chopchop.lib.apidoc import LOCATION, ApiOperation
@@ -74,7 +74,7 @@ class RecipeCommentController(Controller):
     )
     async def create_comment(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         recipe_id: FromPath[UUID],
         data: JSONBody[CommentCreate],
         comments_service: NamedDependency[CommentService],
@@ -155,7 +155,7 @@ class CommentController(Controller):
     )
     async def update_comment(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         comment_id: FromPath[UUID],
         data: JSONBody[CommentUpdate],
         comments_service: NamedDependency[CommentService],
@@ -181,7 +181,7 @@ class CommentController(Controller):
     )
     async def delete_comment(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         comment_id: FromPath[UUID],
         comments_service: NamedDependency[CommentService],
     ) -> None:

@@ -17,11 +17,11 @@ from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from chopchop.db import User
 from chopchop.domain import cache_tags
+from chopchop.domain.accounts.auth import Grant
 from chopchop.domain.recipes.listing import Budget
 from chopchop.domain.recipes.queries import SORT_KEY_TYPES
 from chopchop.domain.recipes.schemas import (
@@ -351,7 +351,7 @@ class RecipeController(Controller):
     )
     async def create_recipe(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         data: JSONBody[RecipeCreate],
         recipes_service: NamedDependency[RecipeService],
     ) -> Response[RecipeRead]:
@@ -390,7 +390,7 @@ class RecipeController(Controller):
     )
     async def replace_recipe(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         recipe_id: FromPath[UUID],
         data: JSONBody[RecipeCreate],
         recipes_service: NamedDependency[RecipeService],
@@ -414,7 +414,7 @@ class RecipeController(Controller):
     )
     async def update_recipe(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         recipe_id: FromPath[UUID],
         data: JSONBody[RecipeUpdate],
         recipes_service: NamedDependency[RecipeService],
@@ -439,7 +439,7 @@ class RecipeController(Controller):
     )
     async def delete_recipe(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         recipe_id: FromPath[UUID],
         recipes_service: NamedDependency[RecipeService],
     ) -> None:
@@ -466,7 +466,7 @@ class RecipeController(Controller):
     )
     async def like_recipe(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         recipe_id: FromPath[UUID],
         likes_service: NamedDependency[RecipeLikeService],
     ) -> LikeState:
@@ -485,7 +485,7 @@ class RecipeController(Controller):
     )
     async def unlike_recipe(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         recipe_id: FromPath[UUID],
         likes_service: NamedDependency[RecipeLikeService],
     ) -> LikeState:

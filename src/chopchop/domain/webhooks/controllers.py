@@ -11,10 +11,10 @@ from advanced_alchemy.extensions.litestar.providers import create_service_provid
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from chopchop.db import User, WebhookDelivery, WebhookEndpoint
+from chopchop.domain.accounts.auth import Grant
 from chopchop.domain.webhooks.schemas import (
     MAX_ENDPOINTS_PER_USER,
     WebhookCreate,
@@ -117,7 +117,7 @@ class WebhookController(Controller):
     )
     async def create_webhook(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         data: JSONBody[WebhookCreate],
         webhooks_service: NamedDependency[WebhookService],
         rate_limits: NamedDependency[RateLimits],
@@ -152,7 +152,7 @@ class WebhookController(Controller):
     )
     async def list_webhooks(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         webhooks_service: NamedDependency[WebhookService],
         limit: Limit = DEFAULT_LIMIT,
         offset: EndpointOffset = 0,
@@ -173,7 +173,7 @@ class WebhookController(Controller):
     )
     async def get_webhook(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         webhook_id: FromPath[UUID],
         webhooks_service: NamedDependency[WebhookService],
     ) -> WebhookRead:
@@ -189,7 +189,7 @@ class WebhookController(Controller):
     )
     async def update_webhook(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         webhook_id: FromPath[UUID],
         data: JSONBody[WebhookUpdate],
         webhooks_service: NamedDependency[WebhookService],
@@ -212,7 +212,7 @@ class WebhookController(Controller):
     )
     async def delete_webhook(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         webhook_id: FromPath[UUID],
         webhooks_service: NamedDependency[WebhookService],
     ) -> None:
@@ -229,7 +229,7 @@ class WebhookController(Controller):
     )
     async def rotate_webhook_secret(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         webhook_id: FromPath[UUID],
         webhooks_service: NamedDependency[WebhookService],
         settings: NamedDependency[Settings],
@@ -249,7 +249,7 @@ class WebhookController(Controller):
     )
     async def ping_webhook(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         webhook_id: FromPath[UUID],
         webhooks_service: NamedDependency[WebhookService],
         rate_limits: NamedDependency[RateLimits],
@@ -270,7 +270,7 @@ class WebhookController(Controller):
     )
     async def list_webhook_deliveries(
         self,
-        request: Request[User, Token, Any],
+        request: Request[User, Grant, Any],
         webhook_id: FromPath[UUID],
         webhooks_service: NamedDependency[WebhookService],
         limit: Limit = DEFAULT_LIMIT,
