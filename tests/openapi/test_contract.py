@@ -285,3 +285,24 @@ def test_the_document_is_valid_openapi_3_1() -> None:
     """What generators and validators read must be valid. Found: a `default: 0` on required string parameters
     (Litestar's `Empty` is an Enum member), `Link`/`Location` headers with neither schema nor content."""
     validate(build_document(log_level="WARNING"))
+
+
+def test_a_page_offers_cursors_exactly_when_its_list_takes_a_cursor() -> None:
+    """`next_cursor`/`prev_cursor` in a page's schema promise a `cursor` parameter to pass them to: a list without one
+    (ingredients, webhooks, deliveries) must not show cursors a client cannot use, and every cursor list shows them."""
+    document = json.loads(COMMITTED.read_text())
+    schemas = document["components"]["schemas"]
+    checked = 0
+    for method, path, operation in _resolved_operations(document):
+        answer = operation["responses"].get("200", {}).get("content", {}).get("application/json", {})
+        ref = answer.get("schema", {}).get("$ref", "")
+        if method != "get" or not ref.endswith("Page"):
+            continue
+        page = schemas[ref.rpartition("/")[2]]
+        takes_cursor = any(p.get("name") == "cursor" for p in operation.get("parameters", []))
+        if "has_more" in page["properties"]:  # the change feed: resumes with `since`, not `cursor`
+            continue
+        assert ("next_cursor" in page["properties"]) == takes_cursor, (path, ref)
+        assert ("prev_cursor" in page["properties"]) == takes_cursor, (path, ref)
+        checked += 1
+    assert checked >= 8  # five cursor lists, ingredients, webhooks, deliveries

@@ -32,7 +32,7 @@ from litestar import Request, Response
 from litestar.params import QueryParameter
 from sqlalchemy import ColumnElement, literal, tuple_
 
-from chopchop.lib.pagination import Page, link_header, public_url
+from chopchop.lib.pagination import CursorPage, link_header, public_url
 from chopchop.lib.problems import BadRequest
 from chopchop.lib.signed_positions import derive_key
 
@@ -173,7 +173,7 @@ def keyset_condition(columns: Sequence[Any], seek: Seek, *, descending: bool) ->
 
 
 T = TypeVar("T")
-PageT = TypeVar("PageT", bound=Page[Any])
+PageT = TypeVar("PageT", bound=CursorPage[Any])
 
 
 @dataclass(frozen=True)

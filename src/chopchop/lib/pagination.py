@@ -109,6 +109,12 @@ class Page(msgspec.Struct, Generic[T]):
             "page's `total` is always exact."
         ),
     ] = True
+
+
+class CursorPage(Page[T]):
+    """A page of a list that can also be read by cursor (keyset): ``next_cursor``/``prev_cursor`` beside the
+    offset window. Lists without a ``cursor`` parameter use :class:`Page` and carry no cursors."""
+
     next_cursor: Annotated[
         str | None,
         msgspec.Meta(
@@ -218,6 +224,7 @@ __all__ = [
     "LIST_RESPONSE_HEADERS",
     "MAX_LIMIT",
     "MAX_SEARCH_OFFSET",
+    "CursorPage",
     "Limit",
     "Offset",
     "Page",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -24,9 +24,6 @@ class IngredientPage:
         offset (int): How many items were skipped; always 0 on cursor pages (`cursor` given).
         total (int): How many items match, on all pages: exact when `total_exact` is true, otherwise the database's
             estimate (at least the items seen so far). The same on cursor pages as on the first page.
-        next_cursor (None | str | Unset): Pass as `cursor` for the page after this one (same filters and sort); null on
-            the last page.
-        prev_cursor (None | str | Unset): Pass as `cursor` for the page before this one; null on the first page.
         total_exact (bool | Unset): Whether `total` is an exact count. Recipe lists with many matches report an estimate
             (show it as "about 94,000"): follow the `next` link until a page comes back short. A short page's `total` is
             always exact. Default: True.
@@ -36,8 +33,6 @@ class IngredientPage:
     limit: int
     offset: int
     total: int
-    next_cursor: None | str | Unset = UNSET
-    prev_cursor: None | str | Unset = UNSET
     total_exact: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -53,18 +48,6 @@ class IngredientPage:
 
         total = self.total
 
-        next_cursor: None | str | Unset
-        if isinstance(self.next_cursor, Unset):
-            next_cursor = UNSET
-        else:
-            next_cursor = self.next_cursor
-
-        prev_cursor: None | str | Unset
-        if isinstance(self.prev_cursor, Unset):
-            prev_cursor = UNSET
-        else:
-            prev_cursor = self.prev_cursor
-
         total_exact = self.total_exact
 
         field_dict: dict[str, Any] = {}
@@ -77,10 +60,6 @@ class IngredientPage:
                 "total": total,
             }
         )
-        if next_cursor is not UNSET:
-            field_dict["next_cursor"] = next_cursor
-        if prev_cursor is not UNSET:
-            field_dict["prev_cursor"] = prev_cursor
         if total_exact is not UNSET:
             field_dict["total_exact"] = total_exact
 
@@ -104,24 +83,6 @@ class IngredientPage:
 
         total = d.pop("total")
 
-        def _parse_next_cursor(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
-
-        def _parse_prev_cursor(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        prev_cursor = _parse_prev_cursor(d.pop("prev_cursor", UNSET))
-
         total_exact = d.pop("total_exact", UNSET)
 
         ingredient_page = cls(
@@ -129,8 +90,6 @@ class IngredientPage:
             limit=limit,
             offset=offset,
             total=total,
-            next_cursor=next_cursor,
-            prev_cursor=prev_cursor,
             total_exact=total_exact,
         )
 

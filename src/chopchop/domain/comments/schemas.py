@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from chopchop.lib.pagination import Page
+from chopchop.lib.pagination import CursorPage
 from chopchop.lib.schemas import Input
 from chopchop.lib.text import clean_text
 
@@ -68,7 +68,7 @@ class CommentRead(msgspec.Struct):
     updated_at: Annotated[datetime, Meta(description="When it was last edited (`created_at` if never).")]
 
 
-class CommentPage(Page[CommentRead]):
+class CommentPage(CursorPage[CommentRead]):
     """A page of a recipe's comments, oldest first."""
 
     items: list[CommentRead]

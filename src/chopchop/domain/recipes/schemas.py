@@ -10,7 +10,7 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from chopchop.lib.pagination import Page
+from chopchop.lib.pagination import CursorPage, Page
 from chopchop.lib.schemas import Input
 from chopchop.lib.text import MULTI_LINE, MULTI_LINE_OR_EMPTY, ONE_LINE, ONE_LINE_OR_EMPTY, clean_name, clean_text
 
@@ -291,13 +291,13 @@ class IngredientRead(msgspec.Struct):
     recipe_count: Annotated[int, Meta(ge=0, description="How many recipes use it.")]
 
 
-class RecipeSummaryPage(Page[RecipeSummary]):
+class RecipeSummaryPage(CursorPage[RecipeSummary]):
     """A page of recipe summaries."""
 
     items: list[RecipeSummary]
 
 
-class LikedRecipePage(Page[LikedRecipe]):
+class LikedRecipePage(CursorPage[LikedRecipe]):
     """A page of the recipes a user liked, most recently liked first."""
 
     items: list[LikedRecipe]

@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
-from chopchop.lib.pagination import Page
+from chopchop.lib.pagination import CursorPage
 from chopchop.lib.text import QUERY_TEXT
 
 # The ?q= of the directory: no longer than a display name, no control characters.
@@ -36,7 +36,7 @@ class UserProfile(msgspec.Struct):
     comment_count: Annotated[int, Meta(description="Comments this user wrote.")]
 
 
-class UserSummaryPage(Page[UserSummary]):
+class UserSummaryPage(CursorPage[UserSummary]):
     """A page of the user directory."""
 
     items: list[UserSummary]
