@@ -91,6 +91,39 @@ async def test_filters_refuse_c1_controls(client: Client) -> None:
     assert (await client.get("/api/v1/users", params={"q": "a\x85"})).status_code == 400
 
 
+async def test_a_final_newline_is_refused_where_a_newline_is(app: Litestar, client: Client) -> None:
+    """Python's `$` also matches before one final newline (msgspec and Litestar check patterns with `re.search`), so
+    one-line fields, filters, tags, webhook URLs and cursors let "Soup\n" through; the document's ECMA-262 `$` does
+    not. Each is refused now, in bodies and in query strings alike."""
+    _, headers = await quick_user(app, "newline@example.com")
+    bodies = [
+        ("POST", "/api/v1/recipes", recipe_payload(title="Soup\n")),
+        ("POST", "/api/v1/recipes", recipe_payload(tags=["soup\n"])),
+        ("POST", "/api/v1/recipes", recipe_payload(ingredients=[ingredient_line(ingredient="leek\n")])),
+        ("PATCH", "/api/v1/me", {"display_name": "Ada\n"}),
+        ("POST", "/api/v1/auth/register", registration_payload(display_name="Ada\n")),
+        ("POST", "/api/v1/me/webhooks", {"url": "https://example.com/hook\n", "events": ["recipe.liked"]}),
+    ]
+    for method, path, body in bodies:
+        response = await client.request(method, path, json=body, headers=headers)
+        assert response.status_code == 400, (path, body, response.text)
+        assert response.headers["content-type"].startswith(PROBLEM)
+    queries = [
+        ("/api/v1/recipes", {"q": "soup\n"}),
+        ("/api/v1/recipes", {"tag": "soup\n"}),
+        ("/api/v1/recipes", {"ingredients_all": "leek\n"}),
+        ("/api/v1/users", {"q": "ada\n"}),
+        ("/api/v1/ingredients", {"prefix": "le\n"}),
+    ]
+    for path, params in queries:
+        response = await client.get(path, params=params)
+        assert response.status_code == 400, (path, params, response.text)
+    walked = await client.get("/api/v1/recipes", params={"limit": 1})
+    assert walked.status_code == 200
+    recipe = await client.post("/api/v1/recipes", json=recipe_payload(title="Plain"), headers=headers)
+    assert recipe.status_code == 201, recipe.text  # the same values without the newline are fine
+
+
 async def test_composed_and_decomposed_spellings_are_one_catalogue_entry(app: Litestar, client: Client) -> None:
     _, headers = await quick_user(app, "nfc@example.com")
     for spelling in ("cr\u00e8me fra\u00eeche", "cre\u0300me frai\u0302che", "  CR\u00c8ME   FRA\u00ceCHE "):

@@ -16,6 +16,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from chopchop import __version__
+from chopchop.lib.text import END
 from chopchop.openapi import build_document, render
 
 pytestmark = pytest.mark.integration
@@ -306,3 +307,24 @@ def test_a_page_offers_cursors_exactly_when_its_list_takes_a_cursor() -> None:
         assert ("prev_cursor" in page["properties"]) == takes_cursor, (path, ref)
         checked += 1
     assert checked >= 8  # five cursor lists, ingredients, webhooks, deliveries
+
+
+def test_every_pattern_ends_at_the_end_of_the_text() -> None:
+    """A pattern that ends with `$` means "the end" to a JSON Schema validator but also "before a final newline" to
+    Python's `re`, which checks it here: every pattern of the document ends with `lib.text.END` instead, and no value
+    a pattern accepts is still accepted with a newline after it."""
+    document = json.loads(COMMITTED.read_text())
+    patterns = {node["pattern"] for _, node in _walk(document) if isinstance(node.get("pattern"), str)}
+    assert len(patterns) >= 10
+    samples = ["x", "Soup", "soup", "a@b.co", "https://example.com/hook", "A" * 44, "ab12-_", "1/2.abcdefghijklmnop"]
+    accepted = 0
+    for pattern in patterns:
+        assert pattern.endswith(END), pattern
+        for sample in samples:
+            if re.search(pattern, sample):
+                accepted += 1
+                # Where a newline may not be inside the value, it may not end it either (free text takes newlines
+                # anywhere; an email address may be surrounded by white space, trimmed).
+                if not re.search(pattern, sample + "\n" + sample) and not pattern.endswith(r"\s*" + END):
+                    assert not re.search(pattern, sample + "\n"), (pattern, sample)
+    assert accepted >= len(patterns)

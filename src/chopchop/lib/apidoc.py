@@ -43,6 +43,7 @@ from litestar.openapi.spec import (
 
 from chopchop.lib.observability import REQUEST_ID_PATTERN
 from chopchop.lib.problems import PROBLEM_JSON
+from chopchop.lib.text import END
 
 SECURITY_SCHEME = "BearerToken"  # the name the auth config (domain/accounts/auth.py) gives the scheme
 _STRING = Schema(type=OpenAPIType.STRING)
@@ -189,7 +190,7 @@ CONSISTENCY_TOKEN_PARAMETER = Parameter(
     name=CONSISTENCY_TOKEN_HEADER,
     param_in="header",
     required=False,
-    schema=Schema(type=OpenAPIType.STRING, pattern="^([0-9A-F]{1,8}/[0-9A-F]{1,8}\\.[A-Za-z0-9_-]{16})?$"),
+    schema=Schema(type=OpenAPIType.STRING, pattern=rf"^([0-9A-F]{{1,8}}/[0-9A-F]{{1,8}}\.[A-Za-z0-9_-]{{16}})?{END}"),
     description="The `Chopchop-Consistency-Token` of the answer to your last write, unchanged: the read then "
     "reflects that write even when a read replica serves it. Malformed or not ours: 400 `invalid-consistency-token`.",
 )

@@ -35,6 +35,7 @@ from sqlalchemy import ColumnElement, literal, tuple_
 from chopchop.lib.pagination import CursorPage, link_header, public_url
 from chopchop.lib.problems import BadRequest
 from chopchop.lib.signed_positions import derive_key
+from chopchop.lib.text import END
 
 #: The payload's format; a cursor of another version is refused (clients start again from the first page).
 CURSOR_VERSION = 1
@@ -42,7 +43,7 @@ MAC_BYTES = 16
 BINDING_BYTES = 12
 #: The longest cursor accepted: a title key (200 characters, up to 800 bytes of UTF-8) fits with room to spare.
 MAX_CURSOR_CHARS = 1400
-CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+CURSOR_PATTERN = rf"^[A-Za-z0-9_-]+{END}"
 _LABEL = "list cursor v1"
 
 Cursor = Annotated[

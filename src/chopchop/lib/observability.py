@@ -23,11 +23,13 @@ from prometheus_client import (
     multiprocess,
 )
 
+from chopchop.lib.text import END
+
 REQUEST_ID_HEADER = "x-request-id"
 REQUEST_ID_STATE_KEY = "chopchop_request_id"
 _REQUEST_ID_BYTES = REQUEST_ID_HEADER.encode("latin-1")
 # A client's id is kept only if it is short and plain: it ends up in logs and headers.
-REQUEST_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"  # what a client may send; anything else is replaced
+REQUEST_ID_PATTERN = rf"^[A-Za-z0-9._:-]{{1,128}}{END}"  # what a client may send; anything else is replaced
 _VALID_REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 
 # When the current request reached the app (time.perf_counter()): a generation read sent later than that may

@@ -13,6 +13,8 @@ import hmac
 import re
 import struct
 
+from chopchop.lib.text import END
+
 #: Bytes of the MAC kept (128 bits: forging one is out of reach; the cursor stays short).
 MAC_BYTES = 16
 _MAX = 2**64 - 1
@@ -38,7 +40,7 @@ class CursorCodec:
         size = struct.calcsize(self._format) + MAC_BYTES
         self._length = (size * 8 + 5) // 6  # base64 characters, without padding
         #: The shape of every cursor of this layout (for the API's document: the MAC it cannot say).
-        self.pattern = rf"^[A-Za-z0-9_-]{{{self._length}}}$"
+        self.pattern = rf"^[A-Za-z0-9_-]{{{self._length}}}{END}"
         self._shape = re.compile(self.pattern)
 
     def _mac(self, payload: bytes) -> bytes:

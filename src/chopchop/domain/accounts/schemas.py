@@ -11,7 +11,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from chopchop.lib.schemas import Input
-from chopchop.lib.text import EMAIL_MAX_LENGTH, EMAIL_PATTERN, ONE_LINE, clean_email, clean_text
+from chopchop.lib.text import EMAIL_MAX_LENGTH, EMAIL_PATTERN, END, ONE_LINE, clean_email, clean_text
 
 # No white space (but around it), control or layout characters; one @; a dot in the domain. Stored and compared
 # trimmed, NFC and lower-case, and the length limit holds for that form. Deliverability is proven by confirmation.
@@ -30,7 +30,7 @@ NewPassword = Annotated[
     Meta(
         min_length=8,
         max_length=128,
-        pattern=r"^[^\x00]*$",
+        pattern=rf"^[^\x00]*{END}",
         description="8 to 128 characters.",
         examples=["correct horse battery staple"],
     ),
@@ -49,7 +49,7 @@ DisplayName = Annotated[
     ),
 ]
 # What `secrets.token_urlsafe` makes: anything else cannot be a token, and is refused before any lookup.
-TOKEN_PATTERN = r"^[A-Za-z0-9_-]+$"  # noqa: S105 - a pattern, not a secret
+TOKEN_PATTERN = rf"^[A-Za-z0-9_-]+{END}"
 SecretToken = Annotated[
     str,
     Meta(

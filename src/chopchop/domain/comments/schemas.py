@@ -11,7 +11,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from chopchop.lib.pagination import CursorPage
 from chopchop.lib.schemas import Input
-from chopchop.lib.text import clean_text
+from chopchop.lib.text import END, clean_text
 
 COMMENT_MAX_LENGTH = 5000
 
@@ -24,7 +24,7 @@ CommentBody = Annotated[
         min_length=1,
         max_length=COMMENT_MAX_LENGTH,
         # As free text elsewhere, and no carriage return either: a comment is shown as it is stored.
-        pattern=r"^(?=\s*\S)[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$",
+        pattern=rf"^(?=\s*\S)[^\x00-\x08\x0b-\x1f\x7f-\x9f]*{END}",
         description=f"1 to {COMMENT_MAX_LENGTH} characters; newlines and tabs allowed, other control characters not.",
         examples=["Made it tonight: a pinch more salt and it was perfect."],
     ),

@@ -12,7 +12,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from chopchop.lib.pagination import CursorPage, Page
 from chopchop.lib.schemas import Input
-from chopchop.lib.text import MULTI_LINE, MULTI_LINE_OR_EMPTY, ONE_LINE, ONE_LINE_OR_EMPTY, clean_name, clean_text
+from chopchop.lib.text import END, MULTI_LINE, MULTI_LINE_OR_EMPTY, ONE_LINE, ONE_LINE_OR_EMPTY, clean_name, clean_text
 
 
 class Complexity(StrEnum):
@@ -115,7 +115,7 @@ Tag = Annotated[
     Meta(
         min_length=1,
         max_length=TAG_MAX_LENGTH,
-        pattern=r"^\s*\w[\w\- ]*$",
+        pattern=rf"^\s*\w[\w\- ]*{END}",
         description="Letters, digits, spaces and hyphens; stored lower-case.",
         examples=["vegetarian"],
     ),

@@ -12,6 +12,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from chopchop.lib.pagination import Page
 from chopchop.lib.schemas import Input
+from chopchop.lib.text import END
 from chopchop.lib.webhooks import MAX_URL_LENGTH
 
 
@@ -79,7 +80,7 @@ WebhookUrl = Annotated[
         max_length=MAX_URL_LENGTH,
         # The syntax (scheme, no user info, no fragment, printable ASCII); the host, the port and the address are
         # checked by the service (a 400 `webhook-url-refused`).
-        pattern=r'^https?://[!-"$-.0->A-~]+(?:[/?][!-"$-~]*)?$',
+        pattern=rf'^https?://[!-"$-.0->A-~]+(?:[/?][!-"$-~]*)?{END}',
         description=f"Where deliveries are POSTed: an absolute `https://` (or `http://`) URL of at most "
         f"{MAX_URL_LENGTH} characters, printable ASCII (international domain names as `xn--...`), without user "
         "name, password or fragment, on a public address (private, loopback, link-local, CGNAT, multicast and "
