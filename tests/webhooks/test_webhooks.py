@@ -550,3 +550,49 @@ async def test_a_secret_that_cannot_be_decrypted_is_refused_not_retried(
         [logged] = await settled(rekeyed_http, auth, hook["id"])
     assert logged["status"] == "refused" and "rotate" in logged["error"]
     assert receiver.requests == []
+
+
+async def test_a_personal_access_token_cannot_manage_webhooks(hooks: tuple[Litestar, Client]) -> None:
+    """An endpoint outlives the token that made it: a leaked script token must not register a URL that keeps
+    receiving the account's events after the token is revoked, nor read or change the account's endpoints."""
+    app, http = hooks
+    _, login = await quick_user(app, "pat-hooks@example.com")
+    made = await create(http, login, "https://example.com/mine", ["recipe.liked"])
+    hook = f"{HOOKS}/{made['id']}"
+    for scopes in (["read"], ["write"]):
+        created = await http.post("/api/v1/me/tokens", json={"name": "script", "scopes": scopes}, headers=login)
+        assert created.status_code == 201, created.text
+        token = {"Authorization": f"Bearer {created.json()['token']}"}
+        calls: list[tuple[str, str, dict[str, Any] | None]] = [
+            ("POST", HOOKS, {"url": "https://attacker.example/steal", "events": ["recipe.liked"]}),
+            ("GET", HOOKS, None),
+            ("GET", hook, None),
+            ("PATCH", hook, {"url": "https://attacker.example/steal"}),
+            ("POST", f"{hook}/rotate-secret", None),
+            ("POST", f"{hook}/ping", None),
+            ("GET", f"{hook}/deliveries", None),
+            ("DELETE", hook, None),
+        ]
+        for method, path, body in calls:
+            response = await http.request(method, path, json=body, headers=token)
+            assert response.status_code == 403, (scopes, method, path, response.status_code, response.text)
+            assert response.headers["content-type"].startswith("application/problem+json")
+            assert 'scope="account"' in response.headers["WWW-Authenticate"]
+    listed = (await http.get(HOOKS, headers=login)).json()
+    assert [item["url"] for item in listed["items"]] == ["https://example.com/mine"]
+    assert (await http.get(hook, headers=login)).json() == {k: v for k, v in made.items() if k != "secret"}
+
+
+async def test_answers_that_carry_a_secret_are_never_stored(hooks: tuple[Litestar, Client]) -> None:
+    """The signing secret is shown once, by the creation and the rotation: no cache (a browser's, a proxy's) may
+    keep a copy. Every answer to a write says `no-store` unless its handler says otherwise."""
+    app, http = hooks
+    _, login = await quick_user(app, "no-store@example.com")
+    created = await http.post(HOOKS, json={"url": "https://example.com/s", "events": ["recipe.liked"]}, headers=login)
+    assert created.status_code == 201
+    assert created.headers["cache-control"] == "no-store"
+    rotated = await http.post(f"{HOOKS}/{created.json()['id']}/rotate-secret", headers=login)
+    assert rotated.status_code == 200 and rotated.json()["secret"].startswith("whsec_")
+    assert rotated.headers["cache-control"] == "no-store"
+    pinged = await http.post(f"{HOOKS}/{created.json()['id']}/ping", headers=login)
+    assert pinged.status_code == 202 and pinged.headers["cache-control"] == "no-store"
