@@ -21,7 +21,7 @@ from chopchop.app import create_app
 from chopchop.db import OutboxMessage, WebhookEndpoint
 from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings
-from tests.helpers import FAST_HASHER, Client, insert_recipe, quick_user, running, saq_worker
+from tests.helpers import FAST_HASHER, Client, Mailbox, insert_recipe, quick_user, running, saq_worker
 
 pytestmark = pytest.mark.integration
 
@@ -596,3 +596,52 @@ async def test_answers_that_carry_a_secret_are_never_stored(hooks: tuple[Litesta
     assert rotated.headers["cache-control"] == "no-store"
     pinged = await http.post(f"{HOOKS}/{created.json()['id']}/ping", headers=login)
     assert pinged.status_code == 202 and pinged.headers["cache-control"] == "no-store"
+
+
+async def test_receivers_that_never_answer_do_not_stall_the_emails(settings: Settings, mailbox: Mailbox) -> None:
+    """Webhook attempts share the worker's job slots with the emails: endpoints pointed at a receiver that accepts
+    connections and never answers hold a slot for the whole attempt timeout each. They get at most half of the
+    slots, so a password reset asked for meanwhile is sent at once, not after the hanging attempts."""
+    connections: list[asyncio.StreamWriter] = []
+
+    async def tarpit(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(writer)  # read nothing, answer nothing
+
+    server = await asyncio.start_server(tarpit, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    own = replace(
+        settings,
+        webhook_allow_private_addresses=True,
+        webhook_timeout_seconds=3.0,
+        worker_concurrency=2,
+        queue_name=f"{settings.queue_name}-tarpit",
+    )
+    app = create_app(own, hasher=FAST_HASHER)
+    try:
+        async with running(app) as http, saq_worker(app):
+            _, user = await quick_user(app, "tarpit@example.com")
+            for n in range(6):
+                hook = await create(http, user, f"http://127.0.0.1:{port}/t{n}", ["recipe.liked"])
+                assert (await http.post(f"{HOOKS}/{hook['id']}/ping", headers=user)).status_code == 202
+            for _ in range(100):  # the attempts have started and hang
+                if connections:
+                    break
+                await asyncio.sleep(0.02)
+            asked = asyncio.get_running_loop().time()
+            forgot = await http.post("/api/v1/auth/forgot-password", json={"email": "tarpit@example.com"})
+            assert forgot.status_code == 202
+            await mailbox.wait_for("tarpit@example.com", "reset", timeout=2.5)
+            assert asyncio.get_running_loop().time() - asked < 2.5
+            # The hanging attempts are not lost: each ends as a failed attempt, in the log, to be retried.
+            first = (await http.get(HOOKS, headers=user)).json()["items"][0]
+            for _ in range(100):
+                log = await deliveries(http, user, first["id"])
+                if log and log[0]["attempts"] >= 1:
+                    break
+                await asyncio.sleep(0.1)
+            assert log[0]["status"] == "retrying" and "Timeout" in (log[0]["error"] or ""), log
+    finally:
+        for writer in connections:
+            writer.close()
+        server.close()
+        await server.wait_closed()
