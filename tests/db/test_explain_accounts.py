@@ -79,6 +79,7 @@ COVERAGE = {
     "revoke_access_tokens_statement",
     "user_and_family_statement",
     "use_refresh_token_statement",
+    "lock_family_of_token_statement",
     "refresh_token_state_statement",
     "extend_family_statement",
     "end_family_statement",
@@ -336,6 +337,11 @@ async def builder_entries(engine: AsyncEngine, now: datetime) -> list[Entry]:
             "a refresh token used",
             "use_refresh_token_statement",
             queries.use_refresh_token_statement(_sha256(f"rt-{family_number}-3"), now),
+        ),
+        (
+            "a refresh token's login locked",
+            "lock_family_of_token_statement",
+            queries.lock_family_of_token_statement(_sha256(f"rt-{family_number}-3")),
         ),
         (
             "a used refresh token recognised",

@@ -21,7 +21,7 @@ from chopchop.app import create_app
 from chopchop.db import OutboxMessage, WebhookEndpoint
 from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings
-from tests.helpers import FAST_HASHER, Client, insert_recipe, quick_user, running, saq_worker
+from tests.helpers import FAST_HASHER, Client, Mailbox, insert_recipe, quick_user, running, saq_worker
 
 pytestmark = pytest.mark.integration
 
@@ -322,6 +322,9 @@ async def test_a_name_resolving_to_a_private_address_is_refused_at_delivery(
         [logged] = await settled(strict_http, user, hook["id"])
     assert logged["status"] == "refused" and logged["attempts"] == 1
     assert "loopback" in logged["error"]
+    # The kind of address, never the address: the log must not tell users what the server's resolver answers for
+    # names (internal ones: `vault.corp` is 10.3.4.5).
+    assert "127.0.0.1" not in logged["error"] and "::1" not in logged["error"], logged["error"]
     assert receiver.requests == []
 
 
@@ -550,3 +553,98 @@ async def test_a_secret_that_cannot_be_decrypted_is_refused_not_retried(
         [logged] = await settled(rekeyed_http, auth, hook["id"])
     assert logged["status"] == "refused" and "rotate" in logged["error"]
     assert receiver.requests == []
+
+
+async def test_a_personal_access_token_cannot_manage_webhooks(hooks: tuple[Litestar, Client]) -> None:
+    """An endpoint outlives the token that made it: a leaked script token must not register a URL that keeps
+    receiving the account's events after the token is revoked, nor read or change the account's endpoints."""
+    app, http = hooks
+    _, login = await quick_user(app, "pat-hooks@example.com")
+    made = await create(http, login, "https://example.com/mine", ["recipe.liked"])
+    hook = f"{HOOKS}/{made['id']}"
+    for scopes in (["read"], ["write"]):
+        created = await http.post("/api/v1/me/tokens", json={"name": "script", "scopes": scopes}, headers=login)
+        assert created.status_code == 201, created.text
+        token = {"Authorization": f"Bearer {created.json()['token']}"}
+        calls: list[tuple[str, str, dict[str, Any] | None]] = [
+            ("POST", HOOKS, {"url": "https://attacker.example/steal", "events": ["recipe.liked"]}),
+            ("GET", HOOKS, None),
+            ("GET", hook, None),
+            ("PATCH", hook, {"url": "https://attacker.example/steal"}),
+            ("POST", f"{hook}/rotate-secret", None),
+            ("POST", f"{hook}/ping", None),
+            ("GET", f"{hook}/deliveries", None),
+            ("DELETE", hook, None),
+        ]
+        for method, path, body in calls:
+            response = await http.request(method, path, json=body, headers=token)
+            assert response.status_code == 403, (scopes, method, path, response.status_code, response.text)
+            assert response.headers["content-type"].startswith("application/problem+json")
+            assert 'scope="account"' in response.headers["WWW-Authenticate"]
+    listed = (await http.get(HOOKS, headers=login)).json()
+    assert [item["url"] for item in listed["items"]] == ["https://example.com/mine"]
+    assert (await http.get(hook, headers=login)).json() == {k: v for k, v in made.items() if k != "secret"}
+
+
+async def test_answers_that_carry_a_secret_are_never_stored(hooks: tuple[Litestar, Client]) -> None:
+    """The signing secret is shown once, by the creation and the rotation: no cache (a browser's, a proxy's) may
+    keep a copy. Every answer to a write says `no-store` unless its handler says otherwise."""
+    app, http = hooks
+    _, login = await quick_user(app, "no-store@example.com")
+    created = await http.post(HOOKS, json={"url": "https://example.com/s", "events": ["recipe.liked"]}, headers=login)
+    assert created.status_code == 201
+    assert created.headers["cache-control"] == "no-store"
+    rotated = await http.post(f"{HOOKS}/{created.json()['id']}/rotate-secret", headers=login)
+    assert rotated.status_code == 200 and rotated.json()["secret"].startswith("whsec_")
+    assert rotated.headers["cache-control"] == "no-store"
+    pinged = await http.post(f"{HOOKS}/{created.json()['id']}/ping", headers=login)
+    assert pinged.status_code == 202 and pinged.headers["cache-control"] == "no-store"
+
+
+async def test_receivers_that_never_answer_do_not_stall_the_emails(settings: Settings, mailbox: Mailbox) -> None:
+    """Webhook attempts share the worker's job slots with the emails: endpoints pointed at a receiver that accepts
+    connections and never answers hold a slot for the whole attempt timeout each. They get at most half of the
+    slots, so a password reset asked for meanwhile is sent at once, not after the hanging attempts."""
+    connections: list[asyncio.StreamWriter] = []
+
+    async def tarpit(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(writer)  # read nothing, answer nothing
+
+    server = await asyncio.start_server(tarpit, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    own = replace(
+        settings,
+        webhook_allow_private_addresses=True,
+        webhook_timeout_seconds=3.0,
+        worker_concurrency=2,
+        queue_name=f"{settings.queue_name}-tarpit",
+    )
+    app = create_app(own, hasher=FAST_HASHER)
+    try:
+        async with running(app) as http, saq_worker(app):
+            _, user = await quick_user(app, "tarpit@example.com")
+            for n in range(6):
+                hook = await create(http, user, f"http://127.0.0.1:{port}/t{n}", ["recipe.liked"])
+                assert (await http.post(f"{HOOKS}/{hook['id']}/ping", headers=user)).status_code == 202
+            for _ in range(100):  # the attempts have started and hang
+                if connections:
+                    break
+                await asyncio.sleep(0.02)
+            asked = asyncio.get_running_loop().time()
+            forgot = await http.post("/api/v1/auth/forgot-password", json={"email": "tarpit@example.com"})
+            assert forgot.status_code == 202
+            await mailbox.wait_for("tarpit@example.com", "reset", timeout=2.5)
+            assert asyncio.get_running_loop().time() - asked < 2.5
+            # The hanging attempts are not lost: each ends as a failed attempt, in the log, to be retried.
+            first = (await http.get(HOOKS, headers=user)).json()["items"][0]
+            for _ in range(100):
+                log = await deliveries(http, user, first["id"])
+                if log and log[0]["attempts"] >= 1:
+                    break
+                await asyncio.sleep(0.1)
+            assert log[0]["status"] == "retrying" and "Timeout" in (log[0]["error"] or ""), log
+    finally:
+        for writer in connections:
+            writer.close()
+        server.close()
+        await server.wait_closed()

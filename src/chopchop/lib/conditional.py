@@ -84,11 +84,29 @@ def buffer_ok_response(
     return buffered_send
 
 
+_NO_STORE = b"no-store"
+
+
+def no_store_by_default(send: Send) -> Callable[[Any], Awaitable[None]]:
+    """A send wrapper that adds ``Cache-Control: no-store`` to a response that says nothing about caching."""
+
+    async def sending(message: Any) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", ()))
+            if not any(name.lower() == b"cache-control" for name, _ in headers):
+                message = {**message, "headers": [*headers, (b"cache-control", _NO_STORE)]}
+        await send(message)
+
+    return sending
+
+
 class ConditionalGetMiddleware:
     """Adds a strong ETag and a Cache-Control header to successful GETs and answers If-None-Match with 304.
 
     Cached and uncached responses go through it alike, so a cache hit and a database read of the same
-    representation carry the same ETag.
+    representation carry the same ETag. The answer to any other method is ``no-store`` unless its handler says
+    otherwise: it is the caller's own, and often carries a secret shown once (a webhook's signing secret, a new
+    token) that no browser or intermediary cache may keep.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -96,8 +114,11 @@ class ConditionalGetMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         http = cast("dict[str, Any]", scope)
-        if http["type"] != "http" or http["method"] not in {"GET", "HEAD"}:
+        if http["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if http["method"] not in {"GET", "HEAD"}:
+            await self.app(scope, receive, no_store_by_default(send))
             return
         handler = http.get("route_handler")
         public = bool(getattr(handler, "opt", {}).get("cache_tags"))

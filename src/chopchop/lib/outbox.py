@@ -14,9 +14,11 @@ Duplicates are bounded by the claim; each email carries a Message-ID derived fro
 from __future__ import annotations
 
 import logging
+import random
+from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
@@ -39,6 +41,33 @@ LEASE = timedelta(minutes=2)
 SWEEP_AFTER = timedelta(seconds=30)  # a pending row untouched this long lost its queue job: enqueue it again
 KEEP_SENT = timedelta(days=7)
 DELIVER_TASK = "deliver_outbox"
+#: A task function's attribute: the share (0-1] of a worker's job slots its attempts may hold at once. A task that
+#: calls out to hosts its users choose (webhooks) can take each slot for its whole timeout, so a user pointing
+#: endpoints at a receiver that never answers would otherwise hold every slot and stall the emails (confirmations,
+#: password resets) queued behind. Past its share an attempt is put back, not counted, and tried again shortly.
+SLOT_SHARE_ATTRIBUTE = "outbox_slot_share"
+DEFERRED_DELAY_SECONDS = (1.0, 4.0)  # jittered: deferred attempts do not come back all at once
+_Task = TypeVar("_Task", bound=Callable[..., Any])
+_running: Counter[str] = Counter()  # attempts of each task running in this process
+
+
+def slot_share(share: float) -> Callable[[_Task], _Task]:
+    """Declare the share of a worker's job slots an outbox task may hold at once (see ``SLOT_SHARE_ATTRIBUTE``)."""
+    if not 0 < share <= 1:
+        msg = "a share of the job slots is in (0, 1]"
+        raise ValueError(msg)
+
+    def mark(task: _Task) -> _Task:
+        setattr(task, SLOT_SHARE_ATTRIBUTE, share)
+        return task
+
+    return mark
+
+
+def _slots(ctx: dict[str, Any], share: float) -> int:
+    worker = ctx.get("worker")
+    concurrency = getattr(worker, "concurrency", None) or getattr(ctx.get("settings"), "worker_concurrency", None)
+    return max(1, int((concurrency or 10) * share))
 
 
 def message_id_for(outbox_id: UUID | str) -> str:
@@ -135,8 +164,13 @@ def make_deliver(tasks: Callable[[], Mapping[str, JobFunction]]) -> JobFunction:
         message = await _claim(db, UUID(outbox_id), _lease(ctx))
         if message is None:
             return "already handled"
+        task = tasks()[message.task]
+        share = getattr(task, SLOT_SHARE_ATTRIBUTE, None)
+        if share is not None and _running[message.task] >= _slots(ctx, share):
+            return await _defer(ctx, message)
+        _running[message.task] += 1
         try:
-            await tasks()[message.task](ctx, **message.payload, message_id=message_id_for(message.id))
+            await task(ctx, **message.payload, message_id=message_id_for(message.id))
         except UndeliverableError as exc:
             # Retrying cannot help (the server refused the recipient for good): dead at once, and said so.
             logger.warning("outbox %s (%s) is undeliverable: %s", message.id, message.task, exc)
@@ -165,11 +199,30 @@ def make_deliver(tasks: Callable[[], Mapping[str, JobFunction]]) -> JobFunction:
             except Exception as queue_error:  # noqa: BLE001 - the sweep queues the row once it is due
                 logger.warning("could not queue the next attempt of outbox %s: %s", message.id, queue_error)
             return "retry"
+        finally:
+            if share is not None:
+                _running[message.task] -= 1
         await _finish(db, message.id, status=OutboxStatus.SENT.value, sent_at=datetime.now(UTC), last_error=None)
         return "sent"
 
     deliver_outbox.__name__ = deliver_outbox.__qualname__ = DELIVER_TASK  # SAQ finds tasks by name
     return deliver_outbox
+
+
+async def _defer(ctx: dict[str, Any], message: OutboxMessage) -> str:
+    """Give a claimed row back (pending, its attempt not counted) and queue it again after a short, jittered
+    while: its task holds its share of this worker's slots. The sweep queues it if the queue is away."""
+    db: SQLAlchemyAsyncConfig = ctx["db_config"]
+    await _finish(db, message.id, status=OutboxStatus.PENDING.value, attempts=message.attempts - 1, claimed_at=None)
+    try:
+        await ctx["job_queue"].enqueue(
+            DELIVER_TASK,
+            after=random.uniform(*DEFERRED_DELAY_SECONDS),  # noqa: S311 - jitter, not a secret
+            outbox_id=str(message.id),
+        )
+    except Exception as queue_error:  # noqa: BLE001 - the sweep queues the row once it is due
+        logger.warning("could not queue deferred outbox %s again: %s", message.id, queue_error)
+    return "deferred"
 
 
 async def sweep_outbox(ctx: dict[str, Any], *, older_than_seconds: float | None = None) -> int:

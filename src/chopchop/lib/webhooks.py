@@ -60,12 +60,21 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
 
 
 def refusal(address: Address) -> str | None:
-    """Why ``address`` must not be called (``None``: it is a public unicast address)."""
+    """Why ``address`` must not be called (``None``: it is a public unicast address), naming it: for an address
+    the user wrote (an IP literal in the URL)."""
+    kind = refused_kind(address)
+    return None if kind is None else f"{address} is {kind}"
+
+
+def refused_kind(address: Address) -> str | None:
+    """What kind of address ``address`` is if it must not be called ("loopback", "private", ...), without naming
+    it: the reason given for a name resolved by the server, which must not tell users what the server's resolver
+    answers for internal names (``vault.corp`` is 10.3.4.5)."""
     if isinstance(address, ipaddress.IPv6Address):
         embedded = _embedded_ipv4(address)
         if embedded is not None:
-            reason = refusal(embedded)
-            return None if reason is None else f"{reason} (inside {address})"
+            kind = refused_kind(embedded)
+            return None if kind is None else f"{kind} (an IPv4 address inside an IPv6 one)"
     if address == _METADATA:
         return "a cloud metadata address"
     checks = (
@@ -80,7 +89,7 @@ def refusal(address: Address) -> str | None:
     )
     for refused, why in checks:
         if refused:
-            return f"{address} is {why}"
+            return why
     return None
 
 
@@ -163,8 +172,8 @@ async def resolve(host: str, port: int, *, allow_private: bool) -> list[Address]
         raise ConnectionError(msg)
     if not allow_private:
         for address in addresses:
-            if (why := refusal(address)) is not None:
-                msg = f"{host} resolves to a refused address: {why}"
+            if (kind := refused_kind(address)) is not None:
+                msg = f"{host} resolves to an address that is {kind}"
                 raise AddressRefused(msg)
     return addresses
 

@@ -214,6 +214,19 @@ def use_refresh_token_statement(token_hash: str, now: datetime) -> ReturningUpda
     )
 
 
+def lock_family_of_token_statement(token_hash: str) -> Select[tuple[UUID]]:
+    """Lock the login (family) of a refresh token before the token itself: the order of every other statement on
+    them (ending a login deletes the family, then its tokens by cascade). Taking the token first deadlocked with a
+    concurrent logout. No row: no such token, or its login has ended."""
+    family_of_token = select(RefreshToken.family_id).where(RefreshToken.token_hash == token_hash).scalar_subquery()
+    return (
+        select(RefreshTokenFamily.id)
+        .where(RefreshTokenFamily.id == family_of_token)
+        .with_for_update()
+        .execution_options(**PLAIN)
+    )
+
+
 def refresh_token_state_statement(token_hash: str) -> Select[tuple[UUID, datetime | None]]:
     """A refresh token's family and when it was used, whatever its state (to recognise a reuse)."""
     return select(RefreshToken.family_id, RefreshToken.used_at).where(RefreshToken.token_hash == token_hash)

@@ -399,6 +399,8 @@ class RefreshTokenService(Service[RefreshToken, SQLAlchemyAsyncRepository[Refres
         session = self.session
         now = _now()
         token_hash = hash_secret_token(token)
+        # The family first, then the token: the lock order of ending a login (family, then tokens by cascade).
+        await session.execute(queries.lock_family_of_token_statement(token_hash))
         family_id = (await session.execute(queries.use_refresh_token_statement(token_hash, now))).scalar_one_or_none()
         if family_id is None:
             state = (await session.execute(queries.refresh_token_state_statement(token_hash))).first()

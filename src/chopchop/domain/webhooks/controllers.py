@@ -1,6 +1,9 @@
 """HTTP endpoints of webhooks: the signed-in user's endpoints, their secrets, pings and delivery logs.
 
-Nothing here is cached: every answer is the caller's own (``private, no-store``)."""
+Nothing here is cached: every answer is the caller's own (``private, no-store``). Managing webhooks needs a login's
+access token (scope ``account``), never a personal access token: an endpoint outlives the token that made it, so a
+leaked script token must not be able to register a URL that keeps receiving the account's events once the token is
+revoked."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from chopchop.db import User, WebhookDelivery, WebhookEndpoint
-from chopchop.domain.accounts.auth import Grant
+from chopchop.domain.accounts.auth import ACCOUNT, REQUIRED_SCOPE_OPT, Grant
 from chopchop.domain.webhooks.schemas import (
     MAX_ENDPOINTS_PER_USER,
     WebhookCreate,
@@ -42,7 +45,11 @@ WEBHOOKS_PATH = "/api/v1/me/webhooks"
 
 webhook_dependencies = {"webhooks_service": Provide(create_service_provider(WebhookService))}
 
-_ENDPOINT_ERRORS = {404: "No webhook endpoint of the signed-in user has this id."}
+_LOGIN_ONLY = {
+    403: "A personal access token cannot manage webhooks: it needs a login's access token (type "
+    '`.../insufficient-scope`, `WWW-Authenticate: Bearer error="insufficient_scope", scope="account"`).'
+}
+_ENDPOINT_ERRORS = {404: "No webhook endpoint of the signed-in user has this id.", **_LOGIN_ONLY}
 _URL_ERRORS = {
     400: "The body is invalid, or the URL is refused (not http(s), user info, a fragment, too long, a private or "
     "loopback address, localhost): `type` ends in `webhook-url-refused` for the latter.",
@@ -94,11 +101,12 @@ def to_delivery_read(delivery: WebhookDelivery) -> WebhookDeliveryRead:
 
 
 class WebhookController(Controller):
-    """The signed-in user's webhook endpoints."""
+    """The signed-in user's webhook endpoints: with a login's access token only (scope `account`)."""
 
     path = WEBHOOKS_PATH
     tags = ["webhooks"]
     dependencies = webhook_dependencies
+    opt = {REQUIRED_SCOPE_OPT: ACCOUNT}
 
     @post(
         "/",
@@ -110,9 +118,14 @@ class WebhookController(Controller):
         responses=problems(
             400,
             401,
+            403,
             409,
             429,
-            descriptions={**_URL_ERRORS, 409: f"The user has {MAX_ENDPOINTS_PER_USER} endpoints already."},
+            descriptions={
+                **_URL_ERRORS,
+                **_LOGIN_ONLY,
+                409: f"The user has {MAX_ENDPOINTS_PER_USER} endpoints already.",
+            },
         ),
     )
     async def create_webhook(
@@ -148,7 +161,7 @@ class WebhookController(Controller):
         summary="List my webhook endpoints",
         cache=False,
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(304, 400, 401),
+        responses=problems(304, 400, 401, 403, descriptions=_LOGIN_ONLY),
     )
     async def list_webhooks(
         self,
@@ -169,7 +182,7 @@ class WebhookController(Controller):
         operation_class=ApiOperation,
         summary="Get a webhook endpoint",
         cache=False,
-        responses=problems(304, 400, 401, 404, descriptions=_ENDPOINT_ERRORS),
+        responses=problems(304, 400, 401, 403, 404, descriptions=_ENDPOINT_ERRORS),
     )
     async def get_webhook(
         self,
@@ -185,7 +198,7 @@ class WebhookController(Controller):
         operation_id="updateWebhook",
         operation_class=ApiOperation,
         summary="Change a webhook endpoint",
-        responses=problems(400, 401, 404, 429, descriptions={**_URL_ERRORS, **_ENDPOINT_ERRORS}),
+        responses=problems(400, 401, 403, 404, 429, descriptions={**_URL_ERRORS, **_ENDPOINT_ERRORS}),
     )
     async def update_webhook(
         self,
@@ -208,7 +221,7 @@ class WebhookController(Controller):
         operation_class=ApiOperation,
         summary="Delete a webhook endpoint",
         status_code=HTTP_204_NO_CONTENT,
-        responses=problems(400, 401, 404, 429, descriptions=_ENDPOINT_ERRORS),
+        responses=problems(400, 401, 403, 404, 429, descriptions=_ENDPOINT_ERRORS),
     )
     async def delete_webhook(
         self,
@@ -225,7 +238,7 @@ class WebhookController(Controller):
         operation_class=ApiOperation,
         summary="Rotate a webhook endpoint's secret",
         status_code=HTTP_200_OK,
-        responses=problems(400, 401, 404, 429, descriptions=_ENDPOINT_ERRORS),
+        responses=problems(400, 401, 403, 404, 429, descriptions=_ENDPOINT_ERRORS),
     )
     async def rotate_webhook_secret(
         self,
@@ -245,7 +258,7 @@ class WebhookController(Controller):
         operation_class=ApiOperation,
         summary="Send a test event to a webhook endpoint",
         status_code=HTTP_202_ACCEPTED,
-        responses=problems(400, 401, 404, 429, descriptions=_ENDPOINT_ERRORS),
+        responses=problems(400, 401, 403, 404, 429, descriptions=_ENDPOINT_ERRORS),
     )
     async def ping_webhook(
         self,
@@ -266,7 +279,7 @@ class WebhookController(Controller):
         summary="List a webhook endpoint's deliveries",
         cache=False,
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(304, 400, 401, 404, descriptions=_ENDPOINT_ERRORS),
+        responses=problems(304, 400, 401, 403, 404, descriptions=_ENDPOINT_ERRORS),
     )
     async def list_webhook_deliveries(
         self,

@@ -50,6 +50,9 @@ async def _note(db: SQLAlchemyAsyncConfig, delivery_id: UUID, **values: Any) -> 
         await session.commit()
 
 
+#: Each attempt may wait the whole webhook timeout on a host a user chose: at most half of a worker's job slots go to
+#: them, so receivers that never answer cannot stall the emails (confirmations, password resets) queued with them.
+@outbox.slot_share(0.5)
 async def deliver_webhook(ctx: dict[str, Any], *, delivery_id: str, message_id: str | None = None) -> str:
     """One attempt of a delivery (the outbox claims it, counts it and schedules the next). Signs and POSTs the
     body; a 2xx is delivered; anything else raises for a retry. A refused address, a 410 Gone (which also
