@@ -7,7 +7,8 @@ import base64
 import pytest
 
 from chopchop.domain.recipes.controllers import CHANGE_CURSOR_PATTERN
-from chopchop.lib.signed_positions import CursorCodec, InvalidCursor, derive_key
+from chopchop.lib.keys import derive_key
+from chopchop.lib.signed_positions import CursorCodec, InvalidCursor
 
 KEY = derive_key("a secret of the service, long enough", "recipe-changes")
 CODEC = CursorCodec(KEY, version=1, fields=2)

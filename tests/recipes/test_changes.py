@@ -19,7 +19,8 @@ from sqlalchemy import update
 from chopchop.app import create_app
 from chopchop.db import RecipeChange as RecipeChangeRow
 from chopchop.domain.recipes.jobs import prune_recipe_changes
-from chopchop.lib.signed_positions import CursorCodec, derive_key
+from chopchop.lib.keys import derive_key
+from chopchop.lib.signed_positions import CursorCodec
 from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings
 from tests.factories import recipe_payload

@@ -45,6 +45,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from chopchop.lib.keys import derive_key
 from chopchop.lib.observability import REPLICA_LAG, REPLICA_READS, REPLICA_UP
 from chopchop.lib.outages import is_outage
 from chopchop.lib.problems import BadRequest
@@ -89,7 +90,7 @@ def position_of(token: str, key: bytes) -> int:
 
 def token_key(secret: str) -> bytes:
     """The MAC key of consistency tokens, derived from the JWT secret (one secret to manage, not reusable)."""
-    return hmac.new(secret.encode(), b"chopchop consistency token", hashlib.sha256).digest()
+    return derive_key(secret, "consistency token")
 
 
 def parse_lsn(value: str) -> int:

@@ -8,6 +8,7 @@ another key or for another purpose is refused as a whole (:class:`InvalidCursor`
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import re
@@ -24,10 +25,30 @@ class InvalidCursor(ValueError):
     """The text is not a cursor this service issued for this purpose."""
 
 
-def derive_key(secret: str, label: str) -> bytes:
-    """A key for one purpose, derived from the service's secret (HMAC-SHA256 keyed by the secret over the label):
-    one secret to manage, and a MAC made for one purpose is no use for another."""
-    return hmac.new(secret.encode(), b"chopchop cursor key\x00" + label.encode(), hashlib.sha256).digest()
+def seal(key: bytes, payload: bytes) -> str:
+    """``payload`` and its MAC under ``key``, in URL-safe base64 without padding."""
+    return base64.urlsafe_b64encode(payload + _mac(key, payload)).decode().rstrip("=")
+
+
+def unseal(key: bytes, text: str) -> bytes:
+    """The payload of ``text`` if it is exactly what :func:`seal` gave for ``key`` (one spelling: no padding, no
+    foreign character, zero unused bits), checked before anything reads it; :class:`InvalidCursor` otherwise."""
+    if not text.isascii() or len(text) % 4 == 1:
+        raise InvalidCursor
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise InvalidCursor from None
+    if base64.urlsafe_b64encode(raw).decode().rstrip("=") != text or len(raw) <= MAC_BYTES:
+        raise InvalidCursor
+    payload, mac = raw[:-MAC_BYTES], raw[-MAC_BYTES:]
+    if not hmac.compare_digest(mac, _mac(key, payload)):
+        raise InvalidCursor
+    return payload
+
+
+def _mac(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, payload, hashlib.sha256).digest()[:MAC_BYTES]
 
 
 class CursorCodec:
@@ -43,27 +64,18 @@ class CursorCodec:
         self.pattern = rf"^[A-Za-z0-9_-]{{{self._length}}}{END}"
         self._shape = re.compile(self.pattern)
 
-    def _mac(self, payload: bytes) -> bytes:
-        return hmac.new(self._key, payload, hashlib.sha256).digest()[:MAC_BYTES]
-
     def encode(self, *position: int) -> str:
         if any(not 0 <= value <= _MAX for value in position):
             msg = "cursor fields are unsigned 64-bit integers"
             raise ValueError(msg)
         payload = struct.pack(self._format, self._version, *position)
-        return base64.urlsafe_b64encode(payload + self._mac(payload)).decode().rstrip("=")
+        return seal(self._key, payload)
 
     def decode(self, text: str) -> tuple[int, ...]:
         """The position of a cursor this codec issued; :class:`InvalidCursor` for anything else."""
         if len(text) != self._length or not self._shape.fullmatch(text):
             raise InvalidCursor
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        # The unused low bits of the last character must be zero: one cursor, one spelling.
-        if base64.urlsafe_b64encode(raw).decode().rstrip("=") != text:
-            raise InvalidCursor
-        payload, mac = raw[:-MAC_BYTES], raw[-MAC_BYTES:]
-        if not hmac.compare_digest(mac, self._mac(payload)):
-            raise InvalidCursor
+        payload = unseal(self._key, text)
         version, *position = struct.unpack(self._format, payload)
         if version != self._version:
             raise InvalidCursor

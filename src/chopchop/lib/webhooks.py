@@ -22,6 +22,8 @@ import httpx
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from chopchop.lib.keys import derive_key
+
 MAX_URL_LENGTH: Final = 2048
 MAX_RESPONSE_BYTES: Final = 64 * 1024
 SECRET_PREFIX: Final = "whsec_"  # noqa: S105 - the prefix, not a secret
@@ -193,10 +195,8 @@ class SecretBox:
     read-only injection) does not let anyone forge deliveries. Each box is bound to its endpoint's id (the
     associated data): a box copied onto another endpoint does not open."""
 
-    _INFO = b"chopchop webhook secret box v1"
-
     def __init__(self, server_secret: str) -> None:
-        self._aead = AESGCM(hmac.new(server_secret.encode(), self._INFO, hashlib.sha256).digest())
+        self._aead = AESGCM(derive_key(server_secret, "webhook secret box v1"))
 
     def seal(self, secret: str, owner: str) -> bytes:
         nonce = os.urandom(12)

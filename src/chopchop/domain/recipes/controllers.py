@@ -52,6 +52,7 @@ from chopchop.lib.apidoc import LOCATION, ApiOperation
 from chopchop.lib.cache import cached_public, invalidate
 from chopchop.lib.conditional import etag_of_struct, require_match
 from chopchop.lib.cursors import Cursor, CursorScope, keyset_page_response, read_cursor
+from chopchop.lib.keys import derive_key
 from chopchop.lib.pagination import (
     DEFAULT_LIMIT,
     LIST_RESPONSE_HEADERS,
@@ -61,7 +62,7 @@ from chopchop.lib.pagination import (
     page_response,
 )
 from chopchop.lib.problems import BadRequest, Gone, problems
-from chopchop.lib.signed_positions import CursorCodec, InvalidCursor, derive_key
+from chopchop.lib.signed_positions import CursorCodec, InvalidCursor
 from chopchop.lib.text import QUERY_TEXT, folded_name_pattern, is_query_text
 from chopchop.settings import Settings
 
