@@ -9,4 +9,4 @@ import hmac
 def derive_key(secret: str, label: str) -> bytes:
     """A key for ``label`` only (HMAC-SHA256 keyed by the secret over the label): one secret to manage, and what is
     signed or sealed for one purpose is no use for another."""
-    return hmac.new(secret.encode(), b"chopchop cursor key\x00" + label.encode(), hashlib.sha256).digest()
+    return hmac.new(secret.encode(), b"chopchop key\x00" + label.encode(), hashlib.sha256).digest()
