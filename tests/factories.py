@@ -17,6 +17,7 @@ import re
 from typing import Any, TypeVar
 
 import msgspec
+from msgspec import UNSET, UnsetType
 from polyfactory import PostGenerated
 from polyfactory.factories.msgspec_factory import MsgspecFactory
 
@@ -179,6 +180,11 @@ class RecipeCreateFactory(_Factory[RecipeCreate]):
     @classmethod
     def tags(cls) -> list[str]:
         return cls.__random__.sample(TAGS, cls.__random__.randint(0, 3))
+
+    @classmethod
+    def status(cls) -> UnsetType:
+        """Not sent: a created recipe is public, as for clients that predate the status (pass it to override)."""
+        return UNSET
 
 
 class CommentCreateFactory(_Factory[CommentCreate]):

@@ -112,6 +112,9 @@ class Recipe(UUIDv7AuditBase):
     # JSON lists (ids as strings), filters there still join the lines.
     ingredient_ids: Mapped[list[UUID]] = mapped_column(ARRAY(Uuid()).with_variant(JSON(), "sqlite"), default=list)
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(40)).with_variant(JSON(), "sqlite"), default=list)
+    # One of ``schemas.RecipeStatus``: who sees it (migration 0011). Only ``public`` recipes are in lists, counts,
+    # the change feed and the shared cache: ``chopchop.domain.recipes.visibility`` says so, in one place.
+    status: Mapped[str] = mapped_column(String(10), default="public", server_default=text("'public'"))
 
 
 class RecipeIngredient(DefaultBase):

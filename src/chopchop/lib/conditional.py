@@ -20,6 +20,22 @@ STORED_ETAG: ContextVar[tuple[int, str] | None] = ContextVar("chopchop_stored_et
 _PUBLIC, _PRIVATE = PUBLIC_CACHE_CONTROL.encode(), PRIVATE_CACHE_CONTROL.encode()
 
 
+#: Request-state key: this answer of a cached public route depends on who asked (:func:`mark_caller_dependent`).
+CALLER_DEPENDENT_STATE_KEY = "chopchop_caller_dependent"
+
+
+def mark_caller_dependent(scope: Scope) -> None:
+    """This request's answer depends on who asked (an author reading their own draft on a cached public route): the
+    response cache must not store it (``cache_response_filter`` refuses it, and a miss that others wait for lets them
+    run on their own) and it is ``private, no-store``. Call it before the handler returns."""
+    cast("dict[str, Any]", scope).setdefault("state", {})[CALLER_DEPENDENT_STATE_KEY] = True
+
+
+def is_caller_dependent(scope: Scope | Any) -> bool:
+    state = cast("dict[str, Any]", scope).get("state") or {}
+    return bool(state.get(CALLER_DEPENDENT_STATE_KEY))
+
+
 class PreconditionFailed(HTTPException):
     status_code = 412
 
@@ -121,7 +137,7 @@ class ConditionalGetMiddleware:
             await self.app(scope, receive, no_store_by_default(send))
             return
         handler = http.get("route_handler")
-        public = bool(getattr(handler, "opt", {}).get("cache_tags"))
+        cached_route = bool(getattr(handler, "opt", {}).get("cache_tags"))
 
         stored = STORED_ETAG.set(None)
 
@@ -139,7 +155,12 @@ class ConditionalGetMiddleware:
                 known = STORED_ETAG.get()
                 etag = known[1] if known is not None and known[0] == len(body) else etag_of(body)
                 headers.append((b"etag", etag.encode("latin-1")))
+            if has_cache_control and is_caller_dependent(scope):
+                # Whatever the handler said: an answer made for one caller is never public.
+                headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                has_cache_control = False
             if not has_cache_control:
+                public = cached_route and not is_caller_dependent(scope)
                 headers.append((b"cache-control", _PUBLIC if public else _PRIVATE))
             start["headers"] = headers
             if_none_match = _request_header(scope, b"if-none-match")

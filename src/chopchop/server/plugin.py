@@ -20,10 +20,15 @@ from redis.exceptions import RedisError
 
 from chopchop import __version__
 from chopchop.db.migrate import upgrade_async
-from chopchop.domain.accounts.auth import build_auth
+from chopchop.domain.accounts.auth import VIEWER_STATE_KEY, build_auth, viewer_authenticator
 from chopchop.domain.accounts.controllers import AccessTokenController, AuthController, MeController
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
-from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
+from chopchop.domain.recipes.controllers import (
+    IngredientController,
+    MyRecipesController,
+    RecipeController,
+    UserRecipesController,
+)
 from chopchop.domain.system.controllers import REPLICAS_STATE_KEY, HealthController, MetricsController
 from chopchop.domain.users.controllers import UserController
 from chopchop.domain.webhooks.controllers import WebhookController
@@ -56,6 +61,7 @@ CONTROLLERS = [
     RecipeController,
     IngredientController,
     UserRecipesController,
+    MyRecipesController,
     WebhookController,
 ]
 
@@ -130,7 +136,9 @@ class ChopchopPlugin(InitPluginProtocol):
         app_config.openapi_config = openapi_config(settings)
         configure_structlog()
         app_config.logging_config = http.logging_config(settings)
-        return build_auth(settings, self.db_config).on_app_init(app_config)
+        auth = build_auth(settings, self.db_config)
+        app_config.state[VIEWER_STATE_KEY] = viewer_authenticator(auth)
+        return auth.on_app_init(app_config)
 
     def _plugins(self) -> list[PluginProtocol]:
         plugins: list[PluginProtocol] = [DatabasePlugin(config=self.db_config)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, cast
 from uuid import UUID
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
@@ -172,6 +172,37 @@ class BearerAuthenticationMiddleware(JWTCookieAuthenticationMiddleware):
         if WRITE in scopes:
             scopes |= {READ}
         return AuthenticationResult(user=user, auth=Grant(scopes=scopes, access_token_id=token.id))
+
+
+#: App-state key of the authenticator that public routes use to learn who calls, when an answer depends on it.
+VIEWER_STATE_KEY: Final = "chopchop_viewer_authenticator"
+
+
+async def _no_app(scope: Any, receive: Any, send: Any) -> None:  # pragma: no cover - never called
+    raise NotImplementedError
+
+
+def viewer_authenticator(auth: OAuth2PasswordBearerAuth[User, Token]) -> BearerAuthenticationMiddleware:
+    """The auth middleware's checks, callable on their own: what :func:`viewer` runs (put it in the app's state under
+    ``VIEWER_STATE_KEY``)."""
+    return cast("BearerAuthenticationMiddleware", auth.middleware(_no_app))
+
+
+async def viewer(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
+    """Who calls a public route (one that skips the auth middleware), checked as the middleware would (signature,
+    expiry, revocation, the `read` scope); None if anonymous or the credentials are not (or no longer) good.
+
+    Ask only when the answer depends on it (an author's own draft): a public read never pays for it otherwise, and
+    the handler must then mark its answer caller-dependent (``lib.conditional.mark_caller_dependent``)."""
+    if connection.headers.get("authorization") is None:
+        return None
+    authenticator: BearerAuthenticationMiddleware = connection.app.state[VIEWER_STATE_KEY]
+    try:
+        result = await authenticator.authenticate_request(connection)
+    except (NotAuthorizedException, Forbidden):
+        return None
+    user = result.user
+    return user if isinstance(user, User) else None
 
 
 def build_auth(settings: Settings, db_config: SQLAlchemyAsyncConfig) -> OAuth2PasswordBearerAuth[User, Token]:

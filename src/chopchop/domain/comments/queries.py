@@ -9,16 +9,21 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.sql.dml import ReturningDelete, ReturningUpdate
 
 from chopchop.db import Comment, Recipe, User
+from chopchop.domain.recipes.visibility import publicly_visible
 from chopchop.lib.cursors import Seek, keyset_condition
 from chopchop.lib.sql import PLAIN
 
 
 def count_comment_statement(recipe_id: UUID, delta: int) -> ReturningUpdate[tuple[UUID]]:
     """Add ``delta`` to the recipe's comment counter in one atomic UPDATE, returning its id (no row: no such
-    recipe): concurrent writers each add theirs under the row lock, none is lost."""
+    recipe): concurrent writers each add theirs under the row lock, none is lost. A new comment (``delta`` > 0)
+    needs a public recipe: one that is not public is not there."""
+    conditions = [Recipe.id == recipe_id]
+    if delta > 0:
+        conditions.append(publicly_visible())
     return (
         update(Recipe)
-        .where(Recipe.id == recipe_id)
+        .where(*conditions)
         .values(comment_count=Recipe.comment_count + delta)
         .returning(Recipe.id)
         .execution_options(**PLAIN)
@@ -29,7 +34,7 @@ def comment_total_statement(recipe_id: UUID) -> Select[tuple[UUID, int]]:
     """The recipe's id (no row: no such recipe) and how many comments it has, in one statement (an index-only
     range scan)."""
     count = select(func.count()).where(Comment.recipe_id == Recipe.id).scalar_subquery()
-    return select(Recipe.id, count).where(Recipe.id == recipe_id)
+    return select(Recipe.id, count).where(Recipe.id == recipe_id, publicly_visible())
 
 
 #: The keys of a recipe's comments, in their order (ascending): when it was written, then its id.
@@ -55,7 +60,10 @@ def comment_page_statement(
 
 
 def comment_with_author_statement(comment_id: UUID) -> Select[tuple[Comment, str]]:
-    return _with_author().where(Comment.id == comment_id)
+    """A comment on a public recipe, with its author's name (on a recipe that is not public: none)."""
+    return (
+        _with_author().join(Recipe, Recipe.id == Comment.recipe_id).where(Comment.id == comment_id, publicly_visible())
+    )
 
 
 def _with_author() -> Select[tuple[Comment, str]]:

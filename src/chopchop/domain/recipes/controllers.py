@@ -1,7 +1,9 @@
 """HTTP endpoints of recipes, the ingredient catalogue, likes, and a user's recipes and likes.
 
 Public reads answer the same whatever the caller (they may be cached for everyone): nothing in them depends on
-who asks. Writes need an access token; only a recipe's author may change or delete it.
+who asks, and they show public recipes only. The one exception, a recipe that is not public read by its author, is
+marked caller-dependent: never stored in the shared cache, ``private, no-store``. Writes need an access token;
+only a recipe's author may change or delete it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
 
+from advanced_alchemy.exceptions import NotFoundError
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import ResponseHeader
@@ -21,7 +24,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from chopchop.db import User
 from chopchop.domain import cache_tags
-from chopchop.domain.accounts.auth import Grant
+from chopchop.domain.accounts.auth import Grant, viewer
 from chopchop.domain.recipes.listing import Budget
 from chopchop.domain.recipes.queries import SORT_KEY_TYPES
 from chopchop.domain.recipes.schemas import (
@@ -36,6 +39,7 @@ from chopchop.domain.recipes.schemas import (
     RecipeFilters,
     RecipeRead,
     RecipeSort,
+    RecipeStatus,
     RecipeSummaryPage,
     RecipeUpdate,
 )
@@ -48,9 +52,10 @@ from chopchop.domain.recipes.services import (
     RecipeService,
     normalise_name,
 )
+from chopchop.domain.recipes.visibility import is_public
 from chopchop.lib.apidoc import LOCATION, ApiOperation
 from chopchop.lib.cache import cached_public, invalidate
-from chopchop.lib.conditional import etag_of_struct, require_match
+from chopchop.lib.conditional import PRIVATE_CACHE_CONTROL, etag_of_struct, mark_caller_dependent, require_match
 from chopchop.lib.cursors import Cursor, CursorScope, keyset_page_response, read_cursor
 from chopchop.lib.keys import derive_key
 from chopchop.lib.pagination import (
@@ -163,6 +168,15 @@ def _since(codec: CursorCodec, since: str | None) -> Position | None:
 
 def _location(recipe_id: UUID) -> dict[str, str]:
     return {"Location": f"{RECIPES_PATH}/{recipe_id}"}
+
+
+def _written_tags(recipe_id: UUID, status: RecipeStatus | Any) -> tuple[str, ...]:
+    """What a PUT or PATCH changes: the recipe and the lists; with a status, also whether it is in the profiles'
+    counts and whether its comments can be read (``status`` UNSET: not sent)."""
+    tags = [cache_tags.RECIPES, cache_tags.recipe(recipe_id)]
+    if isinstance(status, RecipeStatus):
+        tags += [cache_tags.USERS, cache_tags.COMMENTS, cache_tags.recipe_comments(recipe_id)]
+    return tuple(tags)
 
 
 class RecipeController(Controller):
@@ -356,7 +370,9 @@ class RecipeController(Controller):
         data: JSONBody[RecipeCreate],
         recipes_service: NamedDependency[RecipeService],
     ) -> Response[RecipeRead]:
-        """Publish a recipe; its ingredients join the catalogue on first use. ``Location`` points at it."""
+        """Publish a recipe, or keep it as a `draft` or `private` (`status`; default `public`): only public recipes
+        are in lists, counts and the change feed. Its ingredients join the catalogue on first use. ``Location``
+        points at it."""
         recipe_id = await recipes_service.create_recipe(request.user.id, data)
         invalidate(request, cache_tags.RECIPES, cache_tags.USERS)
         recipe = await recipes_service.read_recipe(recipe_id)
@@ -372,15 +388,29 @@ class RecipeController(Controller):
     )
     async def get_recipe(
         self,
+        request: Request[Any, Any, Any],
         recipe_id: FromPath[UUID],
         recipes_service: NamedDependency[RecipeService],
         servings: Annotated[
             int | None,
             QueryParameter(ge=1, le=1000, description="Scale the quantities to this many servings (1-1000)."),
         ] = None,
-    ) -> RecipeRead:
-        """The whole recipe: steps in order, ingredient lines in order, tags, counters."""
-        return await recipes_service.read_recipe(recipe_id, servings)
+    ) -> Response[RecipeRead]:
+        """The whole recipe: steps in order, ingredient lines in order, tags, counters.
+
+        Public and cached. A `draft` or `private` recipe is a 404 for everyone but its author, who reads it with
+        their access token (that answer is `Cache-Control: private, no-store` and never shared)."""
+        recipe = await recipes_service.read_recipe(recipe_id, servings)
+        if is_public(recipe.status):
+            return Response(recipe)
+        # Not public: the answer depends on the caller. Marked before anything is sent, so the shared cache never
+        # stores it (nor hands it to requests waiting on this miss); a 404 is never stored either.
+        mark_caller_dependent(request.scope)
+        caller = await viewer(request)
+        if caller is None or caller.id != recipe.author.id:
+            msg = "No such recipe."
+            raise NotFoundError(msg)
+        return Response(recipe, headers={"Cache-Control": PRIVATE_CACHE_CONTROL})
 
     @put(
         "/{recipe_id:uuid}",
@@ -403,7 +433,7 @@ class RecipeController(Controller):
         await recipes_service.lock_owned(recipe_id, request.user.id)
         require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
         await recipes_service.replace_recipe(recipe_id, request.user.id, data)
-        invalidate(request, cache_tags.RECIPES, cache_tags.recipe(recipe_id))
+        invalidate(request, *_written_tags(recipe_id, data.status))
         return await recipes_service.read_recipe(recipe_id)
 
     @patch(
@@ -420,14 +450,15 @@ class RecipeController(Controller):
         data: JSONBody[RecipeUpdate],
         recipes_service: NamedDependency[RecipeService],
     ) -> RecipeRead:
-        """Change some fields (author only); fields that are absent stay as they are.
+        """Change some fields (author only); fields that are absent stay as they are. `status` publishes a draft
+        (`public`) or takes a recipe out of every list (`draft`, `private`).
 
         Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
         """
         await recipes_service.lock_owned(recipe_id, request.user.id)
         require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
         await recipes_service.update_recipe(recipe_id, request.user.id, data)
-        invalidate(request, cache_tags.RECIPES, cache_tags.recipe(recipe_id))
+        invalidate(request, *_written_tags(recipe_id, data.status))
         return await recipes_service.read_recipe(recipe_id)
 
     @delete(
@@ -600,4 +631,47 @@ class UserRecipesController(Controller):
         )
 
 
-__all__ = ["IngredientController", "RecipeController", "UserRecipesController"]
+class MyRecipesController(Controller):
+    """The signed-in user's own recipes, whatever their status."""
+
+    path = "/api/v1/me/recipes"
+    dependencies = recipe_dependencies
+
+    @get(
+        "/",
+        operation_id="listMyRecipes",
+        operation_class=ApiOperation,
+        tags=["recipes"],
+        response_headers=LIST_RESPONSE_HEADERS,
+        responses=problems(
+            304,
+            400,
+            401,
+            descriptions={
+                400: "Invalid `status` or page parameters, or a `cursor` that is not one this list issued for the "
+                "same `status`."
+            },
+        ),
+    )
+    async def list_my_recipes(
+        self,
+        request: Request[User, Grant, Any],
+        recipes_service: NamedDependency[RecipeService],
+        status: Annotated[
+            RecipeStatus | None, QueryParameter(description="Only recipes of this status (draft, private, public).")
+        ] = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+        cursor: Cursor = None,
+    ) -> Response[RecipeSummaryPage]:
+        """Your recipes of every status (drafts and private ones included), newest first. Pages by cursor as the
+        other lists do (`total` stays exact). Never cached: `Cache-Control: private, no-store`."""
+        scope = CursorScope.of("my-recipes", tuple[datetime, UUID], request.user.id, status)
+        seek = read_cursor(request, scope, cursor, offset)
+        found, total = await recipes_service.list_own(request.user.id, status, limit=limit, offset=offset, seek=seek)
+        return keyset_page_response(
+            request, found, scope=scope, seek=seek, limit=limit, offset=offset, total=total, page_type=RecipeSummaryPage
+        )
+
+
+__all__ = ["IngredientController", "MyRecipesController", "RecipeController", "UserRecipesController"]

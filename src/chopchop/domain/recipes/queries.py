@@ -58,6 +58,7 @@ from chopchop.db import (
 )
 from chopchop.db.recipes import FULLTEXT_CONFIG
 from chopchop.domain.recipes.schemas import TAG_MAX_LENGTH, RecipeFilters, RecipeSort
+from chopchop.domain.recipes.visibility import publicly_visible
 from chopchop.lib.cursors import Seek, keyset_condition
 from chopchop.lib.sql import PLAIN, insert_on_conflict
 from chopchop.lib.text import LIKE_ESCAPE, like_escaped
@@ -111,6 +112,7 @@ SUMMARY_COLUMNS = (
     Recipe.author_id,
     User.display_name,
     Recipe.tags,
+    Recipe.status,
 )
 
 
@@ -198,6 +200,7 @@ class Criteria:
         conditions: list[ColumnElement[bool]] = []
         if self.impossible:
             return [false()]
+        conditions.append(publicly_visible())
         if filters.author is not None:
             conditions.append(Recipe.author_id == filters.author)
         if filters.complexity is not None:
@@ -238,7 +241,8 @@ def broad_statement(
     From a cursor (``seek``) the walk starts at its position, an index range of the sort's b-tree: a page deep in
     the list costs what the first one does (walking backward: the other way, to be flipped by the caller)."""
     reverse = seek is not None and seek.backward
-    walk_rows = select(*Recipe.__table__.c)
+    # Only public recipes count towards the walk's rows (checked per row of the sort's index: a filter, not a scan).
+    walk_rows = select(*Recipe.__table__.c).where(publicly_visible())
     if seek is not None:
         walk_rows = walk_rows.where(after(Recipe, sort, seek))
     walk = walk_rows.order_by(*order_by(Recipe, sort, reverse=reverse)).limit(WALK_ROWS).subquery("walk")
@@ -374,7 +378,7 @@ def _has_ingredient(names: Sequence[str]) -> ColumnElement[bool]:
 
 def embedded_conditions(filters: RecipeFilters) -> list[ColumnElement[bool]]:
     """The WHERE clauses of ``GET /recipes`` for ``filters`` on SQLite (PostgreSQL: ``Criteria.conditions``)."""
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [publicly_visible()]
     if filters.author is not None:
         conditions.append(Recipe.author_id == filters.author)
     if filters.complexity is not None:
@@ -437,6 +441,41 @@ def embedded_count_statement(filters: RecipeFilters) -> Select[tuple[int]]:
     return select(func.count()).select_from(Recipe).where(*embedded_conditions(filters))
 
 
+# An author's own recipes (GET /me/recipes): every status, newest first
+
+#: The keys of an author's own list, in their order (descending): when each was created, then its id.
+OWN_KEYS = (Recipe.created_at, Recipe.id)
+
+
+def own_recipes_page_statement(
+    author_id: UUID, status: str | None, *, limit: int, offset: int, seek: Seek | None = None
+) -> Select[Any]:
+    """The author's recipes of any status (or of ``status``), newest first: a range of the (author_id, created_at,
+    id) index, the status checked per row (from a cursor: its position on ``OWN_KEYS``; backward: flipped by the
+    caller)."""
+    reverse = seek is not None and seek.backward
+    conditions = [Recipe.author_id == author_id]
+    if status is not None:
+        conditions.append(Recipe.status == status)
+    if seek is not None:
+        conditions.append(keyset_condition(OWN_KEYS, seek, descending=True))
+    return (
+        select(*SUMMARY_COLUMNS)
+        .join(User, User.id == Recipe.author_id)
+        .where(*conditions)
+        .order_by(*(key.asc() if reverse else key.desc() for key in OWN_KEYS))
+        .limit(limit)
+        .offset(offset)
+    )
+
+
+def own_recipes_count_statement(author_id: UUID, status: str | None) -> Select[tuple[int]]:
+    conditions = [Recipe.author_id == author_id]
+    if status is not None:
+        conditions.append(Recipe.status == status)
+    return select(func.count()).select_from(Recipe).where(*conditions)
+
+
 def write_lock_statement(recipe_id: UUID) -> Update:
     """SQLite, which has no row locks: a no-op write takes the database's write lock until the commit instead.
     Setting updated_at to itself also keeps its on-update default from moving it (and the ETag)."""
@@ -492,7 +531,7 @@ def liked_page_statement(user_id: UUID, *, limit: int, offset: int, seek: Seek |
     """A user's liked recipes, most recently liked first (from a cursor's position ``seek`` on ``LIKED_KEYS``: a
     range of the (user_id, created_at, recipe_id) index; backward: the other way, flipped by the caller)."""
     reverse = seek is not None and seek.backward
-    conditions = [RecipeLike.user_id == user_id]
+    conditions = [RecipeLike.user_id == user_id, publicly_visible()]
     if seek is not None:
         conditions.append(keyset_condition(LIKED_KEYS, seek, descending=True))
     return (
@@ -508,14 +547,20 @@ def liked_page_statement(user_id: UUID, *, limit: int, offset: int, seek: Seek |
 
 
 def liked_count_statement(user_id: UUID) -> Select[tuple[int]]:
-    return select(func.count()).select_from(RecipeLike).where(RecipeLike.user_id == user_id)
+    """How many public recipes the user likes (their likes of recipes that stopped being public stay, unseen)."""
+    return (
+        select(func.count())
+        .select_from(RecipeLike)
+        .join(Recipe, Recipe.id == RecipeLike.recipe_id)
+        .where(RecipeLike.user_id == user_id, publicly_visible())
+    )
 
 
 def like_count_statement(recipe_id: UUID, delta: int) -> Select[tuple[int]] | ReturningUpdate[tuple[int]]:
-    """The recipe's like counter after adding ``delta`` to it in one atomic UPDATE (0: just read it); no row: no
-    such recipe."""
+    """The recipe's like counter after adding ``delta`` to it in one atomic UPDATE (0: just read it, if the recipe is
+    public); no row: no such recipe (for a like or an unlike, one that is not public does not exist)."""
     if not delta:
-        return select(Recipe.like_count).where(Recipe.id == recipe_id)
+        return select(Recipe.like_count).where(Recipe.id == recipe_id, publicly_visible())
     return (
         update(Recipe)
         .where(Recipe.id == recipe_id)
@@ -670,7 +715,9 @@ def changes_statement(dialect: str, after: tuple[int, int], *, limit: int) -> Se
             *SUMMARY_COLUMNS,
         )
         .select_from(RecipeChange)
-        .outerjoin(Recipe, Recipe.id == RecipeChange.recipe_id)
+        # The triggers keep only public recipes' entries live; the join says it too (a guard: a summary of a recipe
+        # that is not public is never shown, whatever wrote the entry).
+        .outerjoin(Recipe, (Recipe.id == RecipeChange.recipe_id) & publicly_visible())
         .outerjoin(User, User.id == Recipe.author_id)
         .where(*conditions)
         .order_by(*order)

@@ -43,6 +43,15 @@ class Unit(StrEnum):
     DASH = "dash"
 
 
+class RecipeStatus(StrEnum):
+    """Who sees a recipe: only its author (``draft``: work in progress, ``private``: kept for oneself), or everyone
+    (``public``)."""
+
+    DRAFT = "draft"
+    PRIVATE = "private"
+    PUBLIC = "public"
+
+
 class RecipeSort(StrEnum):
     """Order of a recipe list; ties are broken by id."""
 
@@ -171,6 +180,13 @@ class RecipeCreate(Input):
     tags: Annotated[list[Tag], Meta(max_length=MAX_TAGS, description=f"Up to {MAX_TAGS} tags.")] = msgspec.field(
         default_factory=list
     )
+    status: Annotated[
+        RecipeStatus | UnsetType,
+        Meta(
+            description="Who sees it: `public` (everyone), `private` or `draft` (only you). Absent: `public` on "
+            "create, unchanged on replace (PUT)."
+        ),
+    ] = UNSET
 
     def __post_init__(self) -> None:
         self.title = clean_text(self.title, field="title", max_length=TITLE_MAX_LENGTH)
@@ -193,6 +209,7 @@ class RecipeUpdate(Input):
     steps: Annotated[list[Step], Meta(min_length=1, max_length=MAX_STEPS)] | UnsetType = UNSET
     ingredients: Annotated[list[IngredientLineInput], Meta(max_length=MAX_INGREDIENTS)] | UnsetType = UNSET
     tags: Annotated[list[Tag], Meta(max_length=MAX_TAGS)] | UnsetType = UNSET
+    status: Annotated[RecipeStatus, Meta(description="`public`, `private` or `draft`.")] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
         if self.title is not UNSET:
@@ -251,6 +268,9 @@ class RecipeRead(msgspec.Struct):
     comment_count: Annotated[int, Meta(ge=0, description="How many comments it has.")]
     created_at: datetime
     updated_at: datetime
+    status: Annotated[
+        RecipeStatus, Meta(description="`public`: everyone sees it; `private`, `draft`: only its author.")
+    ] = RecipeStatus.PUBLIC
 
 
 class RecipeSummary(msgspec.Struct):
@@ -266,6 +286,9 @@ class RecipeSummary(msgspec.Struct):
     like_count: Annotated[int, Meta(ge=0, description="How many users like it.")]
     comment_count: Annotated[int, Meta(ge=0, description="How many comments it has.")]
     created_at: datetime
+    status: Annotated[
+        RecipeStatus, Meta(description="Always `public` in public lists; `GET /me/recipes` shows your others too.")
+    ] = RecipeStatus.PUBLIC
 
 
 class LikedRecipe(msgspec.Struct):

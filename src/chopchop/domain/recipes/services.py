@@ -35,9 +35,11 @@ from chopchop.domain.recipes.schemas import (
     RecipeFilters,
     RecipeRead,
     RecipeSort,
+    RecipeStatus,
     RecipeSummary,
     RecipeUpdate,
 )
+from chopchop.domain.recipes.visibility import is_public
 from chopchop.domain.webhooks.schemas import WebhookEvent
 from chopchop.domain.webhooks.services import record_event
 from chopchop.lib.cursors import Seek, Slice, take
@@ -85,6 +87,7 @@ def _summary(row: Any) -> RecipeSummary:
         like_count=row.like_count,
         comment_count=row.comment_count,
         created_at=row.created_at,
+        status=RecipeStatus(row.status),
     )
 
 
@@ -197,12 +200,20 @@ class RecipeService(Service[Recipe, RecipeRepository]):
     # Writing
 
     async def create_recipe(self, author_id: UUID, data: RecipeCreate) -> UUID:
+        """A new recipe of ``data.status`` (public when absent: an importer creates drafts by saying so)."""
         now = datetime.now(UTC)  # one instant: a recipe never edited has updated_at == created_at
         tags = _unique(data.tags)
         names = [normalise_name(line.ingredient) for line in data.ingredients]
         ids = await self._catalogue(names)
+        status = RecipeStatus.PUBLIC if isinstance(data.status, UnsetType) else data.status
         recipe = Recipe(
-            author_id=author_id, like_count=0, comment_count=0, created_at=now, updated_at=now, **self._columns(data)
+            author_id=author_id,
+            like_count=0,
+            comment_count=0,
+            created_at=now,
+            updated_at=now,
+            status=status.value,
+            **self._columns(data),
         )
         self._derive(recipe, data, names, tags, ids)
         recipe = await self.create(recipe, auto_refresh=False)
@@ -237,6 +248,8 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         ids = await self._catalogue(names)
         for column, value in self._columns(data).items():
             setattr(recipe, column, value)
+        if not isinstance(data.status, UnsetType):  # a PUT that does not name a status keeps it (never publishes)
+            recipe.status = data.status.value
         self._derive(recipe, data, names, tags, ids)
         recipe.updated_at = datetime.now(UTC)
         await self.session.flush()
@@ -253,6 +266,8 @@ class RecipeService(Service[Recipe, RecipeRepository]):
                 changes[field] = value.strip() if isinstance(value, str) else value
         if not isinstance(data.steps, UnsetType):
             changes["steps"] = [step.strip() for step in data.steps]
+        if not isinstance(data.status, UnsetType):
+            changes["status"] = data.status.value
         if "prep_minutes" in changes or "cook_minutes" in changes:
             changes["total_minutes"] = changes.get("prep_minutes", recipe.prep_minutes) + changes.get(
                 "cook_minutes", recipe.cook_minutes
@@ -290,8 +305,10 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         recipe = await self.lock_owned(recipe_id, actor_id)
         # The author's own action, but about their own recipe: told to their endpoints (an integration that
         # mirrors their recipes must learn of it whoever deleted it).
-        data = {"recipe_id": str(recipe_id), "title": recipe.title}
-        await record_event(self.session, WebhookEvent.RECIPE_DELETED, data, actor_id=None, owner_id=actor_id)
+        # Only a public recipe's: the others were never shown to anything (the change feed does the same).
+        if is_public(recipe.status):
+            data = {"recipe_id": str(recipe_id), "title": recipe.title}
+            await record_event(self.session, WebhookEvent.RECIPE_DELETED, data, actor_id=None, owner_id=actor_id)
         await self.repository.delete(recipe_id)
 
     @staticmethod
@@ -406,6 +423,7 @@ class RecipeService(Service[Recipe, RecipeRepository]):
             comment_count=recipe.comment_count,
             created_at=recipe.created_at,
             updated_at=recipe.updated_at,
+            status=RecipeStatus(recipe.status),
         )
 
     async def list_recipes(
@@ -439,6 +457,19 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         names = [name for name, _ in queries.SORT_KEYS[sort]]
         keys = [tuple(getattr(row, name) for name in names) for row in found]
         return Slice([_summary(row) for row in found], keys, more), total, exact
+
+    async def list_own(
+        self, author_id: UUID, status: RecipeStatus | None, *, limit: int, offset: int, seek: Seek | None = None
+    ) -> tuple[Slice, int]:
+        """A page of the author's own recipes of any status (or of ``status``), newest first, and how many."""
+        wanted = status.value if status is not None else None
+        statement = queries.own_recipes_page_statement(
+            author_id, wanted, limit=limit if seek is None else limit + 1, offset=offset, seek=seek
+        )
+        rows = (await self.session.execute(statement)).all()
+        total = (await self.session.execute(queries.own_recipes_count_statement(author_id, wanted))).scalar_one()
+        found, more = take(rows, limit=limit, seek=seek)
+        return Slice([_summary(row) for row in found], [(row.created_at, row.id) for row in found], more), int(total)
 
     async def require_active_user(self, user_id: UUID) -> None:
         """404 unless the user exists and is active (public lists are about public profiles)."""
@@ -483,6 +514,7 @@ class RecipeLikeService(Service[RecipeLike, RecipeLikeRepository]):
         return LikeState(recipe_id=recipe_id, liked=True, like_count=await self._count(recipe_id, delta))
 
     async def unlike(self, recipe_id: UUID, user_id: UUID) -> LikeState:
+        await self._count(recipe_id, 0)  # a recipe that is not public is not there (404), for unlikes too
         removed = await self.session.execute(queries.remove_like_statement(user_id, recipe_id))
         delta = -1 if removed.scalar_one_or_none() is not None else 0
         return LikeState(recipe_id=recipe_id, liked=False, like_count=await self._count(recipe_id, delta))

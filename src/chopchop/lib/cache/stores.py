@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 
 from chopchop.lib.cache.constants import COALESCE_WAIT_SECONDS, RELOAD, UNCACHED, Stamp
 from chopchop.lib.cache.generations import Generations
-from chopchop.lib.conditional import STORED_ETAG, etag_of
+from chopchop.lib.conditional import STORED_ETAG, etag_of, is_caller_dependent
 from chopchop.lib.observability import CACHE_LOOKUPS, REQUEST_ARRIVED
 from chopchop.lib.outages import REDIS_UNAVAILABLE
 from chopchop.lib.stores import BoundedMemoryStore
@@ -57,8 +57,9 @@ def needed_lsn() -> int:
 
 
 def cache_response_filter(scope: HTTPScope, status_code: int) -> bool:
-    """Store 200 answers to GETs only (never writes of a cached path, errors, or what a dependency failure gave)."""
-    if scope["method"] == "GET" and status_code == 200:
+    """Store 200 answers to GETs only (never writes of a cached path, errors, or what a dependency failure gave),
+    and never an answer its handler marked as made for its caller (``mark_caller_dependent``)."""
+    if scope["method"] == "GET" and status_code == 200 and not is_caller_dependent(scope):
         return True
     fill = _FILL.get()
     if fill is not None:
