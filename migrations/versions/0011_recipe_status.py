@@ -10,6 +10,10 @@ which PostgreSQL records without rewriting the table). The change feed shows pub
 ``updated``: an upsert for the consumer), leaves it with a tombstone (``deleted``) when it stops being public or is
 deleted while public, and a recipe that is not public changes nothing in the feed (its edits would show what only
 its author may see). A recipe that was never public never appears, not even as a tombstone.
+
+The indexes of the public lists (sort orders, ?complexity=) are rebuilt partial (``WHERE status = 'public'``): every
+row is public at this point, so they hold what they held; rebuilding six indexes of a million recipes takes a while
+(writers wait for this transaction): plan it with the deploy.
 """
 
 from collections.abc import Sequence
@@ -136,14 +140,36 @@ def _replace_triggers(function: str, columns: str, *, with_status: bool) -> None
             op.execute(statement)
 
 
+#: The indexes of the public lists (their sort orders and ?complexity=), partial from here on: an index of public
+#: recipes only is walked without skipping drafts, and a list's count reads it alone.
+LIST_INDEXES = {
+    "ix_recipe_created_at_id": ["created_at", "id"],
+    "ix_recipe_like_count_id": ["like_count", "id"],
+    "ix_recipe_comment_count_id": ["comment_count", "id"],
+    "ix_recipe_title_id": ["title", "id"],
+    "ix_recipe_total_minutes_id": ["total_minutes", "id"],
+    "ix_recipe_complexity_created_at_id": ["complexity", "created_at", "id"],
+}
+PUBLIC_ONLY = sa.text("status = 'public'")
+
+
+def _rebuild_list_indexes(*, partial: bool) -> None:
+    where = PUBLIC_ONLY if partial else None
+    for name, columns in LIST_INDEXES.items():
+        op.drop_index(name, table_name="recipe")
+        op.create_index(name, "recipe", columns, unique=False, postgresql_where=where, sqlite_where=where)
+
+
 def upgrade() -> None:
     op.add_column(
         "recipe", sa.Column("status", sa.String(length=10), server_default=sa.text("'public'"), nullable=False)
     )
+    _rebuild_list_indexes(partial=True)
     _replace_triggers(_FUNCTION_POSTGRES, CONTENT_COLUMNS, with_status=True)
 
 
 def downgrade() -> None:
     _replace_triggers(_OLD_FUNCTION_POSTGRES, _OLD_COLUMNS, with_status=False)
+    _rebuild_list_indexes(partial=False)
     with op.batch_alter_table("recipe") as batch:
         batch.drop_column("status")

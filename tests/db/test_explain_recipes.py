@@ -100,6 +100,8 @@ COVERAGE: dict[str, str] = {
     "newest_expired_tombstone_statement": "both",
     "advance_horizon_statement": "both",
     "prune_tombstones_statement": "both",
+    "own_recipes_page_statement": "both",
+    "own_recipes_count_statement": "both",
 }
 #: Statements that read a whole big table by design: the recount reads every recipe's array (a maintenance step
 #: after bulk loads, never on a request).
@@ -289,6 +291,21 @@ def recipe_statements(ids: Ids, dialect: str) -> list[Entry]:
         ("a like", "add_like_statement", queries.add_like_statement(dialect, ids.liker, ids.recipe, now)),
         ("an unlike", "remove_like_statement", queries.remove_like_statement(ids.liker, ids.recipe)),
         ("a user's likes removed", "remove_likes_of_statement", queries.remove_likes_of_statement(ids.liker)),
+        (
+            "an author's own recipes",
+            "own_recipes_page_statement",
+            queries.own_recipes_page_statement(ids.author, None, limit=21, offset=0),
+        ),
+        (
+            "an author's drafts",
+            "own_recipes_page_statement",
+            queries.own_recipes_page_statement(ids.author, "draft", limit=21, offset=0),
+        ),
+        (
+            "how many an author has",
+            "own_recipes_count_statement",
+            queries.own_recipes_count_statement(ids.author, None),
+        ),
         (
             "new catalogue entries",
             "add_ingredients_statement",

@@ -109,6 +109,7 @@ async def test_list_is_newest_first_with_compact_summaries(client: Client, app: 
         "like_count",
         "comment_count",
         "created_at",
+        "status",
     }
     assert item["tags"] == ["italian", "vegetarian"]
     assert item["author"] == {"id": k["ada_id"], "display_name": "Ada"}

@@ -186,9 +186,7 @@ async def test_a_put_that_names_no_status_keeps_it_and_a_patch_publishes(client:
     assert (await client.get(f"{RECIPES}/{draft}")).status_code == 404
     # If-Match works as for any other change (the author's ETag of the draft).
     etag = (await client.get(f"{RECIPES}/{draft}", headers=ada)).headers["etag"]
-    stale = await client.patch(
-        f"{RECIPES}/{draft}", json={"status": "public"}, headers={**ada, "If-Match": '"stale"'}
-    )
+    stale = await client.patch(f"{RECIPES}/{draft}", json={"status": "public"}, headers={**ada, "If-Match": '"stale"'})
     assert stale.status_code == 412
     published = await client.patch(f"{RECIPES}/{draft}", json={"status": "public"}, headers={**ada, "If-Match": etag})
     assert published.status_code == 200
@@ -199,9 +197,7 @@ async def test_a_put_that_names_no_status_keeps_it_and_a_patch_publishes(client:
     assert null.status_code == 400
 
 
-async def test_my_recipes_lists_every_status_pages_by_cursor_and_is_never_cached(
-    client: Client, app: Litestar
-) -> None:
+async def test_my_recipes_lists_every_status_pages_by_cursor_and_is_never_cached(client: Client, app: Litestar) -> None:
     _, ada = await quick_user(app, "ada@example.com", "Ada")
     _, bob = await quick_user(app, "bob@example.com", "Bob")
     made = [

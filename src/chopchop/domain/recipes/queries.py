@@ -195,12 +195,14 @@ class Criteria:
         )
 
     def conditions(self) -> list[ColumnElement[bool]]:
-        """The WHERE clauses: containment tests on the GIN-indexed arrays, the stored search vector, b-trees."""
+        """The WHERE clauses: containment tests on the GIN-indexed arrays, the stored search vector, b-trees.
+
+        Not the visibility: each statement adds ``publicly_visible()`` where it reads ``recipe`` (the walk of the
+        broad path inside its ``LIMIT``, the narrow path's matches, the estimate), once."""
         filters = self.filters
         conditions: list[ColumnElement[bool]] = []
         if self.impossible:
             return [false()]
-        conditions.append(publicly_visible())
         if filters.author is not None:
             conditions.append(Recipe.author_id == filters.author)
         if filters.complexity is not None:
@@ -282,7 +284,7 @@ def narrow_statement(
     (the list's ``total``, as on the first page)."""
     reverse = seek is not None and seek.backward
     keys = [getattr(Recipe, name) for name, _ in SORT_KEYS[sort] if name != "id"]
-    matching = select(Recipe.id, *keys).where(*conditions)
+    matching = select(Recipe.id, *keys).where(publicly_visible(), *conditions)
     if cap is not None:
         matching = matching.limit(cap + 1)
     matches = matching.cte("m").prefix_with("MATERIALIZED")
@@ -314,7 +316,7 @@ def narrow_statement(
 
 def estimate_statement(conditions: Sequence[ColumnElement[bool]]) -> Explain:
     """``EXPLAIN`` of the filter alone: its top node's row estimate is the planner's count of the matches."""
-    return Explain(select(literal(1)).select_from(Recipe).where(*conditions))
+    return Explain(select(literal(1)).select_from(Recipe).where(publicly_visible(), *conditions))
 
 
 class Explain(Executable, ClauseElement):
