@@ -41,6 +41,7 @@ from .recipe_change_page import RecipeChangePage
 from .recipe_create import RecipeCreate
 from .recipe_read import RecipeRead
 from .recipe_sort import RecipeSort
+from .recipe_status import RecipeStatus
 from .recipe_summary import RecipeSummary
 from .recipe_summary_page import RecipeSummaryPage
 from .recipe_update import RecipeUpdate
@@ -106,6 +107,7 @@ __all__ = (
     "RecipeCreate",
     "RecipeRead",
     "RecipeSort",
+    "RecipeStatus",
     "RecipeSummary",
     "RecipeSummaryPage",
     "RecipeUpdate",

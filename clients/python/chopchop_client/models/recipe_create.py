@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.complexity import Complexity
+from ..models.recipe_status import RecipeStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -27,6 +28,9 @@ class RecipeCreate:
         steps (list[str]): The method, in order: 1 to 100 steps.
         title (str): One line, 1 to 200 characters, no control or bidirectional formatting characters.
         description (str | Unset): Free text, up to 5000 characters; newlines allowed. Default: ''.
+        status (RecipeStatus | Unset): Who sees a recipe: only its author (``draft``: work in progress, ``private``:
+            kept for oneself), or everyone
+                (``public``).
         tags (list[str] | Unset): Up to 20 tags.
     """
 
@@ -38,6 +42,7 @@ class RecipeCreate:
     steps: list[str]
     title: str
     description: str | Unset = ""
+    status: RecipeStatus | Unset = UNSET
     tags: list[str] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,6 +65,10 @@ class RecipeCreate:
 
         description = self.description
 
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
         tags: list[str] | Unset = UNSET
         if not isinstance(self.tags, Unset):
             tags = self.tags
@@ -79,6 +88,8 @@ class RecipeCreate:
         )
         if description is not UNSET:
             field_dict["description"] = description
+        if status is not UNSET:
+            field_dict["status"] = status
         if tags is not UNSET:
             field_dict["tags"] = tags
 
@@ -110,6 +121,13 @@ class RecipeCreate:
 
         description = d.pop("description", UNSET)
 
+        _status = d.pop("status", UNSET)
+        status: RecipeStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = RecipeStatus(_status)
+
         tags = cast(list[str], d.pop("tags", UNSET))
 
         recipe_create = cls(
@@ -121,6 +139,7 @@ class RecipeCreate:
             steps=steps,
             title=title,
             description=description,
+            status=status,
             tags=tags,
         )
 

@@ -9,6 +9,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.complexity import Complexity
+from ..models.recipe_status import RecipeStatus
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.author_ref import AuthorRef
@@ -39,6 +41,9 @@ class RecipeRead:
         title (str):
         total_minutes (int): `prep_minutes` + `cook_minutes`.
         updated_at (datetime.datetime):
+        status (RecipeStatus | Unset): Who sees a recipe: only its author (``draft``: work in progress, ``private``:
+            kept for oneself), or everyone
+                (``public``).
     """
 
     author: AuthorRef
@@ -58,6 +63,7 @@ class RecipeRead:
     title: str
     total_minutes: int
     updated_at: datetime.datetime
+    status: RecipeStatus | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,6 +104,10 @@ class RecipeRead:
 
         updated_at = self.updated_at.isoformat()
 
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -121,6 +131,8 @@ class RecipeRead:
                 "updated_at": updated_at,
             }
         )
+        if status is not UNSET:
+            field_dict["status"] = status
 
         return field_dict
 
@@ -169,6 +181,13 @@ class RecipeRead:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        _status = d.pop("status", UNSET)
+        status: RecipeStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = RecipeStatus(_status)
+
         recipe_read = cls(
             author=author,
             comment_count=comment_count,
@@ -187,6 +206,7 @@ class RecipeRead:
             title=title,
             total_minutes=total_minutes,
             updated_at=updated_at,
+            status=status,
         )
 
         recipe_read.additional_properties = d

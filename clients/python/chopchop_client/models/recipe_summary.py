@@ -9,6 +9,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.complexity import Complexity
+from ..models.recipe_status import RecipeStatus
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.author_ref import AuthorRef
@@ -31,6 +33,9 @@ class RecipeSummary:
         tags (list[str]):
         title (str):
         total_minutes (int): Preparation and cooking time, in minutes.
+        status (RecipeStatus | Unset): Who sees a recipe: only its author (``draft``: work in progress, ``private``:
+            kept for oneself), or everyone
+                (``public``).
     """
 
     author: AuthorRef
@@ -43,6 +48,7 @@ class RecipeSummary:
     tags: list[str]
     title: str
     total_minutes: int
+    status: RecipeStatus | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,6 +72,10 @@ class RecipeSummary:
 
         total_minutes = self.total_minutes
 
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -82,6 +92,8 @@ class RecipeSummary:
                 "total_minutes": total_minutes,
             }
         )
+        if status is not UNSET:
+            field_dict["status"] = status
 
         return field_dict
 
@@ -110,6 +122,13 @@ class RecipeSummary:
 
         total_minutes = d.pop("total_minutes")
 
+        _status = d.pop("status", UNSET)
+        status: RecipeStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = RecipeStatus(_status)
+
         recipe_summary = cls(
             author=author,
             comment_count=comment_count,
@@ -121,6 +140,7 @@ class RecipeSummary:
             tags=tags,
             title=title,
             total_minutes=total_minutes,
+            status=status,
         )
 
         recipe_summary.additional_properties = d

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.complexity import Complexity
+from ..models.recipe_status import RecipeStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -25,6 +26,9 @@ class RecipeUpdate:
         ingredients (list[IngredientLineInput] | Unset):
         prep_minutes (int | Unset): 0 to 10080 (one week).
         servings (int | Unset): How many people it feeds (1-1000).
+        status (RecipeStatus | Unset): Who sees a recipe: only its author (``draft``: work in progress, ``private``:
+            kept for oneself), or everyone
+                (``public``).
         steps (list[str] | Unset):
         tags (list[str] | Unset):
         title (str | Unset): One line, 1 to 200 characters, no control or bidirectional formatting characters.
@@ -36,6 +40,7 @@ class RecipeUpdate:
     ingredients: list[IngredientLineInput] | Unset = UNSET
     prep_minutes: int | Unset = UNSET
     servings: int | Unset = UNSET
+    status: RecipeStatus | Unset = UNSET
     steps: list[str] | Unset = UNSET
     tags: list[str] | Unset = UNSET
     title: str | Unset = UNSET
@@ -78,6 +83,10 @@ class RecipeUpdate:
         else:
             servings = self.servings
 
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
         steps: list[str] | Unset
         if isinstance(self.steps, Unset):
             steps = UNSET
@@ -111,6 +120,8 @@ class RecipeUpdate:
             field_dict["prep_minutes"] = prep_minutes
         if servings is not UNSET:
             field_dict["servings"] = servings
+        if status is not UNSET:
+            field_dict["status"] = status
         if steps is not UNSET:
             field_dict["steps"] = steps
         if tags is not UNSET:
@@ -176,6 +187,13 @@ class RecipeUpdate:
 
         servings = _parse_servings(d.pop("servings", UNSET))
 
+        _status = d.pop("status", UNSET)
+        status: RecipeStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = RecipeStatus(_status)
+
         def _parse_steps(data: object) -> list[str] | Unset:
             if isinstance(data, Unset):
                 return data
@@ -212,6 +230,7 @@ class RecipeUpdate:
             ingredients=ingredients,
             prep_minutes=prep_minutes,
             servings=servings,
+            status=status,
             steps=steps,
             tags=tags,
             title=title,

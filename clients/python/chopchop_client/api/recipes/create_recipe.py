@@ -92,7 +92,11 @@ def sync_detailed(
 ) -> Response[Problem | RecipeRead]:
     """Create recipe
 
-     Publish a recipe; its ingredients join the catalogue on first use. ``Location`` points at it.
+     Publish a recipe, or keep it as a `draft` or `private` (`status`; default `public`): only public
+    recipes
+    are in lists, counts and the change feed. Its ingredients join the catalogue on first use.
+    ``Location``
+    points at it.
 
     Args:
         x_request_id (str | Unset):
@@ -126,7 +130,11 @@ def sync(
 ) -> Problem | RecipeRead | None:
     """Create recipe
 
-     Publish a recipe; its ingredients join the catalogue on first use. ``Location`` points at it.
+     Publish a recipe, or keep it as a `draft` or `private` (`status`; default `public`): only public
+    recipes
+    are in lists, counts and the change feed. Its ingredients join the catalogue on first use.
+    ``Location``
+    points at it.
 
     Args:
         x_request_id (str | Unset):
@@ -155,7 +163,11 @@ async def asyncio_detailed(
 ) -> Response[Problem | RecipeRead]:
     """Create recipe
 
-     Publish a recipe; its ingredients join the catalogue on first use. ``Location`` points at it.
+     Publish a recipe, or keep it as a `draft` or `private` (`status`; default `public`): only public
+    recipes
+    are in lists, counts and the change feed. Its ingredients join the catalogue on first use.
+    ``Location``
+    points at it.
 
     Args:
         x_request_id (str | Unset):
@@ -187,7 +199,11 @@ async def asyncio(
 ) -> Problem | RecipeRead | None:
     """Create recipe
 
-     Publish a recipe; its ingredients join the catalogue on first use. ``Location`` points at it.
+     Publish a recipe, or keep it as a `draft` or `private` (`status`; default `public`): only public
+    recipes
+    are in lists, counts and the change feed. Its ingredients join the catalogue on first use.
+    ``Location``
+    points at it.
 
     Args:
         x_request_id (str | Unset):

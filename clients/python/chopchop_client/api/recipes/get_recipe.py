@@ -106,6 +106,10 @@ def sync_detailed(
 
      The whole recipe: steps in order, ingredient lines in order, tags, counters.
 
+    Public and cached. A `draft` or `private` recipe is a 404 for everyone but its author, who reads it
+    with
+    their access token (that answer is `Cache-Control: private, no-store` and never shared).
+
     Args:
         recipe_id (UUID):
         servings (int | None | Unset): Scale the quantities to this many servings (1-1000).
@@ -149,6 +153,10 @@ def sync(
 
      The whole recipe: steps in order, ingredient lines in order, tags, counters.
 
+    Public and cached. A `draft` or `private` recipe is a 404 for everyone but its author, who reads it
+    with
+    their access token (that answer is `Cache-Control: private, no-store` and never shared).
+
     Args:
         recipe_id (UUID):
         servings (int | None | Unset): Scale the quantities to this many servings (1-1000).
@@ -186,6 +194,10 @@ async def asyncio_detailed(
     """Get recipe
 
      The whole recipe: steps in order, ingredient lines in order, tags, counters.
+
+    Public and cached. A `draft` or `private` recipe is a 404 for everyone but its author, who reads it
+    with
+    their access token (that answer is `Cache-Control: private, no-store` and never shared).
 
     Args:
         recipe_id (UUID):
@@ -227,6 +239,10 @@ async def asyncio(
     """Get recipe
 
      The whole recipe: steps in order, ingredient lines in order, tags, counters.
+
+    Public and cached. A `draft` or `private` recipe is a 404 for everyone but its author, who reads it
+    with
+    their access token (that answer is `Cache-Control: private, no-store` and never shared).
 
     Args:
         recipe_id (UUID):

@@ -118,7 +118,9 @@ def sync_detailed(
 ) -> Response[Problem | RecipeRead]:
     """Update recipe
 
-     Change some fields (author only); fields that are absent stay as they are.
+     Change some fields (author only); fields that are absent stay as they are. `status` publishes a
+    draft
+    (`public`) or takes a recipe out of every list (`draft`, `private`).
 
     Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
 
@@ -160,7 +162,9 @@ def sync(
 ) -> Problem | RecipeRead | None:
     """Update recipe
 
-     Change some fields (author only); fields that are absent stay as they are.
+     Change some fields (author only); fields that are absent stay as they are. `status` publishes a
+    draft
+    (`public`) or takes a recipe out of every list (`draft`, `private`).
 
     Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
 
@@ -197,7 +201,9 @@ async def asyncio_detailed(
 ) -> Response[Problem | RecipeRead]:
     """Update recipe
 
-     Change some fields (author only); fields that are absent stay as they are.
+     Change some fields (author only); fields that are absent stay as they are. `status` publishes a
+    draft
+    (`public`) or takes a recipe out of every list (`draft`, `private`).
 
     Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
 
@@ -237,7 +243,9 @@ async def asyncio(
 ) -> Problem | RecipeRead | None:
     """Update recipe
 
-     Change some fields (author only); fields that are absent stay as they are.
+     Change some fields (author only); fields that are absent stay as they are. `status` publishes a
+    draft
+    (`public`) or takes a recipe out of every list (`draft`, `private`).
 
     Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
 
