@@ -11,6 +11,10 @@ from litestar import Litestar
 
 from tests.factories import recipe_payload
 from tests.helpers import Client, quick_user
+from tests.webhooks.test_webhooks import Receiver, hooks, receiver, verify
+from tests.webhooks.test_webhooks import create as create_hook
+
+__all__ = ["hooks", "receiver"]  # the webhook tests' fixtures, used here
 
 pytestmark = pytest.mark.integration
 
@@ -287,3 +291,18 @@ async def test_the_change_feed_shows_public_recipes_only_with_a_tombstone_when_o
     # From the start: public recipes, and tombstones of what stopped being public; nothing of the draft ever.
     start, _ = await _feed(client)
     assert start == [("deleted", marker), ("updated", soup)]
+
+
+async def test_webhooks_tell_nothing_of_a_recipe_that_is_not_public(
+    hooks: tuple[Litestar, Client], receiver: Receiver
+) -> None:
+    hook_app, http = hooks
+    _, author = await quick_user(hook_app, "hooked@example.com", "Hooked")
+    hook = await create_hook(http, author, receiver.url(), ["recipe.deleted"])
+    draft = await create(http, author, "Draft to delete", "draft")
+    assert (await http.delete(f"{RECIPES}/{draft}", headers=author)).status_code == 204
+    public = await create(http, author, "Public to delete")
+    assert (await http.delete(f"{RECIPES}/{public}", headers=author)).status_code == 204
+    received = await receiver.wait_for(1)
+    await asyncio.sleep(0.5)  # time for a delivery of the draft's deletion, were there one
+    assert [verify(hook["secret"], r)["data"]["recipe_id"] for r in received] == [public]
