@@ -135,6 +135,7 @@ def test_schema_names_are_readable_and_the_security_scheme_is_a_valid_oauth2_pas
 ENUMS = {
     "Complexity": ["easy", "medium", "hard"],
     "ChangeKind": ["created", "updated", "deleted"],
+    "RecipeStatus": ["draft", "private", "public"],
     "Unit": [
         "g",
         "kg",

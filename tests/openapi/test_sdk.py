@@ -185,6 +185,7 @@ ENUMS = {
     "RecipeSort",
     "GrantType",
     "ChangeKind",
+    "RecipeStatus",
     "TokenScope",
     "WebhookEvent",
     "WebhookDeliveryType",

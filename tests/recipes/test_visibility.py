@@ -4,13 +4,16 @@ comments, the author's own list, and attempts to poison the shared response cach
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
 from litestar import Litestar
 
+from chopchop.app import create_app
+from chopchop.settings import Settings
 from tests.factories import recipe_payload
-from tests.helpers import Client, quick_user
+from tests.helpers import Client, asgi_client, quick_user
 from tests.webhooks.test_webhooks import Receiver, hooks, receiver, verify
 from tests.webhooks.test_webhooks import create as create_hook
 
@@ -306,3 +309,36 @@ async def test_webhooks_tell_nothing_of_a_recipe_that_is_not_public(
     received = await receiver.wait_for(1)
     await asyncio.sleep(0.5)  # time for a delivery of the draft's deletion, were there one
     assert [verify(hook["secret"], r)["data"]["recipe_id"] for r in received] == [public]
+
+
+async def test_the_embedded_sqlite_mode_hides_drafts_from_lists_the_feed_and_the_cache(tmp_path: Path) -> None:
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'chopchop.sqlite3'}",
+        data_dir=str(tmp_path / "data"),
+        log_level="WARNING",
+    )
+    embedded = create_app(settings)
+    async with embedded.lifespan(), asgi_client(embedded) as http:
+        ada_id, ada = await quick_user(embedded, "ada@example.com", "Ada")
+        soup = await create(http, ada, "Embedded soup")
+        draft = await create(http, ada, "Embedded draft", "draft")
+        assert await listed_ids(http, RECIPES) == [soup]
+        assert await listed_ids(http, RECIPES, q="embedded") == [soup]
+        assert await listed_ids(http, f"/api/v1/users/{ada_id}/recipes") == [soup]
+        assert (await http.get(f"{RECIPES}/{draft}", headers=ada)).status_code == 200
+        assert (await http.get(f"{RECIPES}/{draft}")).status_code == 404
+        assert (await http.get(f"{RECIPES}/{soup}")).status_code == 200  # stored in the memory cache
+        start = (await http.get(CHANGES)).json()
+        assert [(i["kind"], i["recipe_id"]) for i in start["items"]] == [("created", soup)]
+
+        await set_status(http, ada, soup, "private")
+        assert (await http.get(f"{RECIPES}/{soup}")).status_code == 404
+        assert await listed_ids(http, RECIPES) == []
+        feed = (await http.get(CHANGES, params={"since": start["next_cursor"]})).json()
+        assert [(i["kind"], i["recipe_id"]) for i in feed["items"]] == [("deleted", soup)]
+        await set_status(http, ada, draft, "public")
+        feed = (await http.get(CHANGES, params={"since": feed["next_cursor"]})).json()
+        assert [(i["kind"], i["recipe_id"]) for i in feed["items"]] == [("updated", draft)]
+        assert await listed_ids(http, RECIPES) == [draft]
+        mine = (await http.get(MINE, headers=ada)).json()
+        assert [item["id"] for item in mine["items"]] == [draft, soup]
