@@ -342,3 +342,24 @@ async def test_the_embedded_sqlite_mode_hides_drafts_from_lists_the_feed_and_the
         assert await listed_ids(http, RECIPES) == [draft]
         mine = (await http.get(MINE, headers=ada)).json()
         assert [item["id"] for item in mine["items"]] == [draft, soup]
+
+
+async def test_the_author_reads_a_draft_with_a_personal_access_token_but_not_after_logout(
+    client: Client, app: Litestar
+) -> None:
+    await quick_user(app, "ada@example.com", "Ada")
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": "ada@example.com", "password": "correct horse battery"}
+    )
+    assert login.status_code == 200, login.text
+    ada = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    draft = await create(client, ada, "Token draft", "draft")
+    made = await client.post("/api/v1/me/tokens", headers=ada, json={"name": "script", "scopes": ["read"]})
+    assert made.status_code == 201, made.text
+    script = {"Authorization": f"Bearer {made.json()['token']}"}
+    assert (await client.get(f"{RECIPES}/{draft}", headers=script)).status_code == 200
+    assert (await client.get(MINE, headers=script)).status_code == 200
+    # A logged-out access token is nobody: the draft is a 404 again, like for anyone.
+    assert (await client.post("/api/v1/me/logout", headers=ada)).status_code in {200, 204}
+    assert (await client.get(f"{RECIPES}/{draft}", headers=ada)).status_code == 404
+    assert (await client.get(f"{RECIPES}/{draft}", headers=script)).status_code == 200
