@@ -112,6 +112,10 @@ class Recipe(UUIDv7AuditBase):
     # JSON lists (ids as strings), filters there still join the lines.
     ingredient_ids: Mapped[list[UUID]] = mapped_column(ARRAY(Uuid()).with_variant(JSON(), "sqlite"), default=list)
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(40)).with_variant(JSON(), "sqlite"), default=list)
+    # Hidden by a moderator (``domain/visibility.py`` is the one predicate of what is shown): gone from every
+    # public read, shown to its author and moderators only through authenticated, uncached reads.
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    hidden_reason: Mapped[str | None] = mapped_column(String(1000), default=None)
 
 
 class RecipeIngredient(DefaultBase):

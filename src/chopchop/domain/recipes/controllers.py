@@ -359,7 +359,7 @@ class RecipeController(Controller):
         """Publish a recipe; its ingredients join the catalogue on first use. ``Location`` points at it."""
         recipe_id = await recipes_service.create_recipe(request.user.id, data)
         invalidate(request, cache_tags.RECIPES, cache_tags.USERS)
-        recipe = await recipes_service.read_recipe(recipe_id)
+        recipe = await recipes_service.read_recipe(recipe_id, shown_only=False)
         return Response(recipe, status_code=HTTP_201_CREATED, headers=_location(recipe_id))
 
     @get(
@@ -401,10 +401,10 @@ class RecipeController(Controller):
         Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
         """
         await recipes_service.lock_owned(recipe_id, request.user.id)
-        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
+        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id, shown_only=False)))
         await recipes_service.replace_recipe(recipe_id, request.user.id, data)
         invalidate(request, cache_tags.RECIPES, cache_tags.recipe(recipe_id))
-        return await recipes_service.read_recipe(recipe_id)
+        return await recipes_service.read_recipe(recipe_id, shown_only=False)
 
     @patch(
         "/{recipe_id:uuid}",
@@ -425,10 +425,10 @@ class RecipeController(Controller):
         Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
         """
         await recipes_service.lock_owned(recipe_id, request.user.id)
-        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
+        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id, shown_only=False)))
         await recipes_service.update_recipe(recipe_id, request.user.id, data)
         invalidate(request, cache_tags.RECIPES, cache_tags.recipe(recipe_id))
-        return await recipes_service.read_recipe(recipe_id)
+        return await recipes_service.read_recipe(recipe_id, shown_only=False)
 
     @delete(
         "/{recipe_id:uuid}",
@@ -446,7 +446,7 @@ class RecipeController(Controller):
     ) -> None:
         """Delete the recipe (author only), with its likes and comments. Honours `If-Match` (412)."""
         await recipes_service.lock_owned(recipe_id, request.user.id)
-        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
+        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id, shown_only=False)))
         await recipes_service.delete_recipe(recipe_id, request.user.id)
         invalidate(
             request,

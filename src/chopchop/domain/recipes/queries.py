@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     Update,
     Uuid,
+    and_,
     delete,
     distinct,
     exists,
@@ -58,6 +59,7 @@ from chopchop.db import (
 )
 from chopchop.db.recipes import FULLTEXT_CONFIG
 from chopchop.domain.recipes.schemas import TAG_MAX_LENGTH, RecipeFilters, RecipeSort
+from chopchop.domain.visibility import shown_recipe
 from chopchop.lib.cursors import Seek, keyset_condition
 from chopchop.lib.sql import PLAIN, insert_on_conflict
 from chopchop.lib.text import LIKE_ESCAPE, like_escaped
@@ -195,9 +197,9 @@ class Criteria:
     def conditions(self) -> list[ColumnElement[bool]]:
         """The WHERE clauses: containment tests on the GIN-indexed arrays, the stored search vector, b-trees."""
         filters = self.filters
-        conditions: list[ColumnElement[bool]] = []
         if self.impossible:
             return [false()]
+        conditions: list[ColumnElement[bool]] = [shown_recipe()]
         if filters.author is not None:
             conditions.append(Recipe.author_id == filters.author)
         if filters.complexity is not None:
@@ -374,7 +376,7 @@ def _has_ingredient(names: Sequence[str]) -> ColumnElement[bool]:
 
 def embedded_conditions(filters: RecipeFilters) -> list[ColumnElement[bool]]:
     """The WHERE clauses of ``GET /recipes`` for ``filters`` on SQLite (PostgreSQL: ``Criteria.conditions``)."""
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [shown_recipe()]
     if filters.author is not None:
         conditions.append(Recipe.author_id == filters.author)
     if filters.complexity is not None:
@@ -446,9 +448,10 @@ def write_lock_statement(recipe_id: UUID) -> Update:
 # One recipe
 
 
-def recipe_with_author_statement(recipe_id: UUID) -> Select[tuple[Recipe, str]]:
-    """The recipe and its author's public name."""
-    return select(Recipe, User.display_name).join(User, User.id == Recipe.author_id).where(Recipe.id == recipe_id)
+def recipe_with_author_statement(recipe_id: UUID, *, shown_only: bool = True) -> Select[tuple[Recipe, str]]:
+    """The recipe and its author's public name (``shown_only``: no row for a recipe the public may not see)."""
+    statement = select(Recipe, User.display_name).join(User, User.id == Recipe.author_id).where(Recipe.id == recipe_id)
+    return statement.where(shown_recipe()) if shown_only else statement
 
 
 def lines_statement(recipe_id: UUID) -> Select[tuple[RecipeIngredient, str]]:
@@ -492,7 +495,7 @@ def liked_page_statement(user_id: UUID, *, limit: int, offset: int, seek: Seek |
     """A user's liked recipes, most recently liked first (from a cursor's position ``seek`` on ``LIKED_KEYS``: a
     range of the (user_id, created_at, recipe_id) index; backward: the other way, flipped by the caller)."""
     reverse = seek is not None and seek.backward
-    conditions = [RecipeLike.user_id == user_id]
+    conditions = [RecipeLike.user_id == user_id, shown_recipe()]
     if seek is not None:
         conditions.append(keyset_condition(LIKED_KEYS, seek, descending=True))
     return (
@@ -508,14 +511,19 @@ def liked_page_statement(user_id: UUID, *, limit: int, offset: int, seek: Seek |
 
 
 def liked_count_statement(user_id: UUID) -> Select[tuple[int]]:
-    return select(func.count()).select_from(RecipeLike).where(RecipeLike.user_id == user_id)
+    return (
+        select(func.count())
+        .select_from(RecipeLike)
+        .join(Recipe, Recipe.id == RecipeLike.recipe_id)
+        .where(RecipeLike.user_id == user_id, shown_recipe())
+    )
 
 
 def like_count_statement(recipe_id: UUID, delta: int) -> Select[tuple[int]] | ReturningUpdate[tuple[int]]:
     """The recipe's like counter after adding ``delta`` to it in one atomic UPDATE (0: just read it); no row: no
-    such recipe."""
+    such recipe (reading: or one the public may not see, which cannot be liked)."""
     if not delta:
-        return select(Recipe.like_count).where(Recipe.id == recipe_id)
+        return select(Recipe.like_count).where(Recipe.id == recipe_id, shown_recipe())
     return (
         update(Recipe)
         .where(Recipe.id == recipe_id)
@@ -670,7 +678,9 @@ def changes_statement(dialect: str, after: tuple[int, int], *, limit: int) -> Se
             *SUMMARY_COLUMNS,
         )
         .select_from(RecipeChange)
-        .outerjoin(Recipe, Recipe.id == RecipeChange.recipe_id)
+        # A recipe the public may not see is, to the feed, a recipe that is gone (its summary NULL, like a tombstone);
+        # showing it again writes a new entry (the recipe's row changes).
+        .outerjoin(Recipe, and_(Recipe.id == RecipeChange.recipe_id, shown_recipe()))
         .outerjoin(User, User.id == Recipe.author_id)
         .where(*conditions)
         .order_by(*order)

@@ -371,9 +371,13 @@ class RecipeService(Service[Recipe, RecipeRepository]):
 
     # Reading
 
-    async def read_recipe(self, recipe_id: UUID, servings: int | None = None) -> RecipeRead:
-        """The whole recipe; with ``servings``, quantities scaled from the recipe's servings to that many."""
-        row = (await self.session.execute(queries.recipe_with_author_statement(recipe_id))).tuples().one_or_none()
+    async def read_recipe(
+        self, recipe_id: UUID, servings: int | None = None, *, shown_only: bool = True
+    ) -> RecipeRead:
+        """The whole recipe; with ``servings``, quantities scaled from the recipe's servings to that many.
+        ``shown_only``: 404 for a recipe the public may not see (False: its author's writes, moderators)."""
+        statement = queries.recipe_with_author_statement(recipe_id, shown_only=shown_only)
+        row = (await self.session.execute(statement)).tuples().one_or_none()
         if row is None:
             raise _no_such_recipe()
         recipe, author_name = row
