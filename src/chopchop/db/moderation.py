@@ -54,9 +54,7 @@ class Report(UUIDv7AuditBase):
     reason: Mapped[str] = mapped_column(String(32))
     details: Mapped[str] = mapped_column(String(2000), default="")
     status: Mapped[str] = mapped_column(String(16), default=ReportStatus.OPEN.value)
-    resolved_by: Mapped[UUID | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
-    )
+    resolved_by: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), default=None)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     resolution_note: Mapped[str | None] = mapped_column(String(2000), default=None)
 
@@ -75,9 +73,7 @@ class AuditEntry(UUIDv7AuditBase):
         Index("ix_audit_log_action_created_at_id", "action", "created_at", "id"),
     )
 
-    actor_id: Mapped[UUID | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
-    )
+    actor_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), default=None)
     actor_label: Mapped[str] = mapped_column(String(320))
     # One of ``schemas.AuditAction``.
     action: Mapped[str] = mapped_column(String(32))

@@ -23,6 +23,7 @@ from chopchop.db.migrate import upgrade_async
 from chopchop.domain.accounts.auth import build_auth
 from chopchop.domain.accounts.controllers import AccessTokenController, AuthController, MeController
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
+from chopchop.domain.moderation.controllers import AdminController, ModerationController, ReportController
 from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
 from chopchop.domain.system.controllers import REPLICAS_STATE_KEY, HealthController, MetricsController
 from chopchop.domain.users.controllers import UserController
@@ -57,6 +58,9 @@ CONTROLLERS = [
     IngredientController,
     UserRecipesController,
     WebhookController,
+    ReportController,
+    ModerationController,
+    AdminController,
 ]
 
 

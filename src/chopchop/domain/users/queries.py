@@ -61,7 +61,9 @@ def profile_statement(user_id: UUID) -> Select[tuple[User, int, int, int]]:
     shown = shown_recipe()
     recipes = select(func.count()).where(Recipe.author_id == user_id, shown).scalar_subquery()
     likes = (
-        select(func.coalesce(func.sum(Recipe.like_count), 0)).where(Recipe.author_id == user_id, shown).scalar_subquery()
+        select(func.coalesce(func.sum(Recipe.like_count), 0))
+        .where(Recipe.author_id == user_id, shown)
+        .scalar_subquery()
     )
     # Comments the public can see: shown, under a shown recipe.
     comments = (
