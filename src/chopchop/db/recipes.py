@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
@@ -30,6 +31,11 @@ POSTGRES_ONLY_INDEXES: set[str] = {
     "ix_recipe_tags",
     "ix_ingredient_name_trgm",
 }
+
+
+#: The predicate of the partial list indexes: the recipes the public sees (``domain.visibility.shown_recipe``).
+SHOWN_PREDICATE = "hidden_at IS NULL"
+SHOWN_ONLY: dict[str, Any] = {"postgresql_where": text(SHOWN_PREDICATE), "sqlite_where": text(SHOWN_PREDICATE)}
 
 
 def _now() -> datetime:
@@ -72,14 +78,16 @@ class Recipe(UUIDv7AuditBase):
     __table_args__ = (
         # Sort orders of GET /recipes (each ends with id: the tie-breaker of a stable order). B-trees scan both
         # ways, so one index serves e.g. ``created_at DESC, id DESC`` as well as the ascending order.
-        Index("ix_recipe_created_at_id", "created_at", "id"),
-        Index("ix_recipe_like_count_id", "like_count", "id"),
-        Index("ix_recipe_comment_count_id", "comment_count", "id"),
-        Index("ix_recipe_title_id", "title", "id"),
-        Index("ix_recipe_total_minutes_id", "total_minutes", "id"),
-        # ?author= and GET /users/{id}/recipes (newest first); also the FK's index for ON DELETE CASCADE.
+        # Partial: only the recipes the public sees (``domain/visibility.py``; migration 0012), which every list
+        # walks or counts; the predicate here must be the one of ``shown_recipe``.
+        Index("ix_recipe_created_at_id", "created_at", "id", **SHOWN_ONLY),
+        Index("ix_recipe_like_count_id", "like_count", "id", **SHOWN_ONLY),
+        Index("ix_recipe_comment_count_id", "comment_count", "id", **SHOWN_ONLY),
+        Index("ix_recipe_title_id", "title", "id", **SHOWN_ONLY),
+        Index("ix_recipe_total_minutes_id", "total_minutes", "id", **SHOWN_ONLY),
+        # ?author= and GET /users/{id}/recipes (newest first); also the FK's index for ON DELETE CASCADE (so: whole).
         Index("ix_recipe_author_id_created_at_id", "author_id", "created_at", "id"),
-        Index("ix_recipe_complexity_created_at_id", "complexity", "created_at", "id"),
+        Index("ix_recipe_complexity_created_at_id", "complexity", "created_at", "id", **SHOWN_ONLY),
     )
 
     author_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))

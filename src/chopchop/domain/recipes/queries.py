@@ -240,7 +240,8 @@ def broad_statement(
     From a cursor (``seek``) the walk starts at its position, an index range of the sort's b-tree: a page deep in
     the list costs what the first one does (walking backward: the other way, to be flipped by the caller)."""
     reverse = seek is not None and seek.backward
-    walk_rows = select(*Recipe.__table__.c)
+    # The walk is of the recipes the public sees (the sort indexes hold only those); ``conditions`` repeat it.
+    walk_rows = select(*Recipe.__table__.c).where(shown_recipe())
     if seek is not None:
         walk_rows = walk_rows.where(after(Recipe, sort, seek))
     walk = walk_rows.order_by(*order_by(Recipe, sort, reverse=reverse)).limit(WALK_ROWS).subquery("walk")
