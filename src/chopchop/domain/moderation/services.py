@@ -122,6 +122,10 @@ class ModerationService(Service[Report, ReportRepository]):
                 update(User).where(User.role == Role.ADMIN.value).values(role=User.role).execution_options(**PLAIN)
             )
         admins = list((await self.session.execute(queries.lock_admins_statement())).scalars())
+        if actor.id is not None and actor.id not in admins:
+            # Checked again under the lock: an admin demoted while this request was on its way acts no more.
+            msg = "This operation needs the `admin` role."
+            raise Forbidden(msg, slug="insufficient-role")
         user = await self._lock_user(user_id)
         before = user.role
         if before == role.value:
@@ -190,8 +194,8 @@ class ModerationService(Service[Report, ReportRepository]):
 
     async def suspend(self, actor: User, user_id: UUID, *, reason: str, until: datetime | None) -> User:
         """Suspend an account: it cannot log in, and everything it was issued stops working now (access tokens by
-        ``token_version``, logins by ending their refresh token families, personal access tokens by the suspension
-        check of their lookup). Nobody suspends themselves; only admins suspend admins."""
+        ``token_version``, logins by ending their refresh token families, personal access tokens deleted, as a
+        password change does; the lookups of both also refuse a suspended account). Nobody suspends themselves; only admins suspend admins."""
         now = _now()
         if until is not None and until <= now:
             msg = "`until` must be in the future."
@@ -210,6 +214,7 @@ class ModerationService(Service[Report, ReportRepository]):
         user.token_version += 1
         await self.session.flush()
         await self.session.execute(account_queries.end_families_statement(user.id))
+        await self.session.execute(account_queries.revoke_access_tokens_statement(user.id))
         await self.audit(
             Actor.of(actor),
             AuditAction.USER_SUSPENDED,
