@@ -189,6 +189,13 @@ ENUMS = {
     "WebhookEvent",
     "WebhookDeliveryType",
     "WebhookDeliveryState",
+    "Role",
+    "ReportTarget",
+    "ReportReason",
+    "ReportOutcome",
+    "ReportState",
+    "AuditTarget",
+    "AuditAction",
 }
 
 

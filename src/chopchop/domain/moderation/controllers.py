@@ -182,7 +182,7 @@ class ModerationController(Controller):
         "/recipes/{recipe_id:uuid}",
         operation_id="getModeratedRecipe",
         operation_class=ApiOperation,
-        responses=problems(400, 401, 403, 404, descriptions={**_ROLE_ERRORS, 404: "The recipe does not exist."}),
+        responses=problems(304, 400, 401, 403, 404, descriptions={**_ROLE_ERRORS, 404: "The recipe does not exist."}),
     )
     async def get_moderated_recipe(
         self,
@@ -254,7 +254,7 @@ class ModerationController(Controller):
         "/comments/{comment_id:uuid}",
         operation_id="getModeratedComment",
         operation_class=ApiOperation,
-        responses=problems(400, 401, 403, 404, descriptions={**_ROLE_ERRORS, 404: "The comment does not exist."}),
+        responses=problems(304, 400, 401, 403, 404, descriptions={**_ROLE_ERRORS, 404: "The comment does not exist."}),
     )
     async def get_moderated_comment(
         self,
@@ -322,7 +322,7 @@ class ModerationController(Controller):
         "/users/{user_id:uuid}",
         operation_id="getModeratedAccount",
         operation_class=ApiOperation,
-        responses=problems(400, 401, 403, 404, descriptions={**_ROLE_ERRORS, 404: "The account does not exist."}),
+        responses=problems(304, 400, 401, 403, 404, descriptions={**_ROLE_ERRORS, 404: "The account does not exist."}),
     )
     async def get_moderated_account(
         self,
@@ -339,6 +339,7 @@ class ModerationController(Controller):
         operation_id="suspendAccount",
         operation_class=ApiOperation,
         responses=problems(
+            304,
             400,
             401,
             403,
@@ -388,7 +389,7 @@ class ModerationController(Controller):
         operation_id="listOpenReports",
         operation_class=ApiOperation,
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(400, 401, 403, descriptions=_ROLE_ERRORS),
+        responses=problems(304, 400, 401, 403, descriptions=_ROLE_ERRORS),
     )
     async def list_open_reports(
         self,
@@ -414,6 +415,7 @@ class ModerationController(Controller):
         operation_class=ApiOperation,
         status_code=HTTP_200_OK,
         responses=problems(
+            304,
             400,
             401,
             403,
@@ -487,7 +489,7 @@ class AdminController(Controller):
         operation_id="listAuditLog",
         operation_class=ApiOperation,
         response_headers=LIST_RESPONSE_HEADERS,
-        responses=problems(400, 401, 403, descriptions=_ROLE_ERRORS),
+        responses=problems(304, 400, 401, 403, descriptions=_ROLE_ERRORS),
     )
     async def list_audit_log(
         self,

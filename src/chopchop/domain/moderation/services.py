@@ -195,7 +195,8 @@ class ModerationService(Service[Report, ReportRepository]):
     async def suspend(self, actor: User, user_id: UUID, *, reason: str, until: datetime | None) -> User:
         """Suspend an account: it cannot log in, and everything it was issued stops working now (access tokens by
         ``token_version``, logins by ending their refresh token families, personal access tokens deleted, as a
-        password change does; the lookups of both also refuse a suspended account). Nobody suspends themselves; only admins suspend admins."""
+        password change does; the lookups of both also refuse a suspended account). Nobody suspends themselves;
+        only admins suspend admins."""
         now = _now()
         if until is not None and until <= now:
             msg = "`until` must be in the future."

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import httpx
@@ -19,9 +19,13 @@ def _get_kwargs(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
     cursor: None | str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
     if not isinstance(x_request_id, Unset):
         headers["X-Request-ID"] = x_request_id
 
@@ -77,11 +81,15 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AuditPage | Problem:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | AuditPage | Problem:
     if response.status_code == 200:
         response_200 = AuditPage.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -108,7 +116,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return response_default
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AuditPage | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | AuditPage | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -126,8 +136,9 @@ def sync_detailed(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
     cursor: None | str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Response[AuditPage | Problem]:
+) -> Response[Any | AuditPage | Problem]:
     """List audit log
 
      Every moderation action, newest first, by offset or by cursor (admins; never cached).
@@ -144,6 +155,7 @@ def sync_detailed(
             Only valid with the same sort and filters it was issued for (otherwise a 400), and not
             with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
             cost the same at any depth.
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -151,7 +163,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditPage | Problem]
+        Response[Any | AuditPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -161,6 +173,7 @@ def sync_detailed(
         limit=limit,
         offset=offset,
         cursor=cursor,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     )
 
@@ -180,8 +193,9 @@ def sync(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
     cursor: None | str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> AuditPage | Problem | None:
+) -> Any | AuditPage | Problem | None:
     """List audit log
 
      Every moderation action, newest first, by offset or by cursor (admins; never cached).
@@ -198,6 +212,7 @@ def sync(
             Only valid with the same sort and filters it was issued for (otherwise a 400), and not
             with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
             cost the same at any depth.
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -205,7 +220,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditPage | Problem
+        Any | AuditPage | Problem
     """
 
     return sync_detailed(
@@ -216,6 +231,7 @@ def sync(
         limit=limit,
         offset=offset,
         cursor=cursor,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     ).parsed
 
@@ -229,8 +245,9 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
     cursor: None | str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Response[AuditPage | Problem]:
+) -> Response[Any | AuditPage | Problem]:
     """List audit log
 
      Every moderation action, newest first, by offset or by cursor (admins; never cached).
@@ -247,6 +264,7 @@ async def asyncio_detailed(
             Only valid with the same sort and filters it was issued for (otherwise a 400), and not
             with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
             cost the same at any depth.
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -254,7 +272,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditPage | Problem]
+        Response[Any | AuditPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -264,6 +282,7 @@ async def asyncio_detailed(
         limit=limit,
         offset=offset,
         cursor=cursor,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     )
 
@@ -281,8 +300,9 @@ async def asyncio(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
     cursor: None | str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> AuditPage | Problem | None:
+) -> Any | AuditPage | Problem | None:
     """List audit log
 
      Every moderation action, newest first, by offset or by cursor (admins; never cached).
@@ -299,6 +319,7 @@ async def asyncio(
             Only valid with the same sort and filters it was issued for (otherwise a 400), and not
             with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
             cost the same at any depth.
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -306,7 +327,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditPage | Problem
+        Any | AuditPage | Problem
     """
 
     return (
@@ -318,6 +339,7 @@ async def asyncio(
             limit=limit,
             offset=offset,
             cursor=cursor,
+            if_none_match=if_none_match,
             x_request_id=x_request_id,
         )
     ).parsed

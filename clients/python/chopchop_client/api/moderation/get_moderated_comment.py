@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -14,9 +14,13 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     comment_id: UUID,
     *,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
     if not isinstance(x_request_id, Unset):
         headers["X-Request-ID"] = x_request_id
 
@@ -31,11 +35,17 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CommentModeration | Problem:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | CommentModeration | Problem:
     if response.status_code == 200:
         response_200 = CommentModeration.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -69,7 +79,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CommentModeration | Problem]:
+) -> Response[Any | CommentModeration | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,14 +92,16 @@ def sync_detailed(
     comment_id: UUID,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Response[CommentModeration | Problem]:
+) -> Response[Any | CommentModeration | Problem]:
     """Get moderated comment
 
      A comment, hidden or not, with its moderation state: for its author and moderators (never cached).
 
     Args:
         comment_id (UUID):
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -97,11 +109,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CommentModeration | Problem]
+        Response[Any | CommentModeration | Problem]
     """
 
     kwargs = _get_kwargs(
         comment_id=comment_id,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     )
 
@@ -116,14 +129,16 @@ def sync(
     comment_id: UUID,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> CommentModeration | Problem | None:
+) -> Any | CommentModeration | Problem | None:
     """Get moderated comment
 
      A comment, hidden or not, with its moderation state: for its author and moderators (never cached).
 
     Args:
         comment_id (UUID):
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -131,12 +146,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CommentModeration | Problem
+        Any | CommentModeration | Problem
     """
 
     return sync_detailed(
         comment_id=comment_id,
         client=client,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     ).parsed
 
@@ -145,14 +161,16 @@ async def asyncio_detailed(
     comment_id: UUID,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Response[CommentModeration | Problem]:
+) -> Response[Any | CommentModeration | Problem]:
     """Get moderated comment
 
      A comment, hidden or not, with its moderation state: for its author and moderators (never cached).
 
     Args:
         comment_id (UUID):
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -160,11 +178,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CommentModeration | Problem]
+        Response[Any | CommentModeration | Problem]
     """
 
     kwargs = _get_kwargs(
         comment_id=comment_id,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     )
 
@@ -177,14 +196,16 @@ async def asyncio(
     comment_id: UUID,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> CommentModeration | Problem | None:
+) -> Any | CommentModeration | Problem | None:
     """Get moderated comment
 
      A comment, hidden or not, with its moderation state: for its author and moderators (never cached).
 
     Args:
         comment_id (UUID):
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -192,13 +213,14 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CommentModeration | Problem
+        Any | CommentModeration | Problem
     """
 
     return (
         await asyncio_detailed(
             comment_id=comment_id,
             client=client,
+            if_none_match=if_none_match,
             x_request_id=x_request_id,
         )
     ).parsed

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -14,9 +14,13 @@ def _get_kwargs(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
     cursor: None | str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
     if not isinstance(x_request_id, Unset):
         headers["X-Request-ID"] = x_request_id
 
@@ -45,11 +49,15 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | ReportPage:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | ReportPage:
     if response.status_code == 200:
         response_200 = ReportPage.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -78,7 +86,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | ReportPage]:
+) -> Response[Any | Problem | ReportPage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -93,8 +101,9 @@ def sync_detailed(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
     cursor: None | str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Response[Problem | ReportPage]:
+) -> Response[Any | Problem | ReportPage]:
     """List open reports
 
      The open reports, oldest first (ties broken by id), by offset or by cursor (moderators).
@@ -108,6 +117,7 @@ def sync_detailed(
             Only valid with the same sort and filters it was issued for (otherwise a 400), and not
             with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
             cost the same at any depth.
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -115,13 +125,14 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ReportPage]
+        Response[Any | Problem | ReportPage]
     """
 
     kwargs = _get_kwargs(
         limit=limit,
         offset=offset,
         cursor=cursor,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     )
 
@@ -138,8 +149,9 @@ def sync(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
     cursor: None | str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Problem | ReportPage | None:
+) -> Any | Problem | ReportPage | None:
     """List open reports
 
      The open reports, oldest first (ties broken by id), by offset or by cursor (moderators).
@@ -153,6 +165,7 @@ def sync(
             Only valid with the same sort and filters it was issued for (otherwise a 400), and not
             with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
             cost the same at any depth.
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -160,7 +173,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ReportPage
+        Any | Problem | ReportPage
     """
 
     return sync_detailed(
@@ -168,6 +181,7 @@ def sync(
         limit=limit,
         offset=offset,
         cursor=cursor,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     ).parsed
 
@@ -178,8 +192,9 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
     cursor: None | str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Response[Problem | ReportPage]:
+) -> Response[Any | Problem | ReportPage]:
     """List open reports
 
      The open reports, oldest first (ties broken by id), by offset or by cursor (moderators).
@@ -193,6 +208,7 @@ async def asyncio_detailed(
             Only valid with the same sort and filters it was issued for (otherwise a 400), and not
             with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
             cost the same at any depth.
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -200,13 +216,14 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ReportPage]
+        Response[Any | Problem | ReportPage]
     """
 
     kwargs = _get_kwargs(
         limit=limit,
         offset=offset,
         cursor=cursor,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     )
 
@@ -221,8 +238,9 @@ async def asyncio(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
     cursor: None | str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Problem | ReportPage | None:
+) -> Any | Problem | ReportPage | None:
     """List open reports
 
      The open reports, oldest first (ties broken by id), by offset or by cursor (moderators).
@@ -236,6 +254,7 @@ async def asyncio(
             Only valid with the same sort and filters it was issued for (otherwise a 400), and not
             with a nonzero `offset`. Cursor pages stay correct while items are added or removed and
             cost the same at any depth.
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -243,7 +262,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ReportPage
+        Any | Problem | ReportPage
     """
 
     return (
@@ -252,6 +271,7 @@ async def asyncio(
             limit=limit,
             offset=offset,
             cursor=cursor,
+            if_none_match=if_none_match,
             x_request_id=x_request_id,
         )
     ).parsed

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -16,9 +16,13 @@ def _get_kwargs(
     report_id: UUID,
     *,
     body: ReportResolution,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
     if not isinstance(x_request_id, Unset):
         headers["X-Request-ID"] = x_request_id
 
@@ -37,11 +41,15 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | ReportRead:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | ReportRead:
     if response.status_code == 200:
         response_200 = ReportRead.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -95,7 +103,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | ReportRead]:
+) -> Response[Any | Problem | ReportRead]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -109,8 +117,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ReportResolution,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Response[Problem | ReportRead]:
+) -> Response[Any | Problem | ReportRead]:
     """Resolve report
 
      Close an open report as `resolved` or `dismissed` (moderators); with `hide`, the reported recipe or
@@ -120,6 +129,7 @@ def sync_detailed(
 
     Args:
         report_id (UUID):
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
         body (ReportResolution):
 
@@ -128,12 +138,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ReportRead]
+        Response[Any | Problem | ReportRead]
     """
 
     kwargs = _get_kwargs(
         report_id=report_id,
         body=body,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     )
 
@@ -149,8 +160,9 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ReportResolution,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Problem | ReportRead | None:
+) -> Any | Problem | ReportRead | None:
     """Resolve report
 
      Close an open report as `resolved` or `dismissed` (moderators); with `hide`, the reported recipe or
@@ -160,6 +172,7 @@ def sync(
 
     Args:
         report_id (UUID):
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
         body (ReportResolution):
 
@@ -168,13 +181,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ReportRead
+        Any | Problem | ReportRead
     """
 
     return sync_detailed(
         report_id=report_id,
         client=client,
         body=body,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     ).parsed
 
@@ -184,8 +198,9 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ReportResolution,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Response[Problem | ReportRead]:
+) -> Response[Any | Problem | ReportRead]:
     """Resolve report
 
      Close an open report as `resolved` or `dismissed` (moderators); with `hide`, the reported recipe or
@@ -195,6 +210,7 @@ async def asyncio_detailed(
 
     Args:
         report_id (UUID):
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
         body (ReportResolution):
 
@@ -203,12 +219,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ReportRead]
+        Response[Any | Problem | ReportRead]
     """
 
     kwargs = _get_kwargs(
         report_id=report_id,
         body=body,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     )
 
@@ -222,8 +239,9 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ReportResolution,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Problem | ReportRead | None:
+) -> Any | Problem | ReportRead | None:
     """Resolve report
 
      Close an open report as `resolved` or `dismissed` (moderators); with `hide`, the reported recipe or
@@ -233,6 +251,7 @@ async def asyncio(
 
     Args:
         report_id (UUID):
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
         body (ReportResolution):
 
@@ -241,7 +260,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ReportRead
+        Any | Problem | ReportRead
     """
 
     return (
@@ -249,6 +268,7 @@ async def asyncio(
             report_id=report_id,
             client=client,
             body=body,
+            if_none_match=if_none_match,
             x_request_id=x_request_id,
         )
     ).parsed

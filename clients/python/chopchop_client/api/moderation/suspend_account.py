@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -16,9 +16,13 @@ def _get_kwargs(
     user_id: UUID,
     *,
     body: Suspension,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
     if not isinstance(x_request_id, Unset):
         headers["X-Request-ID"] = x_request_id
 
@@ -37,11 +41,17 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AccountModeration | Problem:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AccountModeration | Any | Problem:
     if response.status_code == 200:
         response_200 = AccountModeration.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -90,7 +100,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AccountModeration | Problem]:
+) -> Response[AccountModeration | Any | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,8 +114,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: Suspension,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Response[AccountModeration | Problem]:
+) -> Response[AccountModeration | Any | Problem]:
     """Suspend account
 
      Suspend an account (moderators): it cannot log in (403 `account-suspended` to whoever gives its
@@ -116,6 +127,7 @@ def sync_detailed(
 
     Args:
         user_id (UUID):
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
         body (Suspension):
 
@@ -124,12 +136,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AccountModeration | Problem]
+        Response[AccountModeration | Any | Problem]
     """
 
     kwargs = _get_kwargs(
         user_id=user_id,
         body=body,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     )
 
@@ -145,8 +158,9 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: Suspension,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> AccountModeration | Problem | None:
+) -> AccountModeration | Any | Problem | None:
     """Suspend account
 
      Suspend an account (moderators): it cannot log in (403 `account-suspended` to whoever gives its
@@ -157,6 +171,7 @@ def sync(
 
     Args:
         user_id (UUID):
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
         body (Suspension):
 
@@ -165,13 +180,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AccountModeration | Problem
+        AccountModeration | Any | Problem
     """
 
     return sync_detailed(
         user_id=user_id,
         client=client,
         body=body,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     ).parsed
 
@@ -181,8 +197,9 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: Suspension,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> Response[AccountModeration | Problem]:
+) -> Response[AccountModeration | Any | Problem]:
     """Suspend account
 
      Suspend an account (moderators): it cannot log in (403 `account-suspended` to whoever gives its
@@ -193,6 +210,7 @@ async def asyncio_detailed(
 
     Args:
         user_id (UUID):
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
         body (Suspension):
 
@@ -201,12 +219,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AccountModeration | Problem]
+        Response[AccountModeration | Any | Problem]
     """
 
     kwargs = _get_kwargs(
         user_id=user_id,
         body=body,
+        if_none_match=if_none_match,
         x_request_id=x_request_id,
     )
 
@@ -220,8 +239,9 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: Suspension,
+    if_none_match: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> AccountModeration | Problem | None:
+) -> AccountModeration | Any | Problem | None:
     """Suspend account
 
      Suspend an account (moderators): it cannot log in (403 `account-suspended` to whoever gives its
@@ -232,6 +252,7 @@ async def asyncio(
 
     Args:
         user_id (UUID):
+        if_none_match (str | Unset):
         x_request_id (str | Unset):
         body (Suspension):
 
@@ -240,7 +261,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AccountModeration | Problem
+        AccountModeration | Any | Problem
     """
 
     return (
@@ -248,6 +269,7 @@ async def asyncio(
             user_id=user_id,
             client=client,
             body=body,
+            if_none_match=if_none_match,
             x_request_id=x_request_id,
         )
     ).parsed
