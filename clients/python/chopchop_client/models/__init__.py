@@ -7,8 +7,8 @@ from .account_deletion import AccountDeletion
 from .account_moderation import AccountModeration
 from .audit_action import AuditAction
 from .audit_entry_read import AuditEntryRead
-from .audit_entry_read_after_type_0 import AuditEntryReadAfterType0
-from .audit_entry_read_before_type_0 import AuditEntryReadBeforeType0
+from .audit_entry_read_after import AuditEntryReadAfter
+from .audit_entry_read_before import AuditEntryReadBefore
 from .audit_page import AuditPage
 from .audit_target import AuditTarget
 from .author_ref import AuthorRef
@@ -94,8 +94,8 @@ __all__ = (
     "AccountModeration",
     "AuditAction",
     "AuditEntryRead",
-    "AuditEntryReadAfterType0",
-    "AuditEntryReadBeforeType0",
+    "AuditEntryReadAfter",
+    "AuditEntryReadBefore",
     "AuditPage",
     "AuditTarget",
     "AuthorRef",

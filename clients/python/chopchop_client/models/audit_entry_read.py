@@ -13,8 +13,8 @@ from ..models.audit_target import AuditTarget
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.audit_entry_read_after_type_0 import AuditEntryReadAfterType0
-    from ..models.audit_entry_read_before_type_0 import AuditEntryReadBeforeType0
+    from ..models.audit_entry_read_after import AuditEntryReadAfter
+    from ..models.audit_entry_read_before import AuditEntryReadBefore
 
 
 T = TypeVar("T", bound="AuditEntryRead")
@@ -31,8 +31,8 @@ class AuditEntryRead:
         id (UUID):
         target_id (UUID):
         target_type (AuditTarget): What an audit entry is about.
-        after (AuditEntryReadAfterType0 | None | Unset):
-        before (AuditEntryReadBeforeType0 | None | Unset):
+        after (AuditEntryReadAfter | Unset): What the action changed, as it became (may be empty).
+        before (AuditEntryReadBefore | Unset): What the action changed, as it was (may be empty).
         reason (None | str | Unset):
     """
 
@@ -43,15 +43,12 @@ class AuditEntryRead:
     id: UUID
     target_id: UUID
     target_type: AuditTarget
-    after: AuditEntryReadAfterType0 | None | Unset = UNSET
-    before: AuditEntryReadBeforeType0 | None | Unset = UNSET
+    after: AuditEntryReadAfter | Unset = UNSET
+    before: AuditEntryReadBefore | Unset = UNSET
     reason: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.audit_entry_read_after_type_0 import AuditEntryReadAfterType0  # noqa: PLC0415
-        from ..models.audit_entry_read_before_type_0 import AuditEntryReadBeforeType0  # noqa: PLC0415
-
         action = self.action.value
 
         actor_id: None | str
@@ -70,21 +67,13 @@ class AuditEntryRead:
 
         target_type = self.target_type.value
 
-        after: dict[str, Any] | None | Unset
-        if isinstance(self.after, Unset):
-            after = UNSET
-        elif isinstance(self.after, AuditEntryReadAfterType0):
+        after: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.after, Unset):
             after = self.after.to_dict()
-        else:
-            after = self.after
 
-        before: dict[str, Any] | None | Unset
-        if isinstance(self.before, Unset):
-            before = UNSET
-        elif isinstance(self.before, AuditEntryReadBeforeType0):
+        before: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.before, Unset):
             before = self.before.to_dict()
-        else:
-            before = self.before
 
         reason: None | str | Unset
         if isinstance(self.reason, Unset):
@@ -116,8 +105,8 @@ class AuditEntryRead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audit_entry_read_after_type_0 import AuditEntryReadAfterType0  # noqa: PLC0415
-        from ..models.audit_entry_read_before_type_0 import AuditEntryReadBeforeType0  # noqa: PLC0415
+        from ..models.audit_entry_read_after import AuditEntryReadAfter  # noqa: PLC0415
+        from ..models.audit_entry_read_before import AuditEntryReadBefore  # noqa: PLC0415
 
         d = dict(src_dict)
         action = AuditAction(d.pop("action"))
@@ -147,39 +136,19 @@ class AuditEntryRead:
 
         target_type = AuditTarget(d.pop("target_type"))
 
-        def _parse_after(data: object) -> AuditEntryReadAfterType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                after_type_0 = AuditEntryReadAfterType0.from_dict(data)
+        _after = d.pop("after", UNSET)
+        after: AuditEntryReadAfter | Unset
+        if isinstance(_after, Unset):
+            after = UNSET
+        else:
+            after = AuditEntryReadAfter.from_dict(_after)
 
-                return after_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AuditEntryReadAfterType0 | None | Unset, data)
-
-        after = _parse_after(d.pop("after", UNSET))
-
-        def _parse_before(data: object) -> AuditEntryReadBeforeType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                before_type_0 = AuditEntryReadBeforeType0.from_dict(data)
-
-                return before_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AuditEntryReadBeforeType0 | None | Unset, data)
-
-        before = _parse_before(d.pop("before", UNSET))
+        _before = d.pop("before", UNSET)
+        before: AuditEntryReadBefore | Unset
+        if isinstance(_before, Unset):
+            before = UNSET
+        else:
+            before = AuditEntryReadBefore.from_dict(_before)
 
         def _parse_reason(data: object) -> None | str | Unset:
             if data is None:

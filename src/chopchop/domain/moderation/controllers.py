@@ -519,8 +519,8 @@ class AdminController(Controller):
                 target_type=AuditTarget(e.target_type),
                 target_id=e.target_id,
                 reason=e.reason,
-                before=e.before,
-                after=e.after,
+                before=e.before or {},
+                after=e.after or {},
             )
             for e in found.items
         ]

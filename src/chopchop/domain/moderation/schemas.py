@@ -229,8 +229,8 @@ class AuditEntryRead(msgspec.Struct):
     target_type: AuditTarget
     target_id: UUID
     reason: str | None = None
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None
+    before: Annotated[dict[str, Any], Meta(description="What the action changed, as it was (may be empty).")] = {}
+    after: Annotated[dict[str, Any], Meta(description="What the action changed, as it became (may be empty).")] = {}
 
 
 class AuditPage(CursorPage[AuditEntryRead]):

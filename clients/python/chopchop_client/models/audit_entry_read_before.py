@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="AuditEntryReadAfterType0")
+T = TypeVar("T", bound="AuditEntryReadBefore")
 
 
 @_attrs_define
-class AuditEntryReadAfterType0:
+class AuditEntryReadBefore:
+    """What the action changed, as it was (may be empty)."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +25,10 @@ class AuditEntryReadAfterType0:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        audit_entry_read_after_type_0 = cls()
+        audit_entry_read_before = cls()
 
-        audit_entry_read_after_type_0.additional_properties = d
-        return audit_entry_read_after_type_0
+        audit_entry_read_before.additional_properties = d
+        return audit_entry_read_before
 
     @property
     def additional_keys(self) -> list[str]:
