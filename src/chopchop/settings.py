@@ -44,6 +44,7 @@ RATE_SETTINGS = (
     "rate_token",
     "rate_writes",
     "rate_webhooks",
+    "rate_reports",
 )
 
 
@@ -211,6 +212,7 @@ class Settings:
         "Webhook endpoint creations and pings per signed-in user (each ping is a request to the user's URL).",
         default="30/hour",
     )
+    rate_reports: str = _doc("Reports of content per signed-in user.", default="20/hour")
     webhook_timeout_seconds: float = _doc(
         "How long one webhook delivery attempt may take in all (resolving, connecting, sending, reading the "
         "answer); longer is a failed attempt, retried on the outbox's schedule. 1 to 50 s.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -43,6 +44,7 @@ COVERAGE = {
         "comment_owners_statement",
         "remove_comment_statement",
         "remove_comments_of_statement",
+        "set_comment_hidden_statement",
     },
     user_queries: {"directory_count_statement", "directory_page_statement", "profile_statement"},
 }
@@ -378,6 +380,11 @@ def builder_entries(*, hot_recipe: UUID, a_comment: UUID, commenter: UUID, busy_
             "a user's comments deleted",
             "remove_comments_of_statement",
             comment_queries.remove_comments_of_statement(commenter),
+        ),
+        (
+            "a comment hidden",
+            "set_comment_hidden_statement",
+            comment_queries.set_comment_hidden_statement(a_comment, hidden_at=datetime.now(UTC), reason="spam"),
         ),
         ("directory total", "directory_count_statement", user_queries.directory_count_statement(None)),
         ("directory search total", "directory_count_statement", user_queries.directory_count_statement("HOPPER")),

@@ -84,11 +84,11 @@ async def test_unconfirmed_accounts_become_pending_registrations_whose_links_kee
                 {"id": confirmed_id, "email": "done@example.com", "display_name": "Done", **legacy}
                 | {"is_active": True, "confirmed_at": now},
             ):
-                await connection.execute(
-                    insert(User).values(
-                        **row, password_hash=await hasher.hash("legacy password"), created_at=now, updated_at=now
-                    )
-                )
+                values = {**row, "password_hash": await hasher.hash("legacy password"), "created_at": now}
+                values["updated_at"] = now
+                # The table as 0004 had it: the model's later columns (and their defaults) did not exist yet.
+                legacy_table = table("user_account", *(column(name, User.__table__.c[name].type) for name in values))
+                await connection.execute(insert(legacy_table).values(**values))
             await connection.execute(
                 insert(UserToken).values(
                     id=uuid7(),

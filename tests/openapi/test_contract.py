@@ -159,6 +159,23 @@ ENUMS = {
     "WebhookEvent": ["recipe.liked", "recipe.commented", "recipe.deleted", "account.password_changed"],
     "WebhookDeliveryType": ["recipe.liked", "recipe.commented", "recipe.deleted", "account.password_changed", "ping"],
     "WebhookDeliveryState": ["pending", "retrying", "delivered", "dead", "refused", "cancelled"],
+    "Role": ["user", "moderator", "admin"],
+    "ReportTarget": ["recipe", "comment", "user"],
+    "ReportReason": ["spam", "harassment", "hate", "inappropriate", "copyright", "other"],
+    "ReportOutcome": ["resolved", "dismissed"],
+    "ReportState": ["open", "resolved", "dismissed"],
+    "AuditTarget": ["recipe", "comment", "user", "report"],
+    "AuditAction": [
+        "role_changed",
+        "recipe_hidden",
+        "recipe_shown",
+        "comment_hidden",
+        "comment_shown",
+        "user_suspended",
+        "user_unsuspended",
+        "report_resolved",
+        "report_dismissed",
+    ],
 }
 
 

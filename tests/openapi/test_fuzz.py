@@ -76,7 +76,17 @@ TOKEN_SHAPE = re.compile(cast("Any", CONSISTENCY_TOKEN_PARAMETER.schema).pattern
 CHANGE_CURSOR_SHAPE = re.compile(CHANGE_CURSOR_PATTERN)
 # A webhook's URL: the document gives its syntax; its host, port and address (no private IP in any spelling, no
 # localhost) are the service's to judge.
-BUSINESS_400 = {"confirmEmail", "resetPassword", "changePassword", "deleteMe", "createWebhook", "updateWebhook"}
+BUSINESS_400 = {
+    "confirmEmail",
+    "resetPassword",
+    "changePassword",
+    "deleteMe",
+    "createWebhook",
+    "updateWebhook",
+    # `until` in the past; `hide` of an account or with `dismissed`: rules the schema cannot say.
+    "suspendAccount",
+    "resolveReport",
+}
 RECIPE: dict[str, Any] = {
     "title": "Fuzzed soup",
     "complexity": "easy",

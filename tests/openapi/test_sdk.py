@@ -190,6 +190,13 @@ ENUMS = {
     "WebhookEvent",
     "WebhookDeliveryType",
     "WebhookDeliveryState",
+    "Role",
+    "ReportTarget",
+    "ReportReason",
+    "ReportOutcome",
+    "ReportState",
+    "AuditTarget",
+    "AuditAction",
 }
 
 

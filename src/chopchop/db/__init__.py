@@ -4,6 +4,7 @@ from advanced_alchemy.base import orm_registry
 
 from chopchop.db import recipes as _recipes
 from chopchop.db import social as _social
+from chopchop.db.moderation import AuditEntry, Report, ReportStatus
 from chopchop.db.outbox import OutboxMessage, OutboxStatus
 from chopchop.db.recipes import (
     Ingredient,
@@ -17,7 +18,7 @@ from chopchop.db.recipes import (
 )
 from chopchop.db.social import Comment
 from chopchop.db.tokens import PersonalAccessToken, RefreshToken, RefreshTokenFamily
-from chopchop.db.users import PendingRegistration, TokenPurpose, User, UserToken
+from chopchop.db.users import PendingRegistration, Role, TokenPurpose, User, UserToken, not_suspended
 from chopchop.db.webhooks import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint
 
 metadata = orm_registry.metadata
@@ -27,6 +28,7 @@ POSTGRES_ONLY_INDEXES: set[str] = _recipes.POSTGRES_ONLY_INDEXES | _social.POSTG
 
 __all__ = [
     "POSTGRES_ONLY_INDEXES",
+    "AuditEntry",
     "Comment",
     "Ingredient",
     "IngredientUsage",
@@ -42,6 +44,9 @@ __all__ = [
     "RecipeTag",
     "RefreshToken",
     "RefreshTokenFamily",
+    "Report",
+    "ReportStatus",
+    "Role",
     "TokenPurpose",
     "User",
     "UserToken",
@@ -49,4 +54,5 @@ __all__ = [
     "WebhookDeliveryStatus",
     "WebhookEndpoint",
     "metadata",
+    "not_suspended",
 ]

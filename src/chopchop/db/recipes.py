@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
@@ -30,6 +31,12 @@ POSTGRES_ONLY_INDEXES: set[str] = {
     "ix_recipe_tags",
     "ix_ingredient_name_trgm",
 }
+
+
+#: The predicate of the partial list indexes: the recipes the public sees (``domain.visibility.shown_recipe`` writes
+#: the same into every list's SQL as constants, so that the planner can prove a query implies it): public, not hidden.
+SHOWN_PREDICATE = "status = 'public' AND hidden_at IS NULL"
+SHOWN_ONLY: dict[str, Any] = {"postgresql_where": text(SHOWN_PREDICATE), "sqlite_where": text(SHOWN_PREDICATE)}
 
 
 def _now() -> datetime:
@@ -65,32 +72,23 @@ class IngredientUsage(DefaultBase):
     delta: Mapped[int] = mapped_column(Integer)
 
 
-#: The predicate of the partial indexes of the public lists (``domain.recipes.visibility.publicly_visible`` says the
-#: same in every list's SQL, as a constant, so that the planner can use them).
-PUBLIC_ONLY = text("status = 'public'")
-
-
-def _public_index(name: str, *columns: str) -> Index:
-    return Index(name, *columns, postgresql_where=PUBLIC_ONLY, sqlite_where=PUBLIC_ONLY)
-
-
 class Recipe(UUIDv7AuditBase):
     """A recipe: a draft, private, or public. Counters are maintained by atomic UPDATEs, never by clients."""
 
     __tablename__ = "recipe"
     __table_args__ = (
         # Sort orders of GET /recipes (each ends with id: the tie-breaker of a stable order). B-trees scan both
-        # ways, so one index serves e.g. ``created_at DESC, id DESC`` as well as the ascending order. Partial
-        # (migration 0011): the lists show public recipes only, and an index of them alone is read without skipping.
-        _public_index("ix_recipe_created_at_id", "created_at", "id"),
-        _public_index("ix_recipe_like_count_id", "like_count", "id"),
-        _public_index("ix_recipe_comment_count_id", "comment_count", "id"),
-        _public_index("ix_recipe_title_id", "title", "id"),
-        _public_index("ix_recipe_total_minutes_id", "total_minutes", "id"),
-        # ?author=, GET /users/{id}/recipes and GET /me/recipes (every status: the status is checked per row, an
-        # author has few recipes); also the FK's index for ON DELETE CASCADE: not partial.
+        # ways, so one index serves e.g. ``created_at DESC, id DESC`` as well as the ascending order.
+        # Partial: only the recipes the public sees (``domain/visibility.py``; migration 0012), which every list
+        # walks or counts; the predicate here must be the one of ``shown_recipe``.
+        Index("ix_recipe_created_at_id", "created_at", "id", **SHOWN_ONLY),
+        Index("ix_recipe_like_count_id", "like_count", "id", **SHOWN_ONLY),
+        Index("ix_recipe_comment_count_id", "comment_count", "id", **SHOWN_ONLY),
+        Index("ix_recipe_title_id", "title", "id", **SHOWN_ONLY),
+        Index("ix_recipe_total_minutes_id", "total_minutes", "id", **SHOWN_ONLY),
+        # ?author= and GET /users/{id}/recipes (newest first); also the FK's index for ON DELETE CASCADE (so: whole).
         Index("ix_recipe_author_id_created_at_id", "author_id", "created_at", "id"),
-        _public_index("ix_recipe_complexity_created_at_id", "complexity", "created_at", "id"),
+        Index("ix_recipe_complexity_created_at_id", "complexity", "created_at", "id", **SHOWN_ONLY),
     )
 
     author_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
@@ -124,8 +122,12 @@ class Recipe(UUIDv7AuditBase):
     ingredient_ids: Mapped[list[UUID]] = mapped_column(ARRAY(Uuid()).with_variant(JSON(), "sqlite"), default=list)
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(40)).with_variant(JSON(), "sqlite"), default=list)
     # One of ``schemas.RecipeStatus``: who sees it (migration 0011). Only ``public`` recipes are in lists, counts,
-    # the change feed and the shared cache: ``chopchop.domain.recipes.visibility`` says so, in one place.
+    # the change feed and the shared cache: ``chopchop.domain.visibility`` says so, in one place.
     status: Mapped[str] = mapped_column(String(10), default="public", server_default=text("'public'"))
+    # Hidden by a moderator (``domain/visibility.py`` is the one predicate of what is shown): gone from every
+    # public read, shown to its author and moderators only through authenticated, uncached reads.
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    hidden_reason: Mapped[str | None] = mapped_column(String(1000), default=None)
 
 
 class RecipeIngredient(DefaultBase):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from advanced_alchemy.base import UUIDv7AuditBase
-from sqlalchemy import ForeignKey, Index, Text, func
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chopchop.db.users import User
@@ -32,6 +34,9 @@ class Comment(UUIDv7AuditBase):
     recipe_id: Mapped[UUID] = mapped_column(ForeignKey("recipe.id", ondelete="CASCADE"))
     author_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
+    # Hidden by a moderator (see ``domain/visibility.py``): not shown, not counted in ``recipe.comment_count``.
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    hidden_reason: Mapped[str | None] = mapped_column(String(1000), default=None)
 
 
 # The public user directory lists active users by name, case-insensitively, ties broken by id: a partial

@@ -110,6 +110,9 @@ OPENAPI_TAGS = {
     "ingredients": "The shared ingredient catalogue (autocomplete).",
     "users": "The public user directory and profiles.",
     "webhooks": "The signed-in user's webhook endpoints: signed POSTs of events on their recipes and account.",
+    "moderation": "Reports of content by users; moderators hide recipes and comments, suspend accounts and work "
+    "through the reports (a login's access token and the `moderator` role).",
+    "admin": "Roles and the audit log of every moderation action (a login's access token and the `admin` role).",
     "health": "Liveness and readiness probes.",
 }
 

@@ -23,6 +23,7 @@ from chopchop.db.migrate import upgrade_async
 from chopchop.domain.accounts.auth import VIEWER_STATE_KEY, build_auth, viewer_authenticator
 from chopchop.domain.accounts.controllers import AccessTokenController, AuthController, MeController
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
+from chopchop.domain.moderation.controllers import AdminController, ModerationController, ReportController
 from chopchop.domain.recipes.controllers import (
     IngredientController,
     MyRecipesController,
@@ -63,6 +64,9 @@ CONTROLLERS = [
     UserRecipesController,
     MyRecipesController,
     WebhookController,
+    ReportController,
+    ModerationController,
+    AdminController,
 ]
 
 

@@ -4,10 +4,18 @@ from .accepted import Accepted
 from .access_token import AccessToken
 from .account import Account
 from .account_deletion import AccountDeletion
+from .account_moderation import AccountModeration
+from .audit_action import AuditAction
+from .audit_entry_read import AuditEntryRead
+from .audit_entry_read_after import AuditEntryReadAfter
+from .audit_entry_read_before import AuditEntryReadBefore
+from .audit_page import AuditPage
+from .audit_target import AuditTarget
 from .author_ref import AuthorRef
 from .change_kind import ChangeKind
 from .comment_author import CommentAuthor
 from .comment_create import CommentCreate
+from .comment_moderation import CommentModeration
 from .comment_page import CommentPage
 from .comment_read import CommentRead
 from .comment_update import CommentUpdate
@@ -19,6 +27,7 @@ from .field_error import FieldError
 from .grant_type import GrantType
 from .health import Health
 from .health_checks import HealthChecks
+from .hiding import Hiding
 from .ingredient_line import IngredientLine
 from .ingredient_line_input import IngredientLineInput
 from .ingredient_page import IngredientPage
@@ -28,6 +37,7 @@ from .like_state import LikeState
 from .liked_recipe import LikedRecipe
 from .liked_recipe_page import LikedRecipePage
 from .link_instructions import LinkInstructions
+from .moderation_state import ModerationState
 from .o_auth_2_password_form import OAuth2PasswordForm
 from .password_change import PasswordChange
 from .password_reset import PasswordReset
@@ -39,6 +49,7 @@ from .profile_update import ProfileUpdate
 from .recipe_change import RecipeChange
 from .recipe_change_page import RecipeChangePage
 from .recipe_create import RecipeCreate
+from .recipe_moderation import RecipeModeration
 from .recipe_read import RecipeRead
 from .recipe_sort import RecipeSort
 from .recipe_status import RecipeStatus
@@ -46,6 +57,17 @@ from .recipe_summary import RecipeSummary
 from .recipe_summary_page import RecipeSummaryPage
 from .recipe_update import RecipeUpdate
 from .registration import Registration
+from .report_create import ReportCreate
+from .report_outcome import ReportOutcome
+from .report_page import ReportPage
+from .report_read import ReportRead
+from .report_reason import ReportReason
+from .report_resolution import ReportResolution
+from .report_state import ReportState
+from .report_target import ReportTarget
+from .role import Role
+from .role_update import RoleUpdate
+from .suspension import Suspension
 from .token_refresh import TokenRefresh
 from .token_scope import TokenScope
 from .unit import Unit
@@ -70,10 +92,18 @@ __all__ = (
     "AccessToken",
     "Account",
     "AccountDeletion",
+    "AccountModeration",
+    "AuditAction",
+    "AuditEntryRead",
+    "AuditEntryReadAfter",
+    "AuditEntryReadBefore",
+    "AuditPage",
+    "AuditTarget",
     "AuthorRef",
     "ChangeKind",
     "CommentAuthor",
     "CommentCreate",
+    "CommentModeration",
     "CommentPage",
     "CommentRead",
     "CommentUpdate",
@@ -85,6 +115,7 @@ __all__ = (
     "GrantType",
     "Health",
     "HealthChecks",
+    "Hiding",
     "IngredientLine",
     "IngredientLineInput",
     "IngredientPage",
@@ -94,6 +125,7 @@ __all__ = (
     "LikedRecipePage",
     "LikeState",
     "LinkInstructions",
+    "ModerationState",
     "OAuth2PasswordForm",
     "PasswordChange",
     "PasswordReset",
@@ -105,6 +137,7 @@ __all__ = (
     "RecipeChange",
     "RecipeChangePage",
     "RecipeCreate",
+    "RecipeModeration",
     "RecipeRead",
     "RecipeSort",
     "RecipeStatus",
@@ -112,6 +145,17 @@ __all__ = (
     "RecipeSummaryPage",
     "RecipeUpdate",
     "Registration",
+    "ReportCreate",
+    "ReportOutcome",
+    "ReportPage",
+    "ReportRead",
+    "ReportReason",
+    "ReportResolution",
+    "ReportState",
+    "ReportTarget",
+    "Role",
+    "RoleUpdate",
+    "Suspension",
     "TokenRefresh",
     "TokenScope",
     "Unit",

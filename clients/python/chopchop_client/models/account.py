@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.role import Role
+
 T = TypeVar("T", bound="Account")
 
 
@@ -21,6 +23,9 @@ class Account:
         email (str): Email address (lower-case).
         id (UUID):
         is_active (bool): False until the email address is confirmed.
+        role (Role): What an account may do beyond its own content: moderators hide content and suspend accounts, admins
+            also
+                grant roles and read the audit log. Ordered: each role can do what the ones before it can.
         updated_at (datetime.datetime):
     """
 
@@ -30,6 +35,7 @@ class Account:
     email: str
     id: UUID
     is_active: bool
+    role: Role
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -50,6 +56,8 @@ class Account:
 
         is_active = self.is_active
 
+        role = self.role.value
+
         updated_at = self.updated_at.isoformat()
 
         field_dict: dict[str, Any] = {}
@@ -62,6 +70,7 @@ class Account:
                 "email": email,
                 "id": id,
                 "is_active": is_active,
+                "role": role,
                 "updated_at": updated_at,
             }
         )
@@ -97,6 +106,8 @@ class Account:
 
         is_active = d.pop("is_active")
 
+        role = Role(d.pop("role"))
+
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
         account = cls(
@@ -106,6 +117,7 @@ class Account:
             email=email,
             id=id,
             is_active=is_active,
+            role=role,
             updated_at=updated_at,
         )
 

@@ -222,6 +222,8 @@ def build_auth(settings: Settings, db_config: SQLAlchemyAsyncConfig) -> OAuth2Pa
                 user = None if row is None or row[1] is None else row[0]
         if user is None or not user.is_active or token.extras.get("ver") != user.token_version:
             return None
+        if user.is_suspended(datetime.now(UTC)):  # also bumped token_version; this covers a suspension's end too
+            return None
         if await is_revoked(connection.app.stores.get(REVOKED_TOKENS_STORE), token):
             return None
         return user

@@ -14,7 +14,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter, URLEncodedBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from msgspec import UNSET
 
-from chopchop.db import PersonalAccessToken, TokenPurpose, User
+from chopchop.db import PersonalAccessToken, Role, TokenPurpose, User
 from chopchop.domain import cache_tags
 from chopchop.domain.accounts.auth import ACCOUNT, REQUIRED_SCOPE_OPT, REVOKED_TOKENS_STORE, Grant, revoke
 from chopchop.domain.accounts.schemas import (
@@ -98,7 +98,8 @@ _NOT_MODIFIED_LINK = (
 _LOGIN_ERRORS = {
     401: "Wrong email address or password, or an address not confirmed yet: one answer for all three "
     "(type `.../invalid-credentials`).",
-    403: "The account is not active (type `.../email-not-confirmed`).",
+    403: "The account is not active (type `.../email-not-confirmed`), or suspended by a moderator (type "
+    "`.../account-suspended`; told only to whoever gave the right password).",
     429: "Too many login attempts from this address or for this account: wait `Retry-After` seconds.",
 }
 _TOKEN_ERRORS = {
@@ -115,6 +116,7 @@ def to_account(user: User) -> Account:
         email=user.email,
         display_name=user.display_name,
         is_active=user.is_active,
+        role=Role(user.role),
         confirmed_at=user.confirmed_at,
         created_at=user.created_at,
         updated_at=user.updated_at,
@@ -184,7 +186,7 @@ class SignIn:
     async def refresh(self, token: str, users_service: UserService) -> Response[AccessToken]:
         family_id, user_id, refresh_token = await self.refresh_tokens.rotate(token, self.lifetime)
         user = await users_service.get_one_or_none(User.id == user_id)
-        if user is None or not user.is_active:
+        if user is None or not user.is_active or user.is_suspended(datetime.now(UTC)):
             raise Unauthorized(INVALID_REFRESH_TOKEN, slug="invalid-refresh-token")
         return self.answer(user, family_id, refresh_token)
 

@@ -21,6 +21,7 @@ from chopchop.db import (
     TokenPurpose,
     User,
     UserToken,
+    not_suspended,
 )
 from chopchop.lib.sql import PLAIN, insert_on_conflict
 
@@ -148,6 +149,7 @@ def access_token_user_statement(token_hash: str, now: datetime) -> Select[tuple[
             PersonalAccessToken.token_hash == token_hash,
             or_(PersonalAccessToken.expires_at.is_(None), PersonalAccessToken.expires_at > now),
             User.is_active.is_(True),
+            not_suspended(now),
         )
     )
 

@@ -10,6 +10,7 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from chopchop.db.users import Role
 from chopchop.lib.schemas import Input
 from chopchop.lib.text import EMAIL_MAX_LENGTH, EMAIL_PATTERN, END, ONE_LINE, clean_email, clean_text
 
@@ -315,6 +316,7 @@ class Account(msgspec.Struct):
     email: Annotated[str, Meta(description="Email address (lower-case).", examples=["ada@example.com"])]
     display_name: Annotated[str, Meta(description="Public name.", examples=["Ada Lovelace"])]
     is_active: Annotated[bool, Meta(description="False until the email address is confirmed.")]
+    role: Annotated[Role, Meta(description="What the account may do: `user`, `moderator` or `admin`.")]
     confirmed_at: Annotated[datetime | None, Meta(description="When the email address was confirmed.")]
     created_at: datetime
     updated_at: datetime

@@ -102,6 +102,11 @@ class UserService(Service[User, SQLAlchemyAsyncRepository[User]]):
                 "or ask for a new one.",
                 slug="email-not-confirmed",
             )
+        if user.is_suspended(datetime.now(UTC)):
+            # Only after the password was right (the same argon2 run as every other path): an attacker without it
+            # cannot tell a suspended account from an unknown address.
+            until = "" if user.suspended_until is None else f" until {user.suspended_until.isoformat()}"
+            raise Forbidden(f"This account is suspended{until}.", slug="account-suspended")
         if hasher.needs_rehash(user.password_hash):
             user.password_hash = await hasher.hash(password)
             await self.session.flush()

@@ -48,7 +48,7 @@ class CommentService(Service[Comment, CommentRepository]):
         """Comment on a recipe. A missing recipe is a NotFoundError."""
         # One atomic UPDATE both proves the recipe exists and counts the comment: concurrent comments each
         # add one under the row lock, none is lost (a read-modify-write in Python would lose some).
-        bumped = await self.session.execute(queries.count_comment_statement(recipe_id, 1))
+        bumped = await self.session.execute(queries.count_comment_statement(recipe_id, 1, shown_only=True))
         if bumped.scalar_one_or_none() is None:
             msg = "No such recipe."
             raise NotFoundError(msg)
@@ -77,8 +77,9 @@ class CommentService(Service[Comment, CommentRepository]):
         found_rows = [CommentWithAuthor(comment, name) for comment, name in rows]
         return Slice(found_rows, [(c.comment.created_at, c.comment.id) for c in found_rows], more), total
 
-    async def get_with_author(self, comment_id: UUID) -> CommentWithAuthor:
-        statement = queries.comment_with_author_statement(comment_id)
+    async def get_with_author(self, comment_id: UUID, *, shown_only: bool = True) -> CommentWithAuthor:
+        """The comment (``shown_only``: 404 if the public may not see it)."""
+        statement = queries.comment_with_author_statement(comment_id, shown_only=shown_only)
         row = (await self.session.execute(statement)).tuples().one_or_none()
         if row is None:
             msg = "No such comment."
@@ -87,7 +88,7 @@ class CommentService(Service[Comment, CommentRepository]):
 
     async def edit(self, comment_id: UUID, *, editor_id: UUID, body: str | UnsetType) -> CommentWithAuthor:
         """Change a comment: only its author may. Absent fields stay as they are."""
-        found = await self.get_with_author(comment_id)
+        found = await self.get_with_author(comment_id, shown_only=False)
         if found.comment.author_id != editor_id:
             msg = "Only the author of a comment may edit it."
             raise Forbidden(msg, slug="not-comment-author")
@@ -106,11 +107,13 @@ class CommentService(Service[Comment, CommentRepository]):
             msg = "Only the author of a comment or of its recipe may delete it."
             raise Forbidden(msg, slug="not-comment-or-recipe-author")
         # Decrement only for a row this statement really deleted: two concurrent deletes count once.
-        recipe_id = (await self.session.execute(queries.remove_comment_statement(comment_id))).scalar_one_or_none()
-        if recipe_id is None:
+        removed = (await self.session.execute(queries.remove_comment_statement(comment_id))).one_or_none()
+        if removed is None:
             msg = "No such comment."
             raise NotFoundError(msg)
-        await self._uncount({recipe_id: 1})
+        recipe_id: UUID = removed[0]
+        if removed[1] is None:  # a hidden comment was uncounted when it was hidden
+            await self._uncount({recipe_id: 1})
         return recipe_id
 
     async def remove_all_by_author(self, author_id: UUID) -> int:
@@ -119,10 +122,21 @@ class CommentService(Service[Comment, CommentRepository]):
         Deleting an account cascades to its comments in the database, which would leave the counters of
         other people's recipes too high: the account deletion calls this first, in its own transaction.
         """
-        deleted = await self.session.execute(queries.remove_comments_of_statement(author_id))
-        per_recipe = Counter(deleted.scalars().all())
+        deleted = (await self.session.execute(queries.remove_comments_of_statement(author_id))).all()
+        per_recipe = Counter(recipe_id for recipe_id, hidden_at in deleted if hidden_at is None)
         await self._uncount(per_recipe)
-        return sum(per_recipe.values())
+        return len(deleted)
+
+    async def set_hidden(self, comment_id: UUID, *, hidden_at: datetime | None, reason: str | None) -> UUID | None:
+        """Hide (``hidden_at``) or show (None) a comment, moving its recipe's counter in the same transaction; returns
+        its recipe if the state changed, None if it already was so. A missing comment is a NotFoundError."""
+        statement = queries.set_comment_hidden_statement(comment_id, hidden_at=hidden_at, reason=reason)
+        recipe_id = (await self.session.execute(statement)).scalar_one_or_none()
+        if recipe_id is None:
+            await self.get_with_author(comment_id, shown_only=False)  # 404 if it does not exist
+            return None
+        await self.session.execute(queries.count_comment_statement(recipe_id, -1 if hidden_at is not None else 1))
+        return recipe_id
 
     async def _uncount(self, per_recipe: dict[UUID, int]) -> None:
         for recipe_id, how_many in sorted(per_recipe.items()):  # one lock order: no deadlock between deleters

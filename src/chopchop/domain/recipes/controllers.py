@@ -52,7 +52,7 @@ from chopchop.domain.recipes.services import (
     RecipeService,
     normalise_name,
 )
-from chopchop.domain.recipes.visibility import is_public
+from chopchop.domain.visibility import is_public
 from chopchop.lib.apidoc import LOCATION, ApiOperation
 from chopchop.lib.cache import cached_public, invalidate
 from chopchop.lib.conditional import PRIVATE_CACHE_CONTROL, etag_of_struct, mark_caller_dependent, require_match
@@ -375,7 +375,7 @@ class RecipeController(Controller):
         points at it."""
         recipe_id = await recipes_service.create_recipe(request.user.id, data)
         invalidate(request, cache_tags.RECIPES, cache_tags.USERS)
-        recipe = await recipes_service.read_recipe(recipe_id)
+        recipe = await recipes_service.read_recipe(recipe_id, shown_only=False)
         return Response(recipe, status_code=HTTP_201_CREATED, headers=_location(recipe_id))
 
     @get(
@@ -400,7 +400,8 @@ class RecipeController(Controller):
 
         Public and cached. A `draft` or `private` recipe is a 404 for everyone but its author, who reads it with
         their access token (that answer is `Cache-Control: private, no-store` and never shared)."""
-        recipe = await recipes_service.read_recipe(recipe_id, servings)
+        # A hidden recipe is a 404 here for everyone (its author and moderators read it at /moderation/recipes/{id}).
+        recipe = await recipes_service.read_recipe(recipe_id, servings, shown_only=False, unhidden_only=True)
         if is_public(recipe.status):
             return Response(recipe)
         # Not public: the answer depends on the caller. Marked before anything is sent, so the shared cache never
@@ -431,10 +432,10 @@ class RecipeController(Controller):
         Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
         """
         await recipes_service.lock_owned(recipe_id, request.user.id)
-        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
+        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id, shown_only=False)))
         await recipes_service.replace_recipe(recipe_id, request.user.id, data)
         invalidate(request, *_written_tags(recipe_id, data.status))
-        return await recipes_service.read_recipe(recipe_id)
+        return await recipes_service.read_recipe(recipe_id, shown_only=False)
 
     @patch(
         "/{recipe_id:uuid}",
@@ -456,10 +457,10 @@ class RecipeController(Controller):
         Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
         """
         await recipes_service.lock_owned(recipe_id, request.user.id)
-        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
+        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id, shown_only=False)))
         await recipes_service.update_recipe(recipe_id, request.user.id, data)
         invalidate(request, *_written_tags(recipe_id, data.status))
-        return await recipes_service.read_recipe(recipe_id)
+        return await recipes_service.read_recipe(recipe_id, shown_only=False)
 
     @delete(
         "/{recipe_id:uuid}",
@@ -477,7 +478,7 @@ class RecipeController(Controller):
     ) -> None:
         """Delete the recipe (author only), with its likes and comments. Honours `If-Match` (412)."""
         await recipes_service.lock_owned(recipe_id, request.user.id)
-        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
+        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id, shown_only=False)))
         await recipes_service.delete_recipe(recipe_id, request.user.id)
         invalidate(
             request,

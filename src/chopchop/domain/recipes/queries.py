@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     Update,
     Uuid,
+    and_,
     delete,
     distinct,
     exists,
@@ -58,7 +59,7 @@ from chopchop.db import (
 )
 from chopchop.db.recipes import FULLTEXT_CONFIG
 from chopchop.domain.recipes.schemas import TAG_MAX_LENGTH, RecipeFilters, RecipeSort
-from chopchop.domain.recipes.visibility import publicly_visible
+from chopchop.domain.visibility import not_hidden, shown_recipe
 from chopchop.lib.cursors import Seek, keyset_condition
 from chopchop.lib.sql import PLAIN, insert_on_conflict
 from chopchop.lib.text import LIKE_ESCAPE, like_escaped
@@ -197,12 +198,12 @@ class Criteria:
     def conditions(self) -> list[ColumnElement[bool]]:
         """The WHERE clauses: containment tests on the GIN-indexed arrays, the stored search vector, b-trees.
 
-        Not the visibility: each statement adds ``publicly_visible()`` where it reads ``recipe`` (the walk of the
+        Not the visibility: each statement adds ``shown_recipe()`` where it reads ``recipe`` (the walk of the
         broad path inside its ``LIMIT``, the narrow path's matches, the estimate), once."""
         filters = self.filters
-        conditions: list[ColumnElement[bool]] = []
         if self.impossible:
             return [false()]
+        conditions: list[ColumnElement[bool]] = []
         if filters.author is not None:
             conditions.append(Recipe.author_id == filters.author)
         if filters.complexity is not None:
@@ -243,8 +244,8 @@ def broad_statement(
     From a cursor (``seek``) the walk starts at its position, an index range of the sort's b-tree: a page deep in
     the list costs what the first one does (walking backward: the other way, to be flipped by the caller)."""
     reverse = seek is not None and seek.backward
-    # Only public recipes count towards the walk's rows (checked per row of the sort's index: a filter, not a scan).
-    walk_rows = select(*Recipe.__table__.c).where(publicly_visible())
+    # The walk is of the recipes the public sees (the sort indexes hold only those); ``conditions`` repeat it.
+    walk_rows = select(*Recipe.__table__.c).where(shown_recipe())
     if seek is not None:
         walk_rows = walk_rows.where(after(Recipe, sort, seek))
     walk = walk_rows.order_by(*order_by(Recipe, sort, reverse=reverse)).limit(WALK_ROWS).subquery("walk")
@@ -284,7 +285,7 @@ def narrow_statement(
     (the list's ``total``, as on the first page)."""
     reverse = seek is not None and seek.backward
     keys = [getattr(Recipe, name) for name, _ in SORT_KEYS[sort] if name != "id"]
-    matching = select(Recipe.id, *keys).where(publicly_visible(), *conditions)
+    matching = select(Recipe.id, *keys).where(shown_recipe(), *conditions)
     if cap is not None:
         matching = matching.limit(cap + 1)
     matches = matching.cte("m").prefix_with("MATERIALIZED")
@@ -316,7 +317,7 @@ def narrow_statement(
 
 def estimate_statement(conditions: Sequence[ColumnElement[bool]]) -> Explain:
     """``EXPLAIN`` of the filter alone: its top node's row estimate is the planner's count of the matches."""
-    return Explain(select(literal(1)).select_from(Recipe).where(publicly_visible(), *conditions))
+    return Explain(select(literal(1)).select_from(Recipe).where(shown_recipe(), *conditions))
 
 
 class Explain(Executable, ClauseElement):
@@ -380,7 +381,7 @@ def _has_ingredient(names: Sequence[str]) -> ColumnElement[bool]:
 
 def embedded_conditions(filters: RecipeFilters) -> list[ColumnElement[bool]]:
     """The WHERE clauses of ``GET /recipes`` for ``filters`` on SQLite (PostgreSQL: ``Criteria.conditions``)."""
-    conditions: list[ColumnElement[bool]] = [publicly_visible()]
+    conditions: list[ColumnElement[bool]] = [shown_recipe()]
     if filters.author is not None:
         conditions.append(Recipe.author_id == filters.author)
     if filters.complexity is not None:
@@ -487,9 +488,15 @@ def write_lock_statement(recipe_id: UUID) -> Update:
 # One recipe
 
 
-def recipe_with_author_statement(recipe_id: UUID) -> Select[tuple[Recipe, str]]:
-    """The recipe and its author's public name."""
-    return select(Recipe, User.display_name).join(User, User.id == Recipe.author_id).where(Recipe.id == recipe_id)
+def recipe_with_author_statement(
+    recipe_id: UUID, *, shown_only: bool = True, unhidden_only: bool = False
+) -> Select[tuple[Recipe, str]]:
+    """The recipe and its author's public name (``shown_only``: no row for a recipe the public may not see;
+    ``unhidden_only``: none for one a moderator hid, whatever its status)."""
+    statement = select(Recipe, User.display_name).join(User, User.id == Recipe.author_id).where(Recipe.id == recipe_id)
+    if shown_only:
+        return statement.where(shown_recipe())
+    return statement.where(not_hidden()) if unhidden_only else statement
 
 
 def lines_statement(recipe_id: UUID) -> Select[tuple[RecipeIngredient, str]]:
@@ -533,7 +540,7 @@ def liked_page_statement(user_id: UUID, *, limit: int, offset: int, seek: Seek |
     """A user's liked recipes, most recently liked first (from a cursor's position ``seek`` on ``LIKED_KEYS``: a
     range of the (user_id, created_at, recipe_id) index; backward: the other way, flipped by the caller)."""
     reverse = seek is not None and seek.backward
-    conditions = [RecipeLike.user_id == user_id, publicly_visible()]
+    conditions = [RecipeLike.user_id == user_id, shown_recipe()]
     if seek is not None:
         conditions.append(keyset_condition(LIKED_KEYS, seek, descending=True))
     return (
@@ -549,20 +556,19 @@ def liked_page_statement(user_id: UUID, *, limit: int, offset: int, seek: Seek |
 
 
 def liked_count_statement(user_id: UUID) -> Select[tuple[int]]:
-    """How many public recipes the user likes (their likes of recipes that stopped being public stay, unseen)."""
     return (
         select(func.count())
         .select_from(RecipeLike)
         .join(Recipe, Recipe.id == RecipeLike.recipe_id)
-        .where(RecipeLike.user_id == user_id, publicly_visible())
+        .where(RecipeLike.user_id == user_id, shown_recipe())
     )
 
 
 def like_count_statement(recipe_id: UUID, delta: int) -> Select[tuple[int]] | ReturningUpdate[tuple[int]]:
-    """The recipe's like counter after adding ``delta`` to it in one atomic UPDATE (0: just read it, if the recipe is
-    public); no row: no such recipe (for a like or an unlike, one that is not public does not exist)."""
+    """The recipe's like counter after adding ``delta`` to it in one atomic UPDATE (0: just read it); no row: no
+    such recipe (reading: or one the public may not see, which cannot be liked)."""
     if not delta:
-        return select(Recipe.like_count).where(Recipe.id == recipe_id, publicly_visible())
+        return select(Recipe.like_count).where(Recipe.id == recipe_id, shown_recipe())
     return (
         update(Recipe)
         .where(Recipe.id == recipe_id)
@@ -717,9 +723,9 @@ def changes_statement(dialect: str, after: tuple[int, int], *, limit: int) -> Se
             *SUMMARY_COLUMNS,
         )
         .select_from(RecipeChange)
-        # The triggers keep only public recipes' entries live; the join says it too (a guard: a summary of a recipe
-        # that is not public is never shown, whatever wrote the entry).
-        .outerjoin(Recipe, (Recipe.id == RecipeChange.recipe_id) & publicly_visible())
+        # A recipe the public may not see is, to the feed, a recipe that is gone (its summary NULL, like a tombstone);
+        # showing it again writes a new entry (the recipe's row changes).
+        .outerjoin(Recipe, and_(Recipe.id == RecipeChange.recipe_id, shown_recipe()))
         .outerjoin(User, User.id == Recipe.author_id)
         .where(*conditions)
         .order_by(*order)

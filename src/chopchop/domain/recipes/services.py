@@ -39,7 +39,7 @@ from chopchop.domain.recipes.schemas import (
     RecipeSummary,
     RecipeUpdate,
 )
-from chopchop.domain.recipes.visibility import is_public
+from chopchop.domain.visibility import is_public
 from chopchop.domain.webhooks.schemas import WebhookEvent
 from chopchop.domain.webhooks.services import record_event
 from chopchop.lib.cursors import Seek, Slice, take
@@ -165,9 +165,11 @@ class RecipeChangeService(Service[RecipeChange, RecipeChangeRepository]):
             kind = ChangeKind(row.change_kind)
             summary = _summary(row) if kind is not ChangeKind.DELETED and row.id is not None else None
             if kind is not ChangeKind.DELETED and summary is None:
-                # A recipe deleted since: its tombstone follows; its earlier entry cannot be (the trigger replaced
-                # it in the deleting transaction, and one statement sees both or neither). Kept as a guard.
-                continue
+                # A recipe the public may no longer see (hidden by a moderator: ``domain/visibility.py``) is gone, to
+                # the feed: a deletion. Showing it again changes its row, which writes a new entry with its summary.
+                # (A recipe deleted since would be skipped by the trigger's replacement; a repeated deletion is
+                # harmless to a client.)
+                kind = ChangeKind.DELETED
             changes.append(
                 Change(
                     position=last,
@@ -388,9 +390,14 @@ class RecipeService(Service[Recipe, RecipeRepository]):
 
     # Reading
 
-    async def read_recipe(self, recipe_id: UUID, servings: int | None = None) -> RecipeRead:
-        """The whole recipe; with ``servings``, quantities scaled from the recipe's servings to that many."""
-        row = (await self.session.execute(queries.recipe_with_author_statement(recipe_id))).tuples().one_or_none()
+    async def read_recipe(
+        self, recipe_id: UUID, servings: int | None = None, *, shown_only: bool = True, unhidden_only: bool = False
+    ) -> RecipeRead:
+        """The whole recipe; with ``servings``, quantities scaled from the recipe's servings to that many.
+        ``shown_only``: 404 for a recipe the public may not see (False: its author's writes, moderators);
+        ``unhidden_only`` (with ``shown_only`` False): 404 for one a moderator hid (its page: drafts for the author)."""
+        statement = queries.recipe_with_author_statement(recipe_id, shown_only=shown_only, unhidden_only=unhidden_only)
+        row = (await self.session.execute(statement)).tuples().one_or_none()
         if row is None:
             raise _no_such_recipe()
         recipe, author_name = row

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from chopchop.db import Comment, Recipe, User
-from chopchop.domain.recipes.visibility import publicly_visible
+from chopchop.domain.visibility import shown_comment, shown_recipe
 from chopchop.lib.cursors import Seek, keyset_condition
 from chopchop.lib.text import LIKE_ESCAPE, like_escaped
 
@@ -57,16 +57,20 @@ def directory_page_statement(
 
 
 def profile_statement(user_id: UUID) -> Select[tuple[User, int, int, int]]:
-    """An active user and the counts of what they published (public recipes, likes those received, comments on
-    public recipes), in one statement."""
-    published = (Recipe.author_id == user_id, publicly_visible())
-    recipes = select(func.count()).where(*published).scalar_subquery()
-    likes = select(func.coalesce(func.sum(Recipe.like_count), 0)).where(*published).scalar_subquery()
+    """An active user and the counts of what they published (recipes, likes received, comments), in one statement."""
+    shown = shown_recipe()
+    recipes = select(func.count()).where(Recipe.author_id == user_id, shown).scalar_subquery()
+    likes = (
+        select(func.coalesce(func.sum(Recipe.like_count), 0))
+        .where(Recipe.author_id == user_id, shown)
+        .scalar_subquery()
+    )
+    # Comments the public can see: shown, under a shown recipe.
     comments = (
         select(func.count())
         .select_from(Comment)
         .join(Recipe, Recipe.id == Comment.recipe_id)
-        .where(Comment.author_id == user_id, publicly_visible())
+        .where(Comment.author_id == user_id, shown_comment(), shown)
         .scalar_subquery()
     )
     return select(User, recipes, likes, comments).where(User.id == user_id, User.is_active == True)  # noqa: E712

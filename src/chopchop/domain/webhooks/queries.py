@@ -12,7 +12,7 @@ from sqlalchemy import JSON, ColumnElement, Select, delete, func, insert, litera
 from sqlalchemy.sql.dml import ReturningInsert, ReturningUpdate
 
 from chopchop.db import Recipe, User, WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint
-from chopchop.domain.recipes.visibility import publicly_visible
+from chopchop.domain.visibility import shown_recipe
 from chopchop.lib.sql import PLAIN
 
 
@@ -53,7 +53,7 @@ def record_statement(
     if recipe_id is not None:
         rows = rows.join(Recipe, Recipe.author_id == WebhookEndpoint.user_id)
         # Events about a recipe are about a public one: nothing is told of what only its author sees.
-        conditions.extend([Recipe.id == recipe_id, publicly_visible()])
+        conditions.extend([Recipe.id == recipe_id, shown_recipe()])
     else:
         conditions.append(WebhookEndpoint.user_id == owner_id)
     if actor_id is not None:

@@ -1,0 +1,1 @@
+"""Moderation: roles, hidden recipes and comments, suspended accounts, users' reports and the audit log."""
