@@ -13,6 +13,7 @@ from chopchop.db.recipes import (
     RecipeChangeHorizon,
     RecipeIngredient,
     RecipeLike,
+    RecipeRating,
     RecipeTag,
 )
 from chopchop.db.social import Comment
@@ -39,6 +40,7 @@ __all__ = [
     "RecipeChangeHorizon",
     "RecipeIngredient",
     "RecipeLike",
+    "RecipeRating",
     "RecipeTag",
     "RefreshToken",
     "RefreshTokenFamily",

@@ -106,6 +106,7 @@ OPENAPI_TAGS = {
     "me": "The signed-in user's own account.",
     "recipes": "Recipes: public reads (search, filters, sort), author-only writes.",
     "likes": "Liking recipes, and what a user liked.",
+    "ratings": "Rating recipes 1 to 5 stars: your own rating; averages and counts are on every recipe.",
     "comments": "Comments on recipes.",
     "ingredients": "The shared ingredient catalogue (autocomplete).",
     "users": "The public user directory and profiles.",
