@@ -113,6 +113,7 @@ SUMMARY_COLUMNS = (
     Recipe.comment_count,
     Recipe.rating_count,
     Recipe.rating_sum,
+    Recipe.rating_score,  # not shown: the rating sort's key, which its cursors carry
     Recipe.created_at,
     Recipe.author_id,
     User.display_name,
