@@ -152,7 +152,7 @@ ENUMS = {
         "bunch",
         "dash",
     ],
-    "RecipeSort": ["newest", "most_liked", "most_commented", "title", "quickest"],
+    "RecipeSort": ["newest", "most_liked", "most_commented", "title", "quickest", "rating"],
     "GrantType": ["password", "refresh_token"],
     "TokenScope": ["read", "write"],
     "WebhookEvent": ["recipe.liked", "recipe.commented", "recipe.deleted", "account.password_changed"],
