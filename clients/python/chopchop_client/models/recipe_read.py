@@ -13,6 +13,7 @@ from ..models.complexity import Complexity
 if TYPE_CHECKING:
     from ..models.author_ref import AuthorRef
     from ..models.ingredient_line import IngredientLine
+    from ..models.rating_summary import RatingSummary
 
 
 T = TypeVar("T", bound="RecipeRead")
@@ -33,6 +34,7 @@ class RecipeRead:
         like_count (int): How many users like it.
         original_servings (int): Servings the author wrote the recipe for.
         prep_minutes (int):
+        rating (RatingSummary):
         servings (int): Servings the quantities are for (the `?servings=` asked, if any).
         steps (list[str]): The method, in order.
         tags (list[str]): Tags, lower-case.
@@ -52,6 +54,7 @@ class RecipeRead:
     like_count: int
     original_servings: int
     prep_minutes: int
+    rating: RatingSummary
     servings: int
     steps: list[str]
     tags: list[str]
@@ -86,6 +89,8 @@ class RecipeRead:
 
         prep_minutes = self.prep_minutes
 
+        rating = self.rating.to_dict()
+
         servings = self.servings
 
         steps = self.steps
@@ -113,6 +118,7 @@ class RecipeRead:
                 "like_count": like_count,
                 "original_servings": original_servings,
                 "prep_minutes": prep_minutes,
+                "rating": rating,
                 "servings": servings,
                 "steps": steps,
                 "tags": tags,
@@ -128,6 +134,7 @@ class RecipeRead:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.author_ref import AuthorRef  # noqa: PLC0415
         from ..models.ingredient_line import IngredientLine  # noqa: PLC0415
+        from ..models.rating_summary import RatingSummary  # noqa: PLC0415
 
         d = dict(src_dict)
         author = AuthorRef.from_dict(d.pop("author"))
@@ -157,6 +164,8 @@ class RecipeRead:
 
         prep_minutes = d.pop("prep_minutes")
 
+        rating = RatingSummary.from_dict(d.pop("rating"))
+
         servings = d.pop("servings")
 
         steps = cast(list[str], d.pop("steps"))
@@ -181,6 +190,7 @@ class RecipeRead:
             like_count=like_count,
             original_servings=original_servings,
             prep_minutes=prep_minutes,
+            rating=rating,
             servings=servings,
             steps=steps,
             tags=tags,

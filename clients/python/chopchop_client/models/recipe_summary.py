@@ -12,6 +12,7 @@ from ..models.complexity import Complexity
 
 if TYPE_CHECKING:
     from ..models.author_ref import AuthorRef
+    from ..models.rating_summary import RatingSummary
 
 
 T = TypeVar("T", bound="RecipeSummary")
@@ -27,6 +28,7 @@ class RecipeSummary:
         created_at (datetime.datetime):
         id (UUID):
         like_count (int): How many users like it.
+        rating (RatingSummary):
         servings (int):
         tags (list[str]):
         title (str):
@@ -39,6 +41,7 @@ class RecipeSummary:
     created_at: datetime.datetime
     id: UUID
     like_count: int
+    rating: RatingSummary
     servings: int
     tags: list[str]
     title: str
@@ -58,6 +61,8 @@ class RecipeSummary:
 
         like_count = self.like_count
 
+        rating = self.rating.to_dict()
+
         servings = self.servings
 
         tags = self.tags
@@ -76,6 +81,7 @@ class RecipeSummary:
                 "created_at": created_at,
                 "id": id,
                 "like_count": like_count,
+                "rating": rating,
                 "servings": servings,
                 "tags": tags,
                 "title": title,
@@ -88,6 +94,7 @@ class RecipeSummary:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.author_ref import AuthorRef  # noqa: PLC0415
+        from ..models.rating_summary import RatingSummary  # noqa: PLC0415
 
         d = dict(src_dict)
         author = AuthorRef.from_dict(d.pop("author"))
@@ -101,6 +108,8 @@ class RecipeSummary:
         id = UUID(d.pop("id"))
 
         like_count = d.pop("like_count")
+
+        rating = RatingSummary.from_dict(d.pop("rating"))
 
         servings = d.pop("servings")
 
@@ -117,6 +126,7 @@ class RecipeSummary:
             created_at=created_at,
             id=id,
             like_count=like_count,
+            rating=rating,
             servings=servings,
             tags=tags,
             title=title,
