@@ -536,7 +536,6 @@ class RecipeController(Controller):
         operation_class=ApiOperation,
         status_code=HTTP_200_OK,
         tags=["ratings"],
-        response_headers=[LOCATION],
         responses={
             201: ResponseSpec(RatingState, description="Your first rating of the recipe; `Location` points at it."),
             **problems(400, 401, 403, 404, 429, descriptions=_RATING_ERRORS),
