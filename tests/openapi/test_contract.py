@@ -155,8 +155,15 @@ ENUMS = {
     "RecipeSort": ["newest", "most_liked", "most_commented", "title", "quickest", "rating"],
     "GrantType": ["password", "refresh_token"],
     "TokenScope": ["read", "write"],
-    "WebhookEvent": ["recipe.liked", "recipe.commented", "recipe.deleted", "account.password_changed"],
-    "WebhookDeliveryType": ["recipe.liked", "recipe.commented", "recipe.deleted", "account.password_changed", "ping"],
+    "WebhookEvent": ["recipe.liked", "recipe.commented", "recipe.deleted", "account.password_changed", "recipe.rated"],
+    "WebhookDeliveryType": [
+        "recipe.liked",
+        "recipe.commented",
+        "recipe.deleted",
+        "account.password_changed",
+        "recipe.rated",
+        "ping",
+    ],
     "WebhookDeliveryState": ["pending", "retrying", "delivered", "dead", "refused", "cancelled"],
 }
 

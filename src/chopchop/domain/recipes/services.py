@@ -541,6 +541,7 @@ class RecipeRatingService(Service[RecipeRating, RecipeRatingRepository]):
         if author_id == user_id:
             msg = "Authors cannot rate their own recipes."
             raise Forbidden(msg, slug="own-recipe")
+        previous = (await self.session.execute(queries.rating_statement(user_id, recipe_id))).scalar_one_or_none()
         now = datetime.now(UTC)
         created = False
         # Insert, or else change the row that exists. A concurrent unrate of the same user may delete it between the
@@ -553,6 +554,11 @@ class RecipeRatingService(Service[RecipeRating, RecipeRatingRepository]):
             changed = queries.change_rating_statement(user_id, recipe_id, stars, now)
             if (await self.session.execute(changed)).scalar_one_or_none() is not None:
                 break
+        if created or previous != stars:
+            # Told to the author's endpoints (never the rater's own). ``previous`` is only what the request saw
+            # before its write: at worst a concurrent re-rate of the same user tells one change twice or not at all.
+            data = {"recipe_id": str(recipe_id), "user_id": str(user_id), "stars": stars}
+            await record_event(self.session, WebhookEvent.RECIPE_RATED, data, actor_id=user_id, recipe_id=recipe_id)
         _, summary = await self._recipe(recipe_id)
         return RatingState(recipe_id=recipe_id, stars=stars, rating=summary), created
 
