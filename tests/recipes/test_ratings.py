@@ -6,16 +6,19 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 from litestar import Litestar
 from sqlalchemy import func, select
 
+from chopchop.app import create_app
 from chopchop.db import Recipe, RecipeChange, RecipeRating
 from chopchop.server import ChopchopPlugin
+from chopchop.settings import Settings
 from tests.factories import recipe_payload
-from tests.helpers import Client, quick_user
+from tests.helpers import Client, asgi_client, quick_user
 
 pytestmark = pytest.mark.integration
 
@@ -347,3 +350,42 @@ async def test_cached_lists_and_details_show_a_new_rating_at_once(client: Client
     assert (await client.get(rating_url(soup), headers=bob)).json()["stars"] == 5
     assert (await client.get(rating_url(soup), headers=cy)).json()["stars"] is None
     assert (await client.get(rating_url(stew), headers=bob)).json()["stars"] is None
+
+
+async def test_embedded_mode_rates_counts_and_sorts(tmp_path: Path) -> None:
+    """SQLite (the embedded mode): the same rules, counters kept by its own triggers, the sort by its own statements."""
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'chopchop.sqlite3'}",
+        mail_outbox_dir=str(tmp_path / "outbox"),
+        data_dir=str(tmp_path / "data"),
+        log_level="WARNING",
+        public_base_url="http://testserver.local",
+    )
+    app = create_app(settings)
+    async with app.lifespan(), asgi_client(app) as http:
+        _, author = await quick_user(app, "ada@example.com", "Ada")
+        raters = [(await quick_user(app, f"rater{n}@example.com"))[1] for n in range(3)]
+        low, high, unrated = [await new_recipe(http, author, title) for title in ("Low", "High", "Unrated")]
+        for headers in raters:
+            assert (await http.put(rating_url(high), json={"stars": 5}, headers=headers)).status_code == 201
+            assert (await http.put(rating_url(low), json={"stars": 4}, headers=headers)).status_code == 201
+            assert (await http.put(rating_url(low), json={"stars": 1}, headers=headers)).status_code == 200
+        assert (await http.put(rating_url(high), json={"stars": 5}, headers=author)).status_code == 403
+        assert (await http.delete(rating_url(high), headers=raters[0])).status_code == 204
+        assert (await http.get(rating_url(high), headers=raters[1])).json()["stars"] == 5
+        assert (await http.put(rating_url(str(uuid.uuid4())), json={"stars": 3}, headers=raters[0])).status_code == 404
+        assert (await http.get(f"{RECIPES}/{low}")).json()["rating"] == {"average": 1.0, "count": 3}
+
+        page = (await http.get(RECIPES, params={"sort": "rating", "limit": 2})).json()
+        titles = [item["title"] for item in page["items"]]
+        page = (await http.get(RECIPES, params={"sort": "rating", "limit": 2, "cursor": page["next_cursor"]})).json()
+        titles += [item["title"] for item in page["items"]]
+        assert titles == ["High", "Unrated", "Low"]
+        assert page["next_cursor"] is None
+        stored, truth = await counters_and_truth(app)
+        assert truth == {high: (2, 10), low: (3, 3)}
+        assert stored == {
+            high: (2, 10, score(2, 10)),
+            low: (3, 3, score(3, 3)),
+            unrated: (0, 0, score(0, 0)),
+        }
