@@ -22,11 +22,12 @@ from litestar import Litestar, Response, get
 
 from chopchop.domain.recipes.listing import about
 from chopchop.domain.recipes.schemas import AuthorRef, RecipeSummary
+from chopchop.domain.recipes.services import rating_summary
 from chopchop.lib.pagination import Page
 
 JSON = "application/json"
 _COLUMNS = """r.id, r.title, r.complexity, r.servings, r.total_minutes, r.like_count, r.comment_count,
-    r.created_at, r.author_id, u.display_name"""
+    r.created_at, r.author_id, u.display_name, r.rating_count, r.rating_sum"""
 _TAGS = "ARRAY(SELECT t.tag FROM recipe_tag t WHERE t.recipe_id = r.id ORDER BY t.tag) AS tags"
 _FROM = "FROM recipe r JOIN user_account u ON u.id = r.author_id"
 _ORDER = "ORDER BY r.created_at DESC, r.id DESC LIMIT $1 OFFSET $2"
@@ -101,6 +102,7 @@ def create_app() -> Litestar:
                 author=AuthorRef(id=row[8], display_name=row[9]),
                 like_count=row[5],
                 comment_count=row[6],
+                rating=rating_summary(row["rating_count"], row["rating_sum"]),
                 created_at=row[7],
             )
             for row in rows

@@ -62,7 +62,7 @@ TAGS = 30
 #: The narrow path's cap at the default settings.
 CAP = Settings().exact_total_limit * listing.NARROW_CAP_FACTOR
 #: Tables that must never be read by a sequential scan in the typical queries.
-BIG_TABLES = {"recipe", "recipe_ingredient", "recipe_like", "recipe_tag", "comment", "recipe_change"}
+BIG_TABLES = {"recipe", "recipe_ingredient", "recipe_like", "recipe_rating", "recipe_tag", "comment", "recipe_change"}
 
 #: Where each statement of ``queries`` is explained: on "postgresql", on "sqlite" (the embedded mode's), on "both";
 #: or why it cannot be (a command, not a query).
@@ -88,6 +88,12 @@ COVERAGE: dict[str, str] = {
     "add_like_statement": "both",
     "remove_like_statement": "both",
     "remove_likes_of_statement": "both",
+    "rated_recipe_statement": "both",
+    "rating_statement": "both",
+    "add_rating_statement": "both",
+    "change_rating_statement": "both",
+    "remove_rating_statement": "both",
+    "remove_ratings_of_statement": "both",
     "ingredient_statement": "both",
     "ingredient_count_statement": "both",
     "add_ingredients_statement": "both",
@@ -123,7 +129,8 @@ SEED_SQL = [
     """,
     f"""
     INSERT INTO recipe (id, author_id, title, description, complexity, servings, prep_minutes, cook_minutes,
-                        total_minutes, steps, like_count, comment_count, search_text, created_at, updated_at)
+                        total_minutes, steps, like_count, comment_count, search_text, created_at, updated_at,
+                        rating_count, rating_sum, rating_score)
     SELECT gen_random_uuid(), u.ids[1 + i % {USERS}],
            (ARRAY['Tomato', 'Smoky', 'Quick', 'Creamy', 'Spicy'])[1 + i % 5] || ' '
                || (ARRAY['soup', 'stew', 'pasta', 'curry', 'salad', 'pie', 'tacos'])[1 + i % 7] || ' ' || i,
@@ -135,7 +142,8 @@ SEED_SQL = [
            (ARRAY['Tomato', 'Smoky', 'Quick', 'Creamy', 'Spicy'])[1 + i % 5] || ' '
                || (ARRAY['soup', 'stew', 'pasta', 'curry', 'salad', 'pie', 'tacos'])[1 + i % 7]
                || ' chop cook serve simmer ' || md5(i::text),
-           now() - i * interval '1 minute', now() - i * interval '1 minute'
+           now() - i * interval '1 minute', now() - i * interval '1 minute',
+           i % 7, (i % 7) * (1 + i % 5), ((i % 7) * (1 + i % 5) + 15) * 1000000 / (i % 7 + 5)
     FROM generate_series(1, {RECIPES}) AS i,
          (SELECT array_agg(id ORDER BY email) AS ids FROM user_account) AS u
     """,
@@ -162,8 +170,29 @@ SEED_SQL = [
     FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM recipe) AS r, generate_series(0, 1) AS k,
          (SELECT array_agg(id ORDER BY email) AS ids FROM user_account) AS u
     """,
+    # Ratings of every tenth recipe, loaded as the recipes were: without the triggers that count them (each would
+    # write a new version of its recipe's row, leaving the bulk-loaded table as scattered as no vacuumed live table
+    # is); the recipes' counters and scores were loaded with them above (only plans are asked of this data).
+    "ALTER TABLE recipe_rating DISABLE TRIGGER USER",
+    f"""
+    INSERT INTO recipe_rating (user_id, recipe_id, stars, created_at, updated_at)
+    SELECT u.ids[1 + (r.n + 17) % {USERS}], r.id, 1 + r.n % 5, now(), now()
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM recipe) AS r,
+         (SELECT array_agg(id ORDER BY email) AS ids FROM user_account) AS u
+    WHERE r.n % 10 = 0
+    """,
+    "ALTER TABLE recipe_rating ENABLE TRIGGER USER",
 ]
-ANALYZED = ["user_account", "ingredient", "recipe", "recipe_ingredient", "recipe_tag", "recipe_like", "recipe_change"]
+ANALYZED = [
+    "user_account",
+    "ingredient",
+    "recipe",
+    "recipe_ingredient",
+    "recipe_tag",
+    "recipe_like",
+    "recipe_rating",
+    "recipe_change",
+]
 
 
 @dataclass(frozen=True)
@@ -291,6 +320,12 @@ def recipe_statements(ids: Ids, dialect: str) -> list[Entry]:
         ("a like", "add_like_statement", queries.add_like_statement(dialect, ids.liker, ids.recipe, now)),
         ("an unlike", "remove_like_statement", queries.remove_like_statement(ids.liker, ids.recipe)),
         ("a user's likes removed", "remove_likes_of_statement", queries.remove_likes_of_statement(ids.liker)),
+        ("a rated recipe", "rated_recipe_statement", queries.rated_recipe_statement(ids.recipe)),
+        ("my rating", "rating_statement", queries.rating_statement(ids.liker, ids.recipe)),
+        ("a rating", "add_rating_statement", queries.add_rating_statement(dialect, ids.liker, ids.recipe, 4, now)),
+        ("a re-rating", "change_rating_statement", queries.change_rating_statement(ids.liker, ids.recipe, 2, now)),
+        ("an unrating", "remove_rating_statement", queries.remove_rating_statement(ids.liker, ids.recipe)),
+        ("a user's ratings removed", "remove_ratings_of_statement", queries.remove_ratings_of_statement(ids.liker)),
         (
             "an author's own recipes",
             "own_recipes_page_statement",
@@ -347,7 +382,14 @@ def recipe_statements(ids: Ids, dialect: str) -> list[Entry]:
         page = queries.embedded_page_statement(filters, RecipeSort.NEWEST, limit=20, offset=0)
         lists.append((f"embedded page, {filters}", "embedded_page_statement", page))
     for sort in RecipeSort:
-        keys = {"created_at": now, "like_count": 3, "comment_count": 1, "title": "Soup", "total_minutes": 20}
+        keys = {
+            "created_at": now,
+            "like_count": 3,
+            "comment_count": 1,
+            "title": "Soup",
+            "total_minutes": 20,
+            "rating_score": 3_500_000,
+        }
         position = tuple(keys[name] if name != "id" else ids.recipe for name, _ in queries.SORT_KEYS[sort])
         for backward in (False, True):
             seek = Seek(position, backward)
@@ -660,7 +702,7 @@ async def test_embedded_statements_explain(tmp_path: Path) -> None:
 
 
 #: Tables the embedded statements only look up by index (recipes themselves may be walked in a sort order).
-EMBEDDED_LOOKUPS = {"recipe_ingredient", "recipe_like", "recipe_tag", "comment", "recipe_change"}
+EMBEDDED_LOOKUPS = {"recipe_ingredient", "recipe_like", "recipe_rating", "recipe_tag", "comment", "recipe_change"}
 
 
 def _covered(dialect: str) -> set[str]:
@@ -690,6 +732,8 @@ def api_reads(ids: Ids) -> list[str]:
         f"/api/v1/recipes/{ids.recipe}?servings=3",
         f"/api/v1/users/{ids.author}/recipes?limit=20",
         f"/api/v1/users/{ids.liker}/likes?limit=20",
+        f"/api/v1/recipes?limit=20&sort=rating&author={ids.author}",
+        "/api/v1/recipes?limit=20&sort=rating&complexity=hard",
         "/api/v1/ingredients?prefix=tom",
         "/api/v1/recipes/changes?limit=100",
     ]

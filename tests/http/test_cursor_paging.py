@@ -19,6 +19,7 @@ from sqlalchemy import delete
 
 from chopchop.app import create_app
 from chopchop.db import Recipe
+from chopchop.db.recipes import UNRATED_SCORE
 from chopchop.lib import cursors
 from chopchop.lib.cursors import CursorScope, cursor_key, encode_cursor
 from chopchop.server import ChopchopPlugin
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.integration
 
 RECIPES = "/api/v1/recipes"
 BASE = "http://testserver.local"
-SORTS = ["newest", "most_liked", "most_commented", "title", "quickest"]
+SORTS = ["newest", "most_liked", "most_commented", "title", "quickest", "rating"]
 NO_CACHE = {"Cache-Control": "no-cache"}
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 _serial = itertools.count()
@@ -52,6 +53,7 @@ async def add_recipes(app: Litestar, author_id: str, count: int, **fixed: Any) -
                 "like_count": i % 3,
                 "comment_count": i % 2,
                 "total_minutes": 10 + i % 4,
+                "rating_score": UNRATED_SCORE + 100_000 * (i % 3),
                 **fixed,
             }
             recipe = Recipe(

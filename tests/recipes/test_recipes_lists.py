@@ -108,9 +108,11 @@ async def test_list_is_newest_first_with_compact_summaries(client: Client, app: 
         "author",
         "like_count",
         "comment_count",
+        "rating",
         "created_at",
         "status",
     }
+    assert item["rating"] == {"average": None, "count": 0}
     assert item["tags"] == ["italian", "vegetarian"]
     assert item["author"] == {"id": k["ada_id"], "display_name": "Ada"}
     assert "Link" not in response.headers

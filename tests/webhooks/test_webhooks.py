@@ -648,3 +648,35 @@ async def test_receivers_that_never_answer_do_not_stall_the_emails(settings: Set
             writer.close()
         server.close()
         await server.wait_closed()
+
+
+async def test_a_rating_and_a_change_of_stars_are_told_to_the_author(
+    hooks: tuple[Litestar, Client], receiver: Receiver
+) -> None:
+    app, http = hooks
+    author_id, author = await quick_user(app, "author@example.com")
+    fan_id, fan = await quick_user(app, "fan@example.com")
+    recipe = await insert_recipe(app, author_id)
+    hook = await create(http, author, receiver.url("/rated"), ["recipe.rated"])
+    await create(http, fan, receiver.url("/fan"), ["recipe.rated"])  # the rater's own: not told of their rating
+    url = f"/api/v1/recipes/{recipe}/rating"
+
+    assert (await http.put(url, json={"stars": 4}, headers=fan)).status_code == 201
+    assert (await http.put(url, json={"stars": 4}, headers=fan)).status_code == 200  # the same stars: no event
+    assert (await http.put(url, json={"stars": 2}, headers=fan)).status_code == 200
+    assert (await http.delete(url, headers=fan)).status_code == 204  # taking it back is not an event
+
+    first, second = await receiver.wait_for(2)
+    await asyncio.sleep(1.0)  # nothing else comes
+    assert len(receiver.requests) == 2
+    assert {first.path, second.path} == {"/rated"}
+    stars = []
+    for received in (first, second):
+        event = verify(hook["secret"], received)
+        assert event["type"] == "recipe.rated"
+        assert {key: value for key, value in event["data"].items() if key != "stars"} == {
+            "recipe_id": recipe,
+            "user_id": fan_id,
+        }
+        stars.append(event["data"]["stars"])
+    assert sorted(stars) == [2, 4]

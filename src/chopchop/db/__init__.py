@@ -14,6 +14,7 @@ from chopchop.db.recipes import (
     RecipeChangeHorizon,
     RecipeIngredient,
     RecipeLike,
+    RecipeRating,
     RecipeTag,
 )
 from chopchop.db.social import Comment
@@ -41,6 +42,7 @@ __all__ = [
     "RecipeChangeHorizon",
     "RecipeIngredient",
     "RecipeLike",
+    "RecipeRating",
     "RecipeTag",
     "RefreshToken",
     "RefreshTokenFamily",

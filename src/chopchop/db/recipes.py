@@ -1,4 +1,4 @@
-"""The recipe aggregate: recipes with their ingredient lines and tags, the ingredient catalogue, and likes.
+"""The recipe aggregate: recipes with their ingredient lines and tags, the ingredient catalogue, likes and ratings.
 
 Index names follow the typical queries of ``chopchop.domain.recipes.queries`` (see docs/database.md). B-tree
 indexes are declared here and created by migration 0002 on every database; PostgreSQL-only indexes (full-text
@@ -15,7 +15,21 @@ from uuid import UUID
 
 from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
 from advanced_alchemy.types import GUID, DateTimeUTC
-from sqlalchemy import JSON, BigInteger, ForeignKey, Identity, Index, Integer, Numeric, String, Text, Uuid, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    Uuid,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,6 +51,16 @@ POSTGRES_ONLY_INDEXES: set[str] = {
 #: the same into every list's SQL as constants, so that the planner can prove a query implies it): public, not hidden.
 SHOWN_PREDICATE = "status = 'public' AND hidden_at IS NULL"
 SHOWN_ONLY: dict[str, Any] = {"postgresql_where": text(SHOWN_PREDICATE), "sqlite_where": text(SHOWN_PREDICATE)}
+#: The rating sort's Bayesian prior: every recipe counts as if it also had ``RATING_PRIOR_COUNT`` ratings of
+#: ``RATING_PRIOR_MEAN`` stars, so one 5-star rating does not outrank fifty 4.8-star ones, and an unrated recipe sits
+#: at the scale's middle. Changing either means recomputing ``recipe.rating_score`` (a migration).
+RATING_PRIOR_MEAN = 3
+RATING_PRIOR_COUNT = 5
+#: ``rating_score`` is the Bayesian average in millionths of a star, an integer: exact, the same on both databases,
+#: and a plain value in a cursor.
+RATING_SCORE_SCALE = 1_000_000
+#: The score of a recipe nobody rated.
+UNRATED_SCORE = RATING_PRIOR_MEAN * RATING_SCORE_SCALE
 
 
 def _now() -> datetime:
@@ -86,6 +110,7 @@ class Recipe(UUIDv7AuditBase):
         Index("ix_recipe_comment_count_id", "comment_count", "id", **SHOWN_ONLY),
         Index("ix_recipe_title_id", "title", "id", **SHOWN_ONLY),
         Index("ix_recipe_total_minutes_id", "total_minutes", "id", **SHOWN_ONLY),
+        Index("ix_recipe_rating_score_id", "rating_score", "id", **SHOWN_ONLY),
         # ?author= and GET /users/{id}/recipes (newest first); also the FK's index for ON DELETE CASCADE (so: whole).
         Index("ix_recipe_author_id_created_at_id", "author_id", "created_at", "id"),
         Index("ix_recipe_complexity_created_at_id", "complexity", "created_at", "id", **SHOWN_ONLY),
@@ -105,6 +130,14 @@ class Recipe(UUIDv7AuditBase):
     steps: Mapped[list[str]] = mapped_column(JSON, default=list)
     like_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     comment_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Ratings: how many, the sum of their stars (the average is ``rating_sum / rating_count``) and the rating sort's
+    # key (``RATING_*`` above). Kept exact by the ``recipe_rating_count`` triggers (migration 0013) in the statement
+    # that writes a rating, whatever wrote it (a service, a cascade): never by the application.
+    rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    rating_sum: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    rating_score: Mapped[int] = mapped_column(
+        BigInteger, default=UNRATED_SCORE, server_default=text(str(UNRATED_SCORE))
+    )
     # Title, description, steps and ingredient names in one text, rebuilt on every write: what ?q= searches
     # (a GIN full-text index on PostgreSQL, LIKE in the embedded SQLite mode).
     search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
@@ -175,6 +208,26 @@ class RecipeLike(DefaultBase):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
 
 
+class RecipeRating(DefaultBase):
+    """A user's stars (1 to 5) for a recipe, at most one rating per user and recipe (the primary key).
+
+    Every insert, change of ``stars`` and delete moves the recipe's ``rating_count``, ``rating_sum`` and
+    ``rating_score`` in the same statement (triggers of migration 0013, with the old and new stars)."""
+
+    __tablename__ = "recipe_rating"
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
+        # ON DELETE CASCADE from recipe; the primary key (user_id, recipe_id) answers "my rating" and an account's.
+        Index("ix_recipe_rating_recipe_id", "recipe_id"),
+    )
+
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    recipe_id: Mapped[UUID] = mapped_column(ForeignKey("recipe.id", ondelete="CASCADE"), primary_key=True)
+    stars: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+
+
 class RecipeChange(DefaultBase):
     """One entry of the change feed (``GET /recipes/changes``): the latest change of a recipe, or its tombstone.
 
@@ -220,6 +273,10 @@ class RecipeChangeHorizon(DefaultBase):
 __all__ = [
     "FULLTEXT_CONFIG",
     "POSTGRES_ONLY_INDEXES",
+    "RATING_PRIOR_COUNT",
+    "RATING_PRIOR_MEAN",
+    "RATING_SCORE_SCALE",
+    "UNRATED_SCORE",
     "Ingredient",
     "IngredientUsage",
     "Recipe",
@@ -227,5 +284,6 @@ __all__ = [
     "RecipeChangeHorizon",
     "RecipeIngredient",
     "RecipeLike",
+    "RecipeRating",
     "RecipeTag",
 ]

@@ -55,6 +55,9 @@ WWW_AUTHENTICATE = OpenAPIHeader(
 ETAG = OpenAPIHeader(
     schema=_STRING, description="Strong validator of the representation: send it back in `If-None-Match` or `If-Match`."
 )
+#: ``Location`` of a 201 that is not the operation's default answer (a PUT that creates the first time): ``LOCATION``
+#: documents the default answer's only.
+CREATED_LOCATION = OpenAPIHeader(schema=_STRING, description="Path of the created resource.")
 CACHE_CONTROL = OpenAPIHeader(
     schema=_STRING,
     description="`public, no-cache` on public reads (keep a copy, revalidate it with `If-None-Match`), "
@@ -106,6 +109,7 @@ OPENAPI_TAGS = {
     "me": "The signed-in user's own account.",
     "recipes": "Recipes: public reads (search, filters, sort), author-only writes.",
     "likes": "Liking recipes, and what a user liked.",
+    "ratings": "Rating recipes 1 to 5 stars: your own rating; averages and counts are on every recipe.",
     "comments": "Comments on recipes.",
     "ingredients": "The shared ingredient catalogue (autocomplete).",
     "users": "The public user directory and profiles.",
@@ -159,6 +163,7 @@ class ApiOperation(Operation):
                     _add_headers(ok, {"ETag": ETAG, "Cache-Control": CACHE_CONTROL})
                 parameters.append(IF_NONE_MATCH)
         self._add_body_problems()
+        self._add_created_location()
         if "412" in responses:
             parameters.append(IF_MATCH)
         self.parameters = parameters or None
@@ -169,6 +174,11 @@ class ApiOperation(Operation):
             # A public operation ignores any token: no requirement at all. `[{}]` says "authentication optional",
             # and openapi-python-client then makes its functions demand an AuthenticatedClient.
             self.security = []
+
+    def _add_created_location(self) -> None:
+        created = (self.responses or {}).get("201")
+        if isinstance(created, OpenAPIResponse) and "Location" not in (created.headers or {}):
+            _add_headers(created, {"Location": CREATED_LOCATION})
 
     def _add_body_problems(self) -> None:
         if self.request_body is None or self.responses is None:

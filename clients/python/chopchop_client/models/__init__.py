@@ -46,6 +46,9 @@ from .personal_access_token_created import PersonalAccessTokenCreated
 from .personal_access_token_read import PersonalAccessTokenRead
 from .problem import Problem
 from .profile_update import ProfileUpdate
+from .rating_input import RatingInput
+from .rating_state import RatingState
+from .rating_summary import RatingSummary
 from .recipe_change import RecipeChange
 from .recipe_change_page import RecipeChangePage
 from .recipe_create import RecipeCreate
@@ -134,6 +137,9 @@ __all__ = (
     "PersonalAccessTokenRead",
     "Problem",
     "ProfileUpdate",
+    "RatingInput",
+    "RatingState",
+    "RatingSummary",
     "RecipeChange",
     "RecipeChangePage",
     "RecipeCreate",

@@ -15,6 +15,7 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.author_ref import AuthorRef
     from ..models.ingredient_line import IngredientLine
+    from ..models.rating_summary import RatingSummary
 
 
 T = TypeVar("T", bound="RecipeRead")
@@ -35,6 +36,7 @@ class RecipeRead:
         like_count (int): How many users like it.
         original_servings (int): Servings the author wrote the recipe for.
         prep_minutes (int):
+        rating (RatingSummary):
         servings (int): Servings the quantities are for (the `?servings=` asked, if any).
         steps (list[str]): The method, in order.
         tags (list[str]): Tags, lower-case.
@@ -57,6 +59,7 @@ class RecipeRead:
     like_count: int
     original_servings: int
     prep_minutes: int
+    rating: RatingSummary
     servings: int
     steps: list[str]
     tags: list[str]
@@ -92,6 +95,8 @@ class RecipeRead:
 
         prep_minutes = self.prep_minutes
 
+        rating = self.rating.to_dict()
+
         servings = self.servings
 
         steps = self.steps
@@ -123,6 +128,7 @@ class RecipeRead:
                 "like_count": like_count,
                 "original_servings": original_servings,
                 "prep_minutes": prep_minutes,
+                "rating": rating,
                 "servings": servings,
                 "steps": steps,
                 "tags": tags,
@@ -140,6 +146,7 @@ class RecipeRead:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.author_ref import AuthorRef  # noqa: PLC0415
         from ..models.ingredient_line import IngredientLine  # noqa: PLC0415
+        from ..models.rating_summary import RatingSummary  # noqa: PLC0415
 
         d = dict(src_dict)
         author = AuthorRef.from_dict(d.pop("author"))
@@ -168,6 +175,8 @@ class RecipeRead:
         original_servings = d.pop("original_servings")
 
         prep_minutes = d.pop("prep_minutes")
+
+        rating = RatingSummary.from_dict(d.pop("rating"))
 
         servings = d.pop("servings")
 
@@ -200,6 +209,7 @@ class RecipeRead:
             like_count=like_count,
             original_servings=original_servings,
             prep_minutes=prep_minutes,
+            rating=rating,
             servings=servings,
             steps=steps,
             tags=tags,

@@ -6,6 +6,7 @@ class RecipeSort(StrEnum):
     MOST_LIKED = "most_liked"
     NEWEST = "newest"
     QUICKEST = "quickest"
+    RATING = "rating"
     TITLE = "title"
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.author_ref import AuthorRef
+    from ..models.rating_summary import RatingSummary
 
 
 T = TypeVar("T", bound="RecipeSummary")
@@ -29,6 +30,7 @@ class RecipeSummary:
         created_at (datetime.datetime):
         id (UUID):
         like_count (int): How many users like it.
+        rating (RatingSummary):
         servings (int):
         tags (list[str]):
         title (str):
@@ -44,6 +46,7 @@ class RecipeSummary:
     created_at: datetime.datetime
     id: UUID
     like_count: int
+    rating: RatingSummary
     servings: int
     tags: list[str]
     title: str
@@ -63,6 +66,8 @@ class RecipeSummary:
         id = str(self.id)
 
         like_count = self.like_count
+
+        rating = self.rating.to_dict()
 
         servings = self.servings
 
@@ -86,6 +91,7 @@ class RecipeSummary:
                 "created_at": created_at,
                 "id": id,
                 "like_count": like_count,
+                "rating": rating,
                 "servings": servings,
                 "tags": tags,
                 "title": title,
@@ -100,6 +106,7 @@ class RecipeSummary:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.author_ref import AuthorRef  # noqa: PLC0415
+        from ..models.rating_summary import RatingSummary  # noqa: PLC0415
 
         d = dict(src_dict)
         author = AuthorRef.from_dict(d.pop("author"))
@@ -113,6 +120,8 @@ class RecipeSummary:
         id = UUID(d.pop("id"))
 
         like_count = d.pop("like_count")
+
+        rating = RatingSummary.from_dict(d.pop("rating"))
 
         servings = d.pop("servings")
 
@@ -136,6 +145,7 @@ class RecipeSummary:
             created_at=created_at,
             id=id,
             like_count=like_count,
+            rating=rating,
             servings=servings,
             tags=tags,
             title=title,

@@ -7,6 +7,7 @@ class WebhookDeliveryType(StrEnum):
     RECIPE_COMMENTED = "recipe.commented"
     RECIPE_DELETED = "recipe.deleted"
     RECIPE_LIKED = "recipe.liked"
+    RECIPE_RATED = "recipe.rated"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -6,6 +6,7 @@ class WebhookEvent(StrEnum):
     RECIPE_COMMENTED = "recipe.commented"
     RECIPE_DELETED = "recipe.deleted"
     RECIPE_LIKED = "recipe.liked"
+    RECIPE_RATED = "recipe.rated"
 
     def __str__(self) -> str:
         return str(self.value)

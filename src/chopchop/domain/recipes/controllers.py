@@ -1,4 +1,4 @@
-"""HTTP endpoints of recipes, the ingredient catalogue, likes, and a user's recipes and likes.
+"""HTTP endpoints of recipes, the ingredient catalogue, likes, ratings, and a user's recipes and likes.
 
 Public reads answer the same whatever the caller (they may be cached for everyone): nothing in them depends on
 who asks, and they show public recipes only. The one exception, a recipe that is not public read by its author, is
@@ -18,6 +18,7 @@ from advanced_alchemy.extensions.litestar.providers import create_service_provid
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -33,6 +34,8 @@ from chopchop.domain.recipes.schemas import (
     IngredientPage,
     LikedRecipePage,
     LikeState,
+    RatingInput,
+    RatingState,
     RecipeChange,
     RecipeChangePage,
     RecipeCreate,
@@ -49,6 +52,7 @@ from chopchop.domain.recipes.services import (
     Position,
     RecipeChangeService,
     RecipeLikeService,
+    RecipeRatingService,
     RecipeService,
     normalise_name,
 )
@@ -77,11 +81,17 @@ MAX_FILTER_VALUES = 20
 recipe_dependencies = {
     "recipes_service": Provide(create_service_provider(RecipeService)),
     "likes_service": Provide(create_service_provider(RecipeLikeService)),
+    "ratings_service": Provide(create_service_provider(RecipeRatingService)),
     "ingredients_service": Provide(create_service_provider(IngredientService)),
     "changes_service": Provide(create_service_provider(RecipeChangeService)),
 }
 
 _RECIPE_ERRORS = {403: "Only the recipe's author may do this.", 404: "The recipe does not exist."}
+_RATING_ERRORS = {
+    400: 'The body is not `{"stars": n}` with a whole number n from 1 to 5 (see `errors`).',
+    403: "Authors cannot rate their own recipes (`own-recipe`).",
+    404: "The recipe does not exist.",
+}
 _USER_ERRORS = {404: "No active user has this id."}
 _USER_LIST_ERRORS = {
     **_USER_ERRORS,
@@ -179,8 +189,12 @@ def _written_tags(recipe_id: UUID, status: RecipeStatus | Any) -> tuple[str, ...
     return tuple(tags)
 
 
+def _rating_path(recipe_id: UUID) -> dict[str, str]:
+    return {"Location": f"{RECIPES_PATH}/{recipe_id}/rating"}
+
+
 class RecipeController(Controller):
-    """Recipes: public reads, author-only writes, and likes."""
+    """Recipes: public reads, author-only writes, likes and ratings."""
 
     path = RECIPES_PATH
     dependencies = recipe_dependencies
@@ -226,7 +240,10 @@ class RecipeController(Controller):
         q: SearchQuery = None,
         sort: Annotated[
             RecipeSort,
-            QueryParameter(description="newest, most_liked, most_commented, title or quickest; ties broken by id."),
+            QueryParameter(
+                description="newest, most_liked, most_commented, title, quickest or rating (best first: the "
+                "Bayesian average of the stars, see the API guide); ties broken by id."
+            ),
         ] = RecipeSort.NEWEST,
         limit: Limit = DEFAULT_LIMIT,
         offset: SearchOffset = 0,
@@ -526,6 +543,70 @@ class RecipeController(Controller):
         state = await likes_service.unlike(recipe_id, request.user.id)
         invalidate(request, cache_tags.RECIPES, cache_tags.USERS, cache_tags.recipe(recipe_id))
         return state
+
+    @get(
+        "/{recipe_id:uuid}/rating",
+        operation_id="getMyRating",
+        operation_class=ApiOperation,
+        tags=["ratings"],
+        responses=problems(304, 400, 401, 404, descriptions=_RECIPE_ERRORS),
+    )
+    async def get_my_rating(
+        self,
+        request: Request[User, Grant, Any],
+        recipe_id: FromPath[UUID],
+        ratings_service: NamedDependency[RecipeRatingService],
+    ) -> RatingState:
+        """Your rating of the recipe (`stars` null if you have not rated it) and what all ratings come to.
+
+        The caller's own: never cached for anyone else (`private, no-store`)."""
+        return await ratings_service.rating(recipe_id, request.user.id)
+
+    @put(
+        "/{recipe_id:uuid}/rating",
+        operation_id="rateRecipe",
+        operation_class=ApiOperation,
+        status_code=HTTP_200_OK,
+        tags=["ratings"],
+        responses={
+            201: ResponseSpec(RatingState, description="Your first rating of the recipe; `Location` points at it."),
+            **problems(400, 401, 403, 404, 429, descriptions=_RATING_ERRORS),
+        },
+    )
+    async def rate_recipe(
+        self,
+        request: Request[User, Grant, Any],
+        recipe_id: FromPath[UUID],
+        data: JSONBody[RatingInput],
+        ratings_service: NamedDependency[RecipeRatingService],
+    ) -> Response[RatingState]:
+        """Rate the recipe 1 to 5 stars, or change your stars: 201 the first time, 200 after.
+
+        One rating per user and recipe; the recipe's `rating` (average and count) changes at once in every list and
+        in its details. Authors cannot rate their own recipes (403)."""
+        state, created = await ratings_service.rate(recipe_id, request.user.id, data.stars)
+        invalidate(request, cache_tags.RECIPES, cache_tags.recipe(recipe_id))
+        if created:
+            return Response(state, status_code=HTTP_201_CREATED, headers=_rating_path(recipe_id))
+        return Response(state)
+
+    @delete(
+        "/{recipe_id:uuid}/rating",
+        operation_id="unrateRecipe",
+        operation_class=ApiOperation,
+        status_code=HTTP_204_NO_CONTENT,
+        tags=["ratings"],
+        responses=problems(400, 401, 404, 429, descriptions=_RECIPE_ERRORS),
+    )
+    async def unrate_recipe(
+        self,
+        request: Request[User, Grant, Any],
+        recipe_id: FromPath[UUID],
+        ratings_service: NamedDependency[RecipeRatingService],
+    ) -> None:
+        """Take your rating back. Idempotent: without a rating nothing changes (still 204)."""
+        await ratings_service.unrate(recipe_id, request.user.id)
+        invalidate(request, cache_tags.RECIPES, cache_tags.recipe(recipe_id))
 
 
 class IngredientController(Controller):

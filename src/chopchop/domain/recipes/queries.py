@@ -1,4 +1,4 @@
-"""The recipe area's hand-written SQL: lists and search, likes, the ingredient catalogue and its usage counts.
+"""The recipe area's hand-written SQL: lists and search, likes, ratings, the ingredient catalogue and its usage counts.
 
 Each statement is explained by tests/db/test_explain_recipes.py, which finds them all by name: builders
 end in ``_statement``, constants are statements. ``listing`` decides which of the list statements a
@@ -54,6 +54,7 @@ from chopchop.db import (
     RecipeChangeHorizon,
     RecipeIngredient,
     RecipeLike,
+    RecipeRating,
     RecipeTag,
     User,
 )
@@ -73,6 +74,8 @@ SORT_KEYS: dict[RecipeSort, tuple[tuple[str, bool], ...]] = {
     RecipeSort.MOST_COMMENTED: (("comment_count", True), ("id", True)),
     RecipeSort.TITLE: (("title", False), ("id", False)),
     RecipeSort.QUICKEST: (("total_minutes", False), ("id", False)),
+    # Best first: the Bayesian average (``chopchop.db.recipes.RATING_*``), then the newest of equals.
+    RecipeSort.RATING: (("rating_score", True), ("id", True)),
 }
 
 #: The Python types of each order's sort key values, id last (what a cursor of that order carries).
@@ -82,6 +85,7 @@ SORT_KEY_TYPES: dict[RecipeSort, Any] = {
     RecipeSort.MOST_COMMENTED: tuple[int, UUID],
     RecipeSort.TITLE: tuple[str, UUID],
     RecipeSort.QUICKEST: tuple[int, UUID],
+    RecipeSort.RATING: tuple[int, UUID],
 }
 
 
@@ -109,6 +113,9 @@ SUMMARY_COLUMNS = (
     Recipe.total_minutes,
     Recipe.like_count,
     Recipe.comment_count,
+    Recipe.rating_count,
+    Recipe.rating_sum,
+    Recipe.rating_score,  # not shown: the rating sort's key, which its cursors carry
     Recipe.created_at,
     Recipe.author_id,
     User.display_name,
@@ -606,6 +613,68 @@ def remove_likes_of_statement(user_id: UUID) -> ReturningDelete[tuple[UUID]]:
         delete(RecipeLike)
         .where(RecipeLike.user_id == user_id)
         .returning(RecipeLike.recipe_id)
+        .execution_options(**PLAIN)
+    )
+
+
+# Ratings: the recipe's counters move in the statement that writes a rating (triggers of migration 0013)
+
+
+def rated_recipe_statement(recipe_id: UUID) -> Select[tuple[UUID, int, int]]:
+    """The recipe's author and its rating counters (no row: no such recipe, or one the public may not see, which
+    cannot be rated); read after a rating's write in the same transaction, the counters include it (and the recipe's
+    row stays locked by the trigger's UPDATE until commit)."""
+    return select(Recipe.author_id, Recipe.rating_count, Recipe.rating_sum).where(
+        Recipe.id == recipe_id, shown_recipe()
+    )
+
+
+def rating_statement(user_id: UUID, recipe_id: UUID) -> Select[tuple[int]]:
+    """The user's stars for the recipe (no row: not rated)."""
+    return select(RecipeRating.stars).where(RecipeRating.user_id == user_id, RecipeRating.recipe_id == recipe_id)
+
+
+def add_rating_statement(dialect: str, user_id: UUID, recipe_id: UUID, stars: int, now: datetime) -> Any:
+    """The rating's row unless the user rated the recipe already (``ON CONFLICT DO NOTHING``), returning the recipe id
+    only if it went in. Its insert trigger counts it."""
+    return (
+        insert_on_conflict(dialect)(RecipeRating)
+        .values(user_id=user_id, recipe_id=recipe_id, stars=stars, created_at=now, updated_at=now)
+        .on_conflict_do_nothing(index_elements=[RecipeRating.user_id, RecipeRating.recipe_id])
+        .returning(RecipeRating.recipe_id)
+    )
+
+
+def change_rating_statement(user_id: UUID, recipe_id: UUID, stars: int, now: datetime) -> ReturningUpdate[tuple[UUID]]:
+    """New stars for an existing rating, returning the recipe id if there was one. Its update trigger moves the sum by
+    new minus old stars, both as the row holds them under its lock (a concurrent re-rate is never lost)."""
+    return (
+        update(RecipeRating)
+        .where(RecipeRating.user_id == user_id, RecipeRating.recipe_id == recipe_id)
+        .values(stars=stars, updated_at=now)
+        .returning(RecipeRating.recipe_id)
+        .execution_options(**PLAIN)
+    )
+
+
+def remove_rating_statement(user_id: UUID, recipe_id: UUID) -> ReturningDelete[tuple[UUID]]:
+    """The rating's row, returning the recipe id if this statement deleted it (its delete trigger uncounts it)."""
+    return (
+        delete(RecipeRating)
+        .where(RecipeRating.user_id == user_id, RecipeRating.recipe_id == recipe_id)
+        .returning(RecipeRating.recipe_id)
+        .execution_options(**PLAIN)
+    )
+
+
+def remove_ratings_of_statement(user_id: UUID) -> ReturningDelete[tuple[UUID]]:
+    """Every rating of the user (an account's deletion: a range of the primary key), returning the recipe of each it
+    really removed; the delete trigger uncounts each one (a rating a concurrent DELETE removed first is not counted
+    off twice: its row is gone, so no trigger fires here for it)."""
+    return (
+        delete(RecipeRating)
+        .where(RecipeRating.user_id == user_id)
+        .returning(RecipeRating.recipe_id)
         .execution_options(**PLAIN)
     )
 

@@ -1,4 +1,4 @@
-"""What goes in and out of the recipe, ingredient and like endpoints."""
+"""What goes in and out of the recipe, ingredient, like and rating endpoints."""
 
 from __future__ import annotations
 
@@ -60,6 +60,7 @@ class RecipeSort(StrEnum):
     MOST_COMMENTED = "most_commented"
     TITLE = "title"
     QUICKEST = "quickest"
+    RATING = "rating"
 
 
 TITLE_MAX_LENGTH = 200
@@ -248,6 +249,39 @@ class IngredientLine(msgspec.Struct):
     note: Annotated[str | None, Meta(description="How to prepare it.")]
 
 
+MIN_STARS = 1
+MAX_STARS = 5
+
+Stars = Annotated[int, Meta(ge=MIN_STARS, le=MAX_STARS, description="Whole stars, 1 (poor) to 5 (excellent).")]
+
+
+class RatingSummary(msgspec.Struct):
+    """What everyone's ratings of a recipe come to."""
+
+    average: Annotated[
+        float | None,
+        Meta(
+            description="The mean of the stars (1 to 5), rounded to 2 decimals; null while nobody has rated it.",
+            examples=[4.33],
+        ),
+    ]
+    count: Annotated[int, Meta(ge=0, description="How many users rated it.")]
+
+
+class RatingInput(Input):
+    """A user's rating of a recipe."""
+
+    stars: Stars
+
+
+class RatingState(msgspec.Struct):
+    """The signed-in user's rating of a recipe (null: none) and what all ratings come to now."""
+
+    recipe_id: UUID
+    stars: Annotated[int | None, Meta(description="Your stars, 1 to 5; null if you have not rated it.")]
+    rating: RatingSummary
+
+
 class RecipeRead(msgspec.Struct):
     """A recipe with everything. With ``?servings=N``, ``servings`` is N and quantities are scaled to it."""
 
@@ -266,6 +300,7 @@ class RecipeRead(msgspec.Struct):
     author: AuthorRef
     like_count: Annotated[int, Meta(ge=0, description="How many users like it.")]
     comment_count: Annotated[int, Meta(ge=0, description="How many comments it has.")]
+    rating: RatingSummary
     created_at: datetime
     updated_at: datetime
     status: Annotated[
@@ -285,6 +320,7 @@ class RecipeSummary(msgspec.Struct):
     author: AuthorRef
     like_count: Annotated[int, Meta(ge=0, description="How many users like it.")]
     comment_count: Annotated[int, Meta(ge=0, description="How many comments it has.")]
+    rating: RatingSummary
     created_at: datetime
     status: Annotated[
         RecipeStatus, Meta(description="Always `public` in public lists; `GET /me/recipes` shows your others too.")

@@ -1,4 +1,4 @@
-"""Recipe rules: authorship, the lists, likes and their counter, the ingredient catalogue and its counts.
+"""Recipe rules: authorship, the lists, likes and ratings and their counters, the ingredient catalogue and its counts.
 
 The SQL of the measured paths is ``queries``'; ``listing`` decides how a PostgreSQL list is read. Plain rows go
 through the repositories; a recipe's write is several statements (the row, its lines, its tags, and the arrays the
@@ -20,7 +20,7 @@ from msgspec import UNSET, UnsetType
 from sqlalchemy import delete, insert
 from uuid_utils.compat import uuid7
 
-from chopchop.db import Ingredient, Recipe, RecipeChange, RecipeIngredient, RecipeLike, RecipeTag
+from chopchop.db import Ingredient, Recipe, RecipeChange, RecipeIngredient, RecipeLike, RecipeRating, RecipeTag
 from chopchop.domain.recipes import listing, queries
 from chopchop.domain.recipes.schemas import (
     AuthorRef,
@@ -31,6 +31,8 @@ from chopchop.domain.recipes.schemas import (
     IngredientRef,
     LikedRecipe,
     LikeState,
+    RatingState,
+    RatingSummary,
     RecipeCreate,
     RecipeFilters,
     RecipeRead,
@@ -75,6 +77,11 @@ def _scaled(quantity: Decimal | None, factor: Decimal | None) -> float | None:
     return float(max((quantity * factor).quantize(_THOUSANDTH, rounding=ROUND_HALF_UP), _THOUSANDTH))
 
 
+def rating_summary(count: int, total: int) -> RatingSummary:
+    """What ``count`` ratings of ``total`` stars in all come to (the average rounded to 2 decimals)."""
+    return RatingSummary(average=round(total / count, 2) if count else None, count=count)
+
+
 def _summary(row: Any) -> RecipeSummary:
     return RecipeSummary(
         id=row.id,
@@ -86,6 +93,7 @@ def _summary(row: Any) -> RecipeSummary:
         author=AuthorRef(id=row.author_id, display_name=row.display_name),
         like_count=row.like_count,
         comment_count=row.comment_count,
+        rating=rating_summary(row.rating_count, row.rating_sum),
         created_at=row.created_at,
         status=RecipeStatus(row.status),
     )
@@ -101,6 +109,10 @@ class RecipeRepository(SQLAlchemyAsyncRepository[Recipe]):
 
 class RecipeLikeRepository(SQLAlchemyAsyncRepository[RecipeLike]):
     model_type = RecipeLike
+
+
+class RecipeRatingRepository(SQLAlchemyAsyncRepository[RecipeRating]):
+    model_type = RecipeRating
 
 
 class IngredientRepository(SQLAlchemyAsyncRepository[Ingredient]):
@@ -428,6 +440,7 @@ class RecipeService(Service[Recipe, RecipeRepository]):
             author=AuthorRef(id=recipe.author_id, display_name=author_name),
             like_count=recipe.like_count,
             comment_count=recipe.comment_count,
+            rating=rating_summary(recipe.rating_count, recipe.rating_sum),
             created_at=recipe.created_at,
             updated_at=recipe.updated_at,
             status=RecipeStatus(recipe.status),
@@ -535,6 +548,69 @@ class RecipeLikeService(Service[RecipeLike, RecipeLikeRepository]):
         for recipe_id in sorted(set(removed)):  # one lock order with the other counter writes: no deadlock
             await self.session.execute(queries.like_count_statement(recipe_id, -1))
         return len(removed)
+
+
+class RecipeRatingService(Service[RecipeRating, RecipeRatingRepository]):
+    """Ratings: 1 to 5 stars, one per user and recipe, not by its author.
+
+    The recipe's ``rating_count``, ``rating_sum`` and ``rating_score`` are never written here: the triggers of
+    migration 0013 move them in the statement that inserts, re-rates or deletes a row, by the row's old and new stars
+    (no read-modify-write, exact under any concurrency and through ON DELETE CASCADE alike)."""
+
+    repository_type = RecipeRatingRepository
+
+    async def _recipe(self, recipe_id: UUID) -> tuple[UUID, RatingSummary]:
+        """The recipe's author and rating counters as this transaction sees them; a missing recipe is a 404."""
+        row = (await self.session.execute(queries.rated_recipe_statement(recipe_id))).tuples().one_or_none()
+        if row is None:
+            raise _no_such_recipe()
+        author_id, count, total = row
+        return author_id, rating_summary(int(count), int(total))
+
+    async def rating(self, recipe_id: UUID, user_id: UUID) -> RatingState:
+        """The user's rating of the recipe (stars None: not rated) and the recipe's counters."""
+        _, summary = await self._recipe(recipe_id)
+        stars = (await self.session.execute(queries.rating_statement(user_id, recipe_id))).scalar_one_or_none()
+        return RatingState(recipe_id=recipe_id, stars=stars, rating=summary)
+
+    async def rate(self, recipe_id: UUID, user_id: UUID, stars: int) -> tuple[RatingState, bool]:
+        """Rate the recipe (or change one's stars); True if the rating is new. Its author may not: their stars would
+        only ever raise their own recipe's average (403)."""
+        author_id, _ = await self._recipe(recipe_id)
+        if author_id == user_id:
+            msg = "Authors cannot rate their own recipes."
+            raise Forbidden(msg, slug="own-recipe")
+        previous = (await self.session.execute(queries.rating_statement(user_id, recipe_id))).scalar_one_or_none()
+        now = datetime.now(UTC)
+        created = False
+        # Insert, or else change the row that exists. A concurrent unrate of the same user may delete it between the
+        # two statements: then it is inserted again (each try ends the race one way or the other).
+        for _ in range(3):
+            added = queries.add_rating_statement(self.dialect, user_id, recipe_id, stars, now)
+            if (await self.session.execute(added)).scalar_one_or_none() is not None:
+                created = True
+                break
+            changed = queries.change_rating_statement(user_id, recipe_id, stars, now)
+            if (await self.session.execute(changed)).scalar_one_or_none() is not None:
+                break
+        if created or previous != stars:
+            # Told to the author's endpoints (never the rater's own). ``previous`` is only what the request saw
+            # before its write: at worst a concurrent re-rate of the same user tells one change twice or not at all.
+            data = {"recipe_id": str(recipe_id), "user_id": str(user_id), "stars": stars}
+            await record_event(self.session, WebhookEvent.RECIPE_RATED, data, actor_id=user_id, recipe_id=recipe_id)
+        _, summary = await self._recipe(recipe_id)
+        return RatingState(recipe_id=recipe_id, stars=stars, rating=summary), created
+
+    async def unrate(self, recipe_id: UUID, user_id: UUID) -> None:
+        """Take the rating back. Idempotent: without a rating nothing changes (a missing recipe is still a 404)."""
+        removed = await self.session.execute(queries.remove_rating_statement(user_id, recipe_id))
+        if removed.scalar_one_or_none() is None:
+            await self._recipe(recipe_id)
+
+    async def remove_all_by_user(self, user_id: UUID) -> int:
+        """Take back every rating of a user (an account's deletion, in its transaction, before the account's row goes:
+        explicit, though ON DELETE CASCADE would fire the same triggers). Returns how many went."""
+        return len((await self.session.execute(queries.remove_ratings_of_statement(user_id))).scalars().all())
 
 
 class IngredientService(Service[Ingredient, IngredientRepository]):

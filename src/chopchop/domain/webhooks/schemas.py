@@ -17,13 +17,14 @@ from chopchop.lib.webhooks import MAX_URL_LENGTH
 
 
 class WebhookEvent(StrEnum):
-    """An event an endpoint can subscribe to: someone liked or commented on one of the user's recipes, one of the
-    user's recipes was deleted, the user's password was changed (or reset)."""
+    """An event an endpoint can subscribe to: someone liked, commented on or rated (or re-rated) one of the user's
+    recipes, one of the user's recipes was deleted, the user's password was changed (or reset)."""
 
     RECIPE_LIKED = "recipe.liked"
     RECIPE_COMMENTED = "recipe.commented"
     RECIPE_DELETED = "recipe.deleted"
     ACCOUNT_PASSWORD_CHANGED = "account.password_changed"  # noqa: S105 - an event name
+    RECIPE_RATED = "recipe.rated"
 
 
 class WebhookDeliveryType(StrEnum):
@@ -34,6 +35,7 @@ class WebhookDeliveryType(StrEnum):
     RECIPE_COMMENTED = "recipe.commented"
     RECIPE_DELETED = "recipe.deleted"
     ACCOUNT_PASSWORD_CHANGED = "account.password_changed"  # noqa: S105 - an event name
+    RECIPE_RATED = "recipe.rated"
     PING = "ping"
 
 
@@ -58,6 +60,7 @@ EVENT_BITS: Final[dict[WebhookEvent, int]] = {
     WebhookEvent.RECIPE_COMMENTED: 2,
     WebhookEvent.RECIPE_DELETED: 4,
     WebhookEvent.ACCOUNT_PASSWORD_CHANGED: 8,
+    WebhookEvent.RECIPE_RATED: 16,
 }
 MAX_ENDPOINTS_PER_USER: Final = 10
 
