@@ -8,7 +8,7 @@ from uuid import UUID
 
 from advanced_alchemy.base import UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -30,6 +30,10 @@ class User(UUIDv7AuditBase):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     # Bumped on every password change/reset: access tokens carry it and are refused once it moves on.
     token_version: Mapped[int] = mapped_column(Integer, default=0)
+    # How many users follow this one, and how many this one follows: moved only by the statements that really add
+    # or remove a ``follow`` row (``domain/follows``), so they stay exact under concurrent follows.
+    follower_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    following_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class UserToken(UUIDv7AuditBase):

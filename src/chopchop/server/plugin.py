@@ -22,7 +22,13 @@ from chopchop import __version__
 from chopchop.db.migrate import upgrade_async
 from chopchop.domain.accounts.auth import build_auth
 from chopchop.domain.accounts.controllers import AccessTokenController, AuthController, MeController
+from chopchop.domain.collections.controllers import (
+    CollectionController,
+    MyCollectionController,
+    UserCollectionController,
+)
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
+from chopchop.domain.follows.controllers import FeedController, FollowController
 from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
 from chopchop.domain.system.controllers import REPLICAS_STATE_KEY, HealthController, MetricsController
 from chopchop.domain.users.controllers import UserController
@@ -57,6 +63,11 @@ CONTROLLERS = [
     IngredientController,
     UserRecipesController,
     WebhookController,
+    MyCollectionController,
+    CollectionController,
+    UserCollectionController,
+    FollowController,
+    FeedController,
 ]
 
 
