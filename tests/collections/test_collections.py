@@ -270,7 +270,9 @@ async def test_private_collections_are_404_to_others_and_never_cached_for_them(c
     assert await titles(client, cid) == ["Hidden soup"]
     listed = await client.get(f"/api/v1/users/{owner_id}/collections")
     assert [c["id"] for c in listed.json()["items"]] == [cid]
-    assert (await client.patch(f"{COLLECTIONS}/{cid}", json={"visibility": "private"}, headers=owner)).status_code == 200
+    assert (
+        await client.patch(f"{COLLECTIONS}/{cid}", json={"visibility": "private"}, headers=owner)
+    ).status_code == 200
     assert (await client.get(f"{COLLECTIONS}/{cid}")).status_code == 404
     assert (await client.get(f"{COLLECTIONS}/{cid}/recipes")).status_code == 404
     assert (await client.get(f"/api/v1/users/{owner_id}/collections")).json()["items"] == []
@@ -315,9 +317,7 @@ async def test_account_deletion_removes_its_collections(client: Client, app: Lit
     recipe_id = await insert_recipe(app, owner_id, title="Soup")
     await put(client, other, theirs, recipe_id)
     assert (await client.get(f"{COLLECTIONS}/{cid}")).status_code == 200
-    deleted = await client.request(
-        "DELETE", "/api/v1/me", json={"password": "correct horse battery"}, headers=owner
-    )
+    deleted = await client.request("DELETE", "/api/v1/me", json={"password": "correct horse battery"}, headers=owner)
     assert deleted.status_code == 204, deleted.text
     assert (await client.get(f"{COLLECTIONS}/{cid}")).status_code == 404
     # Their recipe left the other user's collection.

@@ -137,12 +137,22 @@ async def test_feed_pages_newest_first_without_repeats_or_skips(client: Client, 
     assert 'rel="next"' in first.headers["link"]
     # New recipes published while the reader pages: they do not shift the pages already read.
     newer = [await publish(client, ada, "new 1"), await publish(client, bob, "new 2")]
+    assert body["prev_cursor"] is None
     cursor = body["next_cursor"]
+    last: dict[str, Any] = body
+    while cursor is not None:
+        last = (await client.get(FEED, params={"limit": 4, "cursor": cursor}, headers=reader)).json()
+        seen += [r["id"] for r in last["items"]]
+        cursor = last["next_cursor"]
+    assert seen == list(reversed(expected))
+    # Back up by `prev_cursor` from the last page: the same recipes the other way, then the new ones.
+    back: list[str] = []
+    cursor = last["prev_cursor"]
     while cursor is not None:
         page = (await client.get(FEED, params={"limit": 4, "cursor": cursor}, headers=reader)).json()
-        seen += [r["id"] for r in page["items"]]
-        cursor = page["next_cursor"]
-    assert seen == list(reversed(expected))
+        back = [r["id"] for r in page["items"]] + back
+        cursor = page["prev_cursor"]
+    assert back + [r["id"] for r in last["items"]] == list(reversed(newer)) + seen
     top = (await client.get(FEED, params={"limit": 2}, headers=reader)).json()
     assert [r["id"] for r in top["items"]] == list(reversed(newer))
 

@@ -31,9 +31,10 @@ class User(UUIDv7AuditBase):
     # Bumped on every password change/reset: access tokens carry it and are refused once it moves on.
     token_version: Mapped[int] = mapped_column(Integer, default=0)
     # How many users follow this one, and how many this one follows: moved only by the statements that really add
-    # or remove a ``follow`` row (``domain/follows``), so they stay exact under concurrent follows.
-    follower_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
-    following_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # or remove a ``follow`` row (``domain/follows``), so they stay exact under concurrent follows. The database's
+    # default only: an INSERT never names them (it still works against a schema from before migration 0015).
+    follower_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    following_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
 
 
 class UserToken(UUIDv7AuditBase):

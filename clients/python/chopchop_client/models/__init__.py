@@ -6,6 +6,14 @@ from .account import Account
 from .account_deletion import AccountDeletion
 from .author_ref import AuthorRef
 from .change_kind import ChangeKind
+from .collection_create import CollectionCreate
+from .collection_entry import CollectionEntry
+from .collection_entry_page import CollectionEntryPage
+from .collection_entry_put import CollectionEntryPut
+from .collection_entry_state import CollectionEntryState
+from .collection_page import CollectionPage
+from .collection_read import CollectionRead
+from .collection_update import CollectionUpdate
 from .comment_author import CommentAuthor
 from .comment_create import CommentCreate
 from .comment_page import CommentPage
@@ -15,7 +23,11 @@ from .complexity import Complexity
 from .credentials import Credentials
 from .email_confirmation import EmailConfirmation
 from .email_only import EmailOnly
+from .feed_page import FeedPage
 from .field_error import FieldError
+from .follow_page import FollowPage
+from .follow_state import FollowState
+from .follow_user import FollowUser
 from .grant_type import GrantType
 from .health import Health
 from .health_checks import HealthChecks
@@ -51,6 +63,7 @@ from .unit import Unit
 from .user_profile import UserProfile
 from .user_summary import UserSummary
 from .user_summary_page import UserSummaryPage
+from .visibility import Visibility
 from .webhook_create import WebhookCreate
 from .webhook_created import WebhookCreated
 from .webhook_delivery_page import WebhookDeliveryPage
@@ -71,6 +84,14 @@ __all__ = (
     "AccountDeletion",
     "AuthorRef",
     "ChangeKind",
+    "CollectionCreate",
+    "CollectionEntry",
+    "CollectionEntryPage",
+    "CollectionEntryPut",
+    "CollectionEntryState",
+    "CollectionPage",
+    "CollectionRead",
+    "CollectionUpdate",
     "CommentAuthor",
     "CommentCreate",
     "CommentPage",
@@ -80,7 +101,11 @@ __all__ = (
     "Credentials",
     "EmailConfirmation",
     "EmailOnly",
+    "FeedPage",
     "FieldError",
+    "FollowPage",
+    "FollowState",
+    "FollowUser",
     "GrantType",
     "Health",
     "HealthChecks",
@@ -116,6 +141,7 @@ __all__ = (
     "UserProfile",
     "UserSummary",
     "UserSummaryPage",
+    "Visibility",
     "WebhookCreate",
     "WebhookCreated",
     "WebhookDeliveryPage",

@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="UserProfile")
 
 
@@ -21,6 +23,8 @@ class UserProfile:
         id (UUID):
         likes_received (int): Likes on all of this user's recipes.
         recipe_count (int): Recipes this user published.
+        follower_count (int | Unset): How many users follow this user. Default: 0.
+        following_count (int | Unset): How many users this user follows. Default: 0.
     """
 
     comment_count: int
@@ -29,6 +33,8 @@ class UserProfile:
     id: UUID
     likes_received: int
     recipe_count: int
+    follower_count: int | Unset = 0
+    following_count: int | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,6 +50,10 @@ class UserProfile:
 
         recipe_count = self.recipe_count
 
+        follower_count = self.follower_count
+
+        following_count = self.following_count
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -56,6 +66,10 @@ class UserProfile:
                 "recipe_count": recipe_count,
             }
         )
+        if follower_count is not UNSET:
+            field_dict["follower_count"] = follower_count
+        if following_count is not UNSET:
+            field_dict["following_count"] = following_count
 
         return field_dict
 
@@ -74,6 +88,10 @@ class UserProfile:
 
         recipe_count = d.pop("recipe_count")
 
+        follower_count = d.pop("follower_count", UNSET)
+
+        following_count = d.pop("following_count", UNSET)
+
         user_profile = cls(
             comment_count=comment_count,
             created_at=created_at,
@@ -81,6 +99,8 @@ class UserProfile:
             id=id,
             likes_received=likes_received,
             recipe_count=recipe_count,
+            follower_count=follower_count,
+            following_count=following_count,
         )
 
         user_profile.additional_properties = d

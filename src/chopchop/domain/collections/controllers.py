@@ -14,8 +14,9 @@ from uuid import UUID
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import Body, FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from msgspec import UnsetType
 
 from chopchop.db import User
 from chopchop.domain import cache_tags
@@ -270,18 +271,16 @@ class CollectionController(Controller):
         collection_id: FromPath[UUID],
         recipe_id: FromPath[UUID],
         collections_service: NamedDependency[CollectionService],
-        data: Annotated[
-            CollectionEntryPut | None,
-            Body(description='Optional: `{"position": n}` puts the recipe at place n (0 first).'),
-        ] = None,
+        data: JSONBody[CollectionEntryPut],
     ) -> Response[CollectionEntryState]:
         """Put the recipe in the collection (owner only): 201 if it was added, 200 if it was there already.
 
-        Without a `position` a new recipe goes last and one already there stays where it is (idempotent); with
-        one, the recipe goes to that place (moving it if it was there), the others keep their order. A recipe is
-        in a collection once; at most 500 recipes per collection."""
-        index = data.position if data is not None else None
-        state, added = await collections_service.put_recipe(collection_id, request.user.id, recipe_id, index)
+        The body is `{}` or `{"position": n}`. Without a `position` a new recipe goes last and one already there
+        stays where it is (idempotent); with one, the recipe goes to that place (moving it if it was there), the
+        others keep their order. A recipe is in a collection once; at most 500 recipes per collection."""
+        state, added = await collections_service.put_recipe(
+            collection_id, request.user.id, recipe_id, None if isinstance(data.position, UnsetType) else data.position
+        )
         _written(request, collection_id, request.user.id)
         return Response(state, status_code=HTTP_201_CREATED if added else HTTP_200_OK)
 

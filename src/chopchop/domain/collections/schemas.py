@@ -91,7 +91,7 @@ class CollectionUpdate(Input):
 class CollectionEntryPut(Input):
     """Where to put the recipe (absent: last when it is added, where it is when it is already there)."""
 
-    position: EntryPosition | None = None
+    position: EntryPosition | UnsetType = UNSET
 
 
 class CollectionRead(msgspec.Struct):

@@ -167,19 +167,25 @@ class FeedController(Controller):
         cursor: Cursor = None,
     ) -> Response[FeedPage]:
         """The recipes of the authors you follow, newest first. Follow `next_cursor` (or the `next` link) for older
-        ones: cursor pages neither repeat nor skip a recipe while new ones are published; new recipes appear at
-        the top (read the first page again)."""
+        ones, `prev_cursor` for newer ones: cursor pages neither repeat nor skip a recipe while new ones are
+        published (new recipes appear at the top: read the first page again, or go back by `prev_cursor`)."""
         scope = CursorScope.of("feed", tuple[datetime, UUID], request.user.id)
         seek = read_cursor(request, scope, cursor, 0)
-        if seek is not None and seek.backward:
-            seek = None  # never issued: the feed is read forward only
         page: Slice = await follows_service.feed(request.user.id, limit=limit, seek=seek)
         key = _cursor_key(str(getattr(request.app.state.get("settings"), "jwt_secret", "") or ""))
-        next_cursor = encode_cursor(key, scope, page.keys[-1], backward=False) if page.more and page.items else None
-        headers: dict[str, str] = {}
-        if next_cursor is not None:
-            headers["Link"] = f'<{_with_cursor(public_url(request), next_cursor)}>; rel="next"'
-        return Response(FeedPage(items=page.items, limit=limit, next_cursor=next_cursor), headers=headers)
+        backward = seek is not None and seek.backward
+        has_next = (page.more if not backward else True) and bool(page.items)
+        has_prev = (page.more if backward else seek is not None) and bool(page.items)
+        next_cursor = encode_cursor(key, scope, page.keys[-1], backward=False) if has_next else None
+        prev_cursor = encode_cursor(key, scope, page.keys[0], backward=True) if has_prev else None
+        url = public_url(request)
+        links = [
+            f'<{_with_cursor(url, c)}>; rel="{rel}"' for c, rel in ((next_cursor, "next"), (prev_cursor, "prev")) if c
+        ]
+        headers = {"Link": ", ".join(links)} if links else {}
+        return Response(
+            FeedPage(items=page.items, limit=limit, next_cursor=next_cursor, prev_cursor=prev_cursor), headers=headers
+        )
 
 
 def _with_cursor(url: str, cursor: str) -> str:

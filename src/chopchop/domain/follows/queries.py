@@ -112,14 +112,20 @@ def following_page_statement(user_id: UUID, *, limit: int, seek: Seek | None = N
     return _people(user_id, followers=False, limit=limit, seek=seek)
 
 
+def _feed_order(columns: Any, *, reverse: bool) -> list[Any]:
+    return [column.asc() if reverse else column.desc() for column in columns]
+
+
 def feed_statement(dialect: str, user_id: UUID, *, limit: int, seek: Seek | None = None) -> Select[Any]:
     """The newest ``limit`` recipes of the authors the user follows, after the cursor's position (newest first, ties
-    by id), with their summaries: one statement.
+    by id; a backward cursor: the ``limit`` just newer than it, oldest first, flipped by the caller), with their
+    summaries: one statement.
 
-    PostgreSQL: for each followed author (the follow table's primary key), the first ``limit`` rows of a backward
-    range of ``ix_recipe_author_id_created_at_id`` past the cursor (a LATERAL subquery), merged and cut to
-    ``limit``: the cost is (followed authors) x ``limit`` index rows, whatever their numbers of recipes. SQLite
-    (embedded) has no LATERAL: the join, ordered."""
+    PostgreSQL: for each followed author (the follow table's primary key), the first ``limit`` rows of a range of
+    ``ix_recipe_author_id_created_at_id`` past the cursor (a LATERAL subquery), merged and cut to ``limit``: the
+    cost is (followed authors) x ``limit`` index rows, whatever their numbers of recipes. SQLite (embedded) has no
+    LATERAL: the join, ordered."""
+    reverse = seek is not None and seek.backward
     if dialect != "postgresql":
         conditions = [Follow.follower_id == user_id]
         if seek is not None:
@@ -130,19 +136,19 @@ def feed_statement(dialect: str, user_id: UUID, *, limit: int, seek: Seek | None
             .join(Recipe, Recipe.author_id == Follow.followee_id)
             .join(User, User.id == Recipe.author_id)
             .where(*conditions)
-            .order_by(Recipe.created_at.desc(), Recipe.id.desc())
+            .order_by(*_feed_order(FEED_KEYS, reverse=reverse))
             .limit(limit)
         )
     per_author = select(Recipe.id, Recipe.created_at).where(Recipe.author_id == Follow.followee_id)
     if seek is not None:
         per_author = per_author.where(keyset_condition(FEED_KEYS, seek, descending=True))
-    latest = per_author.order_by(Recipe.created_at.desc(), Recipe.id.desc()).limit(limit).lateral("latest")
+    latest = per_author.order_by(*_feed_order(FEED_KEYS, reverse=reverse)).limit(limit).lateral("latest")
     window = (
         select(latest.c.id, latest.c.created_at)
         .select_from(Follow)
         .join(latest, true())
         .where(Follow.follower_id == user_id)
-        .order_by(latest.c.created_at.desc(), latest.c.id.desc())
+        .order_by(*_feed_order((latest.c.created_at, latest.c.id), reverse=reverse))
         .limit(limit)
         .subquery("w")
     )
@@ -151,7 +157,7 @@ def feed_statement(dialect: str, user_id: UUID, *, limit: int, seek: Seek | None
         .select_from(window)
         .join(Recipe, Recipe.id == window.c.id)
         .join(User, User.id == Recipe.author_id)
-        .order_by(Recipe.created_at.desc(), Recipe.id.desc())
+        .order_by(*_feed_order(FEED_KEYS, reverse=reverse))
     )
 
 

@@ -45,3 +45,10 @@ class FeedPage(msgspec.Struct):
         str | None,
         Meta(description="Pass as `cursor` for the next (older) page; null when there is none."),
     ] = None
+    prev_cursor: Annotated[
+        str | None,
+        Meta(
+            description="Pass as `cursor` for the page before this one (newer recipes, including those published "
+            "since); null on the first page."
+        ),
+    ] = None

@@ -88,10 +88,10 @@ class FollowService(Service[Follow, FollowRepository]):
 
     async def feed(self, user_id: UUID, *, limit: int, seek: Seek | None) -> Slice:
         """A page of the recipes of the authors the user follows, newest first, from a cursor's position: one
-        statement of ``limit + 1`` rows (the extra one says whether more follow)."""
+        statement of ``limit + 1`` rows (the extra one says whether more follow in the direction walked)."""
         statement = queries.feed_statement(self.dialect, user_id, limit=limit + 1, seek=seek)
         rows = (await self.session.execute(statement)).all()
-        found, more = take(rows, limit=limit, seek=None)
+        found, more = take(rows, limit=limit, seek=seek)
         items = [
             RecipeSummary(
                 id=row.id,
