@@ -115,8 +115,8 @@ async def test_feed_lists_and_collections_use_indexes(seeded: AsyncEngine) -> No
         row = (
             await connection.execute(
                 text(
-                    "SELECT r.created_at, r.id FROM recipe r JOIN follow f ON f.followee_id = r.author_id "
-                    f"WHERE f.follower_id = '{reader}' ORDER BY r.created_at DESC, r.id DESC OFFSET 2000 LIMIT 1"  # noqa: S608
+                    "SELECT r.created_at, r.id FROM recipe r JOIN follow f ON f.followee_id = r.author_id "  # noqa: S608
+                    f"WHERE f.follower_id = '{reader}' ORDER BY r.created_at DESC, r.id DESC OFFSET 2000 LIMIT 1"
                 )
             )
         ).one()
