@@ -8,8 +8,6 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="UserProfile")
 
 
@@ -20,21 +18,21 @@ class UserProfile:
         comment_count (int): Comments this user wrote.
         created_at (datetime.datetime): When the account was created (member since).
         display_name (str): Public name.
+        follower_count (int): How many users follow this user.
+        following_count (int): How many users this user follows.
         id (UUID):
         likes_received (int): Likes on all of this user's recipes.
         recipe_count (int): Recipes this user published.
-        follower_count (int | Unset): How many users follow this user. Default: 0.
-        following_count (int | Unset): How many users this user follows. Default: 0.
     """
 
     comment_count: int
     created_at: datetime.datetime
     display_name: str
+    follower_count: int
+    following_count: int
     id: UUID
     likes_received: int
     recipe_count: int
-    follower_count: int | Unset = 0
-    following_count: int | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,15 +42,15 @@ class UserProfile:
 
         display_name = self.display_name
 
+        follower_count = self.follower_count
+
+        following_count = self.following_count
+
         id = str(self.id)
 
         likes_received = self.likes_received
 
         recipe_count = self.recipe_count
-
-        follower_count = self.follower_count
-
-        following_count = self.following_count
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -61,15 +59,13 @@ class UserProfile:
                 "comment_count": comment_count,
                 "created_at": created_at,
                 "display_name": display_name,
+                "follower_count": follower_count,
+                "following_count": following_count,
                 "id": id,
                 "likes_received": likes_received,
                 "recipe_count": recipe_count,
             }
         )
-        if follower_count is not UNSET:
-            field_dict["follower_count"] = follower_count
-        if following_count is not UNSET:
-            field_dict["following_count"] = following_count
 
         return field_dict
 
@@ -82,25 +78,25 @@ class UserProfile:
 
         display_name = d.pop("display_name")
 
+        follower_count = d.pop("follower_count")
+
+        following_count = d.pop("following_count")
+
         id = UUID(d.pop("id"))
 
         likes_received = d.pop("likes_received")
 
         recipe_count = d.pop("recipe_count")
 
-        follower_count = d.pop("follower_count", UNSET)
-
-        following_count = d.pop("following_count", UNSET)
-
         user_profile = cls(
             comment_count=comment_count,
             created_at=created_at,
             display_name=display_name,
+            follower_count=follower_count,
+            following_count=following_count,
             id=id,
             likes_received=likes_received,
             recipe_count=recipe_count,
-            follower_count=follower_count,
-            following_count=following_count,
         )
 
         user_profile.additional_properties = d
