@@ -183,6 +183,7 @@ ENUMS = {
         "report_resolved",
         "report_dismissed",
     ],
+    "Visibility": ["public", "private"],
 }
 
 

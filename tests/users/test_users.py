@@ -111,7 +111,17 @@ async def test_public_profile_with_counts(app: Litestar, client: Client) -> None
     assert profile["id"] == chef_id
     assert profile["display_name"] == "Chef"
     assert (profile["recipe_count"], profile["likes_received"], profile["comment_count"]) == (2, 7, 0)
-    assert set(profile) == {"id", "display_name", "created_at", "recipe_count", "likes_received", "comment_count"}
+    assert (profile["follower_count"], profile["following_count"]) == (0, 0)
+    assert set(profile) == {
+        "id",
+        "display_name",
+        "created_at",
+        "recipe_count",
+        "likes_received",
+        "comment_count",
+        "follower_count",
+        "following_count",
+    }
     assert "chef@example.com" not in chef.text
 
     # Signed in or not, the answer is the same (it will be cached for everyone).

@@ -4,6 +4,8 @@ from advanced_alchemy.base import orm_registry
 
 from chopchop.db import recipes as _recipes
 from chopchop.db import social as _social
+from chopchop.db.collections import Collection, CollectionRecipe
+from chopchop.db.follows import Follow
 from chopchop.db.moderation import AuditEntry, Report, ReportStatus
 from chopchop.db.outbox import OutboxMessage, OutboxStatus
 from chopchop.db.recipes import (
@@ -30,7 +32,10 @@ POSTGRES_ONLY_INDEXES: set[str] = _recipes.POSTGRES_ONLY_INDEXES | _social.POSTG
 __all__ = [
     "POSTGRES_ONLY_INDEXES",
     "AuditEntry",
+    "Collection",
+    "CollectionRecipe",
     "Comment",
+    "Follow",
     "Ingredient",
     "IngredientUsage",
     "OutboxMessage",

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from advanced_alchemy.base import UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, ColumnElement, ForeignKey, Index, Integer, String, and_, or_
+from sqlalchemy import Boolean, ColumnElement, ForeignKey, Index, Integer, String, and_, or_, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -57,6 +57,11 @@ class User(UUIDv7AuditBase):
     suspended_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     suspended_until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     suspension_reason: Mapped[str | None] = mapped_column(String(1000), default=None)
+    # How many users follow this one, and how many this one follows: moved only by the statements that really add
+    # or remove a ``follow`` row (``domain/follows``), so they stay exact under concurrent follows. The database's
+    # default only: an INSERT never names them (it still works against a schema from before migration 0015).
+    follower_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    following_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
 
     def is_suspended(self, now: datetime) -> bool:
         """Whether the account is suspended at ``now`` (the SQL form is ``not_suspended``)."""

@@ -28,3 +28,19 @@ def recipe(recipe_id: UUID) -> str:
 
 def recipe_comments(recipe_id: UUID) -> str:
     return RECIPE_COMMENTS_TEMPLATE.format(recipe_id=recipe_id)
+
+
+# Collections: one collection (its fields and its recipes) and a user's list of public collections. Their reads
+# also carry RECIPES (the summaries and counts they show) and PROFILES.
+COLLECTION_TEMPLATE = "collection:{collection_id}"
+USER_COLLECTIONS_TEMPLATE = "collections-of:{user_id}"
+# Who follows whom: the followers and following lists (the profile's counts are under USERS).
+FOLLOWS = "follows"
+
+
+def collection(collection_id: UUID) -> str:
+    return COLLECTION_TEMPLATE.format(collection_id=collection_id)
+
+
+def user_collections(user_id: UUID) -> str:
+    return USER_COLLECTIONS_TEMPLATE.format(user_id=user_id)

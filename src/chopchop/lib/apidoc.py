@@ -113,6 +113,8 @@ OPENAPI_TAGS = {
     "comments": "Comments on recipes.",
     "ingredients": "The shared ingredient catalogue (autocomplete).",
     "users": "The public user directory and profiles.",
+    "collections": "Collections (cookbooks): named, ordered lists of recipes, public or private.",
+    "follows": "Following authors, followers and following lists, and the signed-in user's feed.",
     "webhooks": "The signed-in user's webhook endpoints: signed POSTs of events on their recipes and account.",
     "moderation": "Reports of content by users; moderators hide recipes and comments, suspend accounts and work "
     "through the reports (a login's access token and the `moderator` role).",

@@ -22,7 +22,13 @@ from chopchop import __version__
 from chopchop.db.migrate import upgrade_async
 from chopchop.domain.accounts.auth import VIEWER_STATE_KEY, build_auth, viewer_authenticator
 from chopchop.domain.accounts.controllers import AccessTokenController, AuthController, MeController
+from chopchop.domain.collections.controllers import (
+    CollectionController,
+    MyCollectionController,
+    UserCollectionController,
+)
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
+from chopchop.domain.follows.controllers import FeedController, FollowController
 from chopchop.domain.moderation.controllers import AdminController, ModerationController, ReportController
 from chopchop.domain.recipes.controllers import (
     IngredientController,
@@ -67,6 +73,11 @@ CONTROLLERS = [
     ReportController,
     ModerationController,
     AdminController,
+    MyCollectionController,
+    CollectionController,
+    UserCollectionController,
+    FollowController,
+    FeedController,
 ]
 
 

@@ -13,6 +13,14 @@ from .audit_page import AuditPage
 from .audit_target import AuditTarget
 from .author_ref import AuthorRef
 from .change_kind import ChangeKind
+from .collection_create import CollectionCreate
+from .collection_entry import CollectionEntry
+from .collection_entry_page import CollectionEntryPage
+from .collection_entry_put import CollectionEntryPut
+from .collection_entry_state import CollectionEntryState
+from .collection_page import CollectionPage
+from .collection_read import CollectionRead
+from .collection_update import CollectionUpdate
 from .comment_author import CommentAuthor
 from .comment_create import CommentCreate
 from .comment_moderation import CommentModeration
@@ -23,7 +31,11 @@ from .complexity import Complexity
 from .credentials import Credentials
 from .email_confirmation import EmailConfirmation
 from .email_only import EmailOnly
+from .feed_page import FeedPage
 from .field_error import FieldError
+from .follow_page import FollowPage
+from .follow_state import FollowState
+from .follow_user import FollowUser
 from .grant_type import GrantType
 from .health import Health
 from .health_checks import HealthChecks
@@ -77,6 +89,7 @@ from .unit import Unit
 from .user_profile import UserProfile
 from .user_summary import UserSummary
 from .user_summary_page import UserSummaryPage
+from .visibility import Visibility
 from .webhook_create import WebhookCreate
 from .webhook_created import WebhookCreated
 from .webhook_delivery_page import WebhookDeliveryPage
@@ -104,6 +117,14 @@ __all__ = (
     "AuditTarget",
     "AuthorRef",
     "ChangeKind",
+    "CollectionCreate",
+    "CollectionEntry",
+    "CollectionEntryPage",
+    "CollectionEntryPut",
+    "CollectionEntryState",
+    "CollectionPage",
+    "CollectionRead",
+    "CollectionUpdate",
     "CommentAuthor",
     "CommentCreate",
     "CommentModeration",
@@ -114,7 +135,11 @@ __all__ = (
     "Credentials",
     "EmailConfirmation",
     "EmailOnly",
+    "FeedPage",
     "FieldError",
+    "FollowPage",
+    "FollowState",
+    "FollowUser",
     "GrantType",
     "Health",
     "HealthChecks",
@@ -168,6 +193,7 @@ __all__ = (
     "UserProfile",
     "UserSummary",
     "UserSummaryPage",
+    "Visibility",
     "WebhookCreate",
     "WebhookCreated",
     "WebhookDeliveryPage",

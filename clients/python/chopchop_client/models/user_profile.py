@@ -18,6 +18,8 @@ class UserProfile:
         comment_count (int): Comments this user wrote.
         created_at (datetime.datetime): When the account was created (member since).
         display_name (str): Public name.
+        follower_count (int): How many users follow this user.
+        following_count (int): How many users this user follows.
         id (UUID):
         likes_received (int): Likes on all of this user's recipes.
         recipe_count (int): Recipes this user published.
@@ -26,6 +28,8 @@ class UserProfile:
     comment_count: int
     created_at: datetime.datetime
     display_name: str
+    follower_count: int
+    following_count: int
     id: UUID
     likes_received: int
     recipe_count: int
@@ -37,6 +41,10 @@ class UserProfile:
         created_at = self.created_at.isoformat()
 
         display_name = self.display_name
+
+        follower_count = self.follower_count
+
+        following_count = self.following_count
 
         id = str(self.id)
 
@@ -51,6 +59,8 @@ class UserProfile:
                 "comment_count": comment_count,
                 "created_at": created_at,
                 "display_name": display_name,
+                "follower_count": follower_count,
+                "following_count": following_count,
                 "id": id,
                 "likes_received": likes_received,
                 "recipe_count": recipe_count,
@@ -68,6 +78,10 @@ class UserProfile:
 
         display_name = d.pop("display_name")
 
+        follower_count = d.pop("follower_count")
+
+        following_count = d.pop("following_count")
+
         id = UUID(d.pop("id"))
 
         likes_received = d.pop("likes_received")
@@ -78,6 +92,8 @@ class UserProfile:
             comment_count=comment_count,
             created_at=created_at,
             display_name=display_name,
+            follower_count=follower_count,
+            following_count=following_count,
             id=id,
             likes_received=likes_received,
             recipe_count=recipe_count,

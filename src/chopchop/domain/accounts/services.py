@@ -22,6 +22,7 @@ from chopchop.db import (
 )
 from chopchop.domain.accounts import queries
 from chopchop.domain.comments.services import CommentService
+from chopchop.domain.follows.services import FollowService
 from chopchop.domain.recipes.services import RecipeLikeService, RecipeRatingService
 from chopchop.domain.webhooks.schemas import WebhookEvent
 from chopchop.domain.webhooks.services import record_event
@@ -58,13 +59,15 @@ class UserService(Service[User, SQLAlchemyAsyncRepository[User]]):
         """Delete the account and everything it owns, if ``password`` is its password.
 
         ON DELETE CASCADE removes its rows but not what they counted on other people's recipes: its likes and
-        comments are taken back first, in the same transaction (and its ratings, whose triggers uncount them)."""
+        comments and follows are taken back first, in the same transaction (and its ratings, whose triggers uncount
+        them)."""
         await self.check_password(user, password, hasher=hasher)
         session = self.session
         await session.execute(queries.lock_account_statement(user.id))
         await RecipeLikeService(session=session).remove_all_by_user(user.id)
         await RecipeRatingService(session=session).remove_all_by_user(user.id)
         await CommentService(session=session).remove_all_by_author(user.id)
+        await FollowService(session=session).remove_all_of(user.id)
         await self.delete(user.id)
 
     async def get_by_email(self, email: str) -> User | None:

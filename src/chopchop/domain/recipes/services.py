@@ -82,7 +82,8 @@ def rating_summary(count: int, total: int) -> RatingSummary:
     return RatingSummary(average=round(total / count, 2) if count else None, count=count)
 
 
-def _summary(row: Any) -> RecipeSummary:
+def summary_of(row: Any) -> RecipeSummary:
+    """A recipe's summary from a row of ``queries.SUMMARY_COLUMNS`` (every list of recipes builds it here)."""
     return RecipeSummary(
         id=row.id,
         title=row.title,
@@ -175,7 +176,7 @@ class RecipeChangeService(Service[RecipeChange, RecipeChangeRepository]):
         for row in rows[:limit]:
             last = (int(row.change_xid), int(row.change_seq))
             kind = ChangeKind(row.change_kind)
-            summary = _summary(row) if kind is not ChangeKind.DELETED and row.id is not None else None
+            summary = summary_of(row) if kind is not ChangeKind.DELETED and row.id is not None else None
             if kind is not ChangeKind.DELETED and summary is None:
                 # A recipe the public may no longer see (hidden by a moderator: ``domain/visibility.py``) is gone, to
                 # the feed: a deletion. Showing it again changes its row, which writes a new entry with its summary.
@@ -476,7 +477,7 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         found, more = take(rows, limit=limit, seek=seek)
         names = [name for name, _ in queries.SORT_KEYS[sort]]
         keys = [tuple(getattr(row, name) for name in names) for row in found]
-        return Slice([_summary(row) for row in found], keys, more), total, exact
+        return Slice([summary_of(row) for row in found], keys, more), total, exact
 
     async def list_own(
         self, author_id: UUID, status: RecipeStatus | None, *, limit: int, offset: int, seek: Seek | None = None
@@ -489,7 +490,7 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         rows = (await self.session.execute(statement)).all()
         total = (await self.session.execute(queries.own_recipes_count_statement(author_id, wanted))).scalar_one()
         found, more = take(rows, limit=limit, seek=seek)
-        return Slice([_summary(row) for row in found], [(row.created_at, row.id) for row in found], more), int(total)
+        return Slice([summary_of(row) for row in found], [(row.created_at, row.id) for row in found], more), int(total)
 
     async def require_active_user(self, user_id: UUID) -> None:
         """404 unless the user exists and is active (public lists are about public profiles)."""
@@ -508,7 +509,7 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         rows = (await self.session.execute(statement)).all()
         total = (await self.session.execute(queries.liked_count_statement(user_id))).scalar_one()
         found, more = take(rows, limit=limit, seek=seek)
-        items = [LikedRecipe(liked_at=row[0], recipe=_summary(row)) for row in found]
+        items = [LikedRecipe(liked_at=row[0], recipe=summary_of(row)) for row in found]
         return Slice(items, [(row[0], row.id) for row in found], more), int(total)
 
 

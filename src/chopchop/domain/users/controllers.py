@@ -80,7 +80,8 @@ class UserController(Controller):
     async def get_user(
         self, user_id: FromPath[UUID], directory_service: NamedDependency[UserDirectoryService]
     ) -> UserProfile:
-        """A user's public profile: name, member since, and how many recipes, likes and comments they have.
+        """A user's public profile: name, member since, how many recipes, likes and comments they have, and how
+        many users follow them and they follow.
 
         Unconfirmed accounts are a 404, as if they did not exist.
         """
@@ -93,4 +94,6 @@ class UserController(Controller):
             recipe_count=profile.recipe_count,
             likes_received=profile.likes_received,
             comment_count=profile.comment_count,
+            follower_count=user.follower_count,
+            following_count=user.following_count,
         )

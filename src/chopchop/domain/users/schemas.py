@@ -34,6 +34,8 @@ class UserProfile(msgspec.Struct):
     recipe_count: Annotated[int, Meta(description="Recipes this user published.")]
     likes_received: Annotated[int, Meta(description="Likes on all of this user's recipes.")]
     comment_count: Annotated[int, Meta(description="Comments this user wrote.")]
+    follower_count: Annotated[int, Meta(ge=0, description="How many users follow this user.")]
+    following_count: Annotated[int, Meta(ge=0, description="How many users this user follows.")]
 
 
 class UserSummaryPage(CursorPage[UserSummary]):

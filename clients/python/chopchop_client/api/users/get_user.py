@@ -90,7 +90,8 @@ def sync_detailed(
 ) -> Response[Any | Problem | UserProfile]:
     """Get user
 
-     A user's public profile: name, member since, and how many recipes, likes and comments they have.
+     A user's public profile: name, member since, how many recipes, likes and comments they have, and how
+    many users follow them and they follow.
 
     Unconfirmed accounts are a 404, as if they did not exist.
 
@@ -132,7 +133,8 @@ def sync(
 ) -> Any | Problem | UserProfile | None:
     """Get user
 
-     A user's public profile: name, member since, and how many recipes, likes and comments they have.
+     A user's public profile: name, member since, how many recipes, likes and comments they have, and how
+    many users follow them and they follow.
 
     Unconfirmed accounts are a 404, as if they did not exist.
 
@@ -169,7 +171,8 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem | UserProfile]:
     """Get user
 
-     A user's public profile: name, member since, and how many recipes, likes and comments they have.
+     A user's public profile: name, member since, how many recipes, likes and comments they have, and how
+    many users follow them and they follow.
 
     Unconfirmed accounts are a 404, as if they did not exist.
 
@@ -209,7 +212,8 @@ async def asyncio(
 ) -> Any | Problem | UserProfile | None:
     """Get user
 
-     A user's public profile: name, member since, and how many recipes, likes and comments they have.
+     A user's public profile: name, member since, how many recipes, likes and comments they have, and how
+    many users follow them and they follow.
 
     Unconfirmed accounts are a 404, as if they did not exist.
 

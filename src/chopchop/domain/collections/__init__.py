@@ -1,0 +1,1 @@
+"""Collections (cookbooks): users' named, ordered lists of recipes, public or private."""

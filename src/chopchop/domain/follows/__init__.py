@@ -1,0 +1,1 @@
+"""Following: users follow authors; their feed is the recent recipes of the authors they follow."""
