@@ -5,6 +5,7 @@ from advanced_alchemy.base import orm_registry
 from chopchop.db import recipes as _recipes
 from chopchop.db import social as _social
 from chopchop.db.outbox import OutboxMessage, OutboxStatus
+from chopchop.db.photos import PhotoStatus, RecipePhoto
 from chopchop.db.recipes import (
     Ingredient,
     IngredientUsage,
@@ -34,11 +35,13 @@ __all__ = [
     "OutboxStatus",
     "PendingRegistration",
     "PersonalAccessToken",
+    "PhotoStatus",
     "Recipe",
     "RecipeChange",
     "RecipeChangeHorizon",
     "RecipeIngredient",
     "RecipeLike",
+    "RecipePhoto",
     "RecipeTag",
     "RefreshToken",
     "RefreshTokenFamily",

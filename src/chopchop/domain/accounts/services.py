@@ -22,6 +22,7 @@ from chopchop.db import (
 )
 from chopchop.domain.accounts import queries
 from chopchop.domain.comments.services import CommentService
+from chopchop.domain.photos import queries as photo_queries
 from chopchop.domain.recipes.services import RecipeLikeService
 from chopchop.domain.webhooks.schemas import WebhookEvent
 from chopchop.domain.webhooks.services import record_event
@@ -64,6 +65,7 @@ class UserService(Service[User, SQLAlchemyAsyncRepository[User]]):
         await session.execute(queries.lock_account_statement(user.id))
         await RecipeLikeService(session=session).remove_all_by_user(user.id)
         await CommentService(session=session).remove_all_by_author(user.id)
+        await photo_queries.record_author_photos_deletion(session, user.id)
         await self.delete(user.id)
 
     async def get_by_email(self, email: str) -> User | None:

@@ -161,6 +161,11 @@ def _since(codec: CursorCodec, since: str | None) -> Position | None:
     return (xid, seq)
 
 
+async def _read(service: RecipeService, recipe_id: UUID, settings: Settings) -> RecipeRead:
+    """The whole recipe as GET answers it (the same bytes, so the same ETag), photo URLs from the public base URL."""
+    return await service.read_recipe(recipe_id, base_url=settings.public_base_url)
+
+
 def _location(recipe_id: UUID) -> dict[str, str]:
     return {"Location": f"{RECIPES_PATH}/{recipe_id}"}
 
@@ -240,7 +245,13 @@ class RecipeController(Controller):
         scope = CursorScope.of("recipes", SORT_KEY_TYPES[sort], sort, filters)
         seek = read_cursor(request, scope, cursor, offset)
         found, total, exact = await recipes_service.list_recipes(
-            filters, sort, limit=limit, offset=offset, budget=_budget(settings), seek=seek
+            filters,
+            sort,
+            limit=limit,
+            offset=offset,
+            budget=_budget(settings),
+            seek=seek,
+            base_url=settings.public_base_url,
         )
         return keyset_page_response(
             request,
@@ -355,11 +366,12 @@ class RecipeController(Controller):
         request: Request[User, Grant, Any],
         data: JSONBody[RecipeCreate],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
     ) -> Response[RecipeRead]:
         """Publish a recipe; its ingredients join the catalogue on first use. ``Location`` points at it."""
         recipe_id = await recipes_service.create_recipe(request.user.id, data)
         invalidate(request, cache_tags.RECIPES, cache_tags.USERS)
-        recipe = await recipes_service.read_recipe(recipe_id)
+        recipe = await _read(recipes_service, recipe_id, settings)
         return Response(recipe, status_code=HTTP_201_CREATED, headers=_location(recipe_id))
 
     @get(
@@ -374,13 +386,14 @@ class RecipeController(Controller):
         self,
         recipe_id: FromPath[UUID],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
         servings: Annotated[
             int | None,
             QueryParameter(ge=1, le=1000, description="Scale the quantities to this many servings (1-1000)."),
         ] = None,
     ) -> RecipeRead:
         """The whole recipe: steps in order, ingredient lines in order, tags, counters."""
-        return await recipes_service.read_recipe(recipe_id, servings)
+        return await recipes_service.read_recipe(recipe_id, servings, base_url=settings.public_base_url)
 
     @put(
         "/{recipe_id:uuid}",
@@ -395,16 +408,17 @@ class RecipeController(Controller):
         recipe_id: FromPath[UUID],
         data: JSONBody[RecipeCreate],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
     ) -> RecipeRead:
         """Replace the whole recipe (author only): fields left out take their defaults.
 
         Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
         """
         await recipes_service.lock_owned(recipe_id, request.user.id)
-        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
+        require_match(request, etag_of_struct(await _read(recipes_service, recipe_id, settings)))
         await recipes_service.replace_recipe(recipe_id, request.user.id, data)
         invalidate(request, cache_tags.RECIPES, cache_tags.recipe(recipe_id))
-        return await recipes_service.read_recipe(recipe_id)
+        return await _read(recipes_service, recipe_id, settings)
 
     @patch(
         "/{recipe_id:uuid}",
@@ -419,16 +433,17 @@ class RecipeController(Controller):
         recipe_id: FromPath[UUID],
         data: JSONBody[RecipeUpdate],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
     ) -> RecipeRead:
         """Change some fields (author only); fields that are absent stay as they are.
 
         Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
         """
         await recipes_service.lock_owned(recipe_id, request.user.id)
-        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
+        require_match(request, etag_of_struct(await _read(recipes_service, recipe_id, settings)))
         await recipes_service.update_recipe(recipe_id, request.user.id, data)
         invalidate(request, cache_tags.RECIPES, cache_tags.recipe(recipe_id))
-        return await recipes_service.read_recipe(recipe_id)
+        return await _read(recipes_service, recipe_id, settings)
 
     @delete(
         "/{recipe_id:uuid}",
@@ -443,10 +458,11 @@ class RecipeController(Controller):
         request: Request[User, Grant, Any],
         recipe_id: FromPath[UUID],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
     ) -> None:
         """Delete the recipe (author only), with its likes and comments. Honours `If-Match` (412)."""
         await recipes_service.lock_owned(recipe_id, request.user.id)
-        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id)))
+        require_match(request, etag_of_struct(await _read(recipes_service, recipe_id, settings)))
         await recipes_service.delete_recipe(recipe_id, request.user.id)
         invalidate(
             request,
@@ -559,7 +575,13 @@ class UserRecipesController(Controller):
         await recipes_service.require_active_user(user_id)
         filters = RecipeFilters(author=user_id)
         found, total, exact = await recipes_service.list_recipes(
-            filters, sort, limit=limit, offset=offset, budget=_budget(settings), seek=seek
+            filters,
+            sort,
+            limit=limit,
+            offset=offset,
+            budget=_budget(settings),
+            seek=seek,
+            base_url=settings.public_base_url,
         )
         return keyset_page_response(
             request,

@@ -10,6 +10,7 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from chopchop.domain.photos.schemas import PhotoRead
 from chopchop.lib.pagination import CursorPage, Page
 from chopchop.lib.schemas import Input
 from chopchop.lib.text import END, MULTI_LINE, MULTI_LINE_OR_EMPTY, ONE_LINE, ONE_LINE_OR_EMPTY, clean_name, clean_text
@@ -251,6 +252,10 @@ class RecipeRead(msgspec.Struct):
     comment_count: Annotated[int, Meta(ge=0, description="How many comments it has.")]
     created_at: datetime
     updated_at: datetime
+    photos: Annotated[
+        list[PhotoRead],
+        Meta(description="Its photos in their order, with their URLs (the variants' once `ready`)."),
+    ] = []
 
 
 class RecipeSummary(msgspec.Struct):
@@ -266,6 +271,9 @@ class RecipeSummary(msgspec.Struct):
     like_count: Annotated[int, Meta(ge=0, description="How many users like it.")]
     comment_count: Annotated[int, Meta(ge=0, description="How many comments it has.")]
     created_at: datetime
+    cover_thumbnail_url: Annotated[
+        str | None, Meta(description="The thumbnail of its cover photo, once ready; null without one.")
+    ] = None
 
 
 class LikedRecipe(msgspec.Struct):

@@ -21,6 +21,7 @@ from sqlalchemy import delete, insert
 from uuid_utils.compat import uuid7
 
 from chopchop.db import Ingredient, Recipe, RecipeChange, RecipeIngredient, RecipeLike, RecipeTag
+from chopchop.domain.photos import queries as photo_queries
 from chopchop.domain.recipes import listing, queries
 from chopchop.domain.recipes.schemas import (
     AuthorRef,
@@ -73,7 +74,7 @@ def _scaled(quantity: Decimal | None, factor: Decimal | None) -> float | None:
     return float(max((quantity * factor).quantize(_THOUSANDTH, rounding=ROUND_HALF_UP), _THOUSANDTH))
 
 
-def _summary(row: Any) -> RecipeSummary:
+def _summary(row: Any, cover_thumbnail_url: str | None = None) -> RecipeSummary:
     return RecipeSummary(
         id=row.id,
         title=row.title,
@@ -85,6 +86,7 @@ def _summary(row: Any) -> RecipeSummary:
         like_count=row.like_count,
         comment_count=row.comment_count,
         created_at=row.created_at,
+        cover_thumbnail_url=cover_thumbnail_url,
     )
 
 
@@ -292,6 +294,7 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         # mirrors their recipes must learn of it whoever deleted it).
         data = {"recipe_id": str(recipe_id), "title": recipe.title}
         await record_event(self.session, WebhookEvent.RECIPE_DELETED, data, actor_id=None, owner_id=actor_id)
+        await photo_queries.record_recipe_photos_deletion(self.session, recipe_id)
         await self.repository.delete(recipe_id)
 
     @staticmethod
@@ -371,14 +374,16 @@ class RecipeService(Service[Recipe, RecipeRepository]):
 
     # Reading
 
-    async def read_recipe(self, recipe_id: UUID, servings: int | None = None) -> RecipeRead:
-        """The whole recipe; with ``servings``, quantities scaled from the recipe's servings to that many."""
+    async def read_recipe(self, recipe_id: UUID, servings: int | None = None, *, base_url: str) -> RecipeRead:
+        """The whole recipe; with ``servings``, quantities scaled from the recipe's servings to that many. Photo
+        URLs start with ``base_url`` (the public base URL)."""
         row = (await self.session.execute(queries.recipe_with_author_statement(recipe_id))).tuples().one_or_none()
         if row is None:
             raise _no_such_recipe()
         recipe, author_name = row
         lines = await self.session.execute(queries.lines_statement(recipe_id))
         factor = None if servings is None else Decimal(servings) / Decimal(recipe.servings)
+        photos = await photo_queries.photos_of(self.session, recipe_id)
         return RecipeRead(
             id=recipe.id,
             title=recipe.title,
@@ -406,6 +411,7 @@ class RecipeService(Service[Recipe, RecipeRepository]):
             comment_count=recipe.comment_count,
             created_at=recipe.created_at,
             updated_at=recipe.updated_at,
+            photos=[photo_queries.to_read(photo, base_url) for photo in photos],
         )
 
     async def list_recipes(
@@ -417,6 +423,7 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         offset: int,
         budget: listing.Budget,
         seek: Seek | None = None,
+        base_url: str,
     ) -> tuple[Slice, int, bool]:
         """One page of summaries, the number of matches and whether that number is exact (see ``listing``).
 
@@ -438,7 +445,9 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         found, more = take(rows, limit=limit, seek=seek)
         names = [name for name, _ in queries.SORT_KEYS[sort]]
         keys = [tuple(getattr(row, name) for name in names) for row in found]
-        return Slice([_summary(row) for row in found], keys, more), total, exact
+        covers = await photo_queries.cover_thumbnails(self.session, base_url, [row.id for row in found])
+        summaries = [_summary(row, covers.get(row.id)) for row in found]
+        return Slice(summaries, keys, more), total, exact
 
     async def require_active_user(self, user_id: UUID) -> None:
         """404 unless the user exists and is active (public lists are about public profiles)."""
