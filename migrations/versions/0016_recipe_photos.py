@@ -22,7 +22,7 @@ def upgrade() -> None:
         "recipe_photo",
         sa.Column("id", advanced_alchemy.types.GUID(length=16), nullable=False),
         sa.Column("recipe_id", advanced_alchemy.types.GUID(length=16), nullable=False),
-        sa.Column("key_prefix", sa.String(length=64), nullable=False),
+        sa.Column("key_prefix", sa.String(length=128), nullable=False),
         sa.Column("media_type", sa.String(length=32), nullable=False),
         sa.Column("width", sa.Integer(), nullable=False),
         sa.Column("height", sa.Integer(), nullable=False),

@@ -28,7 +28,7 @@ class RecipePhoto(UUIDv7AuditBase):
     __table_args__ = (Index("ix_recipe_photo_recipe_id_position", "recipe_id", "position"),)
 
     recipe_id: Mapped[UUID] = mapped_column(ForeignKey("recipe.id", ondelete="CASCADE"))
-    key_prefix: Mapped[str] = mapped_column(String(64))
+    key_prefix: Mapped[str] = mapped_column(String(128))
     media_type: Mapped[str] = mapped_column(String(32))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)

@@ -31,7 +31,7 @@ from chopchop.domain.photos.services import PhotoService
 from chopchop.lib.apidoc import LOCATION, ApiOperation
 from chopchop.lib.cache import cached_public, invalidate
 from chopchop.lib.images import BrokenImage, ImageTooLarge, UnsupportedImage, clean
-from chopchop.lib.problems import BadRequest, ProblemError, Unprocessable, problems
+from chopchop.lib.problems import BadRequest, ProblemError, ServiceUnavailable, Unprocessable, problems
 from chopchop.lib.storage import RETRY_AFTER_SECONDS, ObjectMissing, ObjectStorage, StorageUnavailable
 from chopchop.settings import Settings
 
@@ -56,10 +56,6 @@ class UnsupportedMediaType(ProblemError):
     status_code = 415
 
 
-class StoreUnavailable(ProblemError):
-    status_code = 503
-
-
 @dataclass
 class PhotoForm:
     """The multipart form of an upload: one part named `file`, a JPEG, PNG or WebP image (its type is read from its
@@ -68,8 +64,8 @@ class PhotoForm:
     file: UploadFile
 
 
-def _store_unavailable() -> StoreUnavailable:
-    return StoreUnavailable(
+def _store_unavailable() -> ServiceUnavailable:
+    return ServiceUnavailable(
         "The service cannot reach its photo storage right now. Retry in a few seconds.",
         slug="storage-unavailable",
         headers={"Retry-After": RETRY_AFTER_SECONDS},
@@ -281,7 +277,9 @@ class MediaController(Controller):
                     if storage.config.public_base_url
                     else (f"private, max-age={storage.config.signed_url_seconds // 2}")
                 )
-                return Redirect(url, status_code=HTTP_302_FOUND, headers={"Cache-Control": cache})
+                return Redirect(
+                    url, status_code=HTTP_302_FOUND, headers={"Cache-Control": cache}, media_type="text/plain"
+                )
             body = await storage.get(key)
         except ObjectMissing:
             raise _not_found("That image is no longer stored.") from None

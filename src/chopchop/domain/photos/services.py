@@ -58,8 +58,8 @@ class PhotoService(Service[RecipePhoto, PhotoRepository]):
         """Store the clean image and record the photo (last in the order; the cover if it is the first), with the
         job that makes its variants. Under the recipe's lock: concurrent uploads never pass ``limit``.
 
-        The object is written before the row: a store that fails leaves nothing (503); a row is only ever
-        committed for an object that is there."""
+        The object is written after the row's insert and before the commit: a store that fails rolls the row back
+        (503) and leaves nothing."""
         await self._lock(recipe_id, actor_id)
         count = int(
             (
@@ -73,7 +73,6 @@ class PhotoService(Service[RecipePhoto, PhotoRepository]):
             raise Conflict(msg, slug="too-many-photos")
         photo_id = uuid7()
         prefix = new_key_prefix(photo_id)
-        await storage.put(original_key(prefix, image.media_type), image.data, image.media_type)
         photo = RecipePhoto(
             id=photo_id,
             recipe_id=recipe_id,
@@ -88,7 +87,8 @@ class PhotoService(Service[RecipePhoto, PhotoRepository]):
             attempts=0,
         )
         self.session.add(photo)
-        await self.session.flush()
+        await self.session.flush()  # the row's own errors before the object exists
+        await storage.put(original_key(prefix, image.media_type), image.data, image.media_type)
         outbox.record(self.session, MAKE_VARIANTS_TASK, photo_id=str(photo_id))
         return photo
 
