@@ -158,6 +158,8 @@ ENUMS = {
     "WebhookEvent": ["recipe.liked", "recipe.commented", "recipe.deleted", "account.password_changed"],
     "WebhookDeliveryType": ["recipe.liked", "recipe.commented", "recipe.deleted", "account.password_changed", "ping"],
     "WebhookDeliveryState": ["pending", "retrying", "delivered", "dead", "refused", "cancelled"],
+    "PhotoState": ["processing", "ready", "failed"],
+    "PhotoVariant": ["original", "thumbnail", "large"],
 }
 
 

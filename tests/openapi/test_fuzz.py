@@ -76,7 +76,16 @@ TOKEN_SHAPE = re.compile(cast("Any", CONSISTENCY_TOKEN_PARAMETER.schema).pattern
 CHANGE_CURSOR_SHAPE = re.compile(CHANGE_CURSOR_PATTERN)
 # A webhook's URL: the document gives its syntax; its host, port and address (no private IP in any spelling, no
 # localhost) are the service's to judge.
-BUSINESS_400 = {"confirmEmail", "resetPassword", "changePassword", "deleteMe", "createWebhook", "updateWebhook"}
+# A photo: the document says "a file"; whether its bytes are an image (415, 422 otherwise) is the service's to judge.
+BUSINESS_400 = {
+    "confirmEmail",
+    "resetPassword",
+    "changePassword",
+    "deleteMe",
+    "createWebhook",
+    "updateWebhook",
+    "uploadRecipePhoto",
+}
 RECIPE: dict[str, Any] = {
     "title": "Fuzzed soup",
     "complexity": "easy",

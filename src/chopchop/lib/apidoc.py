@@ -105,6 +105,8 @@ OPENAPI_TAGS = {
     "auth": "Registration, email confirmation, log in, password reset. Public.",
     "me": "The signed-in user's own account.",
     "recipes": "Recipes: public reads (search, filters, sort), author-only writes.",
+    "photos": "Recipe photos: author-only uploads (JPEG, PNG, WebP; metadata stripped), order and cover, variants "
+    "made in the background, and the images at stable addresses.",
     "likes": "Liking recipes, and what a user liked.",
     "comments": "Comments on recipes.",
     "ingredients": "The shared ingredient catalogue (autocomplete).",

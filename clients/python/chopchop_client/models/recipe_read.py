@@ -9,10 +9,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.complexity import Complexity
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.author_ref import AuthorRef
     from ..models.ingredient_line import IngredientLine
+    from ..models.photo_read import PhotoRead
 
 
 T = TypeVar("T", bound="RecipeRead")
@@ -39,6 +41,7 @@ class RecipeRead:
         title (str):
         total_minutes (int): `prep_minutes` + `cook_minutes`.
         updated_at (datetime.datetime):
+        photos (list[PhotoRead] | Unset): Its photos in their order, with their URLs (the variants' once `ready`).
     """
 
     author: AuthorRef
@@ -58,6 +61,7 @@ class RecipeRead:
     title: str
     total_minutes: int
     updated_at: datetime.datetime
+    photos: list[PhotoRead] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,6 +102,13 @@ class RecipeRead:
 
         updated_at = self.updated_at.isoformat()
 
+        photos: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.photos, Unset):
+            photos = []
+            for photos_item_data in self.photos:
+                photos_item = photos_item_data.to_dict()
+                photos.append(photos_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -121,6 +132,8 @@ class RecipeRead:
                 "updated_at": updated_at,
             }
         )
+        if photos is not UNSET:
+            field_dict["photos"] = photos
 
         return field_dict
 
@@ -128,6 +141,7 @@ class RecipeRead:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.author_ref import AuthorRef  # noqa: PLC0415
         from ..models.ingredient_line import IngredientLine  # noqa: PLC0415
+        from ..models.photo_read import PhotoRead  # noqa: PLC0415
 
         d = dict(src_dict)
         author = AuthorRef.from_dict(d.pop("author"))
@@ -169,6 +183,15 @@ class RecipeRead:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        _photos = d.pop("photos", UNSET)
+        photos: list[PhotoRead] | Unset = UNSET
+        if _photos is not UNSET:
+            photos = []
+            for photos_item_data in _photos:
+                photos_item = PhotoRead.from_dict(photos_item_data)
+
+                photos.append(photos_item)
+
         recipe_read = cls(
             author=author,
             comment_count=comment_count,
@@ -187,6 +210,7 @@ class RecipeRead:
             title=title,
             total_minutes=total_minutes,
             updated_at=updated_at,
+            photos=photos,
         )
 
         recipe_read.additional_properties = d

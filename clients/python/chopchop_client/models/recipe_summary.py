@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.complexity import Complexity
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.author_ref import AuthorRef
@@ -31,6 +32,7 @@ class RecipeSummary:
         tags (list[str]):
         title (str):
         total_minutes (int): Preparation and cooking time, in minutes.
+        cover_thumbnail_url (None | str | Unset): The thumbnail of its cover photo, once ready; null without one.
     """
 
     author: AuthorRef
@@ -43,6 +45,7 @@ class RecipeSummary:
     tags: list[str]
     title: str
     total_minutes: int
+    cover_thumbnail_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,6 +69,12 @@ class RecipeSummary:
 
         total_minutes = self.total_minutes
 
+        cover_thumbnail_url: None | str | Unset
+        if isinstance(self.cover_thumbnail_url, Unset):
+            cover_thumbnail_url = UNSET
+        else:
+            cover_thumbnail_url = self.cover_thumbnail_url
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -82,6 +91,8 @@ class RecipeSummary:
                 "total_minutes": total_minutes,
             }
         )
+        if cover_thumbnail_url is not UNSET:
+            field_dict["cover_thumbnail_url"] = cover_thumbnail_url
 
         return field_dict
 
@@ -110,6 +121,15 @@ class RecipeSummary:
 
         total_minutes = d.pop("total_minutes")
 
+        def _parse_cover_thumbnail_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        cover_thumbnail_url = _parse_cover_thumbnail_url(d.pop("cover_thumbnail_url", UNSET))
+
         recipe_summary = cls(
             author=author,
             comment_count=comment_count,
@@ -121,6 +141,7 @@ class RecipeSummary:
             tags=tags,
             title=title,
             total_minutes=total_minutes,
+            cover_thumbnail_url=cover_thumbnail_url,
         )
 
         recipe_summary.additional_properties = d

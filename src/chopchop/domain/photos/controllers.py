@@ -18,6 +18,7 @@ from litestar import Controller, Request, Response, Router, delete, get, patch, 
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
+from litestar.openapi import ResponseSpec
 from litestar.params import Body, FromPath, JSONBody
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_302_FOUND
@@ -244,8 +245,15 @@ class MediaController(Controller):
         operation_class=ApiOperation,
         exclude_from_auth=True,
         security=[{}],
-        media_type="image/*",
+        # The document says octet-stream (what client generators read as a file); each answer has its image type.
+        media_type="application/octet-stream",
         responses={
+            302: ResponseSpec(
+                None,
+                description="S3 storage: the image is at `Location` (the public base URL, or a signed URL valid "
+                "`CHOPCHOP_STORAGE_SIGNED_URL_SECONDS`).",
+                generate_examples=False,
+            ),
             **problems(400, 404, descriptions={404: "No such photo, or that variant is not ready."}),
         },
     )
