@@ -109,7 +109,9 @@ async def test_list_is_newest_first_with_compact_summaries(client: Client, app: 
         "like_count",
         "comment_count",
         "created_at",
+        "cover_thumbnail_url",
     }
+    assert item["cover_thumbnail_url"] is None  # no photo
     assert item["tags"] == ["italian", "vegetarian"]
     assert item["author"] == {"id": k["ada_id"], "display_name": "Ada"}
     assert "Link" not in response.headers
