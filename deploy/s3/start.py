@@ -7,7 +7,7 @@ import sys
 import time
 import urllib.request
 
-PORT = 9000
+PORT = int(os.environ.get("S3_PORT", "9000"))
 server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "0.0.0.0", "-p", str(PORT)])  # noqa: S104, S603
 signal.signal(signal.SIGTERM, lambda *_: server.terminate())
 for _ in range(100):
