@@ -12,13 +12,14 @@ server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "0.0.0.0",
 signal.signal(signal.SIGTERM, lambda *_: server.terminate())
 for _ in range(100):
     try:
-        urllib.request.urlopen(f"http://127.0.0.1:{PORT}/moto-api/", timeout=1)  # noqa: S310
+        urllib.request.urlopen(f"http://127.0.0.1:{PORT}/moto-api/", timeout=1)
         break
     except OSError:
         time.sleep(0.2)
 bucket = os.environ.get("S3_BUCKET", "chopchop-photos")
 # An unsigned PUT: moto's server mode checks no credentials.
-request = urllib.request.Request(f"http://127.0.0.1:{PORT}/{bucket}", method="PUT")  # noqa: S310
+request = urllib.request.Request(f"http://127.0.0.1:{PORT}/{bucket}", method="PUT")
 urllib.request.urlopen(request, timeout=5)  # noqa: S310
-print(f"moto S3 server on :{PORT} with bucket {bucket!r}", flush=True)
+sys.stdout.write(f"moto S3 server on :{PORT} with bucket {bucket!r}\n")
+sys.stdout.flush()
 sys.exit(server.wait())
