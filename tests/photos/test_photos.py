@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import io
 import os
-import struct
-import zlib
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,62 +15,15 @@ from typing import Any
 import httpx
 import pytest
 from litestar import Litestar
-from PIL import ExifTags, Image
+from PIL import Image
 
 from chopchop.app import create_app
 from chopchop.settings import Settings
 from tests.helpers import FAST_HASHER, Client, insert_recipe, quick_user, running, saq_worker
 from tests.photos.conftest import ACCESS_KEY, SECRET_KEY, S3Server, free_port
+from tests.photos.samples import SECRET_COMMENT, jpeg, metadata_of, png, png_header_claiming, webp
 
 pytestmark = pytest.mark.integration
-
-GPS = {1: "N", 2: (52.0, 22.0, 1.0), 3: "E", 4: (4.0, 53.0, 2.0)}
-SECRET_COMMENT = b"taken at my home address"
-
-
-def jpeg(size: tuple[int, int] = (64, 32), *, orientation: int | None = None) -> bytes:
-    """A JPEG with an EXIF GPS position, an orientation and a comment: what a phone's photo carries."""
-    exif = Image.Exif()
-    exif[ExifTags.IFD.GPSInfo] = GPS
-    if orientation is not None:
-        exif[ExifTags.Base.Orientation] = orientation
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 40, 40)).save(out, "JPEG", exif=exif, comment=SECRET_COMMENT)
-    return out.getvalue()
-
-
-def png(size: tuple[int, int] = (48, 48)) -> bytes:
-    out = io.BytesIO()
-    info = __import__("PIL.PngImagePlugin", fromlist=["PngInfo"]).PngInfo()
-    info.add_text("Comment", SECRET_COMMENT.decode())
-    Image.new("RGBA", size, (0, 120, 0, 128)).save(out, "PNG", pnginfo=info)
-    return out.getvalue()
-
-
-def webp(size: tuple[int, int] = (2000, 1000)) -> bytes:
-    exif = Image.Exif()
-    exif[ExifTags.IFD.GPSInfo] = GPS
-    out = io.BytesIO()
-    Image.new("RGB", size, (10, 10, 200)).save(out, "WEBP", exif=exif)
-    return out.getvalue()
-
-
-def png_header_claiming(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims ``width`` x ``height`` pixels (a decompression bomb's shape)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 1024)) + chunk(b"IEND", b"")
-    )
-
-
-def metadata_of(data: bytes) -> tuple[dict[Any, Any], dict[str, Any]]:
-    with Image.open(io.BytesIO(data)) as image:
-        gps: dict[Any, Any] = dict(image.getexif().get_ifd(ExifTags.IFD.GPSInfo))
-        return gps, {str(key): value for key, value in image.info.items()}
 
 
 async def upload(
@@ -145,6 +96,10 @@ async def test_jpeg_png_webp_are_stored_without_metadata_and_get_variants(
     assert first.headers["location"] == f"/api/v1/recipes/{recipe}/photos/{body['id']}"
     assert (await upload(http, author, recipe, png(), name="x.png", kind="image/png")).status_code == 201
     assert (await upload(http, author, recipe, webp(), name="x.webp", kind="image/webp")).status_code == 201
+    # Read (and cached) while processing: the variants' URLs are not there yet, nor the cover's thumbnail.
+    early = (await http.get(f"/api/v1/recipes/{recipe}")).json()
+    assert all(photo["urls"].get("large") is None for photo in early["photos"] if photo["status"] == "processing")
+    await http.get("/api/v1/recipes")
 
     items = await settled(http, recipe, 3)
     assert [item["status"] for item in items] == ["ready"] * 3
