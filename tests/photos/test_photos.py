@@ -19,7 +19,7 @@ from PIL import Image
 
 from chopchop.app import create_app
 from chopchop.settings import Settings
-from tests.helpers import FAST_HASHER, Client, insert_recipe, quick_user, running, saq_worker
+from tests.helpers import FAST_HASHER, Client, asgi_client, insert_recipe, quick_user, running, saq_worker
 from tests.photos.conftest import ACCESS_KEY, SECRET_KEY, S3Server, free_port
 from tests.photos.samples import SECRET_COMMENT, jpeg, metadata_of, png, png_header_claiming, webp
 
@@ -366,3 +366,27 @@ async def test_the_embedded_mode_keeps_photos_in_its_folder_and_serves_them(tmp_
                 break
             await asyncio.sleep(0.05)
         assert not any(path.is_file() for path in (tmp_path / "var" / "media").rglob("*"))
+
+
+async def test_an_upload_that_cannot_commit_leaves_no_object(settings: Settings, s3_server: S3Server) -> None:
+    """Redis away: the write's cache invalidation cannot be recorded, so it is refused (503) after the original was
+    stored; the object is deleted again."""
+    bucket = s3_server.new_bucket(f"nocommit-{os.urandom(4).hex()}")
+    own = replace(
+        settings,
+        redis_url=f"redis://127.0.0.1:{free_port()}/0",
+        queue_name=f"{settings.queue_name}-nocommit",
+        storage_s3_bucket=bucket,
+        storage_s3_endpoint=s3_server.endpoint,
+        storage_s3_access_key_id=ACCESS_KEY,
+        storage_s3_secret_access_key=SECRET_KEY,
+    )
+    app = create_app(own, hasher=FAST_HASHER)
+    async with app.lifespan(), asgi_client(app) as http:
+        author_id, author = await quick_user(app, "nocommit@example.com")
+        recipe = await insert_recipe(app, author_id)
+        response = await upload(http, author, recipe, jpeg())
+        assert response.status_code == 503, response.text
+        assert response.headers["retry-after"]
+        assert s3_server.keys(bucket) == []
+        assert await photos(http, recipe) == []

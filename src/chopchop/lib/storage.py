@@ -15,6 +15,9 @@ from urllib.parse import quote
 import obstore
 from obstore.exceptions import NotFoundError
 from obstore.store import LocalStore, S3Store
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chopchop.lib.transactions import Transaction
 
 logger = logging.getLogger("chopchop.storage")
 
@@ -122,6 +125,37 @@ class ObjectStorage:
             return await obstore.sign_async(self.store, "GET", key, timedelta(seconds=self.config.signed_url_seconds))
         except Exception as exc:
             raise _unavailable("sign", key, exc) from exc
+
+
+_NEW_OBJECTS_KEY = "chopchop_new_objects"
+
+
+def track_new_object(session: AsyncSession, key: str) -> None:
+    """An object written for this transaction: deleted again unless the transaction commits."""
+    session.info.setdefault(_NEW_OBJECTS_KEY, []).append(key)
+
+
+class NewObjectsCleanup:
+    """A participant of the request transaction (``lib/transactions.py``), registered first: a write that stored
+    objects and then did not commit (its commit failed, or a later participant's ``before_commit``, e.g. the cache's
+    lease with Redis away, refused it) deletes them again, so an answered failure leaves nothing behind."""
+
+    def __init__(self, storage: ObjectStorage) -> None:
+        self._storage = storage
+
+    async def before_commit(self, transaction: Transaction) -> bool:
+        return transaction.session is not None and bool(transaction.session.info.get(_NEW_OBJECTS_KEY))
+
+    async def after_commit(self, transaction: Transaction) -> None:
+        session = transaction.session
+        keys: list[str] = session.info.pop(_NEW_OBJECTS_KEY, []) if session is not None else []
+        if transaction.committed:
+            return
+        for key in keys:
+            try:
+                await self._storage.delete(key)
+            except StorageUnavailable:
+                logger.warning("object %s of a write that did not commit is left in the store", key)
 
 
 def _unavailable(operation: str, key: str, exc: BaseException) -> StorageUnavailable:

@@ -36,7 +36,7 @@ from chopchop.lib.outbox import OutboxDispatch
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import exception_handlers
 from chopchop.lib.ratelimit import Rate, RateLimiter, RateLimits
-from chopchop.lib.storage import ObjectStorage
+from chopchop.lib.storage import NewObjectsCleanup, ObjectStorage
 from chopchop.lib.tokens import AccessTokenIssuer
 from chopchop.server import http, jobs, storage, stores
 from chopchop.server.database import DatabasePlugin, build_db_config
@@ -108,7 +108,8 @@ class ChopchopPlugin(InitPluginProtocol):
             self.job_queue = jobs.in_process_queue(self.job_context)
         # The request transaction's participants: what a committed write must also do (lib/transactions.py).
         self.db_config = build_db_config(
-            settings, [CacheInvalidation(self.generations), OutboxDispatch(self.job_queue)]
+            settings,
+            [NewObjectsCleanup(self.storage), CacheInvalidation(self.generations), OutboxDispatch(self.job_queue)],
         )
         self.job_context.update(db_config=self.db_config, job_queue=self.job_queue)
 

@@ -25,7 +25,7 @@ from chopchop.lib import outbox
 from chopchop.lib.images import CleanImage
 from chopchop.lib.problems import BadRequest, Conflict, Forbidden
 from chopchop.lib.sql import Service
-from chopchop.lib.storage import ObjectStorage
+from chopchop.lib.storage import ObjectStorage, track_new_object
 
 
 class PhotoRepository(SQLAlchemyAsyncRepository[RecipePhoto]):
@@ -88,7 +88,9 @@ class PhotoService(Service[RecipePhoto, PhotoRepository]):
         )
         self.session.add(photo)
         await self.session.flush()  # the row's own errors before the object exists
-        await storage.put(original_key(prefix, image.media_type), image.data, image.media_type)
+        key = original_key(prefix, image.media_type)
+        await storage.put(key, image.data, image.media_type)
+        track_new_object(self.session, key)  # deleted again if this transaction does not commit
         outbox.record(self.session, MAKE_VARIANTS_TASK, photo_id=str(photo_id))
         return photo
 
