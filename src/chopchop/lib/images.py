@@ -8,8 +8,10 @@ profile, comments or text chunks survive.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import warnings
+import weakref
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -20,6 +22,21 @@ EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 #: The variants made from each photo: their name and longest side, in pixels (never enlarged).
 VARIANTS: dict[str, int] = {"thumbnail": 320, "large": 1280}
 VARIANT_MEDIA_TYPE = "image/webp"
+
+
+#: Decoding an image of the largest allowed size holds a few hundred MB for a moment: at most this many at once per
+#: process (the others wait their turn), so a burst of uploads or variant jobs cannot exhaust the memory.
+DECODE_SLOTS = 2
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def decode_slot() -> asyncio.Semaphore:
+    """This event loop's semaphore of decoding slots (a semaphore belongs to one loop)."""
+    loop = asyncio.get_running_loop()
+    slot = _slots.get(loop)
+    if slot is None:
+        slot = _slots[loop] = asyncio.Semaphore(DECODE_SLOTS)
+    return slot
 
 
 class UnsupportedImage(ValueError):

@@ -31,7 +31,7 @@ from chopchop.domain.photos.schemas import PhotoList, PhotoRead, PhotoUpdate, Ph
 from chopchop.domain.photos.services import PhotoService
 from chopchop.lib.apidoc import LOCATION, ApiOperation
 from chopchop.lib.cache import cached_public, invalidate
-from chopchop.lib.images import BrokenImage, ImageTooLarge, UnsupportedImage, clean
+from chopchop.lib.images import BrokenImage, ImageTooLarge, UnsupportedImage, clean, decode_slot
 from chopchop.lib.problems import BadRequest, ProblemError, ServiceUnavailable, Unprocessable, problems
 from chopchop.lib.storage import RETRY_AFTER_SECONDS, ObjectMissing, ObjectStorage, StorageUnavailable
 from chopchop.settings import Settings
@@ -142,7 +142,8 @@ class PhotoController(Controller):
         upload = await _read_upload(data, settings.photo_max_bytes)
         await photos_service.require_author(recipe_id, request.user.id)
         try:
-            image = await asyncio.to_thread(clean, upload, max_pixels=settings.photo_max_pixels)
+            async with decode_slot():
+                image = await asyncio.to_thread(clean, upload, max_pixels=settings.photo_max_pixels)
         except UnsupportedImage:
             msg = "Photos are JPEG, PNG or WebP images; this is none of them."
             raise UnsupportedMediaType(msg, slug="unsupported-image") from None

@@ -18,7 +18,7 @@ from chopchop.domain.photos.queries import original_key, variant_key
 from chopchop.lib import outbox
 from chopchop.lib.cache import Generations
 from chopchop.lib.email import UndeliverableError
-from chopchop.lib.images import VARIANT_MEDIA_TYPE, VARIANTS, variant
+from chopchop.lib.images import VARIANT_MEDIA_TYPE, VARIANTS, decode_slot, variant
 from chopchop.lib.storage import ObjectMissing, ObjectStorage
 
 logger = logging.getLogger("chopchop.photos")
@@ -83,7 +83,8 @@ async def make_photo_variants(ctx: dict[str, Any], *, photo_id: str, message_id:
         original = await storage.get(original_key(photo.key_prefix, photo.media_type))
         for (name, side), target in zip(VARIANTS.items(), made, strict=True):
             try:
-                data = await asyncio.to_thread(variant, original, side)
+                async with decode_slot():
+                    data = await asyncio.to_thread(variant, original, side)
             except (OSError, ValueError) as exc:
                 await _settle(ctx, key, PhotoStatus.FAILED)
                 msg = f"the {name} variant cannot be made: {type(exc).__name__}"
