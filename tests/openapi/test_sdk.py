@@ -189,6 +189,8 @@ ENUMS = {
     "WebhookEvent",
     "WebhookDeliveryType",
     "WebhookDeliveryState",
+    "PhotoState",
+    "PhotoVariant",
 }
 
 
