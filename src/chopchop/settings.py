@@ -223,6 +223,56 @@ class Settings:
         "For tests and local development only: a user could make the server call its own network.",
         default=False,
     )
+    photo_max_bytes: int = _doc(
+        "Largest photo a user may upload, in bytes (413 above; the upload's body may be 64 KiB more, for the "
+        "multipart framing).",
+        default=10 * 1024 * 1024,
+    )
+    photo_max_pixels: int = _doc(
+        "Largest photo a user may upload, in pixels (width times height, read from the image's header before "
+        "it is decoded: a small file that would decode to a huge image is refused with 422).",
+        default=40_000_000,
+    )
+    photo_max_per_recipe: int = _doc("Most photos one recipe may have (409 above).", default=12)
+    storage_dir: str | None = _doc(
+        "Embedded mode (no `STORAGE_S3_BUCKET`): the folder that keeps photos. Default: `<data dir>/media`.",
+        default=None,
+    )
+    storage_s3_bucket: str | None = _doc(
+        "The S3 bucket that keeps photos. Set it to keep them in any S3-compatible object store (AWS S3, MinIO, "
+        "Garage, Ceph); unset, they are files in `STORAGE_DIR`.",
+        default=None,
+    )
+    storage_s3_endpoint: str | None = _doc(
+        "The S3 endpoint (`https://s3.example.com`; `http://` is accepted for a store on a private network). "
+        "Unset: AWS's endpoint of the region.",
+        default=None,
+    )
+    storage_s3_region: str = _doc("The S3 region.", default="us-east-1")
+    storage_s3_access_key_id: str | None = _doc(
+        "The S3 access key id. Unset: taken from the environment (AWS_* variables, instance roles).", default=None
+    )
+    storage_s3_secret_access_key: str | None = _doc("The S3 secret access key.", default=None)
+    storage_s3_path_style: bool = _doc(
+        "Address the bucket in the path (`endpoint/bucket/key`, what most S3-compatible servers want) rather "
+        "than in the host name (`bucket.endpoint/key`).",
+        default=True,
+    )
+    storage_public_base_url: str | None = _doc(
+        "With S3: the public address under which the bucket's objects can be read (a CDN, or a public bucket), "
+        "e.g. `https://media.example.com`. Unset: photos are served through short-lived signed URLs.",
+        default=None,
+    )
+    storage_signed_url_seconds: int = _doc(
+        "With S3 and no public base URL: how long a signed photo URL stays valid (60 to 86400 s). "
+        "`/media/photos/...` redirects to a freshly signed one each time.",
+        default=900,
+    )
+    storage_timeout_seconds: float = _doc(
+        "How long one object store request may take (1 to 120 s); an upload whose store does not answer in "
+        "time is a 503.",
+        default=15.0,
+    )
     outbox_lease_seconds: int = _doc(
         "How long a worker may take over one email before another worker takes it over (it died).", default=120
     )
@@ -279,6 +329,11 @@ class Settings:
         return Path(self.mail_outbox_dir) if self.mail_outbox_dir else Path(self.data_dir) / "outbox"
 
     @property
+    def media_path(self) -> Path:
+        """Where the local object store keeps photos (no S3 bucket configured)."""
+        return Path(self.storage_dir) if self.storage_dir else Path(self.data_dir) / "media"
+
+    @property
     def jwt_secret_path(self) -> Path:
         """Where the embedded mode keeps the secret it generated."""
         return Path(self.data_dir) / JWT_SECRET_FILE
@@ -303,10 +358,33 @@ class Settings:
         if not 1 <= self.webhook_timeout_seconds <= 50:
             msg = f"{ENV_PREFIX}WEBHOOK_TIMEOUT_SECONDS must be between 1 and 50."
             raise SettingsError(msg)
+        self._validate_photos()
         if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
             msg = "argon2 parameters are below OWASP's minimum (19456 KiB, t=2)."
             raise SettingsError(msg)
         return self
+
+    def _validate_photos(self) -> None:
+        if not 1024 <= self.photo_max_bytes <= 100 * 1024 * 1024:
+            msg = f"{ENV_PREFIX}PHOTO_MAX_BYTES must be between 1024 and 104857600."
+            raise SettingsError(msg)
+        if not 1 <= self.photo_max_pixels <= 200_000_000:
+            msg = f"{ENV_PREFIX}PHOTO_MAX_PIXELS must be between 1 and 200000000."
+            raise SettingsError(msg)
+        if not 1 <= self.photo_max_per_recipe <= 100:
+            msg = f"{ENV_PREFIX}PHOTO_MAX_PER_RECIPE must be between 1 and 100."
+            raise SettingsError(msg)
+        if not 60 <= self.storage_signed_url_seconds <= 86400:
+            msg = f"{ENV_PREFIX}STORAGE_SIGNED_URL_SECONDS must be between 60 and 86400."
+            raise SettingsError(msg)
+        if not 1 <= self.storage_timeout_seconds <= 120:
+            msg = f"{ENV_PREFIX}STORAGE_TIMEOUT_SECONDS must be between 1 and 120."
+            raise SettingsError(msg)
+        for name in ("storage_s3_endpoint", "storage_public_base_url"):
+            value = getattr(self, name)
+            if value is not None and urlsplit(value).scheme not in {"http", "https"}:
+                msg = f"{ENV_PREFIX}{name.upper()} must be an http:// or https:// URL."
+                raise SettingsError(msg)
 
     def _validate_secrets(self) -> None:
         if self.jwt_secret:

@@ -184,6 +184,8 @@ ENUMS = {
         "report_dismissed",
     ],
     "Visibility": ["public", "private"],
+    "PhotoState": ["processing", "ready", "failed"],
+    "PhotoVariant": ["original", "thumbnail", "large"],
 }
 
 

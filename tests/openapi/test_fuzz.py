@@ -76,6 +76,7 @@ TOKEN_SHAPE = re.compile(cast("Any", CONSISTENCY_TOKEN_PARAMETER.schema).pattern
 CHANGE_CURSOR_SHAPE = re.compile(CHANGE_CURSOR_PATTERN)
 # A webhook's URL: the document gives its syntax; its host, port and address (no private IP in any spelling, no
 # localhost) are the service's to judge.
+# A photo: the document says "a file"; whether its bytes are an image (415, 422 otherwise) is the service's to judge.
 BUSINESS_400 = {
     "confirmEmail",
     "resetPassword",
@@ -86,6 +87,7 @@ BUSINESS_400 = {
     # `until` in the past; `hide` of an account or with `dismissed`: rules the schema cannot say.
     "suspendAccount",
     "resolveReport",
+    "uploadRecipePhoto",
 }
 RECIPE: dict[str, Any] = {
     "title": "Fuzzed soup",

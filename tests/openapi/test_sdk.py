@@ -197,6 +197,8 @@ ENUMS = {
     "ReportState",
     "AuditTarget",
     "AuditAction",
+    "PhotoState",
+    "PhotoVariant",
 }
 
 

@@ -111,8 +111,10 @@ async def test_list_is_newest_first_with_compact_summaries(client: Client, app: 
         "rating",
         "created_at",
         "status",
+        "cover_thumbnail_url",
     }
     assert item["rating"] == {"average": None, "count": 0}
+    assert item["cover_thumbnail_url"] is None  # no photo
     assert item["tags"] == ["italian", "vegetarian"]
     assert item["author"] == {"id": k["ada_id"], "display_name": "Ada"}
     assert "Link" not in response.headers

@@ -8,6 +8,7 @@ from chopchop.db.collections import Collection, CollectionRecipe
 from chopchop.db.follows import Follow
 from chopchop.db.moderation import AuditEntry, Report, ReportStatus
 from chopchop.db.outbox import OutboxMessage, OutboxStatus
+from chopchop.db.photos import PhotoStatus, RecipePhoto
 from chopchop.db.recipes import (
     Ingredient,
     IngredientUsage,
@@ -42,11 +43,13 @@ __all__ = [
     "OutboxStatus",
     "PendingRegistration",
     "PersonalAccessToken",
+    "PhotoStatus",
     "Recipe",
     "RecipeChange",
     "RecipeChangeHorizon",
     "RecipeIngredient",
     "RecipeLike",
+    "RecipePhoto",
     "RecipeRating",
     "RecipeTag",
     "RefreshToken",

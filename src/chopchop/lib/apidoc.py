@@ -108,6 +108,8 @@ OPENAPI_TAGS = {
     "auth": "Registration, email confirmation, log in, password reset. Public.",
     "me": "The signed-in user's own account.",
     "recipes": "Recipes: public reads (search, filters, sort), author-only writes.",
+    "photos": "Recipe photos: author-only uploads (JPEG, PNG, WebP; metadata stripped), order and cover, variants "
+    "made in the background, and the images at stable addresses.",
     "likes": "Liking recipes, and what a user liked.",
     "ratings": "Rating recipes 1 to 5 stars: your own rating; averages and counts are on every recipe.",
     "comments": "Comments on recipes.",

@@ -111,6 +111,13 @@ class TooManyRequests(ProblemError):
     status_code = 429
 
 
+class ServiceUnavailable(ProblemError):
+    """A dependency other than the database and Redis (which ``lib/outages`` classifies), such as the object store,
+    cannot serve right now: a 503 with its own type and Retry-After, logged as a warning, not a server error."""
+
+    status_code = 503
+
+
 def _instance(request: Request[Any, Any, Any] | None) -> str | None:
     """This occurrence: the request id that the response's X-Request-ID header and the logs carry."""
     if request is None:
@@ -228,6 +235,9 @@ def _field_errors(extra: Any) -> list[FieldError] | None:
 def _http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Problem]:
     status = exc.status_code
     headers = dict(exc.headers or {})
+    if isinstance(exc, ServiceUnavailable):
+        logger.warning("%s unavailable on %s %s", exc.problem_slug, request.method, request.url.path)
+        return problem_response(503, detail=exc.detail, slug=exc.problem_slug, headers=headers, request=request)
     if status >= 500:
         logger.error("server error on %s %s: %s", request.method, request.url.path, exc.detail, exc_info=exc)
         return problem_response(status, detail=HTTPStatus(status).phrase, headers=headers, request=request)
@@ -349,6 +359,7 @@ __all__ = [
     "Forbidden",
     "Problem",
     "ProblemError",
+    "ServiceUnavailable",
     "TooManyRequests",
     "Unauthorized",
     "Unprocessable",

@@ -30,6 +30,7 @@ from chopchop.domain.collections.controllers import (
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
 from chopchop.domain.follows.controllers import FeedController, FollowController
 from chopchop.domain.moderation.controllers import AdminController, ModerationController, ReportController
+from chopchop.domain.photos.controllers import photo_router
 from chopchop.domain.recipes.controllers import (
     IngredientController,
     MyRecipesController,
@@ -47,8 +48,9 @@ from chopchop.lib.outbox import OutboxDispatch
 from chopchop.lib.passwords import PasswordHasher
 from chopchop.lib.problems import exception_handlers
 from chopchop.lib.ratelimit import Rate, RateLimiter, RateLimits
+from chopchop.lib.storage import NewObjectsCleanup, ObjectStorage
 from chopchop.lib.tokens import AccessTokenIssuer
-from chopchop.server import http, jobs, stores
+from chopchop.server import http, jobs, storage, stores
 from chopchop.server.database import DatabasePlugin, build_db_config
 from chopchop.server.docs import docs_asset
 from chopchop.server.openapi import openapi_config
@@ -111,7 +113,13 @@ class ChopchopPlugin(InitPluginProtocol):
             {name.removeprefix("rate_"): Rate.parse(getattr(settings, name)) for name in RATE_SETTINGS},
             settings.trusted_proxies,
         )
-        self.job_context: JobContext = {"settings": settings, "mailer": self.mailer}
+        self.storage = storage.build_storage(settings)
+        self.job_context: JobContext = {
+            "settings": settings,
+            "mailer": self.mailer,
+            "storage": self.storage,
+            "cache_generations": self.generations,
+        }
         self.saq: SAQPlugin | None = None
         self.job_queue: JobQueue
         if settings.redis_url:
@@ -121,7 +129,8 @@ class ChopchopPlugin(InitPluginProtocol):
             self.job_queue = jobs.in_process_queue(self.job_context)
         # The request transaction's participants: what a committed write must also do (lib/transactions.py).
         self.db_config = build_db_config(
-            settings, [CacheInvalidation(self.generations), OutboxDispatch(self.job_queue)]
+            settings,
+            [NewObjectsCleanup(self.storage), CacheInvalidation(self.generations), OutboxDispatch(self.job_queue)],
         )
         self.job_context.update(db_config=self.db_config, job_queue=self.job_queue)
 
@@ -133,6 +142,7 @@ class ChopchopPlugin(InitPluginProtocol):
         app_config.debug = settings.debug
         app_config.state = State(self._state())
         app_config.route_handlers.extend(CONTROLLERS)
+        app_config.route_handlers.append(photo_router(settings))  # its own body limit: uploads
         app_config.route_handlers.append(docs_asset)  # the docs pages' files, under /schema/assets/
         # Right after this plugin, before any given after it (the CLI's commands look for litestar-saq's group).
         at = app_config.plugins.index(self) + 1
@@ -145,7 +155,9 @@ class ChopchopPlugin(InitPluginProtocol):
         app_config.cors_config = http.cors_config(settings)
         app_config.exception_handlers.update(exception_handlers)
         app_config.dependencies.update(self._dependencies())
-        app_config.signature_types.extend([Settings, PasswordHasher, AccessTokenIssuer, JobQueue, RateLimits])
+        app_config.signature_types.extend(
+            [Settings, PasswordHasher, AccessTokenIssuer, JobQueue, RateLimits, ObjectStorage]
+        )
         app_config.on_startup.insert(0, self.on_startup)
         app_config.on_shutdown.append(self.on_shutdown)
         app_config.openapi_config = openapi_config(settings)
@@ -180,6 +192,7 @@ class ChopchopPlugin(InitPluginProtocol):
             "token_issuer": self.token_issuer,
             "job_queue": self.job_queue,
             "rate_limits": self.rate_limits,
+            "storage": self.storage,
         }
         return {name: Provide(_constant(value), use_cache=True, sync_to_thread=False) for name, value in shared.items()}
 

@@ -56,6 +56,13 @@ from .password_reset import PasswordReset
 from .personal_access_token_create import PersonalAccessTokenCreate
 from .personal_access_token_created import PersonalAccessTokenCreated
 from .personal_access_token_read import PersonalAccessTokenRead
+from .photo_form import PhotoForm
+from .photo_list import PhotoList
+from .photo_read import PhotoRead
+from .photo_state import PhotoState
+from .photo_update import PhotoUpdate
+from .photo_urls import PhotoUrls
+from .photo_variant import PhotoVariant
 from .problem import Problem
 from .profile_update import ProfileUpdate
 from .rating_input import RatingInput
@@ -160,6 +167,13 @@ __all__ = (
     "PersonalAccessTokenCreate",
     "PersonalAccessTokenCreated",
     "PersonalAccessTokenRead",
+    "PhotoForm",
+    "PhotoList",
+    "PhotoRead",
+    "PhotoState",
+    "PhotoUpdate",
+    "PhotoUrls",
+    "PhotoVariant",
     "Problem",
     "ProfileUpdate",
     "RatingInput",

@@ -23,6 +23,7 @@ from chopchop.db import (
 from chopchop.domain.accounts import queries
 from chopchop.domain.comments.services import CommentService
 from chopchop.domain.follows.services import FollowService
+from chopchop.domain.photos import queries as photo_queries
 from chopchop.domain.recipes.services import RecipeLikeService, RecipeRatingService
 from chopchop.domain.webhooks.schemas import WebhookEvent
 from chopchop.domain.webhooks.services import record_event
@@ -68,6 +69,7 @@ class UserService(Service[User, SQLAlchemyAsyncRepository[User]]):
         await RecipeRatingService(session=session).remove_all_by_user(user.id)
         await CommentService(session=session).remove_all_by_author(user.id)
         await FollowService(session=session).remove_all_of(user.id)
+        await photo_queries.record_author_photos_deletion(session, user.id)
         await self.delete(user.id)
 
     async def get_by_email(self, email: str) -> User | None:

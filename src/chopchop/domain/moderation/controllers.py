@@ -53,6 +53,7 @@ from chopchop.lib.cursors import Cursor, CursorScope, Slice, keyset_page_respons
 from chopchop.lib.pagination import DEFAULT_LIMIT, LIST_RESPONSE_HEADERS, Limit, Offset
 from chopchop.lib.problems import problems
 from chopchop.lib.ratelimit import RateLimits
+from chopchop.settings import Settings
 
 REPORTS_PATH = "/api/v1/reports"
 MODERATION_PATH = "/api/v1/moderation"
@@ -189,12 +190,13 @@ class ModerationController(Controller):
         request: Request[User, Grant, Any],
         recipe_id: FromPath[UUID],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
     ) -> RecipeModeration:
         """A recipe, hidden or not, with its moderation state: for its author and moderators (never cached)."""
         recipe = await recipes_service.get(recipe_id)
         if recipe.author_id != request.user.id:
             require_role(request.user, Role.MODERATOR)
-        read = await recipes_service.read_recipe(recipe_id, shown_only=False)
+        read = await recipes_service.read_recipe(recipe_id, shown_only=False, base_url=settings.public_base_url)
         return RecipeModeration(
             read, ModerationState(recipe.hidden_at is not None, recipe.hidden_at, recipe.hidden_reason)
         )
@@ -212,6 +214,7 @@ class ModerationController(Controller):
         data: JSONBody[Hiding],
         moderation_service: NamedDependency[ModerationService],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
     ) -> RecipeModeration:
         """Hide a recipe (moderators): it is gone from every public read for everyone but its author and
         moderators. Hiding a hidden recipe changes nothing."""
@@ -220,7 +223,7 @@ class ModerationController(Controller):
             Actor.of(request.user), recipe_id, hidden=True, reason=data.reason
         ):
             invalidate(request, *_recipe_tags(recipe_id))
-        return await self._recipe_view(recipe_id, recipes_service)
+        return await self._recipe_view(recipe_id, recipes_service, settings)
 
     @delete(
         "/recipes/{recipe_id:uuid}/hidden",
@@ -235,17 +238,18 @@ class ModerationController(Controller):
         recipe_id: FromPath[UUID],
         moderation_service: NamedDependency[ModerationService],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
     ) -> RecipeModeration:
         """Show a hidden recipe again (moderators)."""
         require_role(request.user, Role.MODERATOR)
         if await moderation_service.set_recipe_hidden(Actor.of(request.user), recipe_id, hidden=False, reason=None):
             invalidate(request, *_recipe_tags(recipe_id))
-        return await self._recipe_view(recipe_id, recipes_service)
+        return await self._recipe_view(recipe_id, recipes_service, settings)
 
     @staticmethod
-    async def _recipe_view(recipe_id: UUID, recipes_service: RecipeService) -> RecipeModeration:
+    async def _recipe_view(recipe_id: UUID, recipes_service: RecipeService, settings: Settings) -> RecipeModeration:
         recipe = await recipes_service.get(recipe_id)
-        read = await recipes_service.read_recipe(recipe_id, shown_only=False)
+        read = await recipes_service.read_recipe(recipe_id, shown_only=False, base_url=settings.public_base_url)
         return RecipeModeration(
             read, ModerationState(recipe.hidden_at is not None, recipe.hidden_at, recipe.hidden_reason)
         )

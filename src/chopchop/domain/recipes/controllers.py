@@ -176,6 +176,12 @@ def _since(codec: CursorCodec, since: str | None) -> Position | None:
     return (xid, seq)
 
 
+async def _read(service: RecipeService, recipe_id: UUID, settings: Settings) -> RecipeRead:
+    """The whole recipe as its author's GET answers it (the same bytes, so the same ETag), whatever its status,
+    photo URLs from the public base URL."""
+    return await service.read_recipe(recipe_id, base_url=settings.public_base_url, shown_only=False)
+
+
 def _location(recipe_id: UUID) -> dict[str, str]:
     return {"Location": f"{RECIPES_PATH}/{recipe_id}"}
 
@@ -271,7 +277,13 @@ class RecipeController(Controller):
         scope = CursorScope.of("recipes", SORT_KEY_TYPES[sort], sort, filters)
         seek = read_cursor(request, scope, cursor, offset)
         found, total, exact = await recipes_service.list_recipes(
-            filters, sort, limit=limit, offset=offset, budget=_budget(settings), seek=seek
+            filters,
+            sort,
+            limit=limit,
+            offset=offset,
+            budget=_budget(settings),
+            seek=seek,
+            base_url=settings.public_base_url,
         )
         return keyset_page_response(
             request,
@@ -386,13 +398,14 @@ class RecipeController(Controller):
         request: Request[User, Grant, Any],
         data: JSONBody[RecipeCreate],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
     ) -> Response[RecipeRead]:
         """Publish a recipe, or keep it as a `draft` or `private` (`status`; default `public`): only public recipes
         are in lists, counts and the change feed. Its ingredients join the catalogue on first use. ``Location``
         points at it."""
         recipe_id = await recipes_service.create_recipe(request.user.id, data)
         invalidate(request, cache_tags.RECIPES, cache_tags.USERS)
-        recipe = await recipes_service.read_recipe(recipe_id, shown_only=False)
+        recipe = await _read(recipes_service, recipe_id, settings)
         return Response(recipe, status_code=HTTP_201_CREATED, headers=_location(recipe_id))
 
     @get(
@@ -408,6 +421,7 @@ class RecipeController(Controller):
         request: Request[Any, Any, Any],
         recipe_id: FromPath[UUID],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
         servings: Annotated[
             int | None,
             QueryParameter(ge=1, le=1000, description="Scale the quantities to this many servings (1-1000)."),
@@ -418,7 +432,9 @@ class RecipeController(Controller):
         Public and cached. A `draft` or `private` recipe is a 404 for everyone but its author, who reads it with
         their access token (that answer is `Cache-Control: private, no-store` and never shared)."""
         # A hidden recipe is a 404 here for everyone (its author and moderators read it at /moderation/recipes/{id}).
-        recipe = await recipes_service.read_recipe(recipe_id, servings, shown_only=False, unhidden_only=True)
+        recipe = await recipes_service.read_recipe(
+            recipe_id, servings, base_url=settings.public_base_url, shown_only=False, unhidden_only=True
+        )
         if is_public(recipe.status):
             return Response(recipe)
         # Not public: the answer depends on the caller. Marked before anything is sent, so the shared cache never
@@ -443,16 +459,17 @@ class RecipeController(Controller):
         recipe_id: FromPath[UUID],
         data: JSONBody[RecipeCreate],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
     ) -> RecipeRead:
         """Replace the whole recipe (author only): fields left out take their defaults.
 
         Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
         """
         await recipes_service.lock_owned(recipe_id, request.user.id)
-        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id, shown_only=False)))
+        require_match(request, etag_of_struct(await _read(recipes_service, recipe_id, settings)))
         await recipes_service.replace_recipe(recipe_id, request.user.id, data)
         invalidate(request, *_written_tags(recipe_id, data.status))
-        return await recipes_service.read_recipe(recipe_id, shown_only=False)
+        return await _read(recipes_service, recipe_id, settings)
 
     @patch(
         "/{recipe_id:uuid}",
@@ -467,6 +484,7 @@ class RecipeController(Controller):
         recipe_id: FromPath[UUID],
         data: JSONBody[RecipeUpdate],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
     ) -> RecipeRead:
         """Change some fields (author only); fields that are absent stay as they are. `status` publishes a draft
         (`public`) or takes a recipe out of every list (`draft`, `private`).
@@ -474,10 +492,10 @@ class RecipeController(Controller):
         Send `If-Match` with the ETag of your copy to be refused (412) if someone changed it meanwhile.
         """
         await recipes_service.lock_owned(recipe_id, request.user.id)
-        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id, shown_only=False)))
+        require_match(request, etag_of_struct(await _read(recipes_service, recipe_id, settings)))
         await recipes_service.update_recipe(recipe_id, request.user.id, data)
         invalidate(request, *_written_tags(recipe_id, data.status))
-        return await recipes_service.read_recipe(recipe_id, shown_only=False)
+        return await _read(recipes_service, recipe_id, settings)
 
     @delete(
         "/{recipe_id:uuid}",
@@ -492,10 +510,11 @@ class RecipeController(Controller):
         request: Request[User, Grant, Any],
         recipe_id: FromPath[UUID],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
     ) -> None:
         """Delete the recipe (author only), with its likes and comments. Honours `If-Match` (412)."""
         await recipes_service.lock_owned(recipe_id, request.user.id)
-        require_match(request, etag_of_struct(await recipes_service.read_recipe(recipe_id, shown_only=False)))
+        require_match(request, etag_of_struct(await _read(recipes_service, recipe_id, settings)))
         await recipes_service.delete_recipe(recipe_id, request.user.id)
         invalidate(
             request,
@@ -672,7 +691,13 @@ class UserRecipesController(Controller):
         await recipes_service.require_active_user(user_id)
         filters = RecipeFilters(author=user_id)
         found, total, exact = await recipes_service.list_recipes(
-            filters, sort, limit=limit, offset=offset, budget=_budget(settings), seek=seek
+            filters,
+            sort,
+            limit=limit,
+            offset=offset,
+            budget=_budget(settings),
+            seek=seek,
+            base_url=settings.public_base_url,
         )
         return keyset_page_response(
             request,
@@ -739,6 +764,7 @@ class MyRecipesController(Controller):
         self,
         request: Request[User, Grant, Any],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
         status: Annotated[
             RecipeStatus | None, QueryParameter(description="Only recipes of this status (draft, private, public).")
         ] = None,
@@ -750,7 +776,9 @@ class MyRecipesController(Controller):
         other lists do (`total` stays exact). Never cached: `Cache-Control: private, no-store`."""
         scope = CursorScope.of("my-recipes", tuple[datetime, UUID], request.user.id, status)
         seek = read_cursor(request, scope, cursor, offset)
-        found, total = await recipes_service.list_own(request.user.id, status, limit=limit, offset=offset, seek=seek)
+        found, total = await recipes_service.list_own(
+            request.user.id, status, limit=limit, offset=offset, seek=seek, base_url=settings.public_base_url
+        )
         return keyset_page_response(
             request, found, scope=scope, seek=seek, limit=limit, offset=offset, total=total, page_type=RecipeSummaryPage
         )

@@ -10,6 +10,7 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from chopchop.domain.photos.schemas import PhotoRead
 from chopchop.lib.pagination import CursorPage, Page
 from chopchop.lib.schemas import Input
 from chopchop.lib.text import END, MULTI_LINE, MULTI_LINE_OR_EMPTY, ONE_LINE, ONE_LINE_OR_EMPTY, clean_name, clean_text
@@ -306,6 +307,10 @@ class RecipeRead(msgspec.Struct):
     status: Annotated[
         RecipeStatus, Meta(description="`public`: everyone sees it; `private`, `draft`: only its author.")
     ] = RecipeStatus.PUBLIC
+    photos: Annotated[
+        list[PhotoRead],
+        Meta(description="Its photos in their order, with their URLs (the variants' once `ready`)."),
+    ] = []
 
 
 class RecipeSummary(msgspec.Struct):
@@ -325,6 +330,9 @@ class RecipeSummary(msgspec.Struct):
     status: Annotated[
         RecipeStatus, Meta(description="Always `public` in public lists; `GET /me/recipes` shows your others too.")
     ] = RecipeStatus.PUBLIC
+    cover_thumbnail_url: Annotated[
+        str | None, Meta(description="The thumbnail of its cover photo, once ready; null without one.")
+    ] = None
 
 
 class LikedRecipe(msgspec.Struct):

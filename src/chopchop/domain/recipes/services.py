@@ -21,6 +21,7 @@ from sqlalchemy import delete, insert
 from uuid_utils.compat import uuid7
 
 from chopchop.db import Ingredient, Recipe, RecipeChange, RecipeIngredient, RecipeLike, RecipeRating, RecipeTag
+from chopchop.domain.photos import queries as photo_queries
 from chopchop.domain.recipes import listing, queries
 from chopchop.domain.recipes.schemas import (
     AuthorRef,
@@ -82,7 +83,7 @@ def rating_summary(count: int, total: int) -> RatingSummary:
     return RatingSummary(average=round(total / count, 2) if count else None, count=count)
 
 
-def summary_of(row: Any) -> RecipeSummary:
+def summary_of(row: Any, cover_thumbnail_url: str | None = None) -> RecipeSummary:
     """A recipe's summary from a row of ``queries.SUMMARY_COLUMNS`` (every list of recipes builds it here)."""
     return RecipeSummary(
         id=row.id,
@@ -97,6 +98,7 @@ def summary_of(row: Any) -> RecipeSummary:
         rating=rating_summary(row.rating_count, row.rating_sum),
         created_at=row.created_at,
         status=RecipeStatus(row.status),
+        cover_thumbnail_url=cover_thumbnail_url,
     )
 
 
@@ -324,6 +326,7 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         if is_public(recipe.status):
             data = {"recipe_id": str(recipe_id), "title": recipe.title}
             await record_event(self.session, WebhookEvent.RECIPE_DELETED, data, actor_id=None, owner_id=actor_id)
+        await photo_queries.record_recipe_photos_deletion(self.session, recipe_id)
         await self.repository.delete(recipe_id)
 
     @staticmethod
@@ -404,11 +407,18 @@ class RecipeService(Service[Recipe, RecipeRepository]):
     # Reading
 
     async def read_recipe(
-        self, recipe_id: UUID, servings: int | None = None, *, shown_only: bool = True, unhidden_only: bool = False
+        self,
+        recipe_id: UUID,
+        servings: int | None = None,
+        *,
+        base_url: str,
+        shown_only: bool = True,
+        unhidden_only: bool = False,
     ) -> RecipeRead:
-        """The whole recipe; with ``servings``, quantities scaled from the recipe's servings to that many.
-        ``shown_only``: 404 for a recipe the public may not see (False: its author's writes, moderators);
-        ``unhidden_only`` (with ``shown_only`` False): 404 for one a moderator hid (its page: drafts for the author)."""
+        """The whole recipe; with ``servings``, quantities scaled from the recipe's servings to that many. Photo
+        URLs start with ``base_url`` (the public base URL). ``shown_only``: 404 for a recipe the public may not see
+        (False: its author's writes, moderators); ``unhidden_only`` (with ``shown_only`` False): 404 for one a
+        moderator hid (its page: drafts for the author)."""
         statement = queries.recipe_with_author_statement(recipe_id, shown_only=shown_only, unhidden_only=unhidden_only)
         row = (await self.session.execute(statement)).tuples().one_or_none()
         if row is None:
@@ -416,6 +426,7 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         recipe, author_name = row
         lines = await self.session.execute(queries.lines_statement(recipe_id))
         factor = None if servings is None else Decimal(servings) / Decimal(recipe.servings)
+        photos = await photo_queries.photos_of(self.session, recipe_id)
         return RecipeRead(
             id=recipe.id,
             title=recipe.title,
@@ -445,6 +456,7 @@ class RecipeService(Service[Recipe, RecipeRepository]):
             created_at=recipe.created_at,
             updated_at=recipe.updated_at,
             status=RecipeStatus(recipe.status),
+            photos=[photo_queries.to_read(photo, base_url) for photo in photos],
         )
 
     async def list_recipes(
@@ -456,6 +468,7 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         offset: int,
         budget: listing.Budget,
         seek: Seek | None = None,
+        base_url: str,
     ) -> tuple[Slice, int, bool]:
         """One page of summaries, the number of matches and whether that number is exact (see ``listing``).
 
@@ -477,10 +490,18 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         found, more = take(rows, limit=limit, seek=seek)
         names = [name for name, _ in queries.SORT_KEYS[sort]]
         keys = [tuple(getattr(row, name) for name in names) for row in found]
-        return Slice([summary_of(row) for row in found], keys, more), total, exact
+        covers = await photo_queries.cover_thumbnails(self.session, base_url, [row.id for row in found])
+        return Slice([summary_of(row, covers.get(row.id)) for row in found], keys, more), total, exact
 
     async def list_own(
-        self, author_id: UUID, status: RecipeStatus | None, *, limit: int, offset: int, seek: Seek | None = None
+        self,
+        author_id: UUID,
+        status: RecipeStatus | None,
+        *,
+        limit: int,
+        offset: int,
+        seek: Seek | None = None,
+        base_url: str,
     ) -> tuple[Slice, int]:
         """A page of the author's own recipes of any status (or of ``status``), newest first, and how many."""
         wanted = status.value if status is not None else None
@@ -490,7 +511,9 @@ class RecipeService(Service[Recipe, RecipeRepository]):
         rows = (await self.session.execute(statement)).all()
         total = (await self.session.execute(queries.own_recipes_count_statement(author_id, wanted))).scalar_one()
         found, more = take(rows, limit=limit, seek=seek)
-        return Slice([summary_of(row) for row in found], [(row.created_at, row.id) for row in found], more), int(total)
+        covers = await photo_queries.cover_thumbnails(self.session, base_url, [row.id for row in found])
+        summaries = [summary_of(row, covers.get(row.id)) for row in found]
+        return Slice(summaries, [(row.created_at, row.id) for row in found], more), int(total)
 
     async def require_active_user(self, user_id: UUID) -> None:
         """404 unless the user exists and is active (public lists are about public profiles)."""
