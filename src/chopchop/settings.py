@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
+from chopchop.lib.egress import Network, parse_networks
+
 ENV_PREFIX = "CHOPCHOP_"
 # Values that were shipped in this repository (code, .env.example, the Kubernetes Secret template) and so
 # are public: refused whatever their estimated strength. The strength rule below refuses them too.
@@ -44,6 +46,7 @@ RATE_SETTINGS = (
     "rate_token",
     "rate_writes",
     "rate_webhooks",
+    "rate_imports",
 )
 
 
@@ -211,6 +214,21 @@ class Settings:
         "Webhook endpoint creations and pings per signed-in user (each ping is a request to the user's URL).",
         default="30/hour",
     )
+    rate_imports: str = _doc(
+        "Recipe imports (`POST /api/v1/recipes/imports`) per signed-in user: each fetches a page the user names.",
+        default="30/hour",
+    )
+    import_timeout_seconds: float = _doc(
+        "How long fetching one page to import may take in all (resolving, redirects, reading at most 2 MiB); "
+        "longer is a failed attempt, retried on the outbox's schedule. 1 to 60 s.",
+        default=20.0,
+    )
+    import_allow_private_networks: str | None = _doc(
+        "Comma-separated networks (CIDRs, e.g. `127.0.0.2/32`) that recipe imports may fetch from although they are "
+        "private, loopback or otherwise not public (SSRF protection off for them). For tests and local development "
+        "only: a user could make the server fetch from its own network. Unset: only public addresses.",
+        default=None,
+    )
     webhook_timeout_seconds: float = _doc(
         "How long one webhook delivery attempt may take in all (resolving, connecting, sending, reading the "
         "answer); longer is a failed attempt, retried on the outbox's schedule. 1 to 50 s.",
@@ -253,6 +271,11 @@ class Settings:
     def replica_urls(self) -> list[str]:
         """The replicas of ``database_replica_urls``, in order (empty when none are configured)."""
         return [url.strip() for url in (self.database_replica_urls or "").split(",") if url.strip()]
+
+    @property
+    def import_allowed_networks(self) -> tuple[Network, ...]:
+        """The networks of ``import_allow_private_networks`` (checked by :meth:`validate`)."""
+        return parse_networks(self.import_allow_private_networks)
 
     @property
     def embedded(self) -> bool:
@@ -298,6 +321,14 @@ class Settings:
         if not 1 <= self.personal_access_token_max_days <= 3650:
             msg = f"{ENV_PREFIX}PERSONAL_ACCESS_TOKEN_MAX_DAYS must be between 1 and 3650."
             raise SettingsError(msg)
+        if not 1 <= self.import_timeout_seconds <= 60:
+            msg = f"{ENV_PREFIX}IMPORT_TIMEOUT_SECONDS must be between 1 and 60."
+            raise SettingsError(msg)
+        try:
+            parse_networks(self.import_allow_private_networks)
+        except ValueError as exc:
+            msg = f"{ENV_PREFIX}IMPORT_ALLOW_PRIVATE_NETWORKS must be comma-separated CIDRs: {exc}."
+            raise SettingsError(msg) from exc
         if not 1 <= self.webhook_timeout_seconds <= 50:
             msg = f"{ENV_PREFIX}WEBHOOK_TIMEOUT_SECONDS must be between 1 and 50."
             raise SettingsError(msg)

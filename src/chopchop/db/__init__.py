@@ -4,6 +4,7 @@ from advanced_alchemy.base import orm_registry
 
 from chopchop.db import recipes as _recipes
 from chopchop.db import social as _social
+from chopchop.db.imports import RecipeImport, RecipeImportStatus
 from chopchop.db.outbox import OutboxMessage, OutboxStatus
 from chopchop.db.recipes import (
     Ingredient,
@@ -37,6 +38,8 @@ __all__ = [
     "Recipe",
     "RecipeChange",
     "RecipeChangeHorizon",
+    "RecipeImport",
+    "RecipeImportStatus",
     "RecipeIngredient",
     "RecipeLike",
     "RecipeTag",

@@ -23,6 +23,7 @@ from chopchop.db.migrate import upgrade_async
 from chopchop.domain.accounts.auth import build_auth
 from chopchop.domain.accounts.controllers import AccessTokenController, AuthController, MeController
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
+from chopchop.domain.imports.controllers import RecipeImportController
 from chopchop.domain.recipes.controllers import IngredientController, RecipeController, UserRecipesController
 from chopchop.domain.system.controllers import REPLICAS_STATE_KEY, HealthController, MetricsController
 from chopchop.domain.users.controllers import UserController
@@ -53,6 +54,7 @@ CONTROLLERS = [
     RecipeCommentController,
     CommentController,
     UserController,
+    RecipeImportController,
     RecipeController,
     IngredientController,
     UserRecipesController,
@@ -102,7 +104,7 @@ class ChopchopPlugin(InitPluginProtocol):
         self.db_config = build_db_config(
             settings, [CacheInvalidation(self.generations), OutboxDispatch(self.job_queue)]
         )
-        self.job_context.update(db_config=self.db_config, job_queue=self.job_queue)
+        self.job_context.update(db_config=self.db_config, job_queue=self.job_queue, cache_generations=self.generations)
 
     async def _worker_startup(self, ctx: dict[str, Any]) -> None:
         ctx.update(self.job_context)

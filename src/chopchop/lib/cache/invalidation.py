@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, cast
 
 from litestar import Request
@@ -69,3 +70,27 @@ def cached_public(*tags: str) -> dict[str, Any]:
         "opt": {"exclude_from_auth": True, "cache_tags": tags, "replica_reads": True},
         "security": [{}],
     }
+
+
+async def commit_invalidating(
+    generations: Generations | None,
+    tags: Iterable[str],
+    commit: Callable[[], Awaitable[None]],
+    *,
+    release: bool = True,
+) -> None:
+    """A write outside a request (a job) that changes what cached reads of ``tags`` show: lease them, ``commit``,
+    release them, as :class:`CacheInvalidation` does for a request. ``release=False`` (read replicas configured,
+    whose replay of the commit is not known) leaves the lease to end by itself: the tags are not cached until
+    then. Raises, and does not commit, if the lease cannot be recorded."""
+    tags = sorted(set(tags))
+    if generations is None or not tags:
+        await commit()
+        return
+    lease_id = os.urandom(12).hex()
+    await generations.lease(tags, lease_id)
+    try:
+        await commit()
+    finally:
+        if release:
+            await generations.release(tags, lease_id)
