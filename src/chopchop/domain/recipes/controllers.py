@@ -17,11 +17,13 @@ from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.serialization import encode_json
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from chopchop.db import User
 from chopchop.domain import cache_tags
 from chopchop.domain.accounts.auth import Grant
+from chopchop.domain.recipes.jsonld import JSON_LD, RECIPE_MEDIA_TYPES, to_schema_org
 from chopchop.domain.recipes.listing import Budget
 from chopchop.domain.recipes.queries import SORT_KEY_TYPES
 from chopchop.domain.recipes.schemas import (
@@ -48,11 +50,12 @@ from chopchop.domain.recipes.services import (
     RecipeService,
     normalise_name,
 )
-from chopchop.lib.apidoc import LOCATION, ApiOperation
+from chopchop.lib.apidoc import LOCATION, ApiOperation, LinkedDataOperation
 from chopchop.lib.cache import cached_public, invalidate
 from chopchop.lib.conditional import etag_of_struct, require_match
 from chopchop.lib.cursors import Cursor, CursorScope, keyset_page_response, read_cursor
 from chopchop.lib.keys import derive_key
+from chopchop.lib.negotiation import negotiated
 from chopchop.lib.pagination import (
     DEFAULT_LIMIT,
     LIST_RESPONSE_HEADERS,
@@ -159,6 +162,9 @@ def _since(codec: CursorCodec, since: str | None) -> Position | None:
         msg = "`since` is not a cursor of this feed: pass a `next_cursor` or entry `cursor` exactly as received."
         raise BadRequest(msg, slug="invalid-cursor") from None
     return (xid, seq)
+
+
+_VARY_ACCEPT = {"Vary": "Accept"}
 
 
 def _location(recipe_id: UUID) -> dict[str, str]:
@@ -365,22 +371,33 @@ class RecipeController(Controller):
     @get(
         "/{recipe_id:uuid}",
         operation_id="getRecipe",
-        operation_class=ApiOperation,
+        operation_class=LinkedDataOperation,
         tags=["recipes"],
-        responses=problems(304, 400, 404, descriptions=_RECIPE_ERRORS),
-        **cached_public(cache_tags.RECIPE_TEMPLATE, cache_tags.PROFILES),
+        responses=problems(304, 400, 404, 406, descriptions=_RECIPE_ERRORS),
+        **cached_public(cache_tags.RECIPE_TEMPLATE, cache_tags.PROFILES, media_types=RECIPE_MEDIA_TYPES),
     )
     async def get_recipe(
         self,
+        request: Request[Any, Any, Any],
         recipe_id: FromPath[UUID],
         recipes_service: NamedDependency[RecipeService],
+        settings: NamedDependency[Settings],
         servings: Annotated[
             int | None,
             QueryParameter(ge=1, le=1000, description="Scale the quantities to this many servings (1-1000)."),
         ] = None,
-    ) -> RecipeRead:
-        """The whole recipe: steps in order, ingredient lines in order, tags, counters."""
-        return await recipes_service.read_recipe(recipe_id, servings)
+    ) -> Response[RecipeRead]:
+        """The whole recipe: steps in order, ingredient lines in order, tags, counters.
+
+        With `Accept: application/ld+json`, the same recipe as a schema.org `Recipe` in JSON-LD (what search
+        engines and recipe apps read; `POST /recipes/imports` reads it back).
+        """
+        media = negotiated(request, RECIPE_MEDIA_TYPES)
+        recipe = await recipes_service.read_recipe(recipe_id, servings)
+        if media == JSON_LD:
+            document = to_schema_org(recipe, base_url=settings.public_base_url)
+            return Response(encode_json(document), media_type=JSON_LD, headers=_VARY_ACCEPT)  # type: ignore[arg-type]
+        return Response(recipe, headers=_VARY_ACCEPT)
 
     @put(
         "/{recipe_id:uuid}",

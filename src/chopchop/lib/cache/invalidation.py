@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, cast
 
 from litestar import Request
@@ -12,6 +12,7 @@ from litestar.types import Scope
 
 from chopchop.lib.cache.constants import INVALIDATE_STATE_KEY, LEASE_STATE_KEY
 from chopchop.lib.cache.generations import Generations
+from chopchop.lib.negotiation import MEDIA_TYPES_OPT
 from chopchop.lib.replicas import UNKNOWN_POSITION
 from chopchop.lib.transactions import Transaction
 
@@ -58,18 +59,19 @@ class CacheInvalidation:
             await self._generations.release(tags, lease_id, transaction.position)
 
 
-def cached_public(*tags: str) -> dict[str, Any]:
+def cached_public(*tags: str, media_types: Sequence[str] = ()) -> dict[str, Any]:
     """Route kwargs of a public GET whose response is the same for everyone, cached by Litestar under ``tags``.
 
     Tags may name path parameters (``"recipe:{recipe_id}"``). Every write that changes what such a
-    response shows must :func:`invalidate` one of its tags.
+    response shows must :func:`invalidate` one of its tags. ``media_types``: the representations the handler
+    offers (``Accept``), its default first; the key names the negotiated one, and the answer must say
+    ``Vary: Accept``.
     """
     # Public and the same for everyone: a read replica may serve it (``lib/replicas.py``).
-    return {
-        "cache": True,
-        "opt": {"exclude_from_auth": True, "cache_tags": tags, "replica_reads": True},
-        "security": [{}],
-    }
+    opt: dict[str, Any] = {"exclude_from_auth": True, "cache_tags": tags, "replica_reads": True}
+    if media_types:
+        opt[MEDIA_TYPES_OPT] = tuple(media_types)
+    return {"cache": True, "opt": opt, "security": [{}]}
 
 
 async def commit_invalidating(
