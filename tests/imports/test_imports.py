@@ -4,7 +4,6 @@ recipe it makes, and every way a page can fail (with the SSRF rules on for every
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
@@ -13,39 +12,13 @@ from litestar import Litestar
 
 from chopchop.app import create_app
 from chopchop.settings import Settings
-from tests.helpers import FAST_HASHER, Client, quick_user, running, saq_worker
-from tests.imports.pages import (
-    MICRODATA_PAGE,
-    PAGE_HOST,
-    YOAST_GRAPH,
-    Answer,
-    PageServer,
-    gzipped,
-    html_page,
-    json_ld,
-    pages,
-)
+from tests.helpers import FAST_HASHER, Client, quick_user, running
+from tests.imports.pages import MICRODATA_PAGE, YOAST_GRAPH, Answer, PageServer, gzipped, html_page, json_ld
 
 pytestmark = pytest.mark.integration
-__all__ = ["pages"]
 
 IMPORTS = "/api/v1/recipes/imports"
 PROBLEMS = "https://chopchop.dev/problems/"
-
-
-@pytest.fixture(scope="module")
-async def importer(settings: Settings, client: Client) -> AsyncIterator[tuple[Litestar, Client]]:
-    """The app allowed to fetch from 127.0.0.2 only (the page server), with a short timeout, its own queue and
-    SAQ worker."""
-    own = replace(
-        settings,
-        import_allow_private_networks=f"{PAGE_HOST}/32",
-        import_timeout_seconds=2.0,
-        queue_name=f"{settings.queue_name}-imports",
-    )
-    app = create_app(own, hasher=FAST_HASHER)
-    async with running(app) as http, saq_worker(app):
-        yield app, http
 
 
 async def start(http: Client, auth: dict[str, str], url: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def ingredient_text(line: IngredientLine) -> str:
     if line.quantity is not None:
         parts.append(_amount(line.quantity))
         if line.unit is not None:
-            parts.append(line.unit.value)
+            parts.append(str(line.unit))  # the service hands the column's text, the schema says Unit: both print it
     parts.append(line.ingredient.name)
     text = " ".join(parts)
     return f"{text}, {line.note}" if line.note else text
