@@ -158,6 +158,7 @@ ENUMS = {
     "WebhookEvent": ["recipe.liked", "recipe.commented", "recipe.deleted", "account.password_changed"],
     "WebhookDeliveryType": ["recipe.liked", "recipe.commented", "recipe.deleted", "account.password_changed", "ping"],
     "WebhookDeliveryState": ["pending", "retrying", "delivered", "dead", "refused", "cancelled"],
+    "RecipeImportState": ["queued", "running", "done", "failed"],
 }
 
 

@@ -74,9 +74,17 @@ CHECKS = [
 # fields, constraints of list items, `minimum: 0` of PATCH fields).
 TOKEN_SHAPE = re.compile(cast("Any", CONSISTENCY_TOKEN_PARAMETER.schema).pattern)
 CHANGE_CURSOR_SHAPE = re.compile(CHANGE_CURSOR_PATTERN)
-# A webhook's URL: the document gives its syntax; its host, port and address (no private IP in any spelling, no
-# localhost) are the service's to judge.
-BUSINESS_400 = {"confirmEmail", "resetPassword", "changePassword", "deleteMe", "createWebhook", "updateWebhook"}
+# A webhook's URL, a page to import: the document gives its syntax; its host, port and address (no private IP in any
+# spelling, no localhost) are the service's to judge.
+BUSINESS_400 = {
+    "confirmEmail",
+    "resetPassword",
+    "changePassword",
+    "deleteMe",
+    "createWebhook",
+    "updateWebhook",
+    "importRecipe",
+}
 RECIPE: dict[str, Any] = {
     "title": "Fuzzed soup",
     "complexity": "easy",

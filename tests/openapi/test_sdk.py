@@ -189,6 +189,7 @@ ENUMS = {
     "WebhookEvent",
     "WebhookDeliveryType",
     "WebhookDeliveryState",
+    "RecipeImportState",
 }
 
 

@@ -19,6 +19,7 @@ from .field_error import FieldError
 from .grant_type import GrantType
 from .health import Health
 from .health_checks import HealthChecks
+from .import_reason import ImportReason
 from .ingredient_line import IngredientLine
 from .ingredient_line_input import IngredientLineInput
 from .ingredient_page import IngredientPage
@@ -39,6 +40,9 @@ from .profile_update import ProfileUpdate
 from .recipe_change import RecipeChange
 from .recipe_change_page import RecipeChangePage
 from .recipe_create import RecipeCreate
+from .recipe_import_create import RecipeImportCreate
+from .recipe_import_read import RecipeImportRead
+from .recipe_import_state import RecipeImportState
 from .recipe_read import RecipeRead
 from .recipe_sort import RecipeSort
 from .recipe_summary import RecipeSummary
@@ -84,6 +88,7 @@ __all__ = (
     "GrantType",
     "Health",
     "HealthChecks",
+    "ImportReason",
     "IngredientLine",
     "IngredientLineInput",
     "IngredientPage",
@@ -104,6 +109,9 @@ __all__ = (
     "RecipeChange",
     "RecipeChangePage",
     "RecipeCreate",
+    "RecipeImportCreate",
+    "RecipeImportRead",
+    "RecipeImportState",
     "RecipeRead",
     "RecipeSort",
     "RecipeSummary",
