@@ -5,6 +5,7 @@ read (decompressed by us, so a small gzip bomb cannot grow past it), and only HT
 from __future__ import annotations
 
 import asyncio
+import socket
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ WEB_PORTS: Final = frozenset({80, 443})
 FIRST_UNPRIVILEGED_PORT: Final = 1024
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _TRANSIENT_STATUSES = frozenset({408, 425, 429})
+_NO_SUCH_NAME = frozenset(
+    code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None)) if code is not None
+)
 
 
 class FetchFailed(Exception):

@@ -9,6 +9,7 @@ import json
 import math
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -71,16 +72,21 @@ def multi_line(value: Any) -> str:
 
 
 def _scalar(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool) or value is None:
-        return ""
-    if isinstance(value, int | float):
-        return str(value) if math.isfinite(value) else ""
-    if isinstance(value, dict):
-        return _scalar(value.get("@value", value.get("text", value.get("name", ""))))
-    if isinstance(value, list) and value:
-        return _scalar(value[0])
+    """The text of a value: a string, a number, the ``@value``/``text``/``name`` of an object, the first of a list
+    (followed at most ``MAX_DEPTH`` levels down: a hostile page nests them without end)."""
+    for _ in range(MAX_DEPTH):
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool) or value is None:
+            return ""
+        if isinstance(value, int | float):
+            return str(value) if math.isfinite(value) else ""
+        if isinstance(value, dict):
+            value = value.get("@value", value.get("text", value.get("name", "")))
+        elif isinstance(value, list) and value:
+            value = value[0]
+        else:
+            return ""
     return ""
 
 
@@ -153,10 +159,10 @@ def _types(node: dict[str, Any]) -> set[str]:
 
 def _nodes(root: Any) -> Iterator[dict[str, Any]]:
     """Every object of a JSON-LD document, breadth first, bounded in depth and number."""
-    queue: list[tuple[Any, int]] = [(root, 0)]
+    queue: deque[tuple[Any, int]] = deque([(root, 0)])
     seen = 0
     while queue and seen < MAX_NODES:
-        value, depth = queue.pop(0)
+        value, depth = queue.popleft()
         if depth > MAX_DEPTH:
             continue
         if isinstance(value, list):

@@ -3,6 +3,7 @@ transient failures are retried on the outbox's schedule)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from uuid import UUID
@@ -64,7 +65,8 @@ async def import_recipe(ctx: dict[str, Any], *, import_id: str, message_id: str 
             return await _fail(db, key, exc.slug, exc.detail)
         await _settle(db, key, RecipeImportStatus.QUEUED)
         raise ImportAttemptFailed(exc.detail) from exc
-    node = find_recipe(page.text, page.media_type, page.url)
+    # Parsing up to 2 MiB of HTML takes a while: off the worker's event loop, where other jobs run.
+    node = await asyncio.to_thread(find_recipe, page.text, page.media_type, page.url)
     try:
         if node is None:
             raise NoRecipe("The page has no schema.org Recipe (in JSON-LD or microdata).")
