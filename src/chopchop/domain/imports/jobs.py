@@ -91,6 +91,8 @@ async def import_recipe(ctx: dict[str, Any], *, import_id: str, message_id: str 
         else:
             await _settle(db, key, RecipeImportStatus.QUEUED)
         raise
+    if recipe_id is None:
+        return "finished already"
     logger.info("recipe import %s made recipe %s", import_id, recipe_id)
     return "done"
 

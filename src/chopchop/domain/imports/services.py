@@ -101,8 +101,24 @@ class RecipeImportService(Service[RecipeImport, RecipeImportRepository]):
             .values(status=status.value, updated_at=now, **finished, **values)
         )
 
-    async def complete(self, job: RecipeImport, data: RecipeCreate) -> UUID:
-        """Create the recipe as the importing user's and mark the import done, in the session's transaction."""
+    async def complete(self, job: RecipeImport, data: RecipeCreate) -> UUID | None:
+        """Mark the import done and create the recipe as the importing user's, in the session's transaction; None
+        (nothing created) if the import is no longer running (deleted with its user meanwhile, or settled by
+        another attempt). The import's row is updated first: it stays locked until the commit, so an account
+        deletion that would cascade to it waits for the recipe to exist (and then takes it too)."""
+        now = datetime.now(UTC)
+        marked = await self.session.execute(
+            update(RecipeImport)
+            .where(RecipeImport.id == job.id, RecipeImport.status == RecipeImportStatus.RUNNING.value)
+            .values(status=RecipeImportStatus.DONE.value, updated_at=now, finished_at=now)
+            .returning(RecipeImport.id)
+        )
+        if marked.scalar_one_or_none() is None:
+            return None
         recipe_id = await RecipeService(session=self.session).create_recipe(job.user_id, data)
-        await self.settle(job.id, RecipeImportStatus.DONE, recipe_id=recipe_id, reason_type=None, reason_detail=None)
+        await self.session.execute(
+            update(RecipeImport)
+            .where(RecipeImport.id == job.id)
+            .values(recipe_id=recipe_id, reason_type=None, reason_detail=None)
+        )
         return recipe_id
