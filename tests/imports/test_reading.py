@@ -90,6 +90,18 @@ def test_schema_org_shapes() -> None:
     assert recipe.name == "First name" and recipe.servings == 6
     assert recipe.steps == ["Step one.", "Step two.", "Step three."]
     assert recipe.ingredients == ["1 egg"] and recipe.keywords == ["a", "b"]
+    assert recipe.images == ["https://x/y.jpg"]
+    for image, expected in [
+        ("/a.jpg", ["https://x/a.jpg"]),
+        (
+            ["a.jpg", {"contentUrl": "https://cdn/b.png"}, {"@id": "javascript:alert(1)"}],
+            ["https://x/r/a.jpg", "https://cdn/b.png"],
+        ),
+        ({"@type": "ImageObject", "url": ["https://cdn/c.jpg"]}, ["https://cdn/c.jpg"]),
+        ([f"https://cdn/{n}.jpg" for n in range(50)], [f"https://cdn/{n}.jpg" for n in range(10)]),
+        (5, []),
+    ]:
+        assert read_recipe({"@type": "Recipe", "image": image}, "https://x/r/").images == expected, image
     assert find_recipe(_page({"@type": "Article"}), "text/html", "https://x/") is None
     assert find_recipe("", "text/html", "https://x/") is None
     assert find_recipe("{not json", LD, "https://x/") is None

@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
+from urllib.parse import urljoin
 
 import extruct  # type: ignore[import-untyped]
 
@@ -34,6 +35,7 @@ _DURATION = re.compile(
 )
 _MINUTES_PER = {"years": 525_600, "months": 43_800, "weeks": 10_080, "days": 1_440, "hours": 60, "minutes": 1}
 _FIRST_NUMBER = re.compile(r"\d{1,7}")
+MAX_IMAGES: Final = 10
 
 
 @dataclass(slots=True)
@@ -49,6 +51,9 @@ class FoundRecipe:
     total_minutes: int | None = None
     servings: int | None = None
     keywords: list[str] = field(default_factory=list)
+    #: The page's photos (absolute http(s) URLs, at most ``MAX_IMAGES``): not imported yet (photos are another
+    #: part of issue 16); fetching one would go through ``lib/pagefetch`` with image types.
+    images: list[str] = field(default_factory=list)
 
 
 # Text
@@ -250,7 +255,23 @@ def _keywords(node: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(words))[:MAX_ITEMS]
 
 
-def read_recipe(node: dict[str, Any]) -> FoundRecipe:
+def _images(value: Any, base_url: str) -> list[str]:
+    """``image``: a URL, an ``ImageObject`` (``url``, ``contentUrl`` or ``@id``), or a list of either."""
+    found: list[str] = []
+    for item in _list(value):
+        where = item.get("url") or item.get("contentUrl") or item.get("@id") if isinstance(item, dict) else item
+        if isinstance(where, list):
+            where = where[0] if where else None
+        if isinstance(where, str):
+            url = urljoin(base_url, where.strip())
+            if url.startswith(("https://", "http://")) and len(url) <= 2048 and url not in found:
+                found.append(url)
+        if len(found) == MAX_IMAGES:
+            break
+    return found
+
+
+def read_recipe(node: dict[str, Any], base_url: str = "") -> FoundRecipe:
     """The properties of a schema.org ``Recipe`` object as plain values."""
     ingredients = node.get("recipeIngredient", node.get("ingredients"))
     return FoundRecipe(
@@ -263,6 +284,7 @@ def read_recipe(node: dict[str, Any]) -> FoundRecipe:
         total_minutes=minutes_of(node.get("totalTime")),
         servings=_servings(node.get("recipeYield", node.get("yield"))),
         keywords=_keywords(node),
+        images=_images(node.get("image"), base_url),
     )
 
 

@@ -70,7 +70,7 @@ async def import_recipe(ctx: dict[str, Any], *, import_id: str, message_id: str 
     try:
         if node is None:
             raise NoRecipe("The page has no schema.org Recipe (in JSON-LD or microdata).")
-        data = to_recipe_create(read_recipe(node), source_url=page.url)
+        data = to_recipe_create(read_recipe(node, page.url), source_url=page.url)
     except (NoRecipe, msgspec.ValidationError) as exc:
         read = " (only its first 2 MiB were read)" if page.truncated else ""
         return await _fail(db, key, "import-no-recipe", f"{exc}{read}")
