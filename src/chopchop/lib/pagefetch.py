@@ -126,10 +126,11 @@ async def _one_hop(
     except AddressRefused as exc:
         raise FetchFailed("import-address-refused", f"The page's address is refused: {exc}.", permanent=True) from exc
     except ConnectionError as exc:
-        # A name that does not resolve now may later (a DNS outage): transient, a few attempts.
-        raise FetchFailed(
-            "import-unreachable", f"The page's host cannot be resolved: {host}.", permanent=False
-        ) from exc
+        # A name that does not exist will not (permanent); a resolver that failed may answer later (transient).
+        cause = exc.__cause__
+        missing = isinstance(cause, socket.gaierror) and cause.errno in _NO_SUCH_NAME
+        msg = f"The page's host does not exist: {host}." if missing else f"The page's host cannot be resolved: {host}."
+        raise FetchFailed("import-unreachable", msg, permanent=missing) from exc
     async with httpx.AsyncClient(
         transport=pinned_transport(addresses),
         follow_redirects=False,
@@ -153,6 +154,8 @@ async def _one_hop(
         try:
             if response.status_code != httpx.codes.OK:  # a redirect or an error: no body to read
                 return response, b"", False
+            if _media_type(response.headers.get("content-type"))[0] not in PAGE_TYPES:
+                return response, b"", False  # refused by the caller: not a byte of it is read
             body, truncated = await _read(response, limit)
         except httpx.HTTPError as exc:
             msg = f"The page's server broke off ({type(exc).__name__})."
