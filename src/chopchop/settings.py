@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
+from chopchop.lib.egress import Network, parse_networks
+
 ENV_PREFIX = "CHOPCHOP_"
 # Values that were shipped in this repository (code, .env.example, the Kubernetes Secret template) and so
 # are public: refused whatever their estimated strength. The strength rule below refuses them too.
@@ -45,6 +47,7 @@ RATE_SETTINGS = (
     "rate_writes",
     "rate_webhooks",
     "rate_reports",
+    "rate_imports",
 )
 
 
@@ -213,6 +216,21 @@ class Settings:
         default="30/hour",
     )
     rate_reports: str = _doc("Reports of content per signed-in user.", default="20/hour")
+    rate_imports: str = _doc(
+        "Recipe imports (`POST /api/v1/recipes/imports`) per signed-in user: each fetches a page the user names.",
+        default="30/hour",
+    )
+    import_timeout_seconds: float = _doc(
+        "How long fetching one page to import may take in all (resolving, redirects, reading at most 2 MiB); "
+        "longer is a failed attempt, retried on the outbox's schedule. 1 to 60 s.",
+        default=20.0,
+    )
+    import_allow_private_networks: str | None = _doc(
+        "Comma-separated networks (CIDRs, e.g. `127.0.0.2/32`) that recipe imports may fetch from although they are "
+        "private, loopback or otherwise not public (SSRF protection off for them). For tests and local development "
+        "only: a user could make the server fetch from its own network. Unset: only public addresses.",
+        default=None,
+    )
     webhook_timeout_seconds: float = _doc(
         "How long one webhook delivery attempt may take in all (resolving, connecting, sending, reading the "
         "answer); longer is a failed attempt, retried on the outbox's schedule. 1 to 50 s.",
@@ -307,6 +325,11 @@ class Settings:
         return [url.strip() for url in (self.database_replica_urls or "").split(",") if url.strip()]
 
     @property
+    def import_allowed_networks(self) -> tuple[Network, ...]:
+        """The networks of ``import_allow_private_networks`` (checked by :meth:`validate`)."""
+        return parse_networks(self.import_allow_private_networks)
+
+    @property
     def embedded(self) -> bool:
         """Embedded mode: SQLite and no Redis; everything runs inside the API process."""
         return self.redis_url is None and self.uses_sqlite
@@ -355,6 +378,14 @@ class Settings:
         if not 1 <= self.personal_access_token_max_days <= 3650:
             msg = f"{ENV_PREFIX}PERSONAL_ACCESS_TOKEN_MAX_DAYS must be between 1 and 3650."
             raise SettingsError(msg)
+        if not 1 <= self.import_timeout_seconds <= 60:
+            msg = f"{ENV_PREFIX}IMPORT_TIMEOUT_SECONDS must be between 1 and 60."
+            raise SettingsError(msg)
+        try:
+            parse_networks(self.import_allow_private_networks)
+        except ValueError as exc:
+            msg = f"{ENV_PREFIX}IMPORT_ALLOW_PRIVATE_NETWORKS must be comma-separated CIDRs: {exc}."
+            raise SettingsError(msg) from exc
         if not 1 <= self.webhook_timeout_seconds <= 50:
             msg = f"{ENV_PREFIX}WEBHOOK_TIMEOUT_SECONDS must be between 1 and 50."
             raise SettingsError(msg)

@@ -186,6 +186,7 @@ ENUMS = {
     "Visibility": ["public", "private"],
     "PhotoState": ["processing", "ready", "failed"],
     "PhotoVariant": ["original", "thumbnail", "large"],
+    "RecipeImportState": ["queued", "running", "done", "failed"],
 }
 
 

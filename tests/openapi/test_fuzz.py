@@ -74,8 +74,8 @@ CHECKS = [
 # fields, constraints of list items, `minimum: 0` of PATCH fields).
 TOKEN_SHAPE = re.compile(cast("Any", CONSISTENCY_TOKEN_PARAMETER.schema).pattern)
 CHANGE_CURSOR_SHAPE = re.compile(CHANGE_CURSOR_PATTERN)
-# A webhook's URL: the document gives its syntax; its host, port and address (no private IP in any spelling, no
-# localhost) are the service's to judge.
+# A webhook's URL, a page to import: the document gives its syntax; its host, port and address (no private IP in any
+# spelling, no localhost) are the service's to judge.
 # A photo: the document says "a file"; whether its bytes are an image (415, 422 otherwise) is the service's to judge.
 BUSINESS_400 = {
     "confirmEmail",
@@ -88,6 +88,7 @@ BUSINESS_400 = {
     "suspendAccount",
     "resolveReport",
     "uploadRecipePhoto",
+    "importRecipe",
 }
 RECIPE: dict[str, Any] = {
     "title": "Fuzzed soup",

@@ -199,6 +199,7 @@ ENUMS = {
     "AuditAction",
     "PhotoState",
     "PhotoVariant",
+    "RecipeImportState",
 }
 
 

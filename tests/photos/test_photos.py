@@ -140,6 +140,9 @@ async def test_jpeg_png_webp_are_stored_without_metadata_and_get_variants(
     assert recipe_body["photos"][0]["urls"]["large"].endswith("/large")
     listed = (await http.get("/api/v1/recipes")).json()["items"]
     assert listed[0]["cover_thumbnail_url"] == items[0]["urls"]["thumbnail"]
+    # The schema.org export names the large variants, the cover first.
+    exported = await http.get(f"/api/v1/recipes/{recipe}", headers={"accept": "application/ld+json"})
+    assert exported.json()["image"] == [item["urls"]["large"] for item in items]
 
 
 @pytest.mark.parametrize(

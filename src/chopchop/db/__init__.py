@@ -6,6 +6,7 @@ from chopchop.db import recipes as _recipes
 from chopchop.db import social as _social
 from chopchop.db.collections import Collection, CollectionRecipe
 from chopchop.db.follows import Follow
+from chopchop.db.imports import RecipeImport, RecipeImportStatus
 from chopchop.db.moderation import AuditEntry, Report, ReportStatus
 from chopchop.db.outbox import OutboxMessage, OutboxStatus
 from chopchop.db.photos import PhotoStatus, RecipePhoto
@@ -47,6 +48,8 @@ __all__ = [
     "Recipe",
     "RecipeChange",
     "RecipeChangeHorizon",
+    "RecipeImport",
+    "RecipeImportStatus",
     "RecipeIngredient",
     "RecipeLike",
     "RecipePhoto",

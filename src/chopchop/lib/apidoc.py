@@ -557,3 +557,48 @@ __all__ = [
     "summary_of",
     "tighten_request_bodies",
 ]
+
+
+JSON_LD = "application/ld+json"
+VARY_ACCEPT = OpenAPIHeader(
+    schema=_STRING,
+    required=True,
+    description="`Accept`: the representation depends on it (caches keep one per media type).",
+)
+ACCEPT = Parameter(
+    name="Accept",
+    param_in="header",
+    required=False,
+    schema=_STRING,
+    description="`application/json` (the default) or `application/ld+json` (schema.org), with quality values "
+    "(`application/ld+json, application/json;q=0.5`). Neither acceptable: 406.",
+)
+SCHEMA_ORG_RECIPE = Schema(
+    type=OpenAPIType.OBJECT,
+    description="A schema.org `Recipe` in JSON-LD (https://schema.org/Recipe): `@context`, `@type`, `@id`, `url`, "
+    "`name`, `description`, `author` (a `Person` with `name` and `url`), `datePublished`, `dateModified`, "
+    "`prepTime`, `cookTime` and `totalTime` (ISO 8601 durations such as `PT1H30M`), `recipeYield`, "
+    "`recipeIngredient` (text lines), `recipeInstructions` (`HowToStep` objects), `keywords` (comma-separated).",
+    required=["@context", "@type", "name", "recipeIngredient", "recipeInstructions"],
+    properties={
+        "@context": Schema(type=OpenAPIType.STRING, const="https://schema.org"),
+        "@type": Schema(type=OpenAPIType.STRING, const="Recipe"),
+        "name": _STRING,
+        "recipeIngredient": Schema(type=OpenAPIType.ARRAY, items=_STRING),
+        "recipeInstructions": Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.OBJECT)),
+    },
+)
+
+
+@dataclass
+class LinkedDataOperation(ApiOperation):
+    """An :class:`ApiOperation` whose 200 is also offered as schema.org JSON-LD (``Accept: application/ld+json``):
+    both media types documented, the ``Accept`` parameter, and ``Vary: Accept``."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        ok = (self.responses or {}).get("200")
+        if isinstance(ok, OpenAPIResponse):
+            ok.content = {**(ok.content or {}), JSON_LD: OpenAPIMediaType(schema=SCHEMA_ORG_RECIPE)}
+            _add_headers(ok, {"Vary": VARY_ACCEPT})
+        self.parameters = [*(self.parameters or []), ACCEPT]

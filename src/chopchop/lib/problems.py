@@ -158,6 +158,10 @@ _DESCRIPTIONS: dict[int, tuple[str, str | None]] = {
     401: ("Missing, malformed, expired or revoked access token.", "unauthorized"),
     403: ("The signed-in user may not do this.", None),
     404: ("The resource does not exist.", None),
+    406: (
+        "None of the media types the resource is available as is acceptable (`Accept`): the detail lists them.",
+        "not-acceptable",
+    ),
     409: ("The request conflicts with the current state of the resource.", "conflict"),
     412: (
         "Precondition failed: `If-Match` does not match the current ETag (someone changed the resource since "

@@ -9,6 +9,7 @@ from typing import Any, cast
 from litestar_saq import CronJob, QueueConfig, SAQConfig, SAQPlugin
 
 from chopchop.domain.accounts import jobs as account_jobs
+from chopchop.domain.imports import jobs as import_jobs
 from chopchop.domain.photos import jobs as photo_jobs
 from chopchop.domain.recipes import jobs as recipe_jobs
 from chopchop.domain.webhooks import jobs as webhook_jobs
@@ -23,7 +24,13 @@ QUEUE_READ_TIMEOUT = 10.0
 
 # Tasks an outbox row may name (they run at least once, through deliver_outbox).
 OUTBOX_TASKS: dict[str, Any] = {
-    task.__name__: task for task in [*account_jobs.TASKS, *webhook_jobs.OUTBOX_TASKS, *photo_jobs.OUTBOX_TASKS]
+    task.__name__: task
+    for task in [
+        *account_jobs.TASKS,
+        *webhook_jobs.OUTBOX_TASKS,
+        *photo_jobs.OUTBOX_TASKS,
+        *import_jobs.OUTBOX_TASKS,
+    ]
 }
 # SAQ task functions take (ctx, **kwargs); the queue, the worker and the in-process runner share the list.
 TASKS: list[Any] = [

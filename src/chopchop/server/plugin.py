@@ -29,6 +29,7 @@ from chopchop.domain.collections.controllers import (
 )
 from chopchop.domain.comments.controllers import CommentController, RecipeCommentController
 from chopchop.domain.follows.controllers import FeedController, FollowController
+from chopchop.domain.imports.controllers import RecipeImportController
 from chopchop.domain.moderation.controllers import AdminController, ModerationController, ReportController
 from chopchop.domain.photos.controllers import photo_router
 from chopchop.domain.recipes.controllers import (
@@ -67,6 +68,7 @@ CONTROLLERS = [
     RecipeCommentController,
     CommentController,
     UserController,
+    RecipeImportController,
     RecipeController,
     IngredientController,
     UserRecipesController,
@@ -132,7 +134,7 @@ class ChopchopPlugin(InitPluginProtocol):
             settings,
             [NewObjectsCleanup(self.storage), CacheInvalidation(self.generations), OutboxDispatch(self.job_queue)],
         )
-        self.job_context.update(db_config=self.db_config, job_queue=self.job_queue)
+        self.job_context.update(db_config=self.db_config, job_queue=self.job_queue, cache_generations=self.generations)
 
     async def _worker_startup(self, ctx: dict[str, Any]) -> None:
         ctx.update(self.job_context)

@@ -21,11 +21,13 @@ from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.serialization import encode_json
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from chopchop.db import User
 from chopchop.domain import cache_tags
 from chopchop.domain.accounts.auth import Grant, viewer
+from chopchop.domain.recipes.jsonld import JSON_LD, RECIPE_MEDIA_TYPES, to_schema_org
 from chopchop.domain.recipes.listing import Budget
 from chopchop.domain.recipes.queries import SORT_KEY_TYPES
 from chopchop.domain.recipes.schemas import (
@@ -57,11 +59,12 @@ from chopchop.domain.recipes.services import (
     normalise_name,
 )
 from chopchop.domain.visibility import is_public
-from chopchop.lib.apidoc import LOCATION, ApiOperation
+from chopchop.lib.apidoc import LOCATION, ApiOperation, LinkedDataOperation
 from chopchop.lib.cache import cached_public, invalidate
 from chopchop.lib.conditional import PRIVATE_CACHE_CONTROL, etag_of_struct, mark_caller_dependent, require_match
 from chopchop.lib.cursors import Cursor, CursorScope, keyset_page_response, read_cursor
 from chopchop.lib.keys import derive_key
+from chopchop.lib.negotiation import negotiated
 from chopchop.lib.pagination import (
     DEFAULT_LIMIT,
     LIST_RESPONSE_HEADERS,
@@ -180,6 +183,9 @@ async def _read(service: RecipeService, recipe_id: UUID, settings: Settings) -> 
     """The whole recipe as its author's GET answers it (the same bytes, so the same ETag), whatever its status,
     photo URLs from the public base URL."""
     return await service.read_recipe(recipe_id, base_url=settings.public_base_url, shown_only=False)
+
+
+_VARY_ACCEPT = {"Vary": "Accept"}
 
 
 def _location(recipe_id: UUID) -> dict[str, str]:
@@ -411,10 +417,10 @@ class RecipeController(Controller):
     @get(
         "/{recipe_id:uuid}",
         operation_id="getRecipe",
-        operation_class=ApiOperation,
+        operation_class=LinkedDataOperation,
         tags=["recipes"],
-        responses=problems(304, 400, 404, descriptions=_RECIPE_ERRORS),
-        **cached_public(cache_tags.RECIPE_TEMPLATE, cache_tags.PROFILES),
+        responses=problems(304, 400, 404, 406, descriptions=_RECIPE_ERRORS),
+        **cached_public(cache_tags.RECIPE_TEMPLATE, cache_tags.PROFILES, media_types=RECIPE_MEDIA_TYPES),
     )
     async def get_recipe(
         self,
@@ -430,21 +436,30 @@ class RecipeController(Controller):
         """The whole recipe: steps in order, ingredient lines in order, tags, counters.
 
         Public and cached. A `draft` or `private` recipe is a 404 for everyone but its author, who reads it with
-        their access token (that answer is `Cache-Control: private, no-store` and never shared)."""
+        their access token (that answer is `Cache-Control: private, no-store` and never shared).
+
+        With `Accept: application/ld+json`, the same recipe as a schema.org `Recipe` in JSON-LD (what search
+        engines and recipe apps read; `POST /recipes/imports` reads it back).
+        """
+        media = negotiated(request, RECIPE_MEDIA_TYPES)
         # A hidden recipe is a 404 here for everyone (its author and moderators read it at /moderation/recipes/{id}).
         recipe = await recipes_service.read_recipe(
             recipe_id, servings, base_url=settings.public_base_url, shown_only=False, unhidden_only=True
         )
-        if is_public(recipe.status):
-            return Response(recipe)
-        # Not public: the answer depends on the caller. Marked before anything is sent, so the shared cache never
-        # stores it (nor hands it to requests waiting on this miss); a 404 is never stored either.
-        mark_caller_dependent(request.scope)
-        caller = await viewer(request)
-        if caller is None or caller.id != recipe.author.id:
-            msg = "No such recipe."
-            raise NotFoundError(msg)
-        return Response(recipe, headers={"Cache-Control": PRIVATE_CACHE_CONTROL})
+        headers = dict(_VARY_ACCEPT)
+        if not is_public(recipe.status):
+            # The answer depends on the caller. Marked before anything is sent, so the shared cache never stores it
+            # (nor hands it to requests waiting on this miss); a 404 is never stored either.
+            mark_caller_dependent(request.scope)
+            caller = await viewer(request)
+            if caller is None or caller.id != recipe.author.id:
+                msg = "No such recipe."
+                raise NotFoundError(msg)
+            headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        if media == JSON_LD:
+            document = to_schema_org(recipe, base_url=settings.public_base_url)
+            return Response(encode_json(document), media_type=JSON_LD, headers=headers)  # type: ignore[arg-type]
+        return Response(recipe, headers=headers)
 
     @put(
         "/{recipe_id:uuid}",

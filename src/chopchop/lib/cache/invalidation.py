@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, cast
 
 from litestar import Request
@@ -11,6 +12,7 @@ from litestar.types import Scope
 
 from chopchop.lib.cache.constants import INVALIDATE_STATE_KEY, LEASE_STATE_KEY
 from chopchop.lib.cache.generations import Generations
+from chopchop.lib.negotiation import MEDIA_TYPES_OPT
 from chopchop.lib.replicas import UNKNOWN_POSITION
 from chopchop.lib.transactions import Transaction
 
@@ -57,15 +59,40 @@ class CacheInvalidation:
             await self._generations.release(tags, lease_id, transaction.position)
 
 
-def cached_public(*tags: str) -> dict[str, Any]:
+def cached_public(*tags: str, media_types: Sequence[str] = ()) -> dict[str, Any]:
     """Route kwargs of a public GET whose response is the same for everyone, cached by Litestar under ``tags``.
 
     Tags may name path parameters (``"recipe:{recipe_id}"``). Every write that changes what such a
-    response shows must :func:`invalidate` one of its tags.
+    response shows must :func:`invalidate` one of its tags. ``media_types``: the representations the handler
+    offers (``Accept``), its default first; the key names the negotiated one, and the answer must say
+    ``Vary: Accept``.
     """
     # Public and the same for everyone: a read replica may serve it (``lib/replicas.py``).
-    return {
-        "cache": True,
-        "opt": {"exclude_from_auth": True, "cache_tags": tags, "replica_reads": True},
-        "security": [{}],
-    }
+    opt: dict[str, Any] = {"exclude_from_auth": True, "cache_tags": tags, "replica_reads": True}
+    if media_types:
+        opt[MEDIA_TYPES_OPT] = tuple(media_types)
+    return {"cache": True, "opt": opt, "security": [{}]}
+
+
+async def commit_invalidating(
+    generations: Generations | None,
+    tags: Iterable[str],
+    commit: Callable[[], Awaitable[None]],
+    *,
+    release: bool = True,
+) -> None:
+    """A write outside a request (a job) that changes what cached reads of ``tags`` show: lease them, ``commit``,
+    release them, as :class:`CacheInvalidation` does for a request. ``release=False`` (read replicas configured,
+    whose replay of the commit is not known) leaves the lease to end by itself: the tags are not cached until
+    then. Raises, and does not commit, if the lease cannot be recorded."""
+    tags = sorted(set(tags))
+    if generations is None or not tags:
+        await commit()
+        return
+    lease_id = os.urandom(12).hex()
+    await generations.lease(tags, lease_id)
+    try:
+        await commit()
+    finally:
+        if release:
+            await generations.release(tags, lease_id)

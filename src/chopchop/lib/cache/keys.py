@@ -22,6 +22,7 @@ from chopchop.lib.cache.constants import (
     TOKEN_KEY_STATE_KEY,
     UNCACHED,
 )
+from chopchop.lib.negotiation import MEDIA_TYPES_OPT, negotiate
 from chopchop.lib.replicas import CONSISTENCY_HEADER_BYTES, is_token
 
 logger = logging.getLogger("chopchop.cache")
@@ -41,6 +42,8 @@ class CachedRoute:
     repeatable: frozenset[str]
     query: type[msgspec.Struct]
     defaults: dict[str, Any] = field(default_factory=dict)  # field -> default (fields without one are absent)
+    # The media types the handler offers (several: the key names the negotiated one); empty: JSON only.
+    media_types: tuple[str, ...] = ()
     keys: dict[tuple[str, bytes], str] = field(default_factory=dict)  # memo: (path, raw query) -> key
 
     def parsed_query(self, items: Iterable[tuple[str, Any]]) -> msgspec.Struct:
@@ -110,6 +113,7 @@ def index_cached_routes(app: Litestar) -> dict[int, CachedRoute]:
                 repeatable=frozenset(p.field_alias for p in kwargs_model.expected_query_params if p.is_sequence),
                 query=query,
                 defaults={info.name: info.default for info in msgspec.structs.fields(query)},
+                media_types=tuple(handler.opt.get(MEDIA_TYPES_OPT, ())),
             )
     return index
 
@@ -143,7 +147,8 @@ def _asks_no_cache(scope: HTTPScope, token_key: bytes) -> bool | None:
 
 
 def cache_key_builder(request: Request[Any, Any, Any]) -> str:
-    """``<tags>|<handler>|<path parameters>|<query>``, where the query is the validated, normalised one.
+    """``<tags>|<handler>|<path parameters>|<query>``, where the query is the validated, normalised one, and
+    ``|<media type>`` for a handler that offers several representations (``MEDIA_TYPES_OPT``).
 
     ``GET /recipes?sort=title&complexity=easy`` and ``GET /recipes?complexity=easy&sort=title&limit=20`` share a
     key; ``GET /recipes?limit%3D87%26offset=5`` has none (an unknown parameter: a 400 that is never stored).
@@ -165,6 +170,14 @@ def cache_key_builder(request: Request[Any, Any, Any]) -> str:
     asks = _asks_no_cache(scope, request.app.state.get(TOKEN_KEY_STATE_KEY, b""))
     if asks is None:
         return UNCACHED
+    if key and len(route.media_types) > 1:
+        # One entry per representation, keyed on the type negotiated from Accept (the handler's own decision,
+        # by the same function), never on the header's bytes: `*/*`, `application/json;q=0.9` and no header
+        # share the JSON entry. Not acceptable: not cached (the handler answers its 406).
+        media = negotiate(request.headers.get("accept"), route.media_types)
+        if media is None:
+            return UNCACHED
+        key = f"{key}|{media}"
     return RELOAD + key if key and asks else key
 
 
