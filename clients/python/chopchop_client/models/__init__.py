@@ -40,6 +40,7 @@ from .grant_type import GrantType
 from .health import Health
 from .health_checks import HealthChecks
 from .hiding import Hiding
+from .import_reason import ImportReason
 from .ingredient_line import IngredientLine
 from .ingredient_line_input import IngredientLineInput
 from .ingredient_page import IngredientPage
@@ -71,6 +72,9 @@ from .rating_summary import RatingSummary
 from .recipe_change import RecipeChange
 from .recipe_change_page import RecipeChangePage
 from .recipe_create import RecipeCreate
+from .recipe_import_create import RecipeImportCreate
+from .recipe_import_read import RecipeImportRead
+from .recipe_import_state import RecipeImportState
 from .recipe_moderation import RecipeModeration
 from .recipe_read import RecipeRead
 from .recipe_sort import RecipeSort
@@ -151,6 +155,7 @@ __all__ = (
     "Health",
     "HealthChecks",
     "Hiding",
+    "ImportReason",
     "IngredientLine",
     "IngredientLineInput",
     "IngredientPage",
@@ -182,6 +187,9 @@ __all__ = (
     "RecipeChange",
     "RecipeChangePage",
     "RecipeCreate",
+    "RecipeImportCreate",
+    "RecipeImportRead",
+    "RecipeImportState",
     "RecipeModeration",
     "RecipeRead",
     "RecipeSort",

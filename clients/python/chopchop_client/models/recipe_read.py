@@ -15,6 +15,7 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.author_ref import AuthorRef
     from ..models.ingredient_line import IngredientLine
+    from ..models.photo_read import PhotoRead
     from ..models.rating_summary import RatingSummary
 
 
@@ -43,6 +44,7 @@ class RecipeRead:
         title (str):
         total_minutes (int): `prep_minutes` + `cook_minutes`.
         updated_at (datetime.datetime):
+        photos (list[PhotoRead] | Unset): Its photos in their order, with their URLs (the variants' once `ready`).
         status (RecipeStatus | Unset): Who sees a recipe: only its author (``draft``: work in progress, ``private``:
             kept for oneself), or everyone
                 (``public``).
@@ -66,6 +68,7 @@ class RecipeRead:
     title: str
     total_minutes: int
     updated_at: datetime.datetime
+    photos: list[PhotoRead] | Unset = UNSET
     status: RecipeStatus | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -109,6 +112,13 @@ class RecipeRead:
 
         updated_at = self.updated_at.isoformat()
 
+        photos: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.photos, Unset):
+            photos = []
+            for photos_item_data in self.photos:
+                photos_item = photos_item_data.to_dict()
+                photos.append(photos_item)
+
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
             status = self.status.value
@@ -137,6 +147,8 @@ class RecipeRead:
                 "updated_at": updated_at,
             }
         )
+        if photos is not UNSET:
+            field_dict["photos"] = photos
         if status is not UNSET:
             field_dict["status"] = status
 
@@ -146,6 +158,7 @@ class RecipeRead:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.author_ref import AuthorRef  # noqa: PLC0415
         from ..models.ingredient_line import IngredientLine  # noqa: PLC0415
+        from ..models.photo_read import PhotoRead  # noqa: PLC0415
         from ..models.rating_summary import RatingSummary  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -190,6 +203,15 @@ class RecipeRead:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        _photos = d.pop("photos", UNSET)
+        photos: list[PhotoRead] | Unset = UNSET
+        if _photos is not UNSET:
+            photos = []
+            for photos_item_data in _photos:
+                photos_item = PhotoRead.from_dict(photos_item_data)
+
+                photos.append(photos_item)
+
         _status = d.pop("status", UNSET)
         status: RecipeStatus | Unset
         if isinstance(_status, Unset):
@@ -216,6 +238,7 @@ class RecipeRead:
             title=title,
             total_minutes=total_minutes,
             updated_at=updated_at,
+            photos=photos,
             status=status,
         )
 

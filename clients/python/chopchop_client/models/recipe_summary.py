@@ -35,6 +35,7 @@ class RecipeSummary:
         tags (list[str]):
         title (str):
         total_minutes (int): Preparation and cooking time, in minutes.
+        cover_thumbnail_url (None | str | Unset): The thumbnail of its cover photo, once ready; null without one.
         status (RecipeStatus | Unset): Who sees a recipe: only its author (``draft``: work in progress, ``private``:
             kept for oneself), or everyone
                 (``public``).
@@ -51,6 +52,7 @@ class RecipeSummary:
     tags: list[str]
     title: str
     total_minutes: int
+    cover_thumbnail_url: None | str | Unset = UNSET
     status: RecipeStatus | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -77,6 +79,12 @@ class RecipeSummary:
 
         total_minutes = self.total_minutes
 
+        cover_thumbnail_url: None | str | Unset
+        if isinstance(self.cover_thumbnail_url, Unset):
+            cover_thumbnail_url = UNSET
+        else:
+            cover_thumbnail_url = self.cover_thumbnail_url
+
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
             status = self.status.value
@@ -98,6 +106,8 @@ class RecipeSummary:
                 "total_minutes": total_minutes,
             }
         )
+        if cover_thumbnail_url is not UNSET:
+            field_dict["cover_thumbnail_url"] = cover_thumbnail_url
         if status is not UNSET:
             field_dict["status"] = status
 
@@ -131,6 +141,15 @@ class RecipeSummary:
 
         total_minutes = d.pop("total_minutes")
 
+        def _parse_cover_thumbnail_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        cover_thumbnail_url = _parse_cover_thumbnail_url(d.pop("cover_thumbnail_url", UNSET))
+
         _status = d.pop("status", UNSET)
         status: RecipeStatus | Unset
         if isinstance(_status, Unset):
@@ -150,6 +169,7 @@ class RecipeSummary:
             tags=tags,
             title=title,
             total_minutes=total_minutes,
+            cover_thumbnail_url=cover_thumbnail_url,
             status=status,
         )
 

@@ -16,12 +16,16 @@ def _get_kwargs(
     *,
     servings: int | None | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
+    accept: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(if_none_match, Unset):
         headers["If-None-Match"] = if_none_match
+
+    if not isinstance(accept, Unset):
+        headers["Accept"] = accept
 
     if not isinstance(chopchop_consistency_token, Unset):
         headers["Chopchop-Consistency-Token"] = chopchop_consistency_token
@@ -72,6 +76,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 406:
+        response_406 = Problem.from_dict(response.json())
+
+        return response_406
+
     if response.status_code == 503:
         response_503 = Problem.from_dict(response.json())
 
@@ -99,6 +108,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     servings: int | None | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
+    accept: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[Any | Problem | RecipeRead]:
@@ -110,10 +120,14 @@ def sync_detailed(
     with
     their access token (that answer is `Cache-Control: private, no-store` and never shared).
 
+    With `Accept: application/ld+json`, the same recipe as a schema.org `Recipe` in JSON-LD (what search
+    engines and recipe apps read; `POST /recipes/imports` reads it back).
+
     Args:
         recipe_id (UUID):
         servings (int | None | Unset): Scale the quantities to this many servings (1-1000).
         if_none_match (str | Unset):
+        accept (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
 
@@ -129,6 +143,7 @@ def sync_detailed(
         recipe_id=recipe_id,
         servings=servings,
         if_none_match=if_none_match,
+        accept=accept,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
     )
@@ -146,6 +161,7 @@ def sync(
     client: AuthenticatedClient | Client,
     servings: int | None | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
+    accept: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Any | Problem | RecipeRead | None:
@@ -157,10 +173,14 @@ def sync(
     with
     their access token (that answer is `Cache-Control: private, no-store` and never shared).
 
+    With `Accept: application/ld+json`, the same recipe as a schema.org `Recipe` in JSON-LD (what search
+    engines and recipe apps read; `POST /recipes/imports` reads it back).
+
     Args:
         recipe_id (UUID):
         servings (int | None | Unset): Scale the quantities to this many servings (1-1000).
         if_none_match (str | Unset):
+        accept (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
 
@@ -177,6 +197,7 @@ def sync(
         client=client,
         servings=servings,
         if_none_match=if_none_match,
+        accept=accept,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
     ).parsed
@@ -188,6 +209,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     servings: int | None | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
+    accept: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[Any | Problem | RecipeRead]:
@@ -199,10 +221,14 @@ async def asyncio_detailed(
     with
     their access token (that answer is `Cache-Control: private, no-store` and never shared).
 
+    With `Accept: application/ld+json`, the same recipe as a schema.org `Recipe` in JSON-LD (what search
+    engines and recipe apps read; `POST /recipes/imports` reads it back).
+
     Args:
         recipe_id (UUID):
         servings (int | None | Unset): Scale the quantities to this many servings (1-1000).
         if_none_match (str | Unset):
+        accept (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
 
@@ -218,6 +244,7 @@ async def asyncio_detailed(
         recipe_id=recipe_id,
         servings=servings,
         if_none_match=if_none_match,
+        accept=accept,
         chopchop_consistency_token=chopchop_consistency_token,
         x_request_id=x_request_id,
     )
@@ -233,6 +260,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     servings: int | None | Unset = UNSET,
     if_none_match: str | Unset = UNSET,
+    accept: str | Unset = UNSET,
     chopchop_consistency_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Any | Problem | RecipeRead | None:
@@ -244,10 +272,14 @@ async def asyncio(
     with
     their access token (that answer is `Cache-Control: private, no-store` and never shared).
 
+    With `Accept: application/ld+json`, the same recipe as a schema.org `Recipe` in JSON-LD (what search
+    engines and recipe apps read; `POST /recipes/imports` reads it back).
+
     Args:
         recipe_id (UUID):
         servings (int | None | Unset): Scale the quantities to this many servings (1-1000).
         if_none_match (str | Unset):
+        accept (str | Unset):
         chopchop_consistency_token (str | Unset):
         x_request_id (str | Unset):
 
@@ -265,6 +297,7 @@ async def asyncio(
             client=client,
             servings=servings,
             if_none_match=if_none_match,
+            accept=accept,
             chopchop_consistency_token=chopchop_consistency_token,
             x_request_id=x_request_id,
         )
