@@ -200,6 +200,7 @@ ENUMS = {
     "PhotoState",
     "PhotoVariant",
     "RecipeImportState",
+    "Visibility",
 }
 
 
