@@ -153,7 +153,13 @@ async def test_one_cache_entry_per_representation(importer: tuple[Litestar, Clie
         _, rater = await quick_user(app, f"rater{n}@example.com")
         assert (await http.put(f"{url}/rating", json={"stars": stars}, headers=rater)).status_code == 201
     rating = (await http.get(url, headers={"accept": LD})).json()["aggregateRating"]
-    assert rating == {"@type": "AggregateRating", "ratingValue": 4.5, "ratingCount": 2, "bestRating": 5, "worstRating": 1}
+    assert rating == {
+        "@type": "AggregateRating",
+        "ratingValue": 4.5,
+        "ratingCount": 2,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
     # A change reaches both representations.
     changed = await http.patch(url, json={"title": "Better soup"}, headers=auth)
     assert changed.status_code == 200

@@ -237,6 +237,25 @@ async def test_refused_urls_are_400(importer: tuple[Litestar, Client], pages: Pa
     assert (await http.post(IMPORTS, json={"url": "https://example.com/"})).status_code == 401
 
 
+async def test_addresses_the_fetcher_cannot_parse_are_refused(
+    importer: tuple[Litestar, Client], pages: PageServer
+) -> None:
+    """An IPv4 address with leading zeros (``0177.0.0.2``: octal for the page server's own 127.0.0.2, which the
+    C library reads but the HTTP client refuses to parse) is refused when the import is asked for, and a redirect
+    to one fails the import for good at once: it never becomes a failure retried on every attempt."""
+    app, http = importer
+    _, auth = await quick_user(app, "octal@example.com")
+    pages.pages["/p"] = Answer(body=MICRODATA_PAGE)
+    for host in ["0177.0.0.2", "127.0.0.02", "127.000.0.2"]:
+        response = await http.post(IMPORTS, json={"url": f"http://{host}:{pages.port}/p"}, headers=auth)
+        assert response.status_code == 400, (host, response.text)
+        assert response.json()["type"] == PROBLEMS + "import-url-refused", host
+    pages.pages["/to-octal"] = Answer(status=302, headers={"location": f"http://0177.0.0.2:{pages.port}/p"})
+    made = await failed(http, auth, pages.url("/to-octal"), "import-url-refused")
+    assert made["attempts"] == 1, made
+    assert "/p" not in pages.requests
+
+
 async def test_only_the_owner_sees_an_import(importer: tuple[Litestar, Client], pages: PageServer) -> None:
     app, http = importer
     _, auth = await quick_user(app, "owner@example.com")

@@ -18,8 +18,10 @@ from litestar import Litestar
 from PIL import Image
 
 from chopchop.app import create_app
+from chopchop.db import Role
 from chopchop.settings import Settings
 from tests.helpers import FAST_HASHER, Client, asgi_client, insert_recipe, quick_user, running, saq_worker
+from tests.moderation.steps import user_with_role
 from tests.photos.conftest import ACCESS_KEY, SECRET_KEY, S3Server, free_port
 from tests.photos.samples import SECRET_COMMENT, jpeg, metadata_of, png, png_header_claiming, webp
 
@@ -217,6 +219,47 @@ async def test_only_the_author_uploads_and_changes_photos(s3_app: tuple[Litestar
     assert (await http.delete(f"/api/v1/recipes/{recipe}/photos/{missing}", headers=author)).status_code == 404
     assert (await http.patch(path, json={"cover": False}, headers=author)).status_code == 400
     assert (await http.patch(path, json={"colour": "red"}, headers=author)).status_code == 400
+
+
+async def test_images_of_drafts_and_hidden_recipes_are_not_public(s3_app: tuple[Litestar, Client, str]) -> None:
+    """The images of a recipe nobody else may see (a draft, a private recipe, one a moderator hid) are a 404 at their
+    stable addresses for everyone but its author (and, for a hidden one, moderators), never stored for anyone else;
+    the address someone kept from when the recipe was public stops working once it is hidden."""
+    app, http, _ = s3_app
+    author_id, author = await quick_user(app, "media-owner@example.com")
+    _, other = await quick_user(app, "media-other@example.com")
+    _, moderator = await user_with_role(app, "media-mod@example.com", Role.MODERATOR)
+    recipe = await insert_recipe(app, author_id)
+    photo = (await upload(http, author, recipe, jpeg())).json()
+    await settled(http, recipe)
+    addresses = [f"/media/photos/{photo['id']}/{variant}" for variant in ("original", "thumbnail", "large")]
+    for address in addresses:  # shown: anyone
+        assert (await http.get(address)).status_code == 302, address
+
+    async def seen(address: str, auth: dict[str, str] | None = None) -> int:
+        response = await http.get(address, headers=auth or {})
+        if response.status_code == 302:
+            assert "no-store" in response.headers["cache-control"], response.headers
+        return response.status_code
+
+    for status in ("draft", "private"):
+        changed = await http.patch(f"/api/v1/recipes/{recipe}", json={"status": status}, headers=author)
+        assert changed.status_code == 200, changed.text
+        for address in addresses:
+            assert await seen(address) == 404, (status, address)
+            assert await seen(address, other) == 404, (status, address)
+            assert await seen(address, author) == 302, (status, address)
+    assert (await http.patch(f"/api/v1/recipes/{recipe}", json={"status": "public"}, headers=author)).status_code == 200
+    hidden = await http.put(f"/api/v1/moderation/recipes/{recipe}/hidden", json={"reason": "x"}, headers=moderator)
+    assert hidden.status_code == 200, hidden.text
+    for address in addresses:
+        assert await seen(address) == 404, address
+        assert await seen(address, other) == 404, address
+        assert await seen(address, moderator) == 302, address
+        assert await seen(address, author) == 302, address
+    assert (await http.delete(f"/api/v1/moderation/recipes/{recipe}/hidden", headers=moderator)).status_code == 200
+    for address in addresses:
+        assert (await http.get(address)).status_code == 302, address
 
 
 async def test_order_cover_limit_and_deletion(s3_app: tuple[Litestar, Client, str], s3_server: S3Server) -> None:

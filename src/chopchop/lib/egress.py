@@ -139,6 +139,11 @@ def check_url(url: str, *, allow_private: bool, allowed: Sequence[Network] = ())
         # Percent-escapes and other characters in a name are read differently by different parsers.
         msg = "The URL's host must be a name of letters, digits, hyphens, underscores and dots, or an IP address."
         raise UrlRefused(msg)
+    try:  # the C library reads spellings the HTTP client refuses (``0177.0.0.1``): a URL it cannot fetch, ever
+        httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        msg = f"The URL cannot be fetched: {exc}."
+        raise UrlRefused(msg) from exc
     if allow_private:
         return url
     name = host.rstrip(".").lower()

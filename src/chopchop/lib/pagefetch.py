@@ -137,18 +137,25 @@ async def _one_hop(
         trust_env=False,
         timeout=None,  # noqa: S113 - the whole fetch is bounded by fetch_page's asyncio.timeout
     ) as client:
-        request = client.build_request(
-            "GET",
-            url,
-            headers={
-                "user-agent": USER_AGENT,
-                "accept": "text/html, application/xhtml+xml;q=0.9, application/ld+json;q=0.8",
-                "accept-encoding": "gzip, deflate",
-            },
-        )
         try:
+            request = client.build_request(
+                "GET",
+                url,
+                headers={
+                    "user-agent": USER_AGENT,
+                    "accept": "text/html, application/xhtml+xml;q=0.9, application/ld+json;q=0.8",
+                    "accept-encoding": "gzip, deflate",
+                },
+            )
             response = await client.send(request, stream=True)
+        except httpx.InvalidURL as exc:  # not an httpx.HTTPError: a URL that no later attempt can fetch either
+            raise FetchFailed("import-url-refused", f"The URL cannot be fetched: {exc}.", permanent=True) from exc
         except httpx.HTTPError as exc:
+            # httpx reads every redirect's Location, followed or not, and raises this (``from None``: the parse
+            # error is the context) for one it cannot parse: no later attempt would fare better.
+            if isinstance(exc, httpx.RemoteProtocolError) and isinstance(exc.__context__, httpx.InvalidURL):
+                msg = f"The page redirected to a URL that cannot be fetched: {exc.__context__}."
+                raise FetchFailed("import-url-refused", msg, permanent=True) from exc
             msg = f"The page's server could not be reached ({type(exc).__name__})."
             raise FetchFailed("import-unreachable", msg, permanent=False) from exc
         try:

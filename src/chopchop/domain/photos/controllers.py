@@ -23,14 +23,15 @@ from litestar.params import Body, FromPath, JSONBody
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_302_FOUND
 
-from chopchop.db import PhotoStatus, User
+from chopchop.db import PhotoStatus, Role, User
 from chopchop.domain import cache_tags
-from chopchop.domain.accounts.auth import Grant
+from chopchop.domain.accounts.auth import Grant, viewer
 from chopchop.domain.photos.queries import MEDIA_PATH, key_of, to_read
 from chopchop.domain.photos.schemas import PhotoList, PhotoRead, PhotoUpdate, PhotoVariant
 from chopchop.domain.photos.services import PhotoService
 from chopchop.lib.apidoc import LOCATION, ApiOperation
 from chopchop.lib.cache import cached_public, invalidate
+from chopchop.lib.conditional import PRIVATE_CACHE_CONTROL, mark_caller_dependent
 from chopchop.lib.images import BrokenImage, ImageTooLarge, UnsupportedImage, clean, decode_slot
 from chopchop.lib.problems import BadRequest, ProblemError, ServiceUnavailable, Unprocessable, problems
 from chopchop.lib.storage import RETRY_AFTER_SECONDS, ObjectMissing, ObjectStorage, StorageUnavailable
@@ -260,6 +261,7 @@ class MediaController(Controller):
     )
     async def get_image(
         self,
+        request: Request[Any, Any, Any],
         photo_id: FromPath[UUID],
         variant: FromPath[PhotoVariant],
         photos_service: NamedDependency[PhotoService],
@@ -270,11 +272,28 @@ class MediaController(Controller):
         With the local store (embedded mode) the bytes, with their type, `X-Content-Type-Options: nosniff` and
         a year's caching (an address always shows the same image). With S3, a 302 to the object: under the
         public base URL if one is configured, else a freshly signed URL valid `CHOPCHOP_STORAGE_SIGNED_URL_SECONDS`.
+
+        The images of a `draft` or `private` recipe are a 404 for everyone but its author, and those of a hidden
+        recipe for everyone but its author and moderators, who send their access token (that answer is
+        `Cache-Control: private, no-store`).
         """
         photo = await photos_service.get_one_or_none(id=photo_id)
         if photo is None or (variant is not PhotoVariant.ORIGINAL and photo.status != PhotoStatus.READY.value):
             msg = "No such photo, or that image of it is not ready."
             raise _not_found(msg)
+        audience = await photos_service.audience_of(photo.recipe_id)
+        if audience is None:
+            raise _not_found("No such photo, or that image of it is not ready.")
+        author_id, shown, hidden = audience
+        private = not shown
+        if private:
+            # A draft's, a private or a hidden recipe's images: its author's (and, hidden, moderators') only, like
+            # the recipe itself. The answer depends on the caller: never stored for anyone else.
+            mark_caller_dependent(request.scope)
+            caller = await viewer(request)
+            allowed = caller is not None and (caller.id == author_id or (hidden and caller.has_role(Role.MODERATOR)))
+            if not allowed:
+                raise _not_found("No such photo, or that image of it is not ready.")
         key = key_of(photo, variant)
         media_type = photo.media_type if variant is PhotoVariant.ORIGINAL else "image/webp"
         try:
@@ -282,7 +301,9 @@ class MediaController(Controller):
                 url = await storage.url_for(key)
                 # A signed URL: the browser may reuse the redirect for half its life, never past it.
                 cache = (
-                    IMMUTABLE
+                    PRIVATE_CACHE_CONTROL
+                    if private
+                    else IMMUTABLE
                     if storage.config.public_base_url
                     else (f"private, max-age={storage.config.signed_url_seconds // 2}")
                 )
@@ -298,7 +319,7 @@ class MediaController(Controller):
             body,
             media_type=media_type,
             headers={
-                "Cache-Control": IMMUTABLE,
+                "Cache-Control": PRIVATE_CACHE_CONTROL if private else IMMUTABLE,
                 "X-Content-Type-Options": "nosniff",
                 "ETag": f'"{photo.id}-{variant.value}"',
                 "Content-Security-Policy": "default-src 'none'; sandbox",

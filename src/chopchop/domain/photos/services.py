@@ -38,6 +38,16 @@ class PhotoService(Service[RecipePhoto, PhotoRepository]):
 
     repository_type = PhotoRepository
 
+    async def audience_of(self, recipe_id: UUID) -> tuple[UUID, bool, bool] | None:
+        """Who may see the images of a photo of ``recipe_id``: its author's id, whether the recipe is shown to the
+        public (public and not hidden) and whether a moderator hid it; None if the recipe is gone."""
+        row = (
+            await self.session.execute(
+                select(Recipe.author_id, shown_recipe(), Recipe.hidden_at.is_not(None)).where(Recipe.id == recipe_id)
+            )
+        ).one_or_none()
+        return None if row is None else (row[0], bool(row[1]), bool(row[2]))
+
     async def require_author(self, recipe_id: UUID, actor_id: UUID) -> None:
         """404 or 403 before any work is spent on an upload (checked again under the lock)."""
         author = (

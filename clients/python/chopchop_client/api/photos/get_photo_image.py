@@ -88,6 +88,11 @@ def sync_detailed(
     public base URL if one is configured, else a freshly signed URL valid
     `CHOPCHOP_STORAGE_SIGNED_URL_SECONDS`.
 
+    The images of a `draft` or `private` recipe are a 404 for everyone but its author, and those of a
+    hidden
+    recipe for everyone but its author and moderators, who send their access token (that answer is
+    `Cache-Control: private, no-store`).
+
     Args:
         photo_id (UUID):
         variant (PhotoVariant): An image of a photo: the upload without its metadata (`original`,
@@ -133,6 +138,11 @@ def sync(
     public base URL if one is configured, else a freshly signed URL valid
     `CHOPCHOP_STORAGE_SIGNED_URL_SECONDS`.
 
+    The images of a `draft` or `private` recipe are a 404 for everyone but its author, and those of a
+    hidden
+    recipe for everyone but its author and moderators, who send their access token (that answer is
+    `Cache-Control: private, no-store`).
+
     Args:
         photo_id (UUID):
         variant (PhotoVariant): An image of a photo: the upload without its metadata (`original`,
@@ -172,6 +182,11 @@ async def asyncio_detailed(
     a year's caching (an address always shows the same image). With S3, a 302 to the object: under the
     public base URL if one is configured, else a freshly signed URL valid
     `CHOPCHOP_STORAGE_SIGNED_URL_SECONDS`.
+
+    The images of a `draft` or `private` recipe are a 404 for everyone but its author, and those of a
+    hidden
+    recipe for everyone but its author and moderators, who send their access token (that answer is
+    `Cache-Control: private, no-store`).
 
     Args:
         photo_id (UUID):
@@ -215,6 +230,11 @@ async def asyncio(
     a year's caching (an address always shows the same image). With S3, a 302 to the object: under the
     public base URL if one is configured, else a freshly signed URL valid
     `CHOPCHOP_STORAGE_SIGNED_URL_SECONDS`.
+
+    The images of a `draft` or `private` recipe are a 404 for everyone but its author, and those of a
+    hidden
+    recipe for everyone but its author and moderators, who send their access token (that answer is
+    `Cache-Control: private, no-store`).
 
     Args:
         photo_id (UUID):
