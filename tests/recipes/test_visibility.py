@@ -363,3 +363,29 @@ async def test_the_author_reads_a_draft_with_a_personal_access_token_but_not_aft
     assert (await client.post("/api/v1/me/logout", headers=ada)).status_code in {200, 204}
     assert (await client.get(f"{RECIPES}/{draft}", headers=ada)).status_code == 404
     assert (await client.get(f"{RECIPES}/{draft}", headers=script)).status_code == 200
+
+
+async def test_the_ingredient_catalogue_counts_public_recipes_only(client: Client, app: Litestar) -> None:
+    """A draft's ingredients are not counted (a count the public reads would tell of recipes it cannot see), and
+    they are counted from the moment it is published, uncounted when it is taken back (cached list included)."""
+    _, ada = await quick_user(app, "ada@example.com")
+
+    async def counts() -> dict[str, int]:
+        response = await client.get("/api/v1/ingredients", params={"prefix": "s"})
+        assert response.status_code == 200, response.text
+        return {item["name"]: item["recipe_count"] for item in response.json()["items"]}
+
+    def lines(*names: str) -> list[dict[str, Any]]:
+        return [{"ingredient": name} for name in names]
+
+    public = await client.post(RECIPES, json=recipe_payload(ingredients=lines("saffron")), headers=ada)
+    assert public.status_code == 201, public.text
+    body = recipe_payload(ingredients=lines("saffron", "sumac"), status="draft")
+    draft = (await client.post(RECIPES, json=body, headers=ada)).json()["id"]
+    assert await counts() == {"saffron": 1, "sumac": 0}
+    await set_status(client, ada, draft, "public")
+    assert await counts() == {"saffron": 2, "sumac": 1}
+    await set_status(client, ada, draft, "private")
+    assert await counts() == {"saffron": 1, "sumac": 0}
+    assert (await client.delete(f"{RECIPES}/{draft}", headers=ada)).status_code == 204
+    assert await counts() == {"saffron": 1, "sumac": 0}

@@ -683,10 +683,11 @@ def remove_ratings_of_statement(user_id: UUID) -> ReturningDelete[tuple[UUID]]:
 
 
 def ingredient_statement(prefix: str, *, limit: int, offset: int, dialect: str) -> Select[Any]:
-    """Catalogue entries starting with ``prefix`` (normalised), alphabetically, with their recipe counts.
+    """Catalogue entries starting with ``prefix`` (normalised), alphabetically, with how many shown recipes use them
+    (drafts, private and hidden recipes are not counted: migration 0018).
 
     PostgreSQL: the stored count plus the entry's pending ``ingredient_usage`` deltas (exact, a few rows per entry
-    between two folds). SQLite: counted from the lines."""
+    between two folds). SQLite: counted from the lines of shown recipes."""
     used_by: Any
     if dialect == "postgresql":
         pending = (
@@ -698,7 +699,8 @@ def ingredient_statement(prefix: str, *, limit: int, offset: int, dialect: str) 
     else:
         used_by = (
             select(func.count(distinct(RecipeIngredient.recipe_id)))
-            .where(RecipeIngredient.ingredient_id == Ingredient.id)
+            .join(Recipe, Recipe.id == RecipeIngredient.recipe_id)
+            .where(RecipeIngredient.ingredient_id == Ingredient.id, shown_recipe())
             .scalar_subquery()
         )
     return (
