@@ -98,16 +98,6 @@ def recipe_exists_statement(recipe_id: UUID) -> Select[tuple[UUID]]:
     return select(Recipe.id).where(Recipe.id == recipe_id, shown_recipe())
 
 
-def entry_count_statement(collection_id: UUID) -> Select[tuple[int]]:
-    """How many of the collection's recipes it shows (the limit counts every entry: ``positions_statement``)."""
-    return (
-        select(func.count())
-        .select_from(CollectionRecipe)
-        .join(Recipe, Recipe.id == CollectionRecipe.recipe_id)
-        .where(CollectionRecipe.collection_id == collection_id, shown_recipe())
-    )
-
-
 def entry_page_statement(collection_id: UUID, *, limit: int, offset: int) -> Select[Any]:
     """A page of the collection's recipes in its order (position, then recipe id), each with when it was added and
     the recipe's summary: a range of the (collection_id, position, recipe_id) index, a primary-key lookup of each

@@ -20,7 +20,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from chopchop.db import Report, Role, User
+from chopchop.db import Recipe, Report, Role, User
 from chopchop.domain import cache_tags
 from chopchop.domain.accounts.auth import ACCOUNT, REQUIRED_SCOPE_OPT, Grant
 from chopchop.domain.comments.controllers import to_comment_read
@@ -196,10 +196,7 @@ class ModerationController(Controller):
         recipe = await recipes_service.get(recipe_id)
         if recipe.author_id != request.user.id:
             require_role(request.user, Role.MODERATOR)
-        read = await recipes_service.read_recipe(recipe_id, shown_only=False, base_url=settings.public_base_url)
-        return RecipeModeration(
-            read, ModerationState(recipe.hidden_at is not None, recipe.hidden_at, recipe.hidden_reason)
-        )
+        return await self._moderation_of(recipe, recipes_service, settings)
 
     @put(
         "/recipes/{recipe_id:uuid}/hidden",
@@ -248,8 +245,14 @@ class ModerationController(Controller):
 
     @staticmethod
     async def _recipe_view(recipe_id: UUID, recipes_service: RecipeService, settings: Settings) -> RecipeModeration:
-        recipe = await recipes_service.get(recipe_id)
-        read = await recipes_service.read_recipe(recipe_id, shown_only=False, base_url=settings.public_base_url)
+        return await ModerationController._moderation_of(
+            await recipes_service.get(recipe_id), recipes_service, settings
+        )
+
+    @staticmethod
+    async def _moderation_of(recipe: Recipe, recipes_service: RecipeService, settings: Settings) -> RecipeModeration:
+        """The recipe as its author writes it, with its moderation state."""
+        read = await recipes_service.read_recipe(recipe.id, shown_only=False, base_url=settings.public_base_url)
         return RecipeModeration(
             read, ModerationState(recipe.hidden_at is not None, recipe.hidden_at, recipe.hidden_reason)
         )
