@@ -35,7 +35,7 @@ from litestar import Litestar
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from chopchop.app import create_app
 from chopchop.db.migrate import upgrade
@@ -205,17 +205,7 @@ async def clean_state(database_url: str, mailbox: Mailbox, settings: Settings) -
     for attempt in range(5):
         try:
             async with engine.begin() as connection:
-                names = (
-                    await connection.execute(
-                        text(
-                            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                            "AND tablename <> 'alembic_version'"
-                        )
-                    )
-                ).scalars()
-                tables = ", ".join(f'"{name}"' for name in names)
-                if tables:
-                    await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+                await _empty_tables(connection)
             break
         except DBAPIError as exc:
             # A job of the test's still finishing in the worker (an email, a purge) may hold a table the TRUNCATE
@@ -225,3 +215,29 @@ async def clean_state(database_url: str, mailbox: Mailbox, settings: Settings) -
             await asyncio.sleep(0.2)
     await engine.dispose()
     mailbox.clear()
+
+
+async def _empty_tables(connection: AsyncConnection) -> None:
+    """Every table emptied, in a few milliseconds rather than a TRUNCATE's quarter second.
+
+    ``DELETE`` with triggers and foreign-key checks off (``session_replication_role = replica``) is the fast way on
+    small tables. A table PostgreSQL holds statistics of (``reltuples >= 0``: a test analysed it, or autovacuum did)
+    is truncated instead: the listing estimates totals from ``reltuples``, and a ``DELETE`` would leave the last
+    test's count there. The triggers marked ``ENABLE ALWAYS`` (the change feed's) still fire under ``replica`` and
+    write as the others are emptied: a second pass empties what they wrote."""
+    await connection.execute(text("SET LOCAL session_replication_role = replica"))
+    tables = (
+        await connection.execute(
+            text(
+                "SELECT c.relname, c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'alembic_version'"
+            )
+        )
+    ).all()
+    analysed = [f'"{name}"' for name, tuples in tables if tuples >= 0]
+    if analysed:
+        await connection.execute(text(f"TRUNCATE {', '.join(analysed)} CASCADE"))
+    for _ in range(2):
+        for name, tuples in tables:
+            if tuples < 0:
+                await connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - names from the catalogue

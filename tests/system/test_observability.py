@@ -89,6 +89,8 @@ async def test_metrics(app: Litestar, scraped: Client) -> None:
         f"Basic {METRICS_TOKEN}",
         METRICS_TOKEN,
     ],
+    # The token is random per run: named by form, so that every pytest-xdist worker collects the same ids.
+    ids=["none", "scheme-only", "wrong", "one-more-character", "one-less-character", "basic-scheme", "no-scheme"],
 )
 async def test_metrics_need_the_token(scraped: Client, authorization: str | None) -> None:
     headers = {} if authorization is None else {"Authorization": authorization}
