@@ -17,6 +17,7 @@ from chopchop.db import Role
 from chopchop.settings import Settings
 from tests.helpers import quick_user
 from tests.moderation.steps import (
+    PASSWORD,
     audit,
     bearer,
     create_recipe,
@@ -93,6 +94,28 @@ async def test_two_admins_demoting_each_other_at_once_leave_one_admin(app: Lites
     assert sorted(r.status_code for r in answers) in ([200, 403], [200, 409]), [r.text for r in answers]
     roles = [(await client.get("/api/v1/me", headers=auth)).json()["role"] for auth in (a, b)]
     assert sorted(roles) == ["admin", "user"]
+
+
+async def test_the_last_admin_cannot_delete_their_account(app: Litestar, client: httpx.AsyncClient) -> None:
+    """Two admins deleting their accounts at once: one goes, the other is told to make another admin first."""
+    body = {"password": PASSWORD}
+    _, a = await user_with_role(app, "a@example.com", Role.ADMIN, "A")
+    _, b = await user_with_role(app, "b@example.com", Role.ADMIN, "B")
+    answers = await asyncio.gather(*(client.request("DELETE", "/api/v1/me", json=body, headers=h) for h in (a, b)))
+    assert sorted(r.status_code for r in answers) == [204, 409], [r.text for r in answers]
+    refused = next(r for r in answers if r.status_code == 409)
+    assert problem_type(refused) == "last-admin"
+    assert refused.headers["content-type"] == "application/problem+json"
+    stayed = a if answers[0].status_code == 409 else b
+    assert (await client.get("/api/v1/me", headers=stayed)).json()["role"] == "admin"
+
+    # Once another account is admin, the last one may go; a moderator or a user never needed to ask.
+    other_id, _ = await quick_user(app, "c@example.com", "C")
+    promoted = await client.put(f"/api/v1/admin/users/{other_id}/role", json={"role": "admin"}, headers=stayed)
+    assert promoted.status_code == 200, promoted.text
+    assert (await client.request("DELETE", "/api/v1/me", json=body, headers=stayed)).status_code == 204
+    _, moderator = await user_with_role(app, "m@example.com", Role.MODERATOR)
+    assert (await client.request("DELETE", "/api/v1/me", json=body, headers=moderator)).status_code == 204
 
 
 async def test_a_demotion_takes_effect_on_the_next_request(app: Litestar, client: httpx.AsyncClient) -> None:

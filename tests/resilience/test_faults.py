@@ -245,6 +245,9 @@ async def test_postgres_stopped_and_restarted_under_load_never_answers_500(
         recoveries: list[float] = []
         # More clients than the pool keeps (10): some requests always need a new connection.
         async with Hammer(http, calls, clients=12) as load:
+            # Under way before the first fault: a write sent and answered while the server is up (on a loaded
+            # machine the first answers may take longer than any fixed pause).
+            await load.until("create", {201}, timeout=10, since=time.perf_counter())
             await asyncio.sleep(0.5)
             for mode in ("fast", "immediate"):
                 load.phase = f"{mode}: stopping"

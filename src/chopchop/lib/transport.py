@@ -103,6 +103,33 @@ class TransportGuard:
         await asgi(scope, receive, send)
 
 
+class HeadAsGet:
+    """HEAD is GET without the body (RFC 9110, section 9.3.2): every GET route answers HEAD with the GET's status and
+    headers (``ETag``, ``Content-Length``, caching, conditional 304s), and so does every error.
+
+    Litestar routes HEAD only to handlers declared for it (a 405 otherwise); wrapped around its whole ASGI handler,
+    this hands it the request as a GET and drops the body on the way out. The layers outside (access log, request
+    id) still see HEAD."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        http = cast("dict[str, Any]", scope)
+        if http["type"] != "http" or http["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Any) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app(cast("Scope", {**http, "method": "GET"}), receive, headers_only)
+
+
 class _BodySpec(NamedTuple):
     media_type: str
     target: Any  # what the body decodes as

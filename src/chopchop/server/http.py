@@ -14,7 +14,7 @@ from chopchop.lib.cache import CACHE_TTL_SECONDS, cache_key_builder, cache_respo
 from chopchop.lib.headers import SecurityHeadersMiddleware
 from chopchop.lib.observability import LeanPrometheusMiddleware, RequestContextMiddleware, formatter
 from chopchop.lib.ratelimit import limit_writes
-from chopchop.lib.transport import TransportGuard, refuse_undeclared_query_parameters
+from chopchop.lib.transport import HeadAsGet, TransportGuard, refuse_undeclared_query_parameters
 from chopchop.settings import Settings
 
 # Request rate and latency by route template (not raw path: ids would explode the series) and status.
@@ -67,9 +67,9 @@ async def before_request(request: Request[Any, Any, Any]) -> None:
 def wrap_whole_app(app: Litestar, settings: Settings) -> None:
     """Litestar runs app middleware only for matched routes: wrapping its whole ASGI handler instead gives the
     router's 404/405, the 400s of the URL checks and every exception response an id, an access line and the
-    security headers too."""
+    security headers too; and HEAD is answered as GET without its body (``HeadAsGet``)."""
     app.asgi_handler = RequestContextMiddleware(
         SecurityHeadersMiddleware(
-            TransportGuard(app.asgi_handler), hsts=settings.public_base_url.startswith("https://")
+            TransportGuard(HeadAsGet(app.asgi_handler)), hsts=settings.public_base_url.startswith("https://")
         )
     )

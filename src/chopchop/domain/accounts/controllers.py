@@ -565,7 +565,18 @@ class MeController(Controller):
         operation_id="deleteMe",
         operation_class=ApiOperation,
         summary="Delete my account",
-        responses=problems(400, 401, 403, 429, descriptions={**_WRONG_PASSWORD, **_LOGIN_ONLY}),
+        responses=problems(
+            400,
+            401,
+            403,
+            409,
+            429,
+            descriptions={
+                **_WRONG_PASSWORD,
+                **_LOGIN_ONLY,
+                409: "The account is the last admin (type `.../last-admin`): make another account admin first.",
+            },
+        ),
         opt=ACCOUNT_ONLY,
     )
     async def delete_me(
@@ -580,6 +591,7 @@ class MeController(Controller):
 
         Its recipes, comments and likes go with it, and the counters of other people's recipes follow.
         Its access tokens stop working at once. Tries of the password count against the account's login budget.
+        The last admin cannot leave: another account must be made admin first.
         """
         await rate_limits.check(request, "login_account", key=request.user.email)
         await users_service.delete_account(request.user, data.password, hasher=hasher)

@@ -16,6 +16,7 @@ from chopchop.db import (
     PersonalAccessToken,
     RefreshToken,
     RefreshTokenFamily,
+    Role,
     TokenPurpose,
     User,
     UserToken,
@@ -23,6 +24,7 @@ from chopchop.db import (
 from chopchop.domain.accounts import queries
 from chopchop.domain.comments.services import CommentService
 from chopchop.domain.follows.services import FollowService
+from chopchop.domain.moderation import queries as moderation_queries
 from chopchop.domain.photos import queries as photo_queries
 from chopchop.domain.recipes.services import RecipeLikeService, RecipeRatingService
 from chopchop.domain.webhooks.schemas import WebhookEvent
@@ -61,9 +63,13 @@ class UserService(Service[User, SQLAlchemyAsyncRepository[User]]):
 
         ON DELETE CASCADE removes its rows but not what they counted on other people's recipes: its likes and
         comments and follows are taken back first, in the same transaction (and its ratings, whose triggers uncount
-        them)."""
+        them). The last admin cannot leave (409 ``last-admin``): an admin's deletion locks the admins first, as a
+        demotion does, so that two admins leaving at once, or one leaving while another is demoted, leave one."""
         await self.check_password(user, password, hasher=hasher)
         session = self.session
+        if user.role == Role.ADMIN.value and await moderation_queries.locked_admins(session) == [user.id]:
+            msg = "This is the last admin: make another account admin first (`chopchop users set-role`)."
+            raise Conflict(msg, slug="last-admin")
         await session.execute(queries.lock_account_statement(user.id))
         await RecipeLikeService(session=session).remove_all_by_user(user.id)
         await RecipeRatingService(session=session).remove_all_by_user(user.id)

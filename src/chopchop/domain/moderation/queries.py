@@ -7,6 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningUpdate
 
 from chopchop.db import AuditEntry, Recipe, Report, ReportStatus, Role, User
@@ -24,6 +25,17 @@ def lock_admins_statement() -> Select[tuple[UUID]]:
         .with_for_update()
         .execution_options(**PLAIN)
     )
+
+
+async def locked_admins(session: AsyncSession) -> list[UUID]:
+    """The admins' ids, their rows locked until the transaction ends (SQLite, which has no row locks: the database's
+    write lock taken now). Whoever changes who is an admin takes this first, then the rows it changes: the count it
+    reads cannot change under it."""
+    if (session.bind or session.get_bind()).dialect.name != "postgresql":
+        await session.execute(
+            update(User).where(User.role == Role.ADMIN.value).values(role=User.role).execution_options(**PLAIN)
+        )
+    return list((await session.execute(lock_admins_statement())).scalars())
 
 
 def lock_user_statement(user_id: UUID) -> Select[tuple[User]]:

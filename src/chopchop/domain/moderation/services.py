@@ -117,11 +117,7 @@ class ModerationService(Service[Report, ReportRepository]):
     async def set_role(self, actor: Actor, user_id: UUID, role: Role) -> User:
         """Give an account ``role``. The last admin cannot be demoted (409 ``last-admin``): the admins are locked
         first, then counted, so two admins demoting each other at once cannot leave none."""
-        if self.dialect != "postgresql":
-            await self.session.execute(
-                update(User).where(User.role == Role.ADMIN.value).values(role=User.role).execution_options(**PLAIN)
-            )
-        admins = list((await self.session.execute(queries.lock_admins_statement())).scalars())
+        admins = await queries.locked_admins(self.session)
         if actor.id is not None and actor.id not in admins:
             # Checked again under the lock: an admin demoted while this request was on its way acts no more.
             msg = "This operation needs the `admin` role."

@@ -51,6 +51,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_403
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -98,6 +103,7 @@ def sync_detailed(
     Its recipes, comments and likes go with it, and the counters of other people's recipes follow.
     Its access tokens stop working at once. Tries of the password count against the account's login
     budget.
+    The last admin cannot leave: another account must be made admin first.
 
     Args:
         x_request_id (str | Unset):
@@ -136,6 +142,7 @@ def sync(
     Its recipes, comments and likes go with it, and the counters of other people's recipes follow.
     Its access tokens stop working at once. Tries of the password count against the account's login
     budget.
+    The last admin cannot leave: another account must be made admin first.
 
     Args:
         x_request_id (str | Unset):
@@ -169,6 +176,7 @@ async def asyncio_detailed(
     Its recipes, comments and likes go with it, and the counters of other people's recipes follow.
     Its access tokens stop working at once. Tries of the password count against the account's login
     budget.
+    The last admin cannot leave: another account must be made admin first.
 
     Args:
         x_request_id (str | Unset):
@@ -205,6 +213,7 @@ async def asyncio(
     Its recipes, comments and likes go with it, and the counters of other people's recipes follow.
     Its access tokens stop working at once. Tries of the password count against the account's login
     budget.
+    The last admin cannot leave: another account must be made admin first.
 
     Args:
         x_request_id (str | Unset):
