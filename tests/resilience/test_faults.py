@@ -220,6 +220,44 @@ async def test_postgres_outage_is_a_quick_503_and_recovers_alone(
         assert (await http.get("/health/ready")).status_code == 200
 
 
+async def test_a_database_that_turns_new_sessions_away_is_a_503_and_recovers_alone(
+    settings: Settings, private_postgres: PrivatePostgres
+) -> None:
+    """The server is up but refuses sessions to our database (``ALLOW_CONNECTIONS false``: SQLSTATE 55000 at
+    connect; a dropped database, rotated credentials and a revoked CONNECT are refused the same way): 503 with
+    Retry-After on every route, not a 500, and back to normal once the database takes sessions again."""
+    await asyncio.to_thread(upgrade, private_postgres.url)
+    app = create_app(replace(settings, database_url=private_postgres.url))
+    admin = await asyncpg.connect(_asyncpg_dsn(private_postgres).rsplit("/", 1)[0] + "/template1")
+    try:
+        async with app.lifespan(), asgi_client(app) as http:
+            _, headers = await quick_user(app, "turned-away@example.com")
+            assert (await http.post(RECIPES, json=recipe_payload(title="Before"), headers=headers)).status_code == 201
+
+            await admin.execute("ALTER DATABASE postgres ALLOW_CONNECTIONS false")
+            await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'postgres'")
+            answers = [
+                await http.post(RECIPES, json=recipe_payload(title="During"), headers=headers),
+                await http.get(RECIPES, params={"q": "never cached"}),
+                await http.get("/api/v1/me", headers=headers),
+                await http.head(RECIPES, params={"q": "never cached either"}),
+            ]
+            for answer in answers:
+                assert answer.status_code == 503, answer.text
+                assert answer.headers["retry-after"] == "5"
+                assert answer.headers["content-type"].startswith(PROBLEM)
+            assert "database" in answers[0].json()["detail"]
+
+            await admin.execute("ALTER DATABASE postgres ALLOW_CONNECTIONS true")
+            after = await http.post(RECIPES, json=recipe_payload(title="After"), headers=headers)
+            assert after.status_code == 201, after.text
+            titles = {r["title"] for r in (await http.get(RECIPES, params={"sort": "title"})).json()["items"]}
+            assert titles == {"Before", "After"}
+    finally:
+        await admin.execute("ALTER DATABASE postgres ALLOW_CONNECTIONS true")
+        await admin.close()
+
+
 async def test_postgres_stopped_and_restarted_under_load_never_answers_500(
     settings: Settings, private_postgres: PrivatePostgres, error_log: ErrorLog
 ) -> None:

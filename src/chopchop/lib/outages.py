@@ -168,12 +168,28 @@ def _database_outage(link: BaseException, sqlstate: str | None) -> str | None:
     """Why ``link`` means the database cannot serve us, if it does."""
     if sqlstate is not None and (sqlstate in OUTAGE_SQLSTATES or sqlstate[:2] in OUTAGE_SQLSTATE_CLASSES):
         return f"SQLSTATE {sqlstate}"
+    if sqlstate is not None and _refused_at_connect(link):
+        # The server turned the new session away before any statement: whatever the code (55000 "not currently
+        # accepting connections", 3D000 a database dropped or renamed, 28xxx credentials rotated, 42501 CONNECT
+        # revoked), nothing about the request is wrong and nothing was done; it is how the server is run now.
+        return f"SQLSTATE {sqlstate} at connect"
     if isinstance(link, _DATABASE_OUTAGE_CLASSES):
         return type(link).__name__
     # SQLAlchemy found the connection dead (asyncpg's "connection is closed", a protocol state it cannot leave).
     if isinstance(link, sa_errors.DBAPIError) and link.connection_invalidated:
         return f"{type(link.orig).__name__}, connection invalidated"
     return None
+
+
+def _refused_at_connect(link: BaseException) -> bool:
+    """Whether ``link`` (or the driver error it wraps) was raised while asyncpg was opening a connection."""
+    for candidate in (link, getattr(link, "orig", None), link.__cause__):
+        if candidate is None:
+            continue
+        for frame, _ in walk_tb(candidate.__traceback__):
+            if frame.f_globals.get("__name__") == "asyncpg.connect_utils":
+                return True
+    return False
 
 
 def _sqlstate(link: BaseException) -> str | None:
