@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import pytest
 from litestar import Litestar
 
@@ -46,3 +49,73 @@ async def test_head_errors_are_the_gets_without_a_body(client: Client) -> None:
 
     private = await client.head("/api/v1/me")
     assert (private.status_code, private.content) == (401, b"")
+
+
+async def _asgi(app: Litestar, method: str, path: str, query: bytes, body: bytes) -> tuple[int, bytes, bytes]:
+    """What the app hands the server: status, Content-Type and the body's bytes (an HTTP client drops a HEAD
+    answer's body, the server must never be given one)."""
+    headers = [(b"host", b"testserver")]
+    if body:
+        headers.append((b"content-length", str(len(body)).encode()))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query,
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 1234),
+        "server": ("testserver", 80),
+    }
+    messages: list[dict[str, Any]] = []
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive() -> dict[str, Any]:
+        return pending.pop(0) if pending else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    await app(scope, receive, send)  # type: ignore[arg-type]
+    start = next(m for m in messages if m["type"] == "http.response.start")
+    content_type = dict(start["headers"]).get(b"content-type", b"")
+    sent = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    return start["status"], content_type, sent
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "body"),
+    [
+        (RECIPES, b"q=%ff", b""),  # not UTF-8 once decoded
+        (f"{RECIPES}/%00", b"", b""),  # a NUL in the path
+        (RECIPES, b"q=%0d%0aX", b""),
+        (RECIPES, b"", b"hello"),  # a body on HEAD
+    ],
+)
+async def test_what_the_transport_refuses_is_a_400_without_a_body(
+    app: Litestar, path: str, query: bytes, body: bytes
+) -> None:
+    """The checks before routing answer HEAD as they answer GET (they handed the server a HEAD answer with a body:
+    a bare 500)."""
+    got = await _asgi(app, "GET", path, query, body)
+    head = await _asgi(app, "HEAD", path, query, body)
+    assert got[:2] == (400, b"application/problem+json"), got
+    assert got[2]
+    assert head == (400, b"application/problem+json", b""), head
+
+
+async def test_the_access_log_says_head_and_who_asked(
+    app: Litestar, client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    user_id, headers = await quick_user(app, "head@example.com")
+    caplog.set_level(logging.INFO, logger="chopchop.access")
+    assert (await client.head("/api/v1/me", headers={**headers, "X-Request-ID": "head-call"})).status_code == 200
+    lines = [record.getMessage() for record in caplog.records if record.name == "chopchop.access"]
+    mine = [line for line in lines if "head-call" in line]
+    assert mine, lines
+    assert "HEAD" in mine[0], mine
+    assert user_id in mine[0], mine

@@ -99,17 +99,19 @@ class TransportGuard:
             return
         request: Request[Any, Any, Any] = Request(scope, receive, send)
         response = problem_response(400, detail=error.message, slug="validation-error", errors=[error], request=request)
-        asgi = response.to_asgi_response(app=None, request=request, is_head_response=http.get("method") == "HEAD")
+        asgi = response.to_asgi_response(app=None, request=request)  # a HEAD loses the body in HeadAsGet
         await asgi(scope, receive, send)
 
 
 class HeadAsGet:
     """HEAD is GET without the body (RFC 9110, section 9.3.2): every GET route answers HEAD with the GET's status and
-    headers (``ETag``, ``Content-Length``, caching, conditional 304s), and so does every error.
+    headers (``ETag``, ``Content-Length``, caching, conditional 304s), and so does every error, the transport
+    guard's 400s included.
 
-    Litestar routes HEAD only to handlers declared for it (a 405 otherwise); wrapped around its whole ASGI handler,
-    this hands it the request as a GET and drops the body on the way out. The layers outside (access log, request
-    id) still see HEAD."""
+    Litestar routes HEAD only to handlers declared for it (a 405 otherwise); wrapped around its whole ASGI handler
+    and the transport guard, this hands the request on as a GET and drops the body on the way out. The scope is
+    the request's own (what Litestar records on it, the user, stays visible to the access log) and says HEAD again
+    once the answer is sent."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -127,7 +129,11 @@ class HeadAsGet:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await self.app(cast("Scope", {**http, "method": "GET"}), receive, headers_only)
+        http["method"] = "GET"
+        try:
+            await self.app(scope, receive, headers_only)
+        finally:
+            http["method"] = "HEAD"
 
 
 class _BodySpec(NamedTuple):

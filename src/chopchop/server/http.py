@@ -70,6 +70,6 @@ def wrap_whole_app(app: Litestar, settings: Settings) -> None:
     security headers too; and HEAD is answered as GET without its body (``HeadAsGet``)."""
     app.asgi_handler = RequestContextMiddleware(
         SecurityHeadersMiddleware(
-            TransportGuard(HeadAsGet(app.asgi_handler)), hsts=settings.public_base_url.startswith("https://")
+            HeadAsGet(TransportGuard(app.asgi_handler)), hsts=settings.public_base_url.startswith("https://")
         )
     )
