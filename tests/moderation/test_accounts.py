@@ -7,15 +7,20 @@ import asyncio
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from litestar import Litestar
+from sqlalchemy import func, select, update
 
-from chopchop.db import Role
+from chopchop.app import create_app
+from chopchop.db import Role, User, not_suspended
+from chopchop.lib.passwords import PasswordHasher
+from chopchop.server import ChopchopPlugin
 from chopchop.settings import Settings
-from tests.helpers import quick_user
+from tests.helpers import quick_user, running
 from tests.moderation.steps import (
     PASSWORD,
     audit,
@@ -116,6 +121,77 @@ async def test_the_last_admin_cannot_delete_their_account(app: Litestar, client:
     assert (await client.request("DELETE", "/api/v1/me", json=body, headers=stayed)).status_code == 204
     _, moderator = await user_with_role(app, "m@example.com", Role.MODERATOR)
     assert (await client.request("DELETE", "/api/v1/me", json=body, headers=moderator)).status_code == 204
+
+
+async def _active_admins(app: Litestar) -> int:
+    plugin = app.plugins.get(ChopchopPlugin)
+    async with plugin.db_config.get_session() as session:
+        count = await session.scalar(
+            select(func.count()).where(User.role == Role.ADMIN.value, not_suspended(datetime.now(UTC)))
+        )
+    return int(count or 0)
+
+
+async def test_an_account_promoted_while_it_is_being_deleted_does_not_take_the_last_admin_along(
+    settings: Settings,
+) -> None:
+    """The deletion checks the password (a real argon2 hash: tens of milliseconds); meanwhile the only admin promotes
+    the leaving account and demotes themselves. The account's role is read again under its lock: whichever order the
+    server takes them in, one admin remains."""
+    app = create_app(settings, hasher=PasswordHasher(time_cost=3, memory_kib=65536, parallelism=1))
+    async with running(app) as client:
+        for round_ in range(3):
+            leaver_id, leaver = await quick_user(app, f"leaver{round_}@example.com", "Leaver")
+            _, admin = await user_with_role(app, f"admin{round_}@example.com", Role.ADMIN, "Admin")
+            body = {"password": PASSWORD}
+            deleting = asyncio.create_task(client.request("DELETE", "/api/v1/me", json=body, headers=leaver))
+            await asyncio.sleep(0.005)
+            promoted = await client.put(f"/api/v1/admin/users/{leaver_id}/role", json={"role": "admin"}, headers=admin)
+            me = (await client.get("/api/v1/me", headers=admin)).json()["id"]
+            demoted = await client.put(f"/api/v1/admin/users/{me}/role", json={"role": "user"}, headers=admin)
+            deleted = await deleting
+            assert deleted.status_code in {204, 409}, deleted.text
+            assert promoted.status_code in {200, 404}, promoted.text
+            assert demoted.status_code in {200, 409}, demoted.text
+            assert await _active_admins(app) == 1, (
+                round_,
+                deleted.status_code,
+                promoted.status_code,
+                demoted.status_code,
+            )
+            # The next round starts with no admin of its own.
+            async with app.plugins.get(ChopchopPlugin).db_config.get_session() as session:
+                await session.execute(update(User).values(role=Role.USER.value))
+                await session.commit()
+
+
+async def test_two_admins_suspending_each_other_or_one_demoting_the_other_leave_an_admin_who_can_act(
+    app: Litestar, client: httpx.AsyncClient
+) -> None:
+    """The admins' lock comes first: the second of two crossing actions finds its actor suspended or demoted and is
+    refused (403), never a deadlock (503) and never a state where the only admin is suspended."""
+    for round_ in range(3):
+        a_id, a = await user_with_role(app, f"a{round_}@example.com", Role.ADMIN, "A")
+        b_id, b = await user_with_role(app, f"b{round_}@example.com", Role.ADMIN, "B")
+        crossing = await asyncio.gather(
+            client.put(f"/api/v1/moderation/users/{b_id}/suspension", json={"reason": "Rogue."}, headers=a),
+            client.put(f"/api/v1/moderation/users/{a_id}/suspension", json={"reason": "Rogue."}, headers=b),
+        )
+        assert sorted(r.status_code for r in crossing) == [200, 403], [r.text for r in crossing]
+        assert await _active_admins(app) == 1
+
+        c_id, c = await user_with_role(app, f"c{round_}@example.com", Role.ADMIN, "C")
+        survivor = a if crossing[0].status_code == 200 else b
+        survivor_id = a_id if survivor is a else b_id
+        mixed = await asyncio.gather(
+            client.put(f"/api/v1/admin/users/{c_id}/role", json={"role": "user"}, headers=survivor),
+            client.put(f"/api/v1/moderation/users/{survivor_id}/suspension", json={"reason": "Rogue."}, headers=c),
+        )
+        assert sorted(r.status_code for r in mixed) == [200, 403], [r.text for r in mixed]
+        assert await _active_admins(app) == 1
+        async with app.plugins.get(ChopchopPlugin).db_config.get_session() as session:
+            await session.execute(update(User).values(role=Role.USER.value))
+            await session.commit()
 
 
 async def test_a_demotion_takes_effect_on_the_next_request(app: Litestar, client: httpx.AsyncClient) -> None:

@@ -33,12 +33,12 @@ def account_id_statement(email: str) -> Select[tuple[UUID]]:
     return select(User.id).where(User.email == email)
 
 
-def lock_account_statement(user_id: UUID) -> Select[tuple[UUID]]:
+def lock_account_statement(user_id: UUID) -> Select[tuple[str]]:
     """The account's row, locked for its deletion. ``FOR UPDATE`` conflicts with the key-share lock that every
     insert referencing the account takes (a like, a comment, a recipe): those that began first finish before the
     deletion counts what the account owns, those that begin later fail on the foreign key (409). Nothing the
-    account adds meanwhile is removed by the cascade without being uncounted."""
-    return select(User.id).where(User.id == user_id).with_for_update()
+    account adds meanwhile is removed by the cascade without being uncounted. Its role, as it is now."""
+    return select(User.role).where(User.id == user_id).with_for_update()
 
 
 def add_confirmed_user_statement(

@@ -67,10 +67,17 @@ class UserService(Service[User, SQLAlchemyAsyncRepository[User]]):
         demotion does, so that two admins leaving at once, or one leaving while another is demoted, leave one."""
         await self.check_password(user, password, hasher=hasher)
         session = self.session
-        if user.role == Role.ADMIN.value and await moderation_queries.locked_admins(session) == [user.id]:
-            msg = "This is the last admin: make another account admin first (`chopchop users set-role`)."
-            raise Conflict(msg, slug="last-admin")
-        await session.execute(queries.lock_account_statement(user.id))
+        now = datetime.now(UTC)
+        # An admin (as the request found it) takes the admins' lock first, as every change of who can act as an
+        # admin does; the role is read again under the account's lock: promoted meanwhile, it takes it then.
+        admins = await moderation_queries.locked_admins(session, now) if user.role == Role.ADMIN.value else None
+        role = (await session.execute(queries.lock_account_statement(user.id))).scalar_one_or_none()
+        if role == Role.ADMIN.value:
+            if admins is None:
+                admins = await moderation_queries.locked_admins(session, now)
+            if not admins.active - {user.id}:
+                msg = "This is the last admin who is not suspended: make another account admin first."
+                raise Conflict(msg, slug="last-admin")
         await RecipeLikeService(session=session).remove_all_by_user(user.id)
         await RecipeRatingService(session=session).remove_all_by_user(user.id)
         await CommentService(session=session).remove_all_by_author(user.id)

@@ -4,22 +4,24 @@ open reports queue and the audit log's keyset pages."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningUpdate
 
-from chopchop.db import AuditEntry, Recipe, Report, ReportStatus, Role, User
+from chopchop.db import AuditEntry, Recipe, Report, ReportStatus, Role, User, not_suspended
 from chopchop.lib.cursors import Seek, keyset_condition
 from chopchop.lib.sql import PLAIN, insert_on_conflict
 
 
-def lock_admins_statement() -> Select[tuple[UUID]]:
-    """Every admin's row, locked (in id order): two concurrent demotions count the admins one after the other, so
-    the last admin is never demoted (``ix_user_account_role``)."""
+def lock_admins_statement(now: datetime) -> Select[tuple[UUID, bool]]:
+    """Every admin's row, locked (in id order), and whether it is not suspended at ``now``: changes of who can
+    administer count the admins one after the other, so the last admin is never demoted, suspended or deleted
+    (``ix_user_account_role``)."""
     return (
-        select(User.id)
+        select(User.id, not_suspended(now).label("active"))
         .where(User.role == Role.ADMIN.value)
         .order_by(User.id)
         .with_for_update()
@@ -27,15 +29,27 @@ def lock_admins_statement() -> Select[tuple[UUID]]:
     )
 
 
-async def locked_admins(session: AsyncSession) -> list[UUID]:
-    """The admins' ids, their rows locked until the transaction ends (SQLite, which has no row locks: the database's
-    write lock taken now). Whoever changes who is an admin takes this first, then the rows it changes: the count it
-    reads cannot change under it."""
+class Admins(NamedTuple):
+    """The admins as the lock found them: all of them, and those not suspended (who can act as admins)."""
+
+    every: frozenset[UUID]
+    active: frozenset[UUID]
+
+
+async def locked_admins(session: AsyncSession, now: datetime) -> Admins:
+    """The admins, their rows locked until the transaction ends (SQLite, which has no row locks: the database's
+    write lock taken now).
+
+    The admins' lock comes first in every change of who can act as an admin (a role change, a suspension or its
+    end, an admin's account deletion), before the rows it changes: the admins it counts cannot change under it,
+    the actor's own role and suspension are read again under it, and two such changes never wait on each other in
+    opposite orders."""
     if (session.bind or session.get_bind()).dialect.name != "postgresql":
         await session.execute(
             update(User).where(User.role == Role.ADMIN.value).values(role=User.role).execution_options(**PLAIN)
         )
-    return list((await session.execute(lock_admins_statement())).scalars())
+    rows = (await session.execute(lock_admins_statement(now))).all()
+    return Admins(every=frozenset(row.id for row in rows), active=frozenset(row.id for row in rows if row.active))
 
 
 def lock_user_statement(user_id: UUID) -> Select[tuple[User]]:

@@ -117,17 +117,18 @@ class ModerationService(Service[Report, ReportRepository]):
     async def set_role(self, actor: Actor, user_id: UUID, role: Role) -> User:
         """Give an account ``role``. The last admin cannot be demoted (409 ``last-admin``): the admins are locked
         first, then counted, so two admins demoting each other at once cannot leave none."""
-        admins = await queries.locked_admins(self.session)
-        if actor.id is not None and actor.id not in admins:
-            # Checked again under the lock: an admin demoted while this request was on its way acts no more.
+        admins = await queries.locked_admins(self.session, _now())
+        if actor.id is not None and actor.id not in admins.active:
+            # Checked again under the lock: an admin demoted or suspended while this request was on its way acts
+            # no more.
             msg = "This operation needs the `admin` role."
             raise Forbidden(msg, slug="insufficient-role")
         user = await self._lock_user(user_id)
         before = user.role
         if before == role.value:
             return user
-        if before == Role.ADMIN.value and len(admins) <= 1:
-            msg = "This is the last admin: make another account admin first."
+        if before == Role.ADMIN.value and not admins.active - {user.id}:
+            msg = "This is the last admin who is not suspended: make another account admin first."
             raise Conflict(msg, slug="last-admin")
         user.role = role.value
         await self.session.flush()
@@ -200,8 +201,12 @@ class ModerationService(Service[Report, ReportRepository]):
         if user_id == actor.id:
             msg = "Nobody can suspend their own account."
             raise Forbidden(msg, slug="cannot-suspend-self")
+        # The admins' lock first (see ``queries.locked_admins``): the actor's standing is read under it, so an admin
+        # demoted or suspended meanwhile cannot suspend the last admin who acts, and two admins suspending each
+        # other at once go one after the other (the second is refused) instead of deadlocking.
+        admins = await queries.locked_admins(self.session, now)
         user = await self._lock_user(user_id)
-        if user.has_role(Role.ADMIN) and not actor.has_role(Role.ADMIN):
+        if user.has_role(Role.ADMIN) and actor.id not in admins.active:
             msg = "Only an admin can suspend an admin."
             raise Forbidden(msg, slug="insufficient-role")
         before = _suspension(user, now)
@@ -225,6 +230,7 @@ class ModerationService(Service[Report, ReportRepository]):
 
     async def unsuspend(self, actor: User, user_id: UUID, *, reason: str | None) -> User:
         """Lift a suspension (nothing to do, no audit entry, if there is none). What was revoked stays revoked."""
+        await queries.locked_admins(self.session, _now())  # the lock order of every change of who can act
         user = await self._lock_user(user_id)
         if user.suspended_at is None:
             return user
