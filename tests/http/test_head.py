@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import pytest
 from litestar import Litestar
 
 from tests.factories import recipe_payload
 from tests.helpers import Client, quick_user
+from tests.http.test_hostile_bytes import raw_request
 
 pytestmark = pytest.mark.integration
 
@@ -51,42 +51,6 @@ async def test_head_errors_are_the_gets_without_a_body(client: Client) -> None:
     assert (private.status_code, private.content) == (401, b"")
 
 
-async def _asgi(app: Litestar, method: str, path: str, query: bytes, body: bytes) -> tuple[int, bytes, bytes]:
-    """What the app hands the server: status, Content-Type and the body's bytes (an HTTP client drops a HEAD
-    answer's body, the server must never be given one)."""
-    headers = [(b"host", b"testserver")]
-    if body:
-        headers.append((b"content-length", str(len(body)).encode()))
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query,
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 1234),
-        "server": ("testserver", 80),
-    }
-    messages: list[dict[str, Any]] = []
-    pending = [{"type": "http.request", "body": body, "more_body": False}]
-
-    async def receive() -> dict[str, Any]:
-        return pending.pop(0) if pending else {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        messages.append(message)
-
-    await app(scope, receive, send)  # type: ignore[arg-type]
-    start = next(m for m in messages if m["type"] == "http.response.start")
-    content_type = dict(start["headers"]).get(b"content-type", b"")
-    sent = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
-    return start["status"], content_type, sent
-
-
 @pytest.mark.parametrize(
     ("path", "query", "body"),
     [
@@ -100,12 +64,14 @@ async def test_what_the_transport_refuses_is_a_400_without_a_body(
     app: Litestar, path: str, query: bytes, body: bytes
 ) -> None:
     """The checks before routing answer HEAD as they answer GET (they handed the server a HEAD answer with a body:
-    a bare 500)."""
-    got = await _asgi(app, "GET", path, query, body)
-    head = await _asgi(app, "HEAD", path, query, body)
-    assert got[:2] == (400, b"application/problem+json"), got
+    a bare 500). Given to the app as a server would, since an HTTP client drops a HEAD answer's body."""
+    headers = {"content-length": str(len(body)).encode()} if body else {}
+    got = await raw_request(app, "GET", path.encode(), query, headers, body)
+    head = await raw_request(app, "HEAD", path.encode(), query, headers, body)
+    assert (got[0], got[1]["content-type"]) == (400, "application/problem+json"), got
     assert got[2]
-    assert head == (400, b"application/problem+json", b""), head
+    assert (head[0], head[1]["content-type"], head[2]) == (400, "application/problem+json", b""), head
+    assert head[1]["content-length"] == got[1]["content-length"]
 
 
 async def test_the_access_log_says_head_and_who_asked(

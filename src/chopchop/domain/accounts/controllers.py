@@ -83,6 +83,7 @@ _INVALID_CONFIRMATION = {
     429: "Too many attempts from this address or for this email address: wait `Retry-After` seconds.",
 }
 _WRONG_PASSWORD = {400: "Invalid body, or the current password is wrong (type `.../invalid-current-password`)."}
+_LAST_ADMIN = {409: "The account is the last admin (type `.../last-admin`): make another account admin first."}
 _LOGIN_ONLY = {
     403: "A personal access token cannot do this: it needs a login's access token (type `.../insufficient-scope`, "
     '`WWW-Authenticate: Bearer error="insufficient_scope", scope="account"`).'
@@ -565,18 +566,7 @@ class MeController(Controller):
         operation_id="deleteMe",
         operation_class=ApiOperation,
         summary="Delete my account",
-        responses=problems(
-            400,
-            401,
-            403,
-            409,
-            429,
-            descriptions={
-                **_WRONG_PASSWORD,
-                **_LOGIN_ONLY,
-                409: "The account is the last admin (type `.../last-admin`): make another account admin first.",
-            },
-        ),
+        responses=problems(400, 401, 403, 409, 429, descriptions={**_WRONG_PASSWORD, **_LOGIN_ONLY, **_LAST_ADMIN}),
         opt=ACCOUNT_ONLY,
     )
     async def delete_me(

@@ -75,7 +75,7 @@ class UserService(Service[User, SQLAlchemyAsyncRepository[User]]):
         if role == Role.ADMIN.value:
             if admins is None:
                 admins = await moderation_queries.locked_admins(session, now)
-            if not admins.active - {user.id}:
+            if not admins - {user.id}:
                 msg = "This is the last admin who is not suspended: make another account admin first."
                 raise Conflict(msg, slug="last-admin")
         await RecipeLikeService(session=session).remove_all_by_user(user.id)

@@ -4,7 +4,6 @@ open reports queue and the audit log's keyset pages."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Select, func, select, update
@@ -29,16 +28,9 @@ def lock_admins_statement(now: datetime) -> Select[tuple[UUID, bool]]:
     )
 
 
-class Admins(NamedTuple):
-    """The admins as the lock found them: all of them, and those not suspended (who can act as admins)."""
-
-    every: frozenset[UUID]
-    active: frozenset[UUID]
-
-
-async def locked_admins(session: AsyncSession, now: datetime) -> Admins:
-    """The admins, their rows locked until the transaction ends (SQLite, which has no row locks: the database's
-    write lock taken now).
+async def locked_admins(session: AsyncSession, now: datetime) -> frozenset[UUID]:
+    """The admins not suspended at ``now`` (those who can act as admins), with every admin's row locked until the
+    transaction ends (SQLite, which has no row locks: the database's write lock taken now).
 
     The admins' lock comes first in every change of who can act as an admin (a role change, a suspension or its
     end, an admin's account deletion), before the rows it changes: the admins it counts cannot change under it,
@@ -49,7 +41,7 @@ async def locked_admins(session: AsyncSession, now: datetime) -> Admins:
             update(User).where(User.role == Role.ADMIN.value).values(role=User.role).execution_options(**PLAIN)
         )
     rows = (await session.execute(lock_admins_statement(now))).all()
-    return Admins(every=frozenset(row.id for row in rows), active=frozenset(row.id for row in rows if row.active))
+    return frozenset(row.id for row in rows if row.active)
 
 
 def lock_user_statement(user_id: UUID) -> Select[tuple[User]]:

@@ -118,7 +118,7 @@ class ModerationService(Service[Report, ReportRepository]):
         """Give an account ``role``. The last admin cannot be demoted (409 ``last-admin``): the admins are locked
         first, then counted, so two admins demoting each other at once cannot leave none."""
         admins = await queries.locked_admins(self.session, _now())
-        if actor.id is not None and actor.id not in admins.active:
+        if actor.id is not None and actor.id not in admins:
             # Checked again under the lock: an admin demoted or suspended while this request was on its way acts
             # no more.
             msg = "This operation needs the `admin` role."
@@ -127,7 +127,7 @@ class ModerationService(Service[Report, ReportRepository]):
         before = user.role
         if before == role.value:
             return user
-        if before == Role.ADMIN.value and not admins.active - {user.id}:
+        if before == Role.ADMIN.value and not admins - {user.id}:
             msg = "This is the last admin who is not suspended: make another account admin first."
             raise Conflict(msg, slug="last-admin")
         user.role = role.value
@@ -206,7 +206,7 @@ class ModerationService(Service[Report, ReportRepository]):
         # other at once go one after the other (the second is refused) instead of deadlocking.
         admins = await queries.locked_admins(self.session, now)
         user = await self._lock_user(user_id)
-        if user.has_role(Role.ADMIN) and actor.id not in admins.active:
+        if user.has_role(Role.ADMIN) and actor.id not in admins:
             msg = "Only an admin can suspend an admin."
             raise Forbidden(msg, slug="insufficient-role")
         before = _suspension(user, now)
